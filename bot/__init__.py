@@ -1,0 +1,1 @@
+"""Editorial Discussion Bot: editorials read and discussed in Telegram."""

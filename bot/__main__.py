@@ -1,0 +1,81 @@
+"""The command line: ``python -m bot [run|validate PATH...]``.
+
+It only parses arguments, loads settings and calls into the package; nothing else
+happens at import time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.lesson_loader import load_lessons, summarize
+from bot.logs import configure_logging
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Editorial Discussion Bot for Telegram."
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="run the bot with long polling (the default)")
+    validate = commands.add_parser("validate", help="check lesson files and report every mistake")
+    validate.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="lesson files or folders"
+    )
+    return parser
+
+
+def _validate(settings: Settings, paths: Sequence[Path]) -> int:
+    catalog, problems = load_lessons(list(paths) or [settings.prompts_dir])
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        count = len(problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found.", file=sys.stderr)
+        return EXIT_INVALID
+    print(summarize(catalog))
+    return EXIT_OK
+
+
+def _run(settings: Settings) -> int:
+    # Imported here so that `validate` does not pay for loading the Telegram stack.
+    from bot.app import build_application
+    from bot.storage import StorageError
+
+    token = settings.token()
+    configure_logging(settings.log_level, token)
+    catalog, problems = load_lessons([settings.prompts_dir])
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print("The bot did not start: fix the lessons above first.", file=sys.stderr)
+        return EXIT_INVALID
+    application = build_application(settings, catalog)
+    try:
+        application.run_polling(allowed_updates=["message", "edited_message", "callback_query"])
+    except StorageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        if arguments.command == "validate":
+            return _validate(settings, arguments.paths)
+        return _run(settings)
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

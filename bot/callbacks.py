@@ -1,0 +1,109 @@
+"""Callback data: short, versioned strings, built and parsed strictly.
+
+A Telegram client can send any callback data, so parsing accepts only the exact shapes
+built here (and callers still check what the data names against the database). Every
+shape stays under Telegram's 64-byte limit: ids are slugs of at most 32 characters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.lessons import SLUG_MAX
+
+VERSION = "v1"
+MAX_BYTES = 64
+_SLUG = rf"[a-z0-9](?:[a-z0-9-]{{0,{SLUG_MAX - 1}}})"
+_ID = r"[1-9][0-9]{0,11}"
+_SMALL = r"0|[1-9][0-9]{0,3}"
+
+
+@dataclass(frozen=True, slots=True)
+class BeginLesson:
+    lesson_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListLessons:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ContinueReading:
+    walk_id: int
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitChoice:
+    """Options picked, as a bit mask (bit i: option i); one bit for a single pick."""
+
+    walk_id: int
+    question_id: str
+    mask: int
+
+
+@dataclass(frozen=True, slots=True)
+class ToggleChoice:
+    """A pick on a question with several right options: the mask after the toggle."""
+
+    walk_id: int
+    question_id: str
+    mask: int
+
+
+@dataclass(frozen=True, slots=True)
+class PickStance:
+    walk_id: int
+    question_id: str
+    index: int
+
+
+Action = BeginLesson | ListLessons | ContinueReading | SubmitChoice | ToggleChoice | PickStance
+
+_PATTERNS: tuple[tuple[re.Pattern[str], type[Action]], ...] = (
+    (re.compile(rf"go:(?P<lesson_id>{_SLUG})"), BeginLesson),
+    (re.compile(r"ls"), ListLessons),
+    (re.compile(rf"nx:(?P<walk_id>{_ID}):(?P<position>{_SMALL})"), ContinueReading),
+    (re.compile(rf"ch:(?P<walk_id>{_ID}):(?P<question_id>{_SLUG}):(?P<mask>{_SMALL})"), SubmitChoice),
+    (re.compile(rf"tg:(?P<walk_id>{_ID}):(?P<question_id>{_SLUG}):(?P<mask>{_SMALL})"), ToggleChoice),
+    (re.compile(rf"st:(?P<walk_id>{_ID}):(?P<question_id>{_SLUG}):(?P<index>{_SMALL})"), PickStance),
+)
+_TAGS: dict[type[Action], str] = {
+    BeginLesson: "go",
+    ListLessons: "ls",
+    ContinueReading: "nx",
+    SubmitChoice: "ch",
+    ToggleChoice: "tg",
+    PickStance: "st",
+}
+
+
+def encode(action: Action) -> str:
+    fields = [VERSION, _TAGS[type(action)]]
+    fields.extend(str(value) for value in _values(action))
+    data = ":".join(fields)
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def _values(action: Action) -> tuple[object, ...]:
+    return tuple(getattr(action, name) for name in action.__slots__)
+
+
+def decode(data: str | None) -> Action | None:
+    """The action a button stands for, or None for anything not built by ``encode``."""
+    if not data or len(data.encode()) > MAX_BYTES or not data.startswith(VERSION + ":"):
+        return None
+    body = data[len(VERSION) + 1 :]
+    for pattern, kind in _PATTERNS:
+        match = pattern.fullmatch(body)
+        if match:
+            values = {
+                key: value if key in ("lesson_id", "question_id") else int(value)
+                for key, value in match.groupdict().items()
+            }
+            return kind(**values)
+    return None

@@ -1,0 +1,40 @@
+"""The typed context handlers receive: ``context.storage`` and ``context.catalog``.
+
+PTB builds ``BotData`` with no arguments; ``build_application`` sets the catalog and
+``post_init`` opens the storage, so both follow the application's lifecycle.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Settings
+from bot.lesson_loader import LessonCatalog
+from bot.storage import Storage
+
+
+class BotData:
+    def __init__(self) -> None:
+        self.settings: Settings | None = None
+        self.catalog: LessonCatalog = LessonCatalog(())
+        self.storage: Storage | None = None
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    @property
+    def storage(self) -> Storage:
+        storage = self.bot_data.storage
+        if storage is None:  # only possible if a handler ran before post_init
+            raise RuntimeError("the database is not open yet")
+        return storage
+
+    @property
+    def catalog(self) -> LessonCatalog:
+        return self.bot_data.catalog
+
+
+BotApplication = Application[
+    ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any
+]

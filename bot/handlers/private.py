@@ -1,0 +1,430 @@
+"""A student alone with the bot: reading, answering, progress, restarting.
+
+Each handler reads the update, asks storage and the walk what it means, waits for the
+write to commit, then sends what ``bot.render`` builds. Buttons carry strict callback data
+(``bot.callbacks``) that is re-checked against the database before anything is recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import CallbackQuery, Message, Update, User
+from telegram.error import BadRequest
+
+from bot import callbacks, render, texts
+from bot.callbacks import (
+    BeginLesson,
+    ContinueReading,
+    ListLessons,
+    PickStance,
+    SubmitChoice,
+    ToggleChoice,
+)
+from bot.context import BotContext
+from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
+from bot.render import Reply
+from bot.storage import NewAnswer, Respondent, Walk
+from bot.walk import (
+    EndStep,
+    QuestionStep,
+    SectionStep,
+    choice_is_correct,
+    expects_text,
+    is_last,
+    step_at,
+)
+
+log = logging.getLogger(__name__)
+
+
+def respondent(user: User) -> Respondent:
+    return Respondent(user.id, user.full_name, user.username)
+
+
+async def send(context: BotContext, chat_id: int, reply: Reply) -> Message:
+    return await context.bot.send_message(chat_id, reply.text, reply_markup=reply.keyboard)
+
+
+async def edit(message: Message, reply: Reply) -> None:
+    try:
+        await message.edit_text(reply.text, reply_markup=reply.keyboard)
+    except BadRequest as error:
+        # A double tap can ask for the same edit twice; Telegram calls that an error.
+        if "message is not modified" not in str(error).lower():
+            raise
+
+
+async def show_step(context: BotContext, lesson: Lesson, walk: Walk) -> None:
+    """Send what the walk's current step looks like: a section, a question or the summary."""
+    step = step_at(lesson, walk.position)
+    if isinstance(step, SectionStep):
+        for reply in render.section_messages(lesson, step, walk, walk.position):
+            await send(context, walk.chat_id, reply)
+    elif isinstance(step, QuestionStep):
+        await send(context, walk.chat_id, render.question_message(step, walk))
+        if isinstance(step.question, DebateQuestion) and walk.user_id is not None:
+            earlier = await context.storage.current_answer(walk.id, walk.user_id, step.question.id)
+            if earlier is not None and earlier.stance:
+                await send(context, walk.chat_id, render.ask_reason(earlier.stance))
+    elif isinstance(step, EndStep):
+        answers = await context.storage.current_answers(walk.id, walk.user_id)
+        for reply in render.summary_messages(lesson, answers):
+            await send(context, walk.chat_id, reply)
+
+
+async def begin_lesson(context: BotContext, update: Update, lesson: Lesson) -> None:
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    walk = await context.storage.start_walk(
+        chat_id=chat.id,
+        chat_type=chat.type,
+        chat_title=chat.effective_name,
+        audience="private",
+        user_id=user.id,
+        lesson_id=lesson.id,
+        lesson_version=lesson.version,
+    )
+    await show_step(context, lesson, walk)
+
+
+async def _current(context: BotContext, chat_id: int) -> tuple[Walk, Lesson] | None:
+    walk = await context.storage.active_walk(chat_id)
+    if walk is None:
+        return None
+    lesson = context.catalog.get(walk.lesson_id)
+    return (walk, lesson) if lesson is not None else None
+
+
+# --- commands -----------------------------------------------------------------------------
+
+
+async def start(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    current = await _current(context, chat.id)
+    if current is not None:
+        walk, lesson = current
+        await send(context, chat.id, render.welcome_back(lesson))
+        await show_step(context, lesson, walk)
+        return
+    await send(context, chat.id, Reply(texts.WELCOME))
+    await send(context, chat.id, render.lessons_menu(context.catalog))
+
+
+async def lessons(update: Update, context: BotContext) -> None:
+    assert update.effective_chat is not None
+    await send(context, update.effective_chat.id, render.lessons_menu(context.catalog))
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    assert update.effective_chat is not None
+    await send(context, update.effective_chat.id, Reply(texts.HELP))
+
+
+async def progress(update: Update, context: BotContext) -> None:
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    walk = await context.storage.latest_walk(chat.id)
+    lesson = context.catalog.get(walk.lesson_id) if walk else None
+    if walk is None or lesson is None:
+        await send(context, chat.id, Reply(texts.NO_PROGRESS))
+        return
+    answered = await context.storage.answer_count(walk.id, user.id)
+    await send(context, chat.id, render.progress(lesson, walk, answered))
+
+
+async def restart(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    walk = await context.storage.latest_walk(chat.id)
+    lesson = context.catalog.get(walk.lesson_id) if walk else None
+    if lesson is None:
+        await send(context, chat.id, Reply(texts.NOTHING_TO_RESTART))
+        return
+    await begin_lesson(context, update, lesson)
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(texts.UNKNOWN_COMMAND)
+
+
+# --- typed messages -----------------------------------------------------------------------
+
+
+async def text_message(update: Update, context: BotContext) -> None:
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None and message.text is not None
+    current = await _current(context, message.chat_id)
+    if current is None:
+        await message.reply_text(texts.HINT_IDLE)
+        return
+    walk, lesson = current
+    step = step_at(lesson, walk.position)
+    if not isinstance(step, QuestionStep) or isinstance(step.question, ChoiceQuestion):
+        await message.reply_text(texts.HINT_NOT_WAITING)
+        return
+    question = step.question
+    stance: str | None = None
+    if isinstance(question, DebateQuestion):
+        earlier = await context.storage.current_answer(walk.id, user.id, question.id)
+        if earlier is None or not earlier.stance:
+            await message.reply_text(texts.HINT_PICK_STANCE_FIRST)
+            return
+        stance = earlier.stance
+    recorded = await context.storage.record_answer(
+        NewAnswer(
+            walk=walk,
+            respondent=respondent(user),
+            question_id=question.id,
+            question_type=question.type,
+            via="text",
+            source_key=f"msg:{message.chat_id}:{message.message_id}",
+            answer_text=message.text,
+            stance=stance,
+        ),
+        advance_to=walk.position + 1,
+        finished=is_last(lesson, walk.position + 1),
+    )
+    if not recorded.created:
+        return  # the same message handled twice: it was acknowledged the first time
+    if isinstance(question, ShortQuestion):
+        await message.reply_text(render.short_acknowledgement(question).text)
+    else:
+        await message.reply_text(render.reason_acknowledgement().text)
+    await _show_next(context, lesson, walk)
+
+
+async def other_message(update: Update, context: BotContext) -> None:
+    """Stickers, photos, voice…: never an answer, always a hint."""
+    message = update.effective_message
+    assert message is not None
+    current = await _current(context, message.chat_id)
+    if current is None:
+        await message.reply_text(texts.HINT_IDLE)
+        return
+    walk, lesson = current
+    step = step_at(lesson, walk.position)
+    stance_given = False
+    if isinstance(step, QuestionStep) and isinstance(step.question, DebateQuestion):
+        assert walk.user_id is not None
+        earlier = await context.storage.current_answer(walk.id, walk.user_id, step.question.id)
+        stance_given = earlier is not None and bool(earlier.stance)
+    waiting = expects_text(step, stance_given)
+    await message.reply_text(texts.HINT_TEXT_ONLY if waiting else texts.HINT_NOT_WAITING)
+
+
+async def _show_next(context: BotContext, lesson: Lesson, walk: Walk) -> None:
+    moved = await context.storage.walk(walk.id)
+    if moved is not None:
+        await show_step(context, lesson, moved)
+
+
+# --- buttons ------------------------------------------------------------------------------
+
+
+async def button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    action = callbacks.decode(query.data)
+    if action is None:
+        log.warning("refused callback data from user %s", query.from_user.id)
+        await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+        return
+    if isinstance(action, ListLessons):
+        await query.answer()
+        await lessons(update, context)
+        return
+    if isinstance(action, BeginLesson):
+        lesson = context.catalog.get(action.lesson_id)
+        if lesson is None:
+            await query.answer(texts.UNKNOWN_LESSON, show_alert=True)
+            return
+        await query.answer()
+        await _drop_keyboard(query)
+        await begin_lesson(context, update, lesson)
+        return
+    current = await _walk_of_button(context, query, action.walk_id)
+    if current is None:
+        return
+    walk, lesson = current
+    if isinstance(action, ContinueReading):
+        await _continue_reading(context, query, walk, lesson, action)
+    elif isinstance(action, ToggleChoice):
+        await _toggle_choice(query, walk, lesson, action)
+    elif isinstance(action, SubmitChoice):
+        await _submit_choice(context, query, walk, lesson, action)
+    else:
+        await _pick_stance(context, query, walk, lesson, action)
+
+
+async def _walk_of_button(
+    context: BotContext, query: CallbackQuery, walk_id: int
+) -> tuple[Walk, Lesson] | None:
+    """The walk a button belongs to, if it is this student's and still running."""
+    walk = await context.storage.walk(walk_id)
+    message = query.message
+    if (
+        walk is None
+        or message is None
+        or walk.chat_id != message.chat.id
+        or walk.user_id != query.from_user.id
+    ):
+        log.warning("refused a button for walk %s from user %s", walk_id, query.from_user.id)
+        await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+        return None
+    lesson = context.catalog.get(walk.lesson_id)
+    if walk.status != "active" or lesson is None:
+        await query.answer(texts.CLOSED_BUTTON, show_alert=True)
+        return None
+    return walk, lesson
+
+
+async def _drop_keyboard(query: CallbackQuery) -> None:
+    message = query.message
+    if isinstance(message, Message) and message.reply_markup is not None:
+        try:
+            await message.edit_reply_markup(None)
+        except BadRequest as error:
+            if "message is not modified" not in str(error).lower():
+                raise
+
+
+async def _continue_reading(
+    context: BotContext,
+    query: CallbackQuery,
+    walk: Walk,
+    lesson: Lesson,
+    action: ContinueReading,
+) -> None:
+    if action.position != walk.position:
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+    moved = await context.storage.move_walk(
+        walk, to_position=walk.position + 1, finished=is_last(lesson, walk.position + 1)
+    )
+    await query.answer()
+    if moved is None:
+        return
+    await _drop_keyboard(query)
+    await show_step(context, lesson, moved)
+
+
+def _open_question(
+    lesson: Lesson, walk: Walk, question_id: str
+) -> tuple[QuestionStep, int] | None:
+    step = step_at(lesson, walk.position)
+    if isinstance(step, QuestionStep) and step.question.id == question_id:
+        return step, walk.position
+    return None
+
+
+async def _refuse_closed_question(
+    context: BotContext, query: CallbackQuery, walk: Walk, question_id: str
+) -> None:
+    earlier = await context.storage.current_answer(walk.id, query.from_user.id, question_id)
+    await query.answer(
+        texts.ALREADY_ANSWERED if earlier is not None else texts.STALE_BUTTON, show_alert=True
+    )
+
+
+async def _toggle_choice(
+    query: CallbackQuery, walk: Walk, lesson: Lesson, action: ToggleChoice
+) -> None:
+    found = _open_question(lesson, walk, action.question_id)
+    if found is None or not isinstance(found[0].question, ChoiceQuestion):
+        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        return
+    question = found[0].question
+    if action.mask >= 1 << len(question.options):
+        await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+        return
+    await query.answer()
+    message = query.message
+    if isinstance(message, Message):
+        await message.edit_reply_markup(render.choice_keyboard(question, walk, action.mask))
+
+
+async def _submit_choice(
+    context: BotContext,
+    query: CallbackQuery,
+    walk: Walk,
+    lesson: Lesson,
+    action: SubmitChoice,
+) -> None:
+    found = _open_question(lesson, walk, action.question_id)
+    if found is None or not isinstance(found[0].question, ChoiceQuestion):
+        await _refuse_closed_question(context, query, walk, action.question_id)
+        return
+    step, position = found
+    question = step.question
+    assert isinstance(question, ChoiceQuestion)
+    picked = render.picked_options(question, action.mask)
+    if action.mask >= 1 << len(question.options):
+        await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+        return
+    if not picked:
+        await query.answer(texts.PICK_AT_LEAST_ONE, show_alert=True)
+        return
+    correct = choice_is_correct(question, picked)
+    recorded = await context.storage.record_answer(
+        NewAnswer(
+            walk=walk,
+            respondent=respondent(query.from_user),
+            question_id=question.id,
+            question_type="choice",
+            via="button",
+            source_key=f"choice:{walk.id}:{question.id}",
+            option_indexes=picked,
+            answer_text=" | ".join(question.options[i] for i in picked),
+            is_correct=correct,
+        ),
+        advance_to=position + 1,
+        finished=is_last(lesson, position + 1),
+    )
+    if not recorded.created:
+        await query.answer(texts.ALREADY_ANSWERED, show_alert=True)
+        return
+    await query.answer(texts.RIGHT if correct else texts.WRONG_SHORT)
+    if isinstance(query.message, Message):
+        await edit(query.message, render.choice_feedback(step, picked, correct))
+    await _show_next(context, lesson, walk)
+
+
+async def _pick_stance(
+    context: BotContext,
+    query: CallbackQuery,
+    walk: Walk,
+    lesson: Lesson,
+    action: PickStance,
+) -> None:
+    found = _open_question(lesson, walk, action.question_id)
+    if found is None or not isinstance(found[0].question, DebateQuestion):
+        await _refuse_closed_question(context, query, walk, action.question_id)
+        return
+    step, _ = found
+    question = step.question
+    assert isinstance(question, DebateQuestion)
+    if action.index >= len(question.stances):
+        await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+        return
+    stance = question.stances[action.index]
+    recorded = await context.storage.record_answer(
+        NewAnswer(
+            walk=walk,
+            respondent=respondent(query.from_user),
+            question_id=question.id,
+            question_type="debate",
+            via="button",
+            source_key=f"stance:{walk.id}:{question.id}",
+            stance=stance,
+        )
+    )
+    if not recorded.created:
+        await query.answer(texts.ALREADY_ANSWERED, show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await edit(query.message, render.stance_chosen(step, stance))
+    await send(context, walk.chat_id, render.ask_reason(stance))

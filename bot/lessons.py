@@ -1,0 +1,106 @@
+"""The lesson contract: typed models of a lesson file.
+
+Loading YAML with line marks and reporting authoring mistakes lives in
+``bot.lesson_loader``; this module only says what a valid lesson is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Telegram's limits for quiz polls (Bot API sendPoll); a choice question must fit them.
+POLL_QUESTION_MAX = 300
+POLL_OPTION_MAX = 100
+POLL_EXPLANATION_MAX = 200
+POLL_OPTIONS_MAX = 12
+POLL_OPTIONS_MIN = 2
+
+# Slugs travel inside callback data (at most 64 bytes), so they are kept short.
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_MAX = 32
+DEFAULT_STANCES = ("Agree", "Disagree", "Not sure")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Source(_Strict):
+    publisher: Text
+    kind: Text = "editorial"
+    date: dt.date
+    url: Text | None = None
+
+
+class ChoiceQuestion(_Strict):
+    id: Slug
+    type: Literal["choice"]
+    prompt: Annotated[str, Field(min_length=1, max_length=POLL_QUESTION_MAX)]
+    options: Annotated[
+        tuple[Annotated[str, Field(min_length=1, max_length=POLL_OPTION_MAX)], ...],
+        Field(min_length=POLL_OPTIONS_MIN, max_length=POLL_OPTIONS_MAX),
+    ]
+    # The right option by its text, or several texts where several are right.
+    answer: Text | tuple[Text, ...]
+    explanation: Annotated[str, Field(min_length=1, max_length=POLL_EXPLANATION_MAX)] | None = None
+
+    @property
+    def correct_options(self) -> tuple[str, ...]:
+        return (self.answer,) if isinstance(self.answer, str) else self.answer
+
+    def is_correct(self, option_index: int) -> bool:
+        return self.options[option_index] in self.correct_options
+
+
+class ShortQuestion(_Strict):
+    id: Slug
+    type: Literal["short"]
+    prompt: Text
+    model_answer: Text | None = None
+
+
+class DebateQuestion(_Strict):
+    id: Slug
+    type: Literal["debate"]
+    prompt: Text
+    stances: Annotated[
+        tuple[Annotated[str, Field(min_length=1, max_length=POLL_OPTION_MAX)], ...],
+        Field(min_length=2, max_length=POLL_OPTIONS_MAX),
+    ] = DEFAULT_STANCES
+
+
+Question = Annotated[
+    ChoiceQuestion | ShortQuestion | DebateQuestion, Field(discriminator="type")
+]
+
+
+class Section(_Strict):
+    title: Text
+    text: Text
+    questions: tuple[Question, ...] = ()
+
+
+class Lesson(_Strict):
+    id: Slug
+    title: Text
+    source: Source
+    sections: Annotated[tuple[Section, ...], Field(min_length=1)]
+    discussion: tuple[Question, ...] = ()
+    # Filled by the loader, not by authors: a hash of the file's bytes, so that every
+    # answer records which version of the lesson it was given against.
+    version: str = Field(default="", exclude=True)
+
+    def questions(self) -> list[Question]:
+        found: list[Question] = [q for s in self.sections for q in s.questions]
+        found.extend(self.discussion)
+        return found
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions() if q.id == question_id), None)

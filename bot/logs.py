@@ -1,0 +1,55 @@
+"""Logging set-up that never shows the bot token.
+
+httpx and httpcore log full request URLs, and Bot API URLs carry the token
+(``/bot<token>/getUpdates``). Their chatter is lowered to WARNING, and every record that
+reaches our handler is scrubbed of anything shaped like a token, at every level.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+
+TOKEN_SHAPE = re.compile(r"\d{5,16}:[A-Za-z0-9_-]{30,64}")
+REDACTED = "<redacted-token>"
+NOISY_LOGGERS = ("httpx", "httpcore", "apscheduler")
+
+
+class RedactTokens(logging.Filter):
+    """Replace bot tokens in the rendered message (and exception text) with a marker."""
+
+    def __init__(self, *secrets: str) -> None:
+        super().__init__()
+        self._secrets = tuple(s for s in secrets if s)
+
+    def redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return TOKEN_SHAPE.sub(REDACTED, text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = self.redact(record.getMessage())
+        record.msg, record.args = message, None
+        if record.exc_info:
+            # Format the traceback now, redacted, so the formatter reuses our text.
+            formatter = logging.Formatter()
+            record.exc_text = self.redact(formatter.formatException(record.exc_info))
+            record.exc_info = None
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+
+def configure_logging(level: str, *secrets: str) -> None:
+    """Send logs to stderr through the redacting filter; called once from the command line."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactTokens(*secrets))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))

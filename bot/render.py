@@ -1,0 +1,319 @@
+"""Render: every message and keyboard the bot shows, built from lessons and stored answers.
+
+All lesson and user text is HTML-escaped here, so a ``<``, ``&`` or ``*`` can never break
+a message. Long sections are split at paragraph boundaries to fit Telegram's limit.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks, texts
+from bot.callbacks import (
+    BeginLesson,
+    ContinueReading,
+    ListLessons,
+    PickStance,
+    SubmitChoice,
+    ToggleChoice,
+)
+from bot.lesson_loader import LessonCatalog
+from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, Question, ShortQuestion
+from bot.storage import StoredAnswer, Walk
+from bot.walk import EndStep, QuestionStep, SectionStep, Step, part_count, steps_of
+
+MESSAGE_LIMIT = 4096  # UTF-16 code units of visible text, after entity parsing
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str  # HTML
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+def esc(value: object) -> str:
+    return html.escape(str(value), quote=False)
+
+
+def visible_text(html_text: str) -> str:
+    """What a reader sees of our HTML: tags dropped, entities decoded."""
+    return html.unescape(_TAG.sub("", html_text))
+
+
+def visible_length(html_text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units of the text after entity parsing."""
+    return len(visible_text(html_text).encode("utf-16-le")) // 2
+
+
+def _button(text: str, action: callbacks.Action) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=callbacks.encode(action))
+
+
+def _column(buttons: Iterable[InlineKeyboardButton]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[b] for b in buttons])
+
+
+# --- lessons and welcome ------------------------------------------------------------------
+
+
+def lessons_menu(catalog: LessonCatalog) -> Reply:
+    if len(catalog) == 0:
+        return Reply(texts.NO_LESSONS)
+    if len(catalog) == 1:
+        (lesson,) = catalog.lessons
+        return Reply(
+            texts.ONE_LESSON.format(lesson=esc(lesson.title)),
+            _column([_button(texts.BEGIN_BUTTON, BeginLesson(lesson.id))]),
+        )
+    return Reply(
+        texts.CHOOSE_LESSON,
+        _column(
+            _button(texts.LESSON_BUTTON.format(title=lesson.title), BeginLesson(lesson.id))
+            for lesson in catalog
+        ),
+    )
+
+
+def welcome_back(lesson: Lesson) -> Reply:
+    return Reply(texts.WELCOME_BACK.format(lesson=esc(lesson.title)))
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip("\n") for p in re.split(r"\n\s*\n", text.strip("\n")) if p.strip()]
+
+
+def _split_long(paragraph: str, budget: int) -> list[str]:
+    """Cut one paragraph that alone exceeds the budget: at sentences, then words, then hard."""
+    pieces: list[str] = []
+    current = ""
+    for unit in re.split(r"(?<=[.!?…])\s+|\s+", paragraph):
+        candidate = f"{current} {unit}" if current else unit
+        if visible_length(esc(candidate)) <= budget:
+            current = candidate
+            continue
+        if current:
+            pieces.append(current)
+        while visible_length(esc(unit)) > budget:
+            cut = budget
+            while visible_length(esc(unit[:cut])) > budget:
+                cut -= 1
+            pieces.append(unit[:cut])
+            unit = unit[cut:]
+        current = unit
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def split_text(text: str, budget: int) -> list[str]:
+    """Group paragraphs into chunks of at most ``budget`` visible characters (escaped HTML)."""
+    chunks: list[str] = []
+    current: list[str] = []
+    for paragraph in _paragraphs(text):
+        pieces = [paragraph] if visible_length(esc(paragraph)) <= budget else []
+        pieces = pieces or _split_long(paragraph, budget)
+        for piece in pieces:
+            candidate = "\n\n".join([*current, esc(piece)])
+            if current and visible_length(candidate) > budget:
+                chunks.append("\n\n".join(current))
+                current = []
+            current.append(esc(piece))
+    if current:
+        chunks.append("\n\n".join(current))
+    return chunks
+
+
+def section_messages(lesson: Lesson, step: SectionStep, walk: Walk, position: int) -> list[Reply]:
+    header = texts.SECTION_HEADER.format(
+        lesson=esc(lesson.title),
+        part=step.number,
+        parts=part_count(lesson),
+        title=esc(step.section.title),
+    )
+    if step.number == 1:
+        source = lesson.source
+        header += "\n" + texts.SOURCE_LINE.format(
+            kind=esc(source.kind.capitalize()),
+            publisher=esc(source.publisher),
+            date=source.date.strftime("%-d %B %Y"),
+        )
+    continued = header + texts.SECTION_CONTINUED
+    budget = MESSAGE_LIMIT - visible_length(continued) - 2
+    chunks = split_text(step.section.text, budget)
+    replies = [
+        Reply(f"{header if i == 0 else continued}\n\n{chunk}") for i, chunk in enumerate(chunks)
+    ]
+    keyboard = _column([_button(texts.CONTINUE_BUTTON, ContinueReading(walk.id, position))])
+    replies[-1] = Reply(replies[-1].text, keyboard)
+    return replies
+
+
+# --- questions ----------------------------------------------------------------------------
+
+
+def _question_header(step: QuestionStep) -> str:
+    if step.part == 0:
+        return texts.DISCUSSION_HEADER.format(number=step.number, of=step.of)
+    return texts.QUESTION_HEADER.format(number=step.number, of=step.of, part=step.part)
+
+
+def _question_text(step: QuestionStep, *lines: str) -> str:
+    return "\n\n".join([_question_header(step), f"<b>{esc(step.question.prompt)}</b>", *lines])
+
+
+def _several_right(question: ChoiceQuestion) -> bool:
+    return len(question.correct_options) > 1
+
+
+def choice_keyboard(question: ChoiceQuestion, walk: Walk, mask: int = 0) -> InlineKeyboardMarkup:
+    if not _several_right(question):
+        return _column(
+            _button(option, SubmitChoice(walk.id, question.id, 1 << i))
+            for i, option in enumerate(question.options)
+        )
+    buttons = [
+        _button(
+            (texts.PICKED_TICK if mask & (1 << i) else texts.UNPICKED_TICK).format(option=option),
+            ToggleChoice(walk.id, question.id, mask ^ (1 << i)),
+        )
+        for i, option in enumerate(question.options)
+    ]
+    buttons.append(_button(texts.SUBMIT_BUTTON, SubmitChoice(walk.id, question.id, mask)))
+    return _column(buttons)
+
+
+def question_message(step: QuestionStep, walk: Walk) -> Reply:
+    question = step.question
+    if isinstance(question, ChoiceQuestion):
+        hint = texts.CHOOSE_SEVERAL if _several_right(question) else texts.CHOOSE_ONE
+        return Reply(_question_text(step, hint), choice_keyboard(question, walk))
+    if isinstance(question, ShortQuestion):
+        return Reply(_question_text(step, texts.TYPE_ANSWER))
+    return Reply(
+        _question_text(step, texts.PICK_STANCE),
+        _column(
+            _button(stance, PickStance(walk.id, question.id, i))
+            for i, stance in enumerate(question.stances)
+        ),
+    )
+
+
+def picked_options(question: ChoiceQuestion, mask: int) -> tuple[int, ...]:
+    return tuple(i for i in range(len(question.options)) if mask & (1 << i))
+
+
+def choice_feedback(step: QuestionStep, picked: Sequence[int], correct: bool) -> Reply:
+    question = step.question
+    assert isinstance(question, ChoiceQuestion)
+    lines = [texts.YOUR_ANSWER.format(answer=esc("; ".join(question.options[i] for i in picked)))]
+    if correct:
+        lines.append(texts.RIGHT)
+    else:
+        lines.append(texts.WRONG.format(right=esc("; ".join(question.correct_options))))
+    if question.explanation:
+        lines.append(texts.EXPLANATION.format(explanation=esc(question.explanation)))
+    return Reply(_question_text(step, *lines))
+
+
+def short_acknowledgement(question: ShortQuestion) -> Reply:
+    lines = [texts.ANSWER_RECORDED]
+    if question.model_answer:
+        lines.append(texts.MODEL_ANSWER.format(model_answer=esc(question.model_answer)))
+    return Reply("\n".join(lines))
+
+
+def stance_chosen(step: QuestionStep, stance: str) -> Reply:
+    return Reply(_question_text(step, texts.YOUR_STANCE.format(stance=esc(stance))))
+
+
+def ask_reason(stance: str) -> Reply:
+    return Reply(texts.ASK_REASON.format(stance=esc(stance)))
+
+
+def reason_acknowledgement() -> Reply:
+    return Reply(texts.REASON_RECORDED)
+
+
+# --- the end, progress --------------------------------------------------------------------
+
+
+def _answer_line(question: Question, answer: StoredAnswer | None) -> str:
+    if answer is None:
+        given = texts.SUMMARY_NOT_ANSWERED
+    elif isinstance(question, ChoiceQuestion):
+        mark = "✅" if answer.is_correct else "❌"
+        given = f"{esc(answer.answer_text or '')} {mark}"
+    elif isinstance(question, DebateQuestion):
+        given = f"<b>{esc(answer.stance or '')}</b>"
+        if answer.answer_text:
+            given += f" — {esc(answer.answer_text)}"
+    else:
+        given = esc(answer.answer_text or "")
+    return texts.SUMMARY_LINE.format(prompt=esc(question.prompt), answer=given)
+
+
+def summary_messages(lesson: Lesson, answers: Sequence[StoredAnswer]) -> list[Reply]:
+    by_question = {a.question_id: a for a in answers}
+    choices = [q for q in lesson.questions() if isinstance(q, ChoiceQuestion)]
+    right = sum(1 for q in choices if (a := by_question.get(q.id)) is not None and a.is_correct)
+    score = (
+        texts.SUMMARY_SCORE.format(right=right, total=len(choices))
+        if choices
+        else texts.SUMMARY_NO_CHOICE
+    )
+    head = "\n\n".join([texts.SUMMARY_HEADER.format(lesson=esc(lesson.title)), score])
+    lines = [_answer_line(q, by_question.get(q.id)) for q in lesson.questions()]
+    chunks: list[str] = []
+    current = f"{head}\n\n{texts.SUMMARY_ANSWERS}"
+    for line in lines:
+        if visible_length(f"{current}\n{line}") > MESSAGE_LIMIT - 100:
+            chunks.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}"
+    chunks.append(f"{current}\n\n{texts.SUMMARY_WHAT_NEXT}")
+    replies = [Reply(chunk) for chunk in chunks]
+    replies[-1] = Reply(
+        replies[-1].text,
+        _column(
+            [
+                _button(texts.AGAIN_BUTTON, BeginLesson(lesson.id)),
+                _button(texts.OTHER_LESSONS_BUTTON, ListLessons()),
+            ]
+        ),
+    )
+    return replies
+
+
+def progress(lesson: Lesson, walk: Walk, answered: int) -> Reply:
+    steps = steps_of(lesson)
+    step: Step = steps[min(walk.position, len(steps) - 1)]
+    parts = part_count(lesson)
+    if walk.status == "finished" or isinstance(step, EndStep):
+        where = texts.PROGRESS_DONE
+    elif isinstance(step, SectionStep):
+        where = texts.PROGRESS_READING.format(part=step.number, parts=parts)
+    elif step.part == 0:
+        where = texts.PROGRESS_DISCUSSION.format(number=step.number, of=step.of)
+    else:
+        where = texts.PROGRESS_QUESTION.format(
+            number=step.number, of=step.of, part=step.part, parts=parts
+        )
+    return Reply(
+        texts.PROGRESS.format(
+            lesson=esc(lesson.title),
+            attempt=walk.attempt,
+            where=where,
+            answered=answered,
+            questions=len(lesson.questions()),
+        )
+    )

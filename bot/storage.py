@@ -1,0 +1,488 @@
+"""SQLite storage: the schema, its migrations, and every query the bot makes.
+
+One aiosqlite connection serves the whole process. Every write goes through
+``Storage._write()``: an asyncio lock around a ``BEGIN IMMEDIATE`` transaction, so that a
+method returns only after its transaction has committed, and a handler can acknowledge an
+answer knowing it is on disk. Handlers never see SQL; they call the named methods below.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import aiosqlite
+
+Clock = Callable[[], dt.datetime]
+Audience = Literal["private", "group"]
+WalkStatus = Literal["active", "finished", "abandoned"]
+AnswerVia = Literal["button", "text", "poll", "reply", "private"]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def iso_utc(moment: dt.datetime) -> str:
+    """ISO 8601 in UTC with milliseconds and a Z, e.g. 2026-11-28T04:05:06.789Z."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+# Each migration is a list of statements, applied in one transaction; PRAGMA user_version
+# records how many have run. Never edit a released migration: append a new one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """
+        CREATE TABLE chats (
+            id INTEGER PRIMARY KEY,
+            type TEXT NOT NULL,
+            title TEXT,
+            updated_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE walks (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL REFERENCES chats(id) ON UPDATE CASCADE,
+            audience TEXT NOT NULL CHECK (audience IN ('private', 'group')),
+            user_id INTEGER,
+            lesson_id TEXT NOT NULL,
+            lesson_version TEXT NOT NULL,
+            attempt INTEGER NOT NULL CHECK (attempt >= 1),
+            position INTEGER NOT NULL DEFAULT 0 CHECK (position >= 0),
+            status TEXT NOT NULL CHECK (status IN ('active', 'finished', 'abandoned')),
+            started_at TEXT NOT NULL,
+            ended_at TEXT
+        )
+        """,
+        "CREATE UNIQUE INDEX walks_one_active_per_chat ON walks(chat_id) WHERE status = 'active'",
+        "CREATE INDEX walks_by_chat_lesson ON walks(chat_id, lesson_id)",
+        """
+        CREATE TABLE answers (
+            id INTEGER PRIMARY KEY,
+            walk_id INTEGER NOT NULL REFERENCES walks(id),
+            chat_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            display_name TEXT NOT NULL,
+            username TEXT,
+            lesson_id TEXT NOT NULL,
+            lesson_version TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            question_id TEXT NOT NULL,
+            question_type TEXT NOT NULL CHECK (question_type IN ('choice', 'short', 'debate')),
+            option_indexes TEXT,
+            answer_text TEXT,
+            is_correct INTEGER CHECK (is_correct IN (0, 1)),
+            stance TEXT,
+            via TEXT NOT NULL,
+            version INTEGER NOT NULL CHECK (version >= 1),
+            answered_at TEXT NOT NULL,
+            source_key TEXT NOT NULL UNIQUE,
+            UNIQUE (walk_id, user_id, question_id, version)
+        )
+        """,
+        "CREATE INDEX answers_by_chat ON answers(chat_id, walk_id)",
+        "CREATE INDEX answers_by_user ON answers(user_id)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StorageError(Exception):
+    """The database could not be opened or is not one this bot can use."""
+
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """A cursor through one lesson: a student's attempt in a private chat (or a group session)."""
+
+    id: int
+    chat_id: int
+    audience: Audience
+    user_id: int | None
+    lesson_id: str
+    lesson_version: str
+    attempt: int
+    position: int
+    status: WalkStatus
+    started_at: str
+    ended_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Respondent:
+    """Who answered, as Telegram showed them at the time."""
+
+    user_id: int
+    display_name: str
+    username: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewAnswer:
+    walk: Walk
+    respondent: Respondent
+    question_id: str
+    question_type: Literal["choice", "short", "debate"]
+    via: AnswerVia
+    # Telegram's ids make a write idempotent: the same update handled twice hits this key.
+    source_key: str
+    option_indexes: tuple[int, ...] = ()
+    answer_text: str | None = None
+    is_correct: bool | None = None
+    stance: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAnswer:
+    id: int
+    walk_id: int
+    chat_id: int
+    user_id: int
+    display_name: str
+    username: str | None
+    lesson_id: str
+    lesson_version: str
+    attempt: int
+    question_id: str
+    question_type: str
+    option_indexes: tuple[int, ...]
+    answer_text: str | None
+    is_correct: bool | None
+    stance: str | None
+    via: str
+    version: int
+    answered_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What became of an answer: ``created`` is False when this exact update was seen before."""
+
+    created: bool
+    answer: StoredAnswer
+
+
+_WALK_COLUMNS = (
+    "id, chat_id, audience, user_id, lesson_id, lesson_version, attempt, position, status, "
+    "started_at, ended_at"
+)
+_ANSWER_COLUMNS = (
+    "id, walk_id, chat_id, user_id, display_name, username, lesson_id, lesson_version, attempt, "
+    "question_id, question_type, option_indexes, answer_text, is_correct, stance, via, version, "
+    "answered_at"
+)
+
+
+def _walk(row: sqlite3.Row) -> Walk:
+    return Walk(*row)
+
+
+def _answer(row: sqlite3.Row) -> StoredAnswer:
+    values = list(row)
+    values[11] = tuple(int(i) for i in values[11].split(",")) if values[11] else ()
+    values[13] = None if values[13] is None else bool(values[13])
+    return StoredAnswer(*values)
+
+
+class Storage:
+    """The only place that talks to SQLite."""
+
+    def __init__(self, connection: aiosqlite.Connection, clock: Clock = utc_now) -> None:
+        self._db = connection
+        self._clock = clock
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path, clock: Clock = utc_now) -> Storage:
+        """Open (creating the folder and file if needed) and migrate the database."""
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            connection = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as error:
+            raise StorageError(f"cannot open the database {path}: {error}") from None
+        storage = cls(connection, clock)
+        try:
+            await storage._configure()
+            await storage._migrate()
+        except StorageError:
+            await connection.close()
+            raise
+        except sqlite3.DatabaseError as error:
+            await connection.close()
+            raise StorageError(f"cannot use the database {path}: {error}") from None
+        return storage
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def _configure(self) -> None:
+        # WAL lets readers (exports, backups) run beside the writer; NORMAL keeps every
+        # committed transaction across a process crash (a power loss may cost the last ones).
+        for pragma in (
+            "PRAGMA busy_timeout = 5000",
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = NORMAL",
+            "PRAGMA foreign_keys = ON",
+        ):
+            await self._db.execute(pragma)
+
+    async def _migrate(self) -> None:
+        async with self._write() as db:
+            async with db.execute("PRAGMA user_version") as cursor:
+                row = await cursor.fetchone()
+            current = int(row[0]) if row else 0
+            if current > SCHEMA_VERSION:
+                raise StorageError(
+                    f"the database has schema version {current}, newer than this bot "
+                    f"({SCHEMA_VERSION}): upgrade the bot"
+                )
+            for statements in MIGRATIONS[current:]:
+                for statement in statements:
+                    await db.execute(statement)
+            # PRAGMA takes no bound parameters; SCHEMA_VERSION is our own integer.
+            await db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+
+    async def schema_version(self) -> int:
+        async with self._db.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction at a time; committed when the block ends without error."""
+        async with self._write_lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
+    def _now(self) -> str:
+        return iso_utc(self._clock())
+
+    # --- chats -------------------------------------------------------------------------
+
+    async def remember_chat(self, chat_id: int, chat_type: str, title: str | None) -> None:
+        async with self._write() as db:
+            await self._upsert_chat(db, chat_id, chat_type, title)
+
+    async def _upsert_chat(
+        self, db: aiosqlite.Connection, chat_id: int, chat_type: str, title: str | None
+    ) -> None:
+        await db.execute(
+            "INSERT INTO chats (id, type, title, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title, "
+            "updated_at = excluded.updated_at",
+            (chat_id, chat_type, title, self._now()),
+        )
+
+    # --- walks -------------------------------------------------------------------------
+
+    async def start_walk(
+        self,
+        *,
+        chat_id: int,
+        chat_type: str,
+        chat_title: str | None,
+        audience: Audience,
+        user_id: int | None,
+        lesson_id: str,
+        lesson_version: str,
+    ) -> Walk:
+        """Begin a new attempt at a lesson; the chat's unfinished walk, if any, is abandoned."""
+        now = self._now()
+        async with self._write() as db:
+            await self._upsert_chat(db, chat_id, chat_type, chat_title)
+            await db.execute(
+                "UPDATE walks SET status = 'abandoned', ended_at = ? "
+                "WHERE chat_id = ? AND status = 'active'",
+                (now, chat_id),
+            )
+            async with db.execute(
+                "SELECT COUNT(*) FROM walks WHERE chat_id = ? AND lesson_id = ?",
+                (chat_id, lesson_id),
+            ) as cursor:
+                row = await cursor.fetchone()
+            attempt = (int(row[0]) if row else 0) + 1
+            async with db.execute(
+                f"INSERT INTO walks (chat_id, audience, user_id, lesson_id, lesson_version, "  # noqa: S608
+                f"attempt, position, status, started_at) VALUES (?, ?, ?, ?, ?, ?, 0, 'active', ?) "
+                f"RETURNING {_WALK_COLUMNS}",
+                (chat_id, audience, user_id, lesson_id, lesson_version, attempt, now),
+            ) as cursor:
+                created = await cursor.fetchone()
+        assert created is not None
+        return _walk(created)
+
+    async def walk(self, walk_id: int) -> Walk | None:
+        async with self._db.execute(
+            f"SELECT {_WALK_COLUMNS} FROM walks WHERE id = ?",  # noqa: S608
+            (walk_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _walk(row) if row else None
+
+    async def active_walk(self, chat_id: int) -> Walk | None:
+        async with self._db.execute(
+            f"SELECT {_WALK_COLUMNS} FROM walks WHERE chat_id = ? AND status = 'active'",  # noqa: S608
+            (chat_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _walk(row) if row else None
+
+    async def latest_walk(self, chat_id: int) -> Walk | None:
+        async with self._db.execute(
+            f"SELECT {_WALK_COLUMNS} FROM walks WHERE chat_id = ? ORDER BY id DESC LIMIT 1",  # noqa: S608
+            (chat_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _walk(row) if row else None
+
+    async def move_walk(self, walk: Walk, *, to_position: int, finished: bool = False) -> Walk | None:
+        """Move an active walk from where ``walk`` says it is; None if it moved meanwhile."""
+        async with self._write() as db:
+            return await self._move(db, walk, to_position, finished)
+
+    async def _move(
+        self, db: aiosqlite.Connection, walk: Walk, to_position: int, finished: bool
+    ) -> Walk | None:
+        async with db.execute(
+            f"UPDATE walks SET position = ?, status = ?, ended_at = ? "  # noqa: S608
+            f"WHERE id = ? AND position = ? AND status = 'active' RETURNING {_WALK_COLUMNS}",
+            (
+                to_position,
+                "finished" if finished else "active",
+                self._now() if finished else None,
+                walk.id,
+                walk.position,
+            ),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _walk(row) if row else None
+
+    # --- answers -----------------------------------------------------------------------
+
+    async def record_answer(
+        self, answer: NewAnswer, *, advance_to: int | None = None, finished: bool = False
+    ) -> Recorded:
+        """Append an answer (a new version of the member's answer to that question).
+
+        With ``advance_to``, the walk moves on in the same transaction, so an answer and the
+        progress it earns are committed together. An answer whose ``source_key`` was already
+        recorded changes nothing and returns the earlier answer with ``created=False``.
+        """
+        async with self._write() as db:
+            earlier = await self._answer_by_key(db, answer.source_key)
+            if earlier is not None:
+                return Recorded(created=False, answer=earlier)
+            async with db.execute(
+                "SELECT COALESCE(MAX(version), 0) + 1 FROM answers "
+                "WHERE walk_id = ? AND user_id = ? AND question_id = ?",
+                (answer.walk.id, answer.respondent.user_id, answer.question_id),
+            ) as cursor:
+                row = await cursor.fetchone()
+            version = int(row[0]) if row else 1
+            async with db.execute(
+                f"INSERT INTO answers (walk_id, chat_id, user_id, display_name, username, "  # noqa: S608
+                f"lesson_id, lesson_version, attempt, question_id, question_type, "
+                f"option_indexes, answer_text, is_correct, stance, via, version, answered_at, "
+                f"source_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                f"RETURNING {_ANSWER_COLUMNS}",
+                (
+                    answer.walk.id,
+                    answer.walk.chat_id,
+                    answer.respondent.user_id,
+                    answer.respondent.display_name,
+                    answer.respondent.username,
+                    answer.walk.lesson_id,
+                    answer.walk.lesson_version,
+                    answer.walk.attempt,
+                    answer.question_id,
+                    answer.question_type,
+                    ",".join(str(i) for i in answer.option_indexes) or None,
+                    answer.answer_text,
+                    None if answer.is_correct is None else int(answer.is_correct),
+                    answer.stance,
+                    answer.via,
+                    version,
+                    self._now(),
+                    answer.source_key,
+                ),
+            ) as cursor:
+                row = await cursor.fetchone()
+            assert row is not None
+            if advance_to is not None:
+                await self._move(db, answer.walk, advance_to, finished)
+        return Recorded(created=True, answer=_answer(row))
+
+    async def _answer_by_key(
+        self, db: aiosqlite.Connection, source_key: str
+    ) -> StoredAnswer | None:
+        async with db.execute(
+            f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE source_key = ?",  # noqa: S608
+            (source_key,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _answer(row) if row else None
+
+    async def current_answers(self, walk_id: int, user_id: int | None = None) -> list[StoredAnswer]:
+        """The newest version of each member's answer to each question of a walk."""
+        query = (
+            f"SELECT {_ANSWER_COLUMNS} FROM answers AS a WHERE walk_id = ? "  # noqa: S608
+            "AND version = (SELECT MAX(version) FROM answers AS b WHERE b.walk_id = a.walk_id "
+            "AND b.user_id = a.user_id AND b.question_id = a.question_id)"
+        )
+        params: tuple[int, ...] = (walk_id,)
+        if user_id is not None:
+            query += " AND user_id = ?"
+            params = (walk_id, user_id)
+        async with self._db.execute(query + " ORDER BY id", params) as cursor:
+            rows = await cursor.fetchall()
+        return [_answer(row) for row in rows]
+
+    async def answer_history(self, walk_id: int) -> list[StoredAnswer]:
+        async with self._db.execute(
+            f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE walk_id = ? ORDER BY id",  # noqa: S608
+            (walk_id,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_answer(row) for row in rows]
+
+    async def answers_of_user(self, user_id: int) -> Sequence[StoredAnswer]:
+        async with self._db.execute(
+            f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE user_id = ? ORDER BY id",  # noqa: S608
+            (user_id,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_answer(row) for row in rows]
+
+    async def current_answer(
+        self, walk_id: int, user_id: int, question_id: str
+    ) -> StoredAnswer | None:
+        """A member's newest answer to one question of a walk, if any."""
+        async with self._db.execute(
+            f"SELECT {_ANSWER_COLUMNS} FROM answers "  # noqa: S608
+            "WHERE walk_id = ? AND user_id = ? AND question_id = ? ORDER BY version DESC LIMIT 1",
+            (walk_id, user_id, question_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _answer(row) if row else None
+
+    async def answer_count(self, walk_id: int, user_id: int) -> int:
+        """How many questions of a walk a member has answered."""
+        async with self._db.execute(
+            "SELECT COUNT(DISTINCT question_id) FROM answers WHERE walk_id = ? AND user_id = ?",
+            (walk_id, user_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0

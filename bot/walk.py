@@ -1,0 +1,90 @@
+"""The walk through a lesson: a flat list of steps, and where a cursor stands in it.
+
+A lesson becomes: section 1, its questions, section 2, its questions, …, the discussion
+questions, the end. A student alone and a study group walk the same list; only the way
+each step is shown differs. Pure Python: no Telegram, no database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, Question, Section, ShortQuestion
+
+
+@dataclass(frozen=True, slots=True)
+class SectionStep:
+    section: Section
+    number: int  # 1-based part number
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionStep:
+    question: Question
+    part: int  # the part the question belongs to; 0 for the discussion
+    number: int  # 1-based among the questions of that part
+    of: int  # how many questions that part has
+
+
+@dataclass(frozen=True, slots=True)
+class EndStep:
+    pass
+
+
+Step = SectionStep | QuestionStep | EndStep
+
+
+@cache
+def steps_of(lesson: Lesson) -> tuple[Step, ...]:
+    """Every step of a lesson in order; computed once per (immutable) lesson."""
+    steps: list[Step] = []
+    for number, section in enumerate(lesson.sections, start=1):
+        steps.append(SectionStep(section, number))
+        steps.extend(
+            QuestionStep(q, number, i, len(section.questions))
+            for i, q in enumerate(section.questions, start=1)
+        )
+    steps.extend(
+        QuestionStep(q, 0, i, len(lesson.discussion))
+        for i, q in enumerate(lesson.discussion, start=1)
+    )
+    steps.append(EndStep())
+    return tuple(steps)
+
+
+def step_at(lesson: Lesson, position: int) -> Step:
+    """The step at a cursor position; past the end (a shorter edited lesson) is the end."""
+    steps = steps_of(lesson)
+    return steps[min(max(position, 0), len(steps) - 1)]
+
+
+def position_of_question(lesson: Lesson, question_id: str) -> int | None:
+    for position, step in enumerate(steps_of(lesson)):
+        if isinstance(step, QuestionStep) and step.question.id == question_id:
+            return position
+    return None
+
+
+def is_last(lesson: Lesson, position: int) -> bool:
+    return position >= len(steps_of(lesson)) - 1
+
+
+def part_count(lesson: Lesson) -> int:
+    return len(lesson.sections)
+
+
+def expects_text(step: Step, stance_given: bool) -> bool:
+    """Whether the cursor waits for a typed message: a short answer, or a debate reason."""
+    if isinstance(step, QuestionStep):
+        if isinstance(step.question, ShortQuestion):
+            return True
+        if isinstance(step.question, DebateQuestion):
+            return stance_given
+    return False
+
+
+def choice_is_correct(question: ChoiceQuestion, picked: tuple[int, ...]) -> bool:
+    """Right when the picked options are exactly the right ones."""
+    right = {i for i, option in enumerate(question.options) if option in question.correct_options}
+    return set(picked) == right

@@ -1,0 +1,53 @@
+"""Shared fixtures: the Bot API stand-in, and the real bot application running against it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.context import BotApplication
+from tests.standin import BotApiStandIn
+
+TOKEN = "123456789:AAHfakeTokenForTestsOnly_abcdefghijk"
+REPO = Path(__file__).resolve().parent.parent
+PROMPTS = REPO / "prompts"
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[BotApiStandIn]:
+    async with BotApiStandIn(TOKEN) as server:
+        yield server
+
+
+def make_settings(standin: BotApiStandIn, db_path: Path, prompts: Path = PROMPTS) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=standin.base_url,
+        BOT_DB_PATH=db_path,
+        BOT_PROMPTS_DIR=prompts,
+    )
+
+
+@asynccontextmanager
+async def running_bot(settings: Settings) -> AsyncIterator[BotApplication]:
+    """The real Application, polling the stand-in, with the lifecycle run_polling uses."""
+    application = build_application(settings)
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    assert application.updater is not None
+    await application.updater.start_polling(timeout=1, poll_interval=0)
+    await application.start()
+    try:
+        yield application
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)

@@ -1,0 +1,263 @@
+"""A student alone with the bot, end to end: the real Application against the stand-in.
+
+The student reads the whole seed lesson, answers every kind of question, the bot is stopped
+and started again mid-lesson, and the database holds every answer with every field.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from bot.lesson_loader import load_catalog
+from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
+from bot.walk import EndStep, QuestionStep, SectionStep, Step, steps_of
+from tests.conftest import PROMPTS, make_settings, running_bot
+from tests.standin import BotApiStandIn, FakeChat, FakeUser, StoredMessage
+
+SEED_ID = "biegun-seoul-2020"
+
+
+def seed_lesson() -> Lesson:
+    lesson = load_catalog([PROMPTS]).get(SEED_ID)
+    assert lesson is not None
+    return lesson
+
+
+def current(standin: BotApiStandIn, message: StoredMessage) -> StoredMessage:
+    return next(m for m in standin.messages(message.chat_id) if m.message_id == message.message_id)
+
+
+class Student:
+    """A student in a private chat, acting through the stand-in like a Telegram client."""
+
+    def __init__(self, standin: BotApiStandIn, first_name: str = "Ana", username: str = "ana_k"):
+        self.standin = standin
+        self.user: FakeUser = standin.user(first_name, last_name="Kim", username=username)
+        self.chat: FakeChat = standin.private_chat(self.user)
+
+    def says(self, text: str) -> StoredMessage:
+        return self.standin.send_text(self.user, self.chat, text)
+
+    async def reads(self) -> StoredMessage:
+        return await self.standin.next_bot_message(self.chat.id)
+
+    async def presses(self, message: StoredMessage, button: str) -> str:
+        query_id = self.standin.press(self.user, message, button)
+        await self.standin.wait_for_callback_answer(query_id)
+        return query_id
+
+
+async def play_step(student: Student, lesson: Lesson, step: Step, index: int) -> None:
+    """Answer one step as the bot shows it, checking what the student sees."""
+    message = await student.reads()
+    if isinstance(step, SectionStep):
+        assert f"Part {step.number} of {len(lesson.sections)}" in message.text
+        assert step.section.text.strip().split("\n")[0][:80] in message.text
+        await student.presses(message, "Continue ▸")
+        return
+    assert isinstance(step, QuestionStep)
+    question = step.question
+    assert question.prompt in message.text
+    if isinstance(question, ChoiceQuestion):
+        # Every other question is answered wrongly, to see both kinds of feedback.
+        right = index % 2 == 0
+        pick = question.answer if right else next(o for o in question.options if o != question.answer)
+        assert isinstance(pick, str)
+        await student.presses(message, pick)
+        shown = await student.standin.wait_for(
+            lambda: (m := current(student.standin, message)).edit_count > 0 and m
+        )
+        assert f"Your answer: {pick}" in shown.text
+        assert ("Right!" if right else "Not quite") in shown.text
+        assert question.explanation is not None and question.explanation in shown.text
+        assert shown.reply_markup is None or not shown.buttons
+    elif isinstance(question, ShortQuestion):
+        assert "Type your answer" in message.text
+        student.says(f"My answer to {question.id}: <b>bold</b> & *stars*")
+        ack = await student.reads()
+        assert "Saved your answer" in ack.text
+        if question.model_answer:
+            assert question.model_answer in ack.text
+    else:
+        assert isinstance(question, DebateQuestion)
+        stance = question.stances[index % len(question.stances)]
+        await student.presses(message, stance)
+        ask = await student.reads()
+        assert "Why?" in ask.text and stance in ask.text
+        student.says(f"Because of {question.id} — مرحبا 😀")
+        ack = await student.reads()
+        assert "Saved your stance" in ack.text
+
+
+async def test_a_student_reads_and_answers_the_whole_lesson_across_a_restart(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    lesson = seed_lesson()
+    steps = steps_of(lesson)
+    settings = make_settings(standin, tmp_path / "bot.sqlite3")
+    student = Student(standin)
+    halfway = next(i for i, s in enumerate(steps) if isinstance(s, SectionStep) and s.number == 3)
+
+    async with running_bot(settings):
+        student.says("/start")
+        welcome = await student.reads()
+        assert "Welcome to Editorial Discussion" in welcome.text
+        menu = await student.reads()
+        assert lesson.title in menu.text
+        await student.presses(menu, "▶️ Begin")
+        for index, step in enumerate(steps[:halfway]):
+            await play_step(student, lesson, step, index)
+
+    # A new process: nothing in memory survives, only the database.
+    async with running_bot(settings):
+        student.says("/start")
+        back = await student.reads()
+        assert "Welcome back" in back.text
+        for index, step in enumerate(steps[halfway:-1], start=halfway):
+            await play_step(student, lesson, step, index)
+        assert isinstance(steps[-1], EndStep)
+        summary = await student.reads()
+        choice_steps = [
+            i
+            for i, s in enumerate(steps)
+            if isinstance(s, QuestionStep) and isinstance(s.question, ChoiceQuestion)
+        ]
+        right = sum(1 for i in choice_steps if i % 2 == 0)
+        assert f"Score on choice questions: {right} of {len(choice_steps)}" in summary.text
+        assert "<b>bold</b> &amp; *stars*" in summary.html  # typed text, escaped, intact
+        assert summary.button_texts == ["🔁 Start again", "📚 Lessons"]
+
+    assert standin.rejected == []
+    assert [c["command"] for c in standin.my_commands] == [
+        "start",
+        "lessons",
+        "progress",
+        "restart",
+        "help",
+    ]
+    check_stored_answers(tmp_path / "bot.sqlite3", lesson, student.user)
+
+
+def check_stored_answers(db_path: Path, lesson: Lesson, user: FakeUser) -> None:
+    db = sqlite3.connect(db_path)
+    db.row_factory = sqlite3.Row
+    try:
+        rows = db.execute("SELECT * FROM answers ORDER BY id").fetchall()
+        walk = db.execute("SELECT * FROM walks").fetchone()
+    finally:
+        db.close()
+    assert walk["status"] == "finished" and walk["attempt"] == 1
+    questions = lesson.questions()
+    debates = [q for q in questions if isinstance(q, DebateQuestion)]
+    assert len(rows) == len(questions) + len(debates)  # a debate stores its stance, then reason
+    for row in rows:
+        assert row["user_id"] == user.id and row["chat_id"] == user.id
+        assert row["display_name"] == "Ana Kim" and row["username"] == "ana_k"
+        assert row["lesson_id"] == lesson.id and row["lesson_version"] == lesson.version
+        assert row["attempt"] == 1 and row["answered_at"].endswith("Z")
+    by_question = {row["question_id"]: row for row in rows}  # the newest version wins
+    for question in questions:
+        row = by_question[question.id]
+        assert row["question_type"] == question.type
+        if isinstance(question, ChoiceQuestion):
+            picked = question.options[int(row["option_indexes"])]
+            assert row["answer_text"] == picked
+            assert row["is_correct"] == int(picked == question.answer)
+            assert row["via"] == "button"
+        elif isinstance(question, ShortQuestion):
+            assert row["answer_text"] == f"My answer to {question.id}: <b>bold</b> & *stars*"
+            assert row["via"] == "text"
+        else:
+            assert row["stance"] in question.stances and row["version"] == 2
+            assert row["answer_text"] == f"Because of {question.id} — مرحبا 😀"
+
+
+async def test_buttons_twice_stray_input_and_forgeries_get_clear_answers(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    lesson = seed_lesson()
+    settings = make_settings(standin, tmp_path / "bot.sqlite3")
+    student = Student(standin)
+    async with running_bot(settings):
+        student.says("hello?")
+        assert "/lessons" in (await student.reads()).text  # idle: a hint, not silence
+        student.says("/lessons")
+        menu = await student.reads()
+        await student.presses(menu, "▶️ Begin")
+        section = await student.reads()
+        student.says("is this the answer?")
+        assert "not waiting for a typed answer" in (await student.reads()).text
+        await student.presses(section, "Continue ▸")
+        question = await student.reads()
+        first = lesson.sections[0].questions[0]
+        assert isinstance(first, ChoiceQuestion)
+        # The stale Continue button, pressed again, changes nothing.
+        query = standin.press_data(student.user, section, "v1:nx:1:0")
+        assert "earlier step" in (await standin.wait_for_callback_answer(query)).text
+        # A double tap: the second press is refused, and one answer is stored.
+        data = question.buttons[0][0].callback_data
+        assert data is not None
+        one = standin.press_data(student.user, question, data)
+        two = standin.press_data(student.user, question, data)
+        await standin.wait_for_callback_answer(one)
+        assert "already answered" in (await standin.wait_for_callback_answer(two)).text
+        # Forged data is refused.
+        forged = standin.press_data(student.user, question, "v1:ch:999:x:1")
+        assert "don't recognise" in (await standin.wait_for_callback_answer(forged)).text
+        nonsense = standin.press_data(student.user, question, "DROP TABLE answers")
+        assert "don't recognise" in (await standin.wait_for_callback_answer(nonsense)).text
+        # Another user's press on this student's buttons is refused too.
+        intruder = standin.user("Mallory")
+        stolen = standin.press_data(intruder, question, data)
+        assert "don't recognise" in (await standin.wait_for_callback_answer(stolen)).text
+        nxt = await student.reads()
+        assert lesson.sections[0].questions[1].prompt in nxt.text
+        standin.send_sticker(student.user, student.chat)
+        hint = (await student.reads()).text
+        assert "not waiting" in hint or "typed text" in hint
+        student.says("/nonsense")
+        assert "don't know that command" in (await student.reads()).text
+        student.says("/progress")
+        progress = await student.reads()
+        assert "Answered so far: 1 of" in progress.text and "attempt 1" in progress.text
+    assert standin.rejected == []
+    db = sqlite3.connect(tmp_path / "bot.sqlite3")
+    try:
+        assert db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 1
+    finally:
+        db.close()
+
+
+async def test_restart_begins_again_and_keeps_the_earlier_attempt(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    lesson = seed_lesson()
+    settings = make_settings(standin, tmp_path / "bot.sqlite3")
+    student = Student(standin)
+    async with running_bot(settings):
+        student.says("/restart")
+        assert "nothing to restart" in (await student.reads()).text
+        student.says("/start")
+        await student.reads()
+        await student.presses(await student.reads(), "▶️ Begin")
+        steps = steps_of(lesson)
+        for index, step in enumerate(steps[:3]):
+            await play_step(student, lesson, step, index)
+        student.says("/restart")
+        first_part = await student.reads()
+        assert "Part 1 of" in first_part.text
+        student.says("/progress")
+        progress = await student.reads()
+        assert "attempt 2" in progress.text and "Reading part 1" in progress.text
+        student.says("/help")
+        assert "/restart" in (await student.reads()).text
+        # The button under the first attempt's section is now closed.
+        await play_step(student, lesson, steps[0], 0)
+    db = sqlite3.connect(tmp_path / "bot.sqlite3")
+    try:
+        attempts = db.execute("SELECT attempt, status FROM walks ORDER BY id").fetchall()
+        assert attempts == [(1, "abandoned"), (2, "active")]
+        assert db.execute("SELECT COUNT(*) FROM answers WHERE attempt = 1").fetchone()[0] == 2
+    finally:
+        db.close()
