@@ -66,9 +66,18 @@ _PATTERNS: tuple[tuple[re.Pattern[str], type[Action]], ...] = (
     (re.compile(rf"go:(?P<lesson_id>{_SLUG})"), BeginLesson),
     (re.compile(r"ls"), ListLessons),
     (re.compile(rf"nx:(?P<walk_id>{_ID}):(?P<position>{_SMALL})"), ContinueReading),
-    (re.compile(rf"ch:(?P<walk_id>{_ID}):(?P<question_id>{_SLUG}):(?P<mask>{_SMALL})"), SubmitChoice),
-    (re.compile(rf"tg:(?P<walk_id>{_ID}):(?P<question_id>{_SLUG}):(?P<mask>{_SMALL})"), ToggleChoice),
-    (re.compile(rf"st:(?P<walk_id>{_ID}):(?P<question_id>{_SLUG}):(?P<index>{_SMALL})"), PickStance),
+    (
+        re.compile(rf"ch:(?P<walk_id>{_ID}):(?P<question_id>{_SLUG}):(?P<mask>{_SMALL})"),
+        SubmitChoice,
+    ),
+    (
+        re.compile(rf"tg:(?P<walk_id>{_ID}):(?P<question_id>{_SLUG}):(?P<mask>{_SMALL})"),
+        ToggleChoice,
+    ),
+    (
+        re.compile(rf"st:(?P<walk_id>{_ID}):(?P<question_id>{_SLUG}):(?P<index>{_SMALL})"),
+        PickStance,
+    ),
 )
 _TAGS: dict[type[Action], str] = {
     BeginLesson: "go",
@@ -101,9 +110,9 @@ def decode(data: str | None) -> Action | None:
     for pattern, kind in _PATTERNS:
         match = pattern.fullmatch(body)
         if match:
-            values = {
+            values: dict[str, object] = {
                 key: value if key in ("lesson_id", "question_id") else int(value)
                 for key, value in match.groupdict().items()
             }
-            return kind(**values)
+            return kind(**values)  # type: ignore[arg-type]  # the pattern fixed every type
     return None

@@ -76,9 +76,7 @@ class DebateQuestion(_Strict):
     ] = DEFAULT_STANCES
 
 
-Question = Annotated[
-    ChoiceQuestion | ShortQuestion | DebateQuestion, Field(discriminator="type")
-]
+Question = Annotated[ChoiceQuestion | ShortQuestion | DebateQuestion, Field(discriminator="type")]
 
 
 class Section(_Strict):

@@ -348,7 +348,9 @@ class Storage:
             row = await cursor.fetchone()
         return _walk(row) if row else None
 
-    async def move_walk(self, walk: Walk, *, to_position: int, finished: bool = False) -> Walk | None:
+    async def move_walk(
+        self, walk: Walk, *, to_position: int, finished: bool = False
+    ) -> Walk | None:
         """Move an active walk from where ``walk`` says it is; None if it moved meanwhile."""
         async with self._write() as db:
             return await self._move(db, walk, to_position, finished)

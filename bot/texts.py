@@ -13,8 +13,7 @@ WELCOME = (
     "Every answer is saved, so you can stop at any time and carry on later."
 )
 WELCOME_BACK = (
-    "👋 <b>Welcome back!</b> You are in the middle of <b>{lesson}</b>. "
-    "Here is where you stopped:"
+    "👋 <b>Welcome back!</b> You are in the middle of <b>{lesson}</b>. Here is where you stopped:"
 )
 CHOOSE_LESSON = "📚 <b>Lessons</b> — pick one to begin:"
 ONE_LESSON = "📚 Today's lesson: <b>{lesson}</b>"

@@ -25,7 +25,7 @@ async def standin() -> AsyncIterator[BotApiStandIn]:
 
 
 def make_settings(standin: BotApiStandIn, db_path: Path, prompts: Path = PROMPTS) -> Settings:
-    return Settings(  # type: ignore[call-arg]
+    return Settings(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_URL=standin.base_url,
         BOT_DB_PATH=db_path,

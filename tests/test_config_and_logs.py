@@ -43,7 +43,7 @@ def test_env_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 
 @pytest.mark.parametrize("token", [None, "", "not-a-token", "12345:short"])
 def test_missing_or_malformed_token_is_a_clear_error(token: str | None) -> None:
-    settings = Settings(TELEGRAM_BOT_TOKEN=token)  # type: ignore[call-arg]
+    settings = Settings(TELEGRAM_BOT_TOKEN=token)
     with pytest.raises(SettingsError, match="TELEGRAM_BOT_TOKEN") as caught:
         settings.token()
     if token:

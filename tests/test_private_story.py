@@ -24,8 +24,25 @@ def seed_lesson() -> Lesson:
     return lesson
 
 
-def current(standin: BotApiStandIn, message: StoredMessage) -> StoredMessage:
-    return next(m for m in standin.messages(message.chat_id) if m.message_id == message.message_id)
+def edited(standin: BotApiStandIn, message: StoredMessage) -> StoredMessage | None:
+    """The message as it is now, once the bot has edited it."""
+    now = next(m for m in standin.messages(message.chat_id) if m.message_id == message.message_id)
+    return now if now.edit_count > 0 else None
+
+
+def text(message: StoredMessage) -> str:
+    assert message.text is not None, f"not a text message: {message!r}"
+    return message.text
+
+
+def html(message: StoredMessage) -> str:
+    assert message.html is not None, f"not a text message: {message!r}"
+    return message.html
+
+
+async def popup(standin: BotApiStandIn, query_id: str) -> str:
+    """The text the bot answered a button press with."""
+    return (await standin.wait_for_callback_answer(query_id)).text or ""
 
 
 class Student:
@@ -52,42 +69,42 @@ async def play_step(student: Student, lesson: Lesson, step: Step, index: int) ->
     """Answer one step as the bot shows it, checking what the student sees."""
     message = await student.reads()
     if isinstance(step, SectionStep):
-        assert f"Part {step.number} of {len(lesson.sections)}" in message.text
-        assert step.section.text.strip().split("\n")[0][:80] in message.text
+        assert f"Part {step.number} of {len(lesson.sections)}" in text(message)
+        assert step.section.text.strip().split("\n")[0][:80] in text(message)
         await student.presses(message, "Continue ▸")
         return
     assert isinstance(step, QuestionStep)
     question = step.question
-    assert question.prompt in message.text
+    assert question.prompt in text(message)
     if isinstance(question, ChoiceQuestion):
         # Every other question is answered wrongly, to see both kinds of feedback.
         right = index % 2 == 0
-        pick = question.answer if right else next(o for o in question.options if o != question.answer)
+        pick = (
+            question.answer if right else next(o for o in question.options if o != question.answer)
+        )
         assert isinstance(pick, str)
         await student.presses(message, pick)
-        shown = await student.standin.wait_for(
-            lambda: (m := current(student.standin, message)).edit_count > 0 and m
-        )
-        assert f"Your answer: {pick}" in shown.text
-        assert ("Right!" if right else "Not quite") in shown.text
-        assert question.explanation is not None and question.explanation in shown.text
+        shown = await student.standin.wait_for(lambda: edited(student.standin, message))
+        assert f"Your answer: {pick}" in text(shown)
+        assert ("Right!" if right else "Not quite") in text(shown)
+        assert question.explanation is not None and question.explanation in text(shown)
         assert shown.reply_markup is None or not shown.buttons
     elif isinstance(question, ShortQuestion):
-        assert "Type your answer" in message.text
+        assert "Type your answer" in text(message)
         student.says(f"My answer to {question.id}: <b>bold</b> & *stars*")
         ack = await student.reads()
-        assert "Saved your answer" in ack.text
+        assert "Saved your answer" in text(ack)
         if question.model_answer:
-            assert question.model_answer in ack.text
+            assert question.model_answer in text(ack)
     else:
         assert isinstance(question, DebateQuestion)
         stance = question.stances[index % len(question.stances)]
         await student.presses(message, stance)
         ask = await student.reads()
-        assert "Why?" in ask.text and stance in ask.text
+        assert "Why?" in text(ask) and stance in text(ask)
         student.says(f"Because of {question.id} — مرحبا 😀")
         ack = await student.reads()
-        assert "Saved your stance" in ack.text
+        assert "Saved your stance" in text(ack)
 
 
 async def test_a_student_reads_and_answers_the_whole_lesson_across_a_restart(
@@ -102,18 +119,20 @@ async def test_a_student_reads_and_answers_the_whole_lesson_across_a_restart(
     async with running_bot(settings):
         student.says("/start")
         welcome = await student.reads()
-        assert "Welcome to Editorial Discussion" in welcome.text
+        assert "Welcome to Editorial Discussion" in text(welcome)
         menu = await student.reads()
-        assert lesson.title in menu.text
+        assert lesson.title in text(menu)
         await student.presses(menu, "▶️ Begin")
         for index, step in enumerate(steps[:halfway]):
             await play_step(student, lesson, step, index)
+        # The last answer brought part 3; the student stops reading here.
+        assert "Part 3 of" in text(await student.reads())
 
     # A new process: nothing in memory survives, only the database.
     async with running_bot(settings):
         student.says("/start")
         back = await student.reads()
-        assert "Welcome back" in back.text
+        assert "Welcome back" in text(back)
         for index, step in enumerate(steps[halfway:-1], start=halfway):
             await play_step(student, lesson, step, index)
         assert isinstance(steps[-1], EndStep)
@@ -124,8 +143,10 @@ async def test_a_student_reads_and_answers_the_whole_lesson_across_a_restart(
             if isinstance(s, QuestionStep) and isinstance(s.question, ChoiceQuestion)
         ]
         right = sum(1 for i in choice_steps if i % 2 == 0)
-        assert f"Score on choice questions: {right} of {len(choice_steps)}" in summary.text
-        assert "<b>bold</b> &amp; *stars*" in summary.html  # typed text, escaped, intact
+        assert f"Score on choice questions: {right} of {len(choice_steps)}" in text(summary)
+        # Typed text comes back intact, escaped in the HTML that was sent.
+        assert "<b>bold</b> & *stars*" in text(summary)
+        assert "&lt;b&gt;bold&lt;/b&gt; &amp; *stars*" in html(summary)
         assert summary.button_texts == ["🔁 Start again", "📚 Lessons"]
 
     assert standin.rejected == []
@@ -181,46 +202,48 @@ async def test_buttons_twice_stray_input_and_forgeries_get_clear_answers(
     student = Student(standin)
     async with running_bot(settings):
         student.says("hello?")
-        assert "/lessons" in (await student.reads()).text  # idle: a hint, not silence
+        assert "/lessons" in text(await student.reads())  # idle: a hint, not silence
         student.says("/lessons")
         menu = await student.reads()
         await student.presses(menu, "▶️ Begin")
         section = await student.reads()
         student.says("is this the answer?")
-        assert "not waiting for a typed answer" in (await student.reads()).text
+        assert "not waiting for a typed answer" in text(await student.reads())
         await student.presses(section, "Continue ▸")
         question = await student.reads()
         first = lesson.sections[0].questions[0]
         assert isinstance(first, ChoiceQuestion)
         # The stale Continue button, pressed again, changes nothing.
         query = standin.press_data(student.user, section, "v1:nx:1:0")
-        assert "earlier step" in (await standin.wait_for_callback_answer(query)).text
+        assert "earlier step" in await popup(standin, query)
         # A double tap: the second press is refused, and one answer is stored.
         data = question.buttons[0][0].callback_data
         assert data is not None
         one = standin.press_data(student.user, question, data)
         two = standin.press_data(student.user, question, data)
         await standin.wait_for_callback_answer(one)
-        assert "already answered" in (await standin.wait_for_callback_answer(two)).text
+        assert "already answered" in await popup(standin, two)
         # Forged data is refused.
         forged = standin.press_data(student.user, question, "v1:ch:999:x:1")
-        assert "don't recognise" in (await standin.wait_for_callback_answer(forged)).text
+        assert "don't recognise" in await popup(standin, forged)
         nonsense = standin.press_data(student.user, question, "DROP TABLE answers")
-        assert "don't recognise" in (await standin.wait_for_callback_answer(nonsense)).text
+        assert "don't recognise" in await popup(standin, nonsense)
         # Another user's press on this student's buttons is refused too.
-        intruder = standin.user("Mallory")
-        stolen = standin.press_data(intruder, question, data)
-        assert "don't recognise" in (await standin.wait_for_callback_answer(stolen)).text
+        # Another user replays this student's button data in their own chat: refused.
+        intruder = Student(standin, "Mallory", "mallory")
+        intruder.says("/help")
+        own = await intruder.reads()
+        stolen = standin.press_data(intruder.user, own, data)
+        assert "don't recognise" in await popup(standin, stolen)
         nxt = await student.reads()
-        assert lesson.sections[0].questions[1].prompt in nxt.text
+        assert lesson.sections[0].questions[1].prompt in text(nxt)
         standin.send_sticker(student.user, student.chat)
-        hint = (await student.reads()).text
-        assert "not waiting" in hint or "typed text" in hint
+        assert "not waiting for a typed answer" in text(await student.reads())  # buttons wanted
         student.says("/nonsense")
-        assert "don't know that command" in (await student.reads()).text
+        assert "don't know that command" in text(await student.reads())
         student.says("/progress")
         progress = await student.reads()
-        assert "Answered so far: 1 of" in progress.text and "attempt 1" in progress.text
+        assert "Answered so far: 1 of" in text(progress) and "attempt 1" in text(progress)
     assert standin.rejected == []
     db = sqlite3.connect(tmp_path / "bot.sqlite3")
     try:
@@ -237,23 +260,29 @@ async def test_restart_begins_again_and_keeps_the_earlier_attempt(
     student = Student(standin)
     async with running_bot(settings):
         student.says("/restart")
-        assert "nothing to restart" in (await student.reads()).text
+        assert "nothing to restart" in text(await student.reads())
         student.says("/start")
         await student.reads()
         await student.presses(await student.reads(), "▶️ Begin")
         steps = steps_of(lesson)
         for index, step in enumerate(steps[:3]):
             await play_step(student, lesson, step, index)
+        assert "Type your answer" in text(await student.reads())  # step 3 waits
+        standin.send_photo(student.user, student.chat, caption="my answer, as a photo")
+        assert "only save typed text" in text(await student.reads())
         student.says("/restart")
         first_part = await student.reads()
-        assert "Part 1 of" in first_part.text
+        assert "Part 1 of" in text(first_part)
         student.says("/progress")
         progress = await student.reads()
-        assert "attempt 2" in progress.text and "Reading part 1" in progress.text
+        assert "attempt 2" in text(progress) and "Reading part 1" in text(progress)
         student.says("/help")
-        assert "/restart" in (await student.reads()).text
-        # The button under the first attempt's section is now closed.
-        await play_step(student, lesson, steps[0], 0)
+        assert "/restart" in text(await student.reads())
+        # Buttons of the first attempt are closed; the new attempt's work.
+        old = standin.press_data(student.user, first_part, "v1:nx:1:0")
+        assert "attempt is over" in await popup(standin, old)
+        await student.presses(first_part, "Continue ▸")
+        assert lesson.sections[0].questions[0].prompt in text(await student.reads())
     db = sqlite3.connect(tmp_path / "bot.sqlite3")
     try:
         attempts = db.execute("SELECT attempt, status FROM walks ORDER BY id").fetchall()

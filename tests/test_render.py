@@ -64,9 +64,7 @@ def test_one_huge_paragraph_is_cut_at_sentences_then_words() -> None:
 
 
 def test_single_and_multiple_choice_keyboards() -> None:
-    single = ChoiceQuestion(
-        id="q", type="choice", prompt="?", options=("A", "B"), answer="B"
-    )
+    single = ChoiceQuestion(id="q", type="choice", prompt="?", options=("A", "B"), answer="B")
     rows = render.choice_keyboard(single, WALK).inline_keyboard
     assert [callbacks.decode(r[0].callback_data) for r in rows] == [  # type: ignore[arg-type]
         SubmitChoice(7, "q", 1),

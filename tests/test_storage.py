@@ -154,7 +154,11 @@ async def test_answer_keeps_every_field(tmp_path: Path) -> None:
         )
         answer = recorded.answer
         assert (answer.user_id, answer.display_name, answer.username) == (501, "Ana Kim", "ana")
-        assert (answer.chat_id, answer.lesson_id, answer.lesson_version) == (501, "lesson-a", "v1hash")
+        assert (answer.chat_id, answer.lesson_id, answer.lesson_version) == (
+            501,
+            "lesson-a",
+            "v1hash",
+        )
         assert (answer.option_indexes, answer.is_correct, answer.attempt) == ((0, 2), True, 1)
         assert await storage.current_answer(walk.id, 501, "q-choice") == answer
         assert list(await storage.answers_of_user(501)) == [answer]

@@ -311,9 +311,7 @@ async def _continue_reading(
     await show_step(context, lesson, moved)
 
 
-def _open_question(
-    lesson: Lesson, walk: Walk, question_id: str
-) -> tuple[QuestionStep, int] | None:
+def _open_question(lesson: Lesson, walk: Walk, question_id: str) -> tuple[QuestionStep, int] | None:
     step = step_at(lesson, walk.position)
     if isinstance(step, QuestionStep) and step.question.id == question_id:
         return step, walk.position

@@ -1,0 +1,828 @@
+"""Telegram's text formatting, as the Bot API server applies it to a message before storing it.
+
+``parse_html``, ``parse_markdown_v2`` and ``parse_markdown`` follow tdlib's parsers
+(td/telegram/MessageEntity.cpp) closely, including their error wording and byte offsets, so a
+message the stand-in accepts is one Telegram accepts, and vice versa. One deliberate deviation
+is opt-out: with ``strict_ampersand`` (the default) a ``&`` that does not start a character
+reference Telegram decodes (``&lt; &gt; &amp; &quot;`` and numeric ones) is rejected, where
+Telegram would show it literally; it almost always means a value was not escaped.
+
+Offsets and lengths are in UTF-16 code units, like the Bot API's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+JSONDict = dict[str, Any]
+
+HTML_TAGS = frozenset(
+    {
+        "a",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "s",
+        "strike",
+        "del",
+        "u",
+        "ins",
+        "tg-spoiler",
+        "tg-emoji",
+        "span",
+        "pre",
+        "code",
+        "blockquote",
+    }
+)
+
+# tdlib's MessageEntity::get_type_priority, by Bot API type name (lower sorts first).
+_PRIORITY = {
+    "mention": 50,
+    "hashtag": 50,
+    "bot_command": 50,
+    "url": 50,
+    "email": 50,
+    "bold": 90,
+    "italic": 91,
+    "code": 20,
+    "pre": 11,
+    "text_link": 49,
+    "text_mention": 49,
+    "cashtag": 50,
+    "phone_number": 50,
+    "underline": 92,
+    "strikethrough": 93,
+    "blockquote": 0,
+    "expandable_blockquote": 1,
+    "spoiler": 94,
+    "custom_emoji": 99,
+}
+ENTITY_TYPES = frozenset(_PRIORITY)
+
+# tdlib's names for entity types in MarkdownV2 error messages.
+_TDLIB_NAMES = {
+    "bold": "Bold",
+    "italic": "Italic",
+    "underline": "Underline",
+    "strikethrough": "Strikethrough",
+    "spoiler": "Spoiler",
+    "code": "Code",
+    "pre": "Pre",
+    "pre_code": "PreCode",
+    "text_link": "TextUrl",
+    "custom_emoji": "CustomEmoji",
+    "blockquote": "BlockQuote",
+}
+
+# Entities that auto-detected ones (urls, mentions, ...) never overlap.
+_OPAQUE = frozenset({"code", "pre", "text_link", "text_mention", "custom_emoji"})
+
+
+class EntityParseError(ValueError):
+    """The markup is invalid; ``str(error)`` is tdlib's reason (after "can't parse entities: ")."""
+
+
+UserResolver = Callable[[int], JSONDict | None]
+
+
+@dataclass(frozen=True)
+class FormattedText:
+    """Plain text plus its entities (Bot API MessageEntity dicts, UTF-16 offsets)."""
+
+    text: str
+    entities: tuple[JSONDict, ...] = field(default_factory=tuple)
+
+    @property
+    def length(self) -> int:
+        return utf16_len(self.text)
+
+
+def utf16_len(text: str) -> int:
+    """Length in UTF-16 code units, the unit of every Bot API length and offset."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _units(char: str) -> int:
+    return 2 if ord(char) > 0xFFFF else 1
+
+
+def _byte_offset(text: str, index: int) -> int:
+    return len(text[:index].encode("utf-8", "surrogatepass"))
+
+
+def _is_space(char: str) -> bool:
+    # tdlib's is_space; the end of the string counts as a space there, callers handle it.
+    return char in " \t\r\n\v"
+
+
+def sort_entities(entities: Iterable[JSONDict]) -> list[JSONDict]:
+    return sorted(entities, key=lambda e: (e["offset"], -e["length"], _PRIORITY.get(e["type"], 50)))
+
+
+def _entity(kind: str, offset: int, length: int, **extra: Any) -> JSONDict:
+    return {"type": kind, "offset": offset, "length": length, **extra}
+
+
+def _checked_link(url: str) -> str | None:
+    """A rough LinkManager::get_checked_link: a usable URL, or None (the entity is dropped)."""
+    url = url.strip()
+    if not url or any(_is_space(c) for c in url):
+        return None
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url):
+        scheme = url.split(":", 1)[0].lower()
+        if scheme in {"http", "https", "tg", "ton", "ftp", "mailto"}:
+            return url
+        return None
+    if "." in url:
+        return f"http://{url}"
+    return None
+
+
+def _link_entity(
+    url: str, offset: int, length: int, resolve_user: UserResolver | None
+) -> JSONDict | None:
+    match = re.fullmatch(r"tg://user\?id=(\d+)", url)
+    if match and resolve_user is not None:
+        user = resolve_user(int(match.group(1)))
+        if user is not None:
+            return _entity("text_mention", offset, length, user=user)
+    checked = _checked_link(url)
+    if checked is None:
+        return None
+    return _entity("text_link", offset, length, url=checked)
+
+
+def _decode_html_entity(text: str, pos: int) -> tuple[int, int] | None:
+    """tdlib's decode_html_entity: (code point, end index) or None if ``&`` stays literal."""
+    n = len(text)
+    end = pos + 1
+    code = 0
+    if end < n and text[end] == "#":
+        end += 1
+        if end < n and text[end] == "x":
+            end += 1
+            while end < n and text[end] in "0123456789abcdefABCDEF":
+                code = code * 16 + int(text[end], 16)
+                end += 1
+                if code > 0x10FFFF:
+                    return None
+        else:
+            while end < n and "0" <= text[end] <= "9":
+                code = code * 10 + int(text[end])
+                end += 1
+                if code > 0x10FFFF:
+                    return None
+        if code == 0 or code >= 0x10FFFF or end - pos >= 10:
+            return None
+    else:
+        while end < n and text[end].isascii() and text[end].isalpha():
+            end += 1
+        name = text[pos + 1 : end]
+        named = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}.get(name)
+        if named is None:
+            return None
+        code = ord(named)
+    if end < n and text[end] == ";":
+        end += 1
+    return code, end
+
+
+@dataclass
+class _OpenTag:
+    name: str
+    argument: str
+    offset: int  # UTF-16 offset in the result
+    begin: int  # index in the result list of characters
+
+
+def parse_html(
+    markup: str, *, strict_ampersand: bool = True, resolve_user: UserResolver | None = None
+) -> FormattedText:
+    """Telegram's HTML parse mode: the text without tags, and the entities the tags make."""
+    out: list[str] = []
+    utf16 = 0
+    entities: list[JSONDict] = []
+    stack: list[_OpenTag] = []
+    n = len(markup)
+    i = 0
+    while i < n:
+        char = markup[i]
+        if char == "&":
+            decoded = _decode_html_entity(markup, i)
+            if decoded is not None:
+                code, i = decoded
+                if 0xD800 <= code <= 0xDFFF:
+                    raise EntityParseError(
+                        "Text contains invalid Unicode characters after decoding HTML entities,"
+                        " check for unmatched surrogate code units"
+                    )
+                out.append(chr(code))
+                utf16 += 2 if code > 0xFFFF else 1
+                continue
+            if strict_ampersand:
+                raise EntityParseError(
+                    f"Unescaped '&' at byte offset {_byte_offset(markup, i)}: Telegram shows it"
+                    " literally, but it is almost always a value that was not escaped; write &amp;"
+                    " (stand-in strictness, see strict_ampersand)"
+                )
+        if char != "<":
+            out.append(char)
+            utf16 += _units(char)
+            i += 1
+            continue
+
+        begin = i
+        i += 1
+        if i >= n or markup[i] != "/":
+            i = _html_start_tag(markup, begin, i, stack, utf16, len(out))
+            continue
+
+        # an end tag
+        if not stack:
+            raise EntityParseError(
+                f"Unexpected end tag at byte offset {_byte_offset(markup, begin)}"
+            )
+        j = i + 1
+        while j < n and not _is_space(markup[j]) and markup[j] != ">":
+            j += 1
+        end_name = markup[i + 1 : j].lower()
+        while j < n and _is_space(markup[j]):
+            j += 1
+        if j >= n or markup[j] != ">":
+            raise EntityParseError(f"Unclosed end tag at byte offset {_byte_offset(markup, begin)}")
+        top = stack[-1]
+        if end_name and end_name != top.name:
+            raise EntityParseError(
+                f"Unmatched end tag at byte offset {_byte_offset(markup, begin)}, "
+                f'expected "</{top.name}>", found "</{end_name}>"'
+            )
+        if utf16 > top.offset:
+            _close_html_entity(top, utf16, out, entities, resolve_user)
+        stack.pop()
+        i = j + 1
+
+    if stack:
+        raise EntityParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].name}"')
+    for entity in entities:
+        if entity["type"] == "code":
+            entity.pop("language", None)
+    return FormattedText("".join(out), tuple(sort_entities(entities)))
+
+
+def _html_start_tag(
+    markup: str, begin: int, i: int, stack: list[_OpenTag], utf16: int, out_len: int
+) -> int:
+    n = len(markup)
+    where = _byte_offset(markup, begin)
+    while i < n and not _is_space(markup[i]) and markup[i] != ">":
+        i += 1
+    if i >= n:
+        raise EntityParseError(f"Unclosed start tag at byte offset {where}")
+    name = markup[begin + 1 : i].lower()
+    if name not in HTML_TAGS:
+        raise EntityParseError(f'Unsupported start tag "{name}" at byte offset {where}')
+
+    argument = ""
+    while i >= n or markup[i] != ">":
+        while i < n and _is_space(markup[i]):
+            i += 1
+        if i < n and markup[i] == ">":
+            break
+        attr_begin = i
+        while i < n and not _is_space(markup[i]) and markup[i] not in "=>":
+            i += 1
+        attr_name = markup[attr_begin:i]
+        if not attr_name:
+            raise EntityParseError(
+                f'Empty attribute name in the tag "{name}" at byte offset {where}'
+            )
+        while i < n and _is_space(markup[i]):
+            i += 1
+        if i >= n:
+            raise EntityParseError(f'Unclosed start tag "{name}" at byte offset {where}')
+        if markup[i] != "=":
+            # an attribute without a value, e.g. <blockquote expandable>
+            if name == "blockquote" and attr_name.lower() == "expandable":
+                argument = "expandable"
+            continue
+        i += 1
+        while i < n and _is_space(markup[i]):
+            i += 1
+        if i >= n:
+            raise EntityParseError(f'Unclosed start tag "{name}" at byte offset {where}')
+
+        if markup[i] not in "'\"":
+            token_begin = i
+            while i < n and ((markup[i].isascii() and markup[i].isalnum()) or markup[i] in ".-"):
+                i += 1
+            value = markup[token_begin:i].lower()
+            if i < n and not _is_space(markup[i]) and markup[i] != ">":
+                raise EntityParseError(
+                    "Unexpected end of name token at byte offset "
+                    f"{_byte_offset(markup, token_begin)}"
+                )
+        else:
+            quote = markup[i]
+            i += 1
+            chars: list[str] = []
+            while i < n and markup[i] != quote:
+                if markup[i] == "&":
+                    decoded = _decode_html_entity(markup, i)
+                    if decoded is not None:
+                        code, i = decoded
+                        chars.append(chr(code))
+                        continue
+                chars.append(markup[i])
+                i += 1
+            if i < n:
+                i += 1
+            value = "".join(chars)
+        if i >= n:
+            raise EntityParseError(f"Unclosed start tag at byte offset {where}")
+
+        attr = attr_name.lower()
+        if name == "a" and attr == "href":
+            argument = value
+        elif name == "code" and attr == "class" and value.startswith("language-"):
+            argument = value[len("language-") :]
+        elif name == "span" and attr == "class" and value.startswith("tg-"):
+            argument = value[len("tg-") :]
+        elif name == "tg-emoji" and attr == "emoji-id":
+            argument = value
+
+    if name == "span" and argument != "spoiler":
+        raise EntityParseError(f'Tag "span" must have class "tg-spoiler" at byte offset {where}')
+    stack.append(_OpenTag(name, argument, utf16, out_len))
+    return i + 1
+
+
+def _close_html_entity(
+    top: _OpenTag,
+    utf16: int,
+    out: list[str],
+    entities: list[JSONDict],
+    resolve_user: UserResolver | None,
+) -> None:
+    offset = top.offset
+    length = utf16 - offset
+    name = top.name
+    simple = {
+        "i": "italic",
+        "em": "italic",
+        "b": "bold",
+        "strong": "bold",
+        "s": "strikethrough",
+        "strike": "strikethrough",
+        "del": "strikethrough",
+        "u": "underline",
+        "ins": "underline",
+        "tg-spoiler": "spoiler",
+        "span": "spoiler",
+    }
+    if name in simple:
+        entities.append(_entity(simple[name], offset, length))
+    elif name == "tg-emoji":
+        if not top.argument.isdigit() or int(top.argument) == 0:
+            raise EntityParseError("Invalid custom emoji identifier specified")
+        entities.append(_entity("custom_emoji", offset, length, custom_emoji_id=top.argument))
+    elif name == "a":
+        url = top.argument or "".join(out[top.begin :])
+        link = _link_entity(url, offset, length, resolve_user)
+        if link is not None:
+            entities.append(link)
+    elif name == "pre":
+        last = entities[-1] if entities else None
+        if (
+            last is not None
+            and last["type"] == "code"
+            and (last["offset"], last["length"]) == (offset, length)
+            and last.get("language")
+        ):
+            last["type"] = "pre"
+        else:
+            entities.append(_entity("pre", offset, length))
+    elif name == "code":
+        last = entities[-1] if entities else None
+        if (
+            last is not None
+            and last["type"] == "pre"
+            and (last["offset"], last["length"]) == (offset, length)
+            and top.argument
+        ):
+            last["language"] = top.argument
+        elif top.argument:
+            entities.append(_entity("code", offset, length, language=top.argument))
+        else:
+            entities.append(_entity("code", offset, length))
+    elif name == "blockquote":
+        kind = "expandable_blockquote" if top.argument == "expandable" else "blockquote"
+        entities.append(_entity(kind, offset, length))
+
+
+@dataclass
+class _OpenMd:
+    kind: str  # bold, italic, ..., "pre_code" for ```lang
+    argument: str
+    offset: int  # UTF-16 offset
+    byte_offset: int  # in the markup, for errors
+    begin: int  # index in the result list of characters
+
+
+def _reserved(char: str) -> EntityParseError:
+    return EntityParseError(
+        f"Character '{char}' is reserved and must be escaped with the preceding '\\'"
+    )
+
+
+def parse_markdown_v2(markup: str, *, resolve_user: UserResolver | None = None) -> FormattedText:
+    """Telegram's MarkdownV2 parse mode (tdlib's parse_markdown_v2)."""
+    out: list[str] = []
+    utf16 = 0
+    entities: list[JSONDict] = []
+    stack: list[_OpenMd] = []
+    have_blockquote = False
+    n = len(markup)
+
+    def at(k: int) -> str:
+        return markup[k] if k < n else "\0"
+
+    i = 0
+    while i < n:
+        char = markup[i]
+        if char == "\\" and "\0" < at(i + 1) <= "~":
+            i += 1
+            utf16 += 1
+            out.append(markup[i])
+            i += 1
+            continue
+        reserved = "_*[]()~`>#+-=|{}.!\n"
+        if stack and stack[-1].kind in {"code", "pre", "pre_code"}:
+            reserved = "`"
+        if char not in reserved:
+            out.append(char)
+            utf16 += _units(char)
+            i += 1
+            continue
+
+        is_end = False
+        if stack:
+            kind = stack[-1].kind
+            if have_blockquote and char == "\n" and (i + 1 == n or at(i + 1) != ">"):
+                is_end = True
+            elif kind == "bold":
+                is_end = char == "*"
+            elif kind == "italic":
+                is_end = char == "_" and at(i + 1) != "_"
+            elif kind == "code":
+                is_end = char == "`"
+            elif kind in {"pre", "pre_code"}:
+                is_end = char == "`" and at(i + 1) == "`" and at(i + 2) == "`"
+            elif kind in {"text_link", "custom_emoji"}:
+                is_end = char == "]"
+            elif kind == "underline":
+                is_end = char == "_" and at(i + 1) == "_"
+            elif kind == "strikethrough":
+                is_end = char == "~"
+            elif kind == "spoiler":
+                is_end = char == "|" and at(i + 1) == "|"
+
+        if not is_end:
+            byte_offset = _byte_offset(markup, i)
+            argument = ""
+            kind = ""
+            if char == "_":
+                if at(i + 1) == "_":
+                    kind = "underline"
+                    i += 1
+                else:
+                    kind = "italic"
+            elif char == "*":
+                kind = "bold"
+            elif char == "~":
+                kind = "strikethrough"
+            elif char == "|":
+                if at(i + 1) != "|":
+                    raise _reserved(char)
+                i += 1
+                kind = "spoiler"
+            elif char == "[":
+                kind = "text_link"
+            elif char == "`":
+                if at(i + 1) == "`" and at(i + 2) == "`":
+                    i += 3
+                    kind = "pre"
+                    lang_end = i
+                    while (
+                        lang_end < n
+                        and not _is_space(markup[lang_end])
+                        and (markup[lang_end] != "`")
+                    ):
+                        lang_end += 1
+                    if i != lang_end and lang_end < n and markup[lang_end] != "`":
+                        kind = "pre_code"
+                        argument = markup[i:lang_end]
+                        i = lang_end
+                    if at(i) in "\n\r":
+                        if at(i + 1) in "\n\r" and at(i) != at(i + 1):
+                            i += 2
+                        else:
+                            i += 1
+                    i -= 1
+                else:
+                    kind = "code"
+            elif char == "!":
+                if at(i + 1) != "[":
+                    raise _reserved(char)
+                i += 1
+                kind = "custom_emoji"
+            elif char == "\n":
+                utf16 += 1
+                out.append("\n")
+                if i + 1 < n and markup[i + 1] == ">":
+                    i += 1
+                    if not have_blockquote:
+                        kind = "blockquote"
+                        have_blockquote = True
+                if not kind:
+                    i += 1
+                    continue
+            elif char == ">":
+                if i != 0:
+                    raise _reserved(char)
+                kind = "blockquote"
+                have_blockquote = True
+            else:
+                raise _reserved(char)
+            stack.append(_OpenMd(kind, argument, utf16, byte_offset, len(out)))
+            i += 1
+            continue
+
+        # the end of an entity
+        top = stack[-1]
+        if char == "\n" and top.kind != "blockquote":
+            raise EntityParseError(
+                f"Can't find end of {_TDLIB_NAMES[top.kind]} entity at byte offset "
+                f"{top.byte_offset}"
+            )
+        skip = utf16 == top.offset
+        extra: JSONDict = {}
+        kind = top.kind
+        if kind in {"underline", "spoiler"}:
+            i += 1
+        elif kind in {"pre", "pre_code"}:
+            i += 2
+        elif kind in {"text_link", "custom_emoji"}:
+            url = ""
+            if at(i + 1) != "(":
+                if kind == "custom_emoji":
+                    raise EntityParseError("Custom emoji entity must contain a tg://emoji URL")
+                url = "".join(out[top.begin :])
+            else:
+                i += 2
+                url_begin = i
+                chars: list[str] = []
+                while i < n and markup[i] != ")":
+                    if markup[i] == "\\" and "\0" < at(i + 1) <= "~":
+                        chars.append(markup[i + 1])
+                        i += 2
+                        continue
+                    chars.append(markup[i])
+                    i += 1
+                if i >= n:
+                    what = "a custom emoji URL" if kind == "custom_emoji" else "a URL"
+                    raise EntityParseError(
+                        f"Can't find end of {what} at byte offset {_byte_offset(markup, url_begin)}"
+                    )
+                url = "".join(chars)
+            if kind == "custom_emoji":
+                match = re.fullmatch(r"tg://emoji\?id=(\d+)", url)
+                if match is None or int(match.group(1)) == 0:
+                    raise EntityParseError("Invalid custom emoji identifier specified")
+                extra["custom_emoji_id"] = match.group(1)
+            else:
+                link = _link_entity(url, top.offset, utf16 - top.offset, resolve_user)
+                if link is None:
+                    skip = True
+                else:
+                    kind = link["type"]
+                    extra = {k: v for k, v in link.items() if k not in _ENTITY_CORE}
+        elif kind == "blockquote":
+            have_blockquote = False
+            out.append(markup[i])
+            utf16 += 1
+        if not skip:
+            if kind == "pre_code":
+                kind, extra = "pre", {"language": top.argument}
+            entities.append(_entity(kind, top.offset, utf16 - top.offset, **extra))
+        stack.pop()
+        i += 1
+
+    if have_blockquote and stack and stack[-1].kind == "blockquote":
+        top = stack.pop()
+        if utf16 != top.offset:
+            entities.append(_entity("blockquote", top.offset, utf16 - top.offset))
+    if stack:
+        top = stack[-1]
+        raise EntityParseError(
+            f"Can't find end of {_TDLIB_NAMES[top.kind]} entity at byte offset {top.byte_offset}"
+        )
+    return FormattedText("".join(out), tuple(sort_entities(entities)))
+
+
+_ENTITY_CORE = frozenset({"type", "offset", "length"})
+
+
+def parse_markdown(markup: str, *, resolve_user: UserResolver | None = None) -> FormattedText:
+    """Telegram's legacy Markdown parse mode (tdlib's parse_markdown)."""
+    out: list[str] = []
+    utf16 = 0
+    entities: list[JSONDict] = []
+    n = len(markup)
+
+    def at(k: int) -> str:
+        return markup[k] if k < n else "\0"
+
+    i = 0
+    while i < n:
+        char = markup[i]
+        if char == "\\" and at(i + 1) in "_*`[" and i + 1 < n:
+            out.append(markup[i + 1])
+            utf16 += 1
+            i += 2
+            continue
+        if char not in "_*`[":
+            out.append(char)
+            utf16 += _units(char)
+            i += 1
+            continue
+        begin = i
+        end_char = "]" if char == "[" else char
+        is_pre = False
+        language = ""
+        i += 1
+        if char == "`" and at(i) == "`" and at(i + 1) == "`":
+            i += 2
+            is_pre = True
+            lang_end = i
+            while lang_end < n and not _is_space(markup[lang_end]) and markup[lang_end] != "`":
+                lang_end += 1
+            if i != lang_end and lang_end < n and markup[lang_end] != "`":
+                language = markup[i:lang_end]
+                i = lang_end
+            if at(i) in "\n\r":
+                if at(i + 1) in "\n\r" and at(i) != at(i + 1):
+                    i += 2
+                else:
+                    i += 1
+        offset = utf16
+        start = len(out)
+        while i < n and (
+            markup[i] != end_char or (is_pre and not (at(i + 1) == "`" and at(i + 2) == "`"))
+        ):
+            out.append(markup[i])
+            utf16 += _units(markup[i])
+            i += 1
+        if i >= n:
+            raise EntityParseError(
+                "Can't find end of the entity starting at byte offset "
+                f"{_byte_offset(markup, begin)}"
+            )
+        if utf16 != offset:
+            length = utf16 - offset
+            if char == "_":
+                entities.append(_entity("italic", offset, length))
+            elif char == "*":
+                entities.append(_entity("bold", offset, length))
+            elif char == "[":
+                if at(i + 1) != "(":
+                    url = "".join(out[start:])
+                else:
+                    i += 2
+                    url_chars: list[str] = []
+                    while i < n and markup[i] != ")":
+                        url_chars.append(markup[i])
+                        i += 1
+                    url = "".join(url_chars)
+                link = _link_entity(url, offset, length, resolve_user)
+                if link is not None:
+                    entities.append(link)
+            elif is_pre:
+                extra = {"language": language} if language else {}
+                entities.append(_entity("pre", offset, length, **extra))
+            else:
+                entities.append(_entity("code", offset, length))
+        if is_pre:
+            i += 2
+        i += 1
+    return FormattedText("".join(out), tuple(sort_entities(entities)))
+
+
+def _utf16_prefix(text: str) -> list[int]:
+    """prefix[k] = UTF-16 length of text[:k]."""
+    prefix = [0]
+    for char in text:
+        prefix.append(prefix[-1] + _units(char))
+    return prefix
+
+
+def trim(formatted: FormattedText) -> FormattedText:
+    """Strip leading and trailing whitespace as Telegram does, keeping entities in place."""
+    text = formatted.text
+    stripped = text.strip()
+    if stripped == text:
+        return formatted
+    if not stripped:
+        return FormattedText("", ())
+    left = utf16_len(text[: len(text) - len(text.lstrip())])
+    size = utf16_len(stripped)
+    entities: list[JSONDict] = []
+    for entity in formatted.entities:
+        start = max(entity["offset"] - left, 0)
+        end = min(entity["offset"] + entity["length"] - left, size)
+        if end > start:
+            entities.append({**entity, "offset": start, "length": end - start})
+    return FormattedText(stripped, tuple(entities))
+
+
+_AUTO_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "bot_command",
+        re.compile(r"(?<![\w/<>])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/<>])"),
+    ),
+    ("email", re.compile(r"(?<![\w.@])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")),
+    (
+        "url",
+        re.compile(
+            r"(?<![\w@/])(?:https?://)?(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?:/[^\s<>\"]*)?", re.I
+        ),
+    ),
+    ("mention", re.compile(r"(?<![\w@])@[A-Za-z0-9_]{2,32}(?!\w)")),
+    ("hashtag", re.compile(r"(?<![\w#])#\w*[^\W\d_]\w*(?![\w#])")),
+    ("cashtag", re.compile(r"(?<![\w$])\$[A-Z]{1,8}(?![\w$])")),
+)
+
+
+def find_auto_entities(formatted: FormattedText) -> FormattedText:
+    """Add the entities Telegram detects by itself: commands, mentions, urls, hashtags..."""
+    text = formatted.text
+    if not text:
+        return formatted
+    prefix = _utf16_prefix(text)
+    taken = [
+        (e["offset"], e["offset"] + e["length"]) for e in formatted.entities if e["type"] in _OPAQUE
+    ]
+    found: list[JSONDict] = []
+    for kind, pattern in _AUTO_PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = prefix[match.start()], prefix[match.end()]
+            spans = taken + [(e["offset"], e["offset"] + e["length"]) for e in found]
+            if any(start < b and a < end for a, b in spans):
+                continue
+            if kind == "url" and not _plausible_url(match.group(0)):
+                continue
+            found.append(_entity(kind, start, end - start))
+    if not found:
+        return formatted
+    return FormattedText(text, tuple(sort_entities([*formatted.entities, *found])))
+
+
+_TLDS = frozenset(
+    {
+        *("com", "org", "net", "io", "me", "ru", "de", "uk", "us", "info", "biz", "dev"),
+        *("app", "edu", "gov", "co", "ai", "tv", "fm", "ly", "to", "gg", "xyz", "tech"),
+        *("site", "online", "news", "blog", "page", "link", "cloud", "eu", "fr", "it"),
+        *("es", "nl", "pl", "in", "cn", "jp", "br", "ca", "au", "ch", "se", "no", "fi"),
+    }
+)
+
+
+def _plausible_url(candidate: str) -> bool:
+    if candidate.lower().startswith(("http://", "https://")):
+        return True
+    host = candidate.split("/", 1)[0]
+    return host.rsplit(".", 1)[-1].lower() in _TLDS
+
+
+def check_entities(text: str, raw: object) -> FormattedText:
+    """Explicit ``entities`` given instead of a parse mode: validated and clipped to the text."""
+    if not isinstance(raw, list):
+        raise EntityParseError('Field "entities" must be of type Array')
+    size = utf16_len(text)
+    entities: list[JSONDict] = []
+    for item in raw:
+        if not isinstance(item, dict):
+            raise EntityParseError("MessageEntity must be an Object")
+        kind, offset, length = item.get("type"), item.get("offset"), item.get("length")
+        if not isinstance(kind, str) or kind not in ENTITY_TYPES:
+            raise EntityParseError(f'Unsupported entity type "{kind}"')
+        if not isinstance(offset, int) or not isinstance(length, int) or offset < 0:
+            raise EntityParseError("Wrong entity offset or length")
+        end = min(offset + length, size)
+        if end > offset:
+            entities.append({**item, "offset": offset, "length": end - offset})
+    return FormattedText(text, tuple(sort_entities(entities)))
