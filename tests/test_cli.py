@@ -17,9 +17,7 @@ def clean_env(**settings: str) -> dict[str, str]:
     return {**env, **settings}
 
 
-async def run_bot_cli(
-    *args: str, cwd: Path, env: dict[str, str], timeout: float = 60
-) -> tuple[int, str, str]:
+async def run_bot_cli(*args: str, cwd: Path, env: dict[str, str]) -> tuple[int, str, str]:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -30,7 +28,7 @@ async def run_bot_cli(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(process.communicate(), timeout)
+    out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode is not None
     return process.returncode, out.decode(), err.decode()
 
@@ -76,7 +74,7 @@ async def test_run_refuses_invalid_lessons_with_the_same_messages(tmp_path: Path
     prompts.mkdir()
     (prompts / "broken.yaml").write_text(BROKEN)
     env = clean_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL="http://127.0.0.1:9")
-    code, out, err = await run_bot_cli("run", cwd=tmp_path, env=env)
+    code, _, err = await run_bot_cli("run", cwd=tmp_path, env=env)
     assert code == 1
     assert "broken.yaml:11:9: " in err and "did not start" in err
     assert "Traceback" not in err and TOKEN not in err

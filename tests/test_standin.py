@@ -382,22 +382,22 @@ async def test_reply_markup_kinds_and_replies(
         ({"text": "x", "callback_data": "é" * 33}, "Bad Request: BUTTON_DATA_INVALID"),
         (
             {"text": "x"},
-            "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in "
+            "Bad Request: can't parse InlineKeyboardButton: Text buttons are not allowed in "
             "the inline keyboard",
         ),
         (
             {"text": "x", "callback_data": ""},
-            "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in "
+            "Bad Request: can't parse InlineKeyboardButton: Text buttons are not allowed in "
             "the inline keyboard",
         ),
         (
             {"callback_data": "x"},
-            "Bad Request: can't parse inline keyboard button: Can't find field \"text\"",
+            "Bad Request: can't parse InlineKeyboardButton: Can't find field \"text\"",
         ),
         (
             {"text": "x", "callback_data": "a", "url": "https://e.com"},
-            "Bad Request: can't parse"
-            " inline keyboard button: exactly one of the optional fields must be used",
+            "Bad Request: can't parse InlineKeyboardButton: exactly one of the optional fields"
+            " must be used",
         ),
     ],
 )
@@ -612,6 +612,8 @@ async def test_privacy_mode_in_groups(api: BotApiStandIn, bot: Bot) -> None:
     member = await bot.get_chat_member(group.id, bob.id)
     assert member.status == "member"
     assert await bot.get_chat_member_count(group.id) == 3
+    info = await bot.get_chat(group.id)
+    assert (info.type, info.title) == ("group", "Study group")
 
 
 async def test_quiz_poll_votes_and_stop(api: BotApiStandIn, bot: Bot) -> None:

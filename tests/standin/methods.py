@@ -509,13 +509,19 @@ def get_chat_member_count(s: StandInState, p: Params) -> int:
 # ---------------------------------------------------------------------- polls
 
 
-def _poll_options(raw: list[Any] | None) -> list[str]:
+def _poll_options(s: StandInState, raw: list[Any] | None) -> list[str]:
     if raw is None:
         raise bad_request('parameter "options" is required')
     texts: list[str] = []
     for option in raw:
         text = option.get("text") if isinstance(option, dict) else option
-        if not isinstance(text, str) or not text.strip():
+        if not isinstance(text, str):
+            raise bad_request("poll options must be non-empty")
+        if isinstance(option, dict):
+            text = s.format_text(
+                text, option.get("text_parse_mode"), option.get("text_entities")
+            ).text
+        if not text.strip():
             raise bad_request("poll options must be non-empty")
         if utf16_len(text) > 100:
             raise bad_request("poll options length must not exceed 100")
@@ -538,7 +544,7 @@ def send_poll(s: StandInState, p: Params) -> JSONDict:
         raise bad_request("poll question must be non-empty")
     if question.length > 300:
         raise bad_request("poll question length must not exceed 300")
-    options = _poll_options(p.get_list("options"))
+    options = _poll_options(s, p.get_list("options"))
     kind = p.get_str("type") or "regular"
     if kind not in ("regular", "quiz"):
         raise bad_request("wrong poll type specified")

@@ -86,6 +86,27 @@ class ChatMember:
             data.update(dict.fromkeys(rights, True))
             if self.custom_title:
                 data["custom_title"] = self.custom_title
+        elif self.status == "restricted":
+            # a member who may read but not post (the fields PTB 22.8 requires)
+            muted = (
+                "can_change_info",
+                "can_invite_users",
+                "can_pin_messages",
+                "can_send_messages",
+                "can_send_polls",
+                "can_send_other_messages",
+                "can_add_web_page_previews",
+                "can_manage_topics",
+                "can_send_audios",
+                "can_send_documents",
+                "can_send_photos",
+                "can_send_videos",
+                "can_send_video_notes",
+                "can_send_voice_notes",
+                "can_edit_tag",
+                "can_react_to_messages",
+            )
+            data.update(dict.fromkeys(muted, False), is_member=True, until_date=0)
         elif self.status == "kicked":
             data["until_date"] = 0
         return data

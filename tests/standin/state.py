@@ -33,6 +33,7 @@ from tests.standin.model import (
     CallbackAnswer,
     CallbackQueryState,
     ChatMember,
+    ChatType,
     FakeChat,
     FakeUser,
     JSONDict,
@@ -271,12 +272,8 @@ class StandInState:
     ) -> FakeChat:
         """A group (or supergroup) the bot is already in. The owner defaults to the first
         admin, else the first member; admins need not be listed among members."""
-        if supergroup:
-            chat_id = -next(self._supergroup_ids)
-            kind: Any = "supergroup"
-        else:
-            chat_id = -next(self._group_ids)
-            kind = "group"
+        kind: ChatType = "supergroup" if supergroup else "group"
+        chat_id = -next(self._supergroup_ids if supergroup else self._group_ids)
         chat = FakeChat(id=chat_id, type=kind, title=title, username=username)
         people = [*admins, *members]
         owner = owner or (people[0] if people else None)
@@ -419,7 +416,15 @@ class StandInState:
     ) -> StoredMessage:
         self._check_can_post(user, chat)
         document = self._new_file(data, file_name, mime_type, prefix="BQAC")
-        message = self._new_message(chat, user, kind="document", caption=caption, html=caption)
+        formatted = find_auto_entities(trim(FormattedText(caption))) if caption else None
+        message = self._new_message(
+            chat,
+            user,
+            kind="document",
+            caption=formatted.text if formatted else None,
+            html=caption,
+            entities=formatted.entities if formatted else (),
+        )
         message.document = document
         self._publish("message", message)
         return message
@@ -869,7 +874,7 @@ def scope_key(scope: JSONDict | None) -> str:
 
 
 def _check_inline_button(button: object) -> None:
-    prefix = "can't parse inline keyboard button: "
+    prefix = "can't parse InlineKeyboardButton: "
     if not isinstance(button, dict):
         raise bad_request(prefix + "InlineKeyboardButton must be an Object")
     if "text" not in button:
@@ -878,10 +883,16 @@ def _check_inline_button(button: object) -> None:
         raise bad_request(prefix + 'Field "text" must be of type String')
     if not button["text"].strip():
         raise bad_request(prefix + "Text must be non-empty")
-    # Telegram treats an empty callback_data or url as absent.
-    actions = [a for a in _INLINE_ACTIONS if button.get(a) not in (None, "")]
+    # Telegram treats an empty callback_data or url as absent (an empty switch_inline_query
+    # is a valid action).
+    actions = [
+        action
+        for action in _INLINE_ACTIONS
+        if button.get(action) is not None
+        and not (action in ("callback_data", "url") and button[action] == "")
+    ]
     if not actions:
-        raise bad_request(prefix + "Text buttons are unallowed in the inline keyboard")
+        raise bad_request(prefix + "Text buttons are not allowed in the inline keyboard")
     if len(actions) > 1:
         # Telegram silently uses one of them; the stand-in insists on exactly one.
         raise bad_request(
