@@ -21,7 +21,7 @@ import aiosqlite
 
 Clock = Callable[[], dt.datetime]
 Audience = Literal["private", "group"]
-WalkStatus = Literal["active", "finished", "abandoned"]
+WalkStatus = Literal["active", "paused", "finished", "abandoned"]
 AnswerVia = Literal["button", "text", "poll", "reply", "private"]
 
 
@@ -39,10 +39,19 @@ def iso_utc(moment: dt.datetime) -> str:
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         """
+        CREATE TABLE meta (
+            -- Facts about this database, e.g. the salt for pseudonymised exports.
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )
+        """,
+        """
         CREATE TABLE chats (
             id INTEGER PRIMARY KEY,
             type TEXT NOT NULL,
             title TEXT,
+            -- 0 once the bot may no longer post there (kicked, blocked, left)
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
             updated_at TEXT NOT NULL
         )
         """,
@@ -56,12 +65,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             lesson_version TEXT NOT NULL,
             attempt INTEGER NOT NULL CHECK (attempt >= 1),
             position INTEGER NOT NULL DEFAULT 0 CHECK (position >= 0),
-            status TEXT NOT NULL CHECK (status IN ('active', 'finished', 'abandoned')),
+            status TEXT NOT NULL CHECK (status IN ('active', 'paused', 'finished', 'abandoned')),
             started_at TEXT NOT NULL,
             ended_at TEXT
         )
         """,
-        "CREATE UNIQUE INDEX walks_one_active_per_chat ON walks(chat_id) WHERE status = 'active'",
+        # One running (or paused) walk per chat: a student's attempt, or a group's session.
+        "CREATE UNIQUE INDEX walks_one_open_per_chat ON walks(chat_id) "
+        "WHERE status IN ('active', 'paused')",
         "CREATE INDEX walks_by_chat_lesson ON walks(chat_id, lesson_id)",
         """
         CREATE TABLE answers (
@@ -80,7 +91,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             answer_text TEXT,
             is_correct INTEGER CHECK (is_correct IN (0, 1)),
             stance TEXT,
-            via TEXT NOT NULL,
+            -- a withdrawn poll vote: a version with no option, kept as a fact
+            retracted INTEGER NOT NULL DEFAULT 0 CHECK (retracted IN (0, 1)),
+            via TEXT NOT NULL CHECK (via IN ('button', 'text', 'poll', 'reply', 'private')),
             version INTEGER NOT NULL CHECK (version >= 1),
             answered_at TEXT NOT NULL,
             source_key TEXT NOT NULL UNIQUE,
@@ -89,6 +102,31 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "CREATE INDEX answers_by_chat ON answers(chat_id, walk_id)",
         "CREATE INDEX answers_by_user ON answers(user_id)",
+        """
+        CREATE TABLE posts (
+            -- Which bot message (or poll) in a group stands for which step of a session:
+            -- replies and poll answers are matched to their question through it.
+            chat_id INTEGER NOT NULL,
+            message_id INTEGER NOT NULL,
+            walk_id INTEGER NOT NULL REFERENCES walks(id),
+            position INTEGER NOT NULL,
+            question_id TEXT,
+            poll_id TEXT UNIQUE,
+            carries_next INTEGER NOT NULL DEFAULT 0 CHECK (carries_next IN (0, 1)),
+            PRIMARY KEY (chat_id, message_id)
+        )
+        """,
+        "CREATE INDEX posts_by_walk ON posts(walk_id)",
+        """
+        CREATE TABLE private_prompts (
+            -- A member who opened a group question's deep link: their next typed message
+            -- in the private chat answers that question for the group session.
+            chat_id INTEGER PRIMARY KEY,
+            walk_id INTEGER NOT NULL REFERENCES walks(id),
+            question_id TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """,
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -137,6 +175,7 @@ class NewAnswer:
     answer_text: str | None = None
     is_correct: bool | None = None
     stance: str | None = None
+    retracted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +195,7 @@ class StoredAnswer:
     answer_text: str | None
     is_correct: bool | None
     stance: str | None
+    retracted: bool
     via: str
     version: int
     answered_at: str
@@ -175,8 +215,8 @@ _WALK_COLUMNS = (
 )
 _ANSWER_COLUMNS = (
     "id, walk_id, chat_id, user_id, display_name, username, lesson_id, lesson_version, attempt, "
-    "question_id, question_type, option_indexes, answer_text, is_correct, stance, via, version, "
-    "answered_at"
+    "question_id, question_type, option_indexes, answer_text, is_correct, stance, retracted, via, "
+    "version, answered_at"
 )
 
 
@@ -188,6 +228,7 @@ def _answer(row: sqlite3.Row) -> StoredAnswer:
     values = list(row)
     values[11] = tuple(int(i) for i in values[11].split(",")) if values[11] else ()
     values[13] = None if values[13] is None else bool(values[13])
+    values[15] = bool(values[15])
     return StoredAnswer(*values)
 
 
@@ -305,7 +346,7 @@ class Storage:
             await self._upsert_chat(db, chat_id, chat_type, chat_title)
             await db.execute(
                 "UPDATE walks SET status = 'abandoned', ended_at = ? "
-                "WHERE chat_id = ? AND status = 'active'",
+                "WHERE chat_id = ? AND status IN ('active', 'paused')",
                 (now, chat_id),
             )
             async with db.execute(
@@ -397,8 +438,9 @@ class Storage:
             async with db.execute(
                 f"INSERT INTO answers (walk_id, chat_id, user_id, display_name, username, "  # noqa: S608
                 f"lesson_id, lesson_version, attempt, question_id, question_type, "
-                f"option_indexes, answer_text, is_correct, stance, via, version, answered_at, "
-                f"source_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                f"option_indexes, answer_text, is_correct, stance, retracted, via, version, "
+                f"answered_at, source_key) "
+                f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 f"RETURNING {_ANSWER_COLUMNS}",
                 (
                     answer.walk.id,
@@ -415,6 +457,7 @@ class Storage:
                     answer.answer_text,
                     None if answer.is_correct is None else int(answer.is_correct),
                     answer.stance,
+                    int(answer.retracted),
                     answer.via,
                     version,
                     self._now(),

@@ -128,25 +128,36 @@ def _entity(kind: str, offset: int, length: int, **extra: Any) -> JSONDict:
     return {"type": kind, "offset": offset, "length": length, **extra}
 
 
+_HOST = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}$")
+
+
 def _checked_link(url: str) -> str | None:
-    """A rough LinkManager::get_checked_link: a usable URL, or None (the entity is dropped)."""
-    url = url.strip()
-    if not url or any(_is_space(c) for c in url):
+    """A rough LinkManager::get_checked_link: the normalized URL, or None (entity dropped)."""
+    if not url or any(c.isspace() for c in url):
         return None
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url):
-        scheme = url.split(":", 1)[0].lower()
-        if scheme in {"http", "https", "tg", "ton", "ftp", "mailto"}:
+    scheme_match = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):(//)?", url)
+    if scheme_match is not None:
+        scheme = scheme_match.group(1).lower()
+        if scheme in ("tg", "ton", "ftp", "mailto"):
             return url
+        if scheme not in ("http", "https") or not scheme_match.group(2):
+            return None
+        rest = url[scheme_match.end() :]
+    else:
+        scheme, rest = "http", url
+    split = re.search(r"[/?#]", rest)
+    host, tail = (rest[: split.start()], rest[split.start() :]) if split else (rest, "")
+    if not _HOST.match(host.split(":", 1)[0]):
         return None
-    if "." in url:
-        return f"http://{url}"
-    return None
+    if not tail.startswith("/"):
+        tail = "/" + tail
+    return f"{scheme}://{host}{tail}"
 
 
 def _link_entity(
     url: str, offset: int, length: int, resolve_user: UserResolver | None
 ) -> JSONDict | None:
-    match = re.fullmatch(r"tg://user\?id=(\d+)", url)
+    match = re.fullmatch(r"(?i)tg:(?://)?user\?id=(\d+)", url)
     if match and resolve_user is not None:
         user = resolve_user(int(match.group(1)))
         if user is not None:
@@ -155,6 +166,34 @@ def _link_entity(
     if checked is None:
         return None
     return _entity("text_link", offset, length, url=checked)
+
+
+def _date_time_format(value: str) -> str:
+    """tdlib's check of a tg-time format: "r" alone, or letters from "tTdDwW"."""
+    if value in ("r", "R") or all(c in "tTdDwW" for c in value):
+        return value
+    raise EntityParseError("Invalid date format used")
+
+
+def _date_time_entity(offset: int, length: int, unix: str, fmt: str) -> JSONDict:
+    if not unix.isdigit():
+        raise EntityParseError("Invalid Unix time specified")
+    extra: JSONDict = {"unix_time": int(unix)}
+    if fmt:
+        extra["date_time_format"] = _date_time_format(fmt)
+    return _entity("date_time", offset, length, **extra)
+
+
+def _tg_url(url: str) -> tuple[str, dict[str, str]] | None:
+    """("emoji" or "time", query parameters) of a tg://emoji or tg://time URL, else None."""
+    match = re.fullmatch(r"(?is)tg://(emoji|time)/?(?:\?([^#]*))?(?:#.*)?", url)
+    if match is None:
+        return None
+    params: dict[str, str] = {}
+    for pair in (match.group(2) or "").split("&"):
+        key, _, value = pair.partition("=")
+        params.setdefault(key, value)
+    return match.group(1).lower(), params
 
 
 def _decode_html_entity(text: str, pos: int) -> tuple[int, int] | None:
