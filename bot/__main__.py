@@ -45,7 +45,7 @@ def _validate(settings: Settings, paths: Sequence[Path]) -> int:
 
 def _run(settings: Settings) -> int:
     # Imported here so that `validate` does not pay for loading the Telegram stack.
-    from bot.app import build_application
+    from bot.app import ALLOWED_UPDATES, build_application
     from bot.storage import StorageError
 
     token = settings.token()
@@ -58,7 +58,7 @@ def _run(settings: Settings) -> int:
         return EXIT_INVALID
     application = build_application(settings, catalog)
     try:
-        application.run_polling(allowed_updates=["message", "edited_message", "callback_query"])
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
     except StorageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID

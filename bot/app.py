@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
-from telegram import BotCommand, LinkPreviewOptions
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+)
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
     MessageHandler,
+    PollAnswerHandler,
     filters,
 )
 
 from bot import texts
 from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData
-from bot.handlers import common, private
+from bot.handlers import buttons, common, group, private
 from bot.lesson_loader import LessonCatalog, load_catalog
 from bot.storage import Storage
 
@@ -28,7 +35,12 @@ async def _post_init(application: BotApplication) -> None:
     assert settings is not None, "build_application sets the settings"
     application.bot_data.storage = await Storage.open(settings.db_path)
     await application.bot.set_my_commands(
-        [BotCommand(name, description) for name, description in texts.COMMANDS]
+        [BotCommand(name, description) for name, description in texts.COMMANDS],
+        scope=BotCommandScopeAllPrivateChats(),
+    )
+    await application.bot.set_my_commands(
+        [BotCommand(name, description) for name, description in texts.GROUP_COMMANDS],
+        scope=BotCommandScopeAllGroupChats(),
     )
 
 
@@ -72,21 +84,38 @@ def build_application(settings: Settings, catalog: LessonCatalog | None = None) 
 def register_handlers(application: BotApplication) -> None:
     """Every handler, in the order PTB tries them (first match wins within group 0)."""
     in_private = filters.ChatType.PRIVATE
-    new_messages = filters.UpdateType.MESSAGE  # edits are not new answers
+    in_groups = filters.ChatType.GROUPS
+    new_messages = filters.UpdateType.MESSAGE  # an edited command is not a new command
     handlers = [
-        # 1. Commands of a student in a private chat.
-        CommandHandler("start", private.start, filters=in_private),
-        CommandHandler("lessons", private.lessons, filters=in_private),
-        CommandHandler("help", private.help_command, filters=in_private),
-        CommandHandler("progress", private.progress, filters=in_private),
-        CommandHandler("restart", private.restart, filters=in_private),
-        # 2. Button presses: one entry point, data parsed strictly in bot.callbacks.
-        CallbackQueryHandler(private.button),
-        # 3. Typed answers in a private chat; a /command we don't know gets a hint.
+        # 1. Commands of a student in a private chat (/start may carry a deep link).
+        CommandHandler("start", private.start, filters=in_private & new_messages),
+        CommandHandler("lessons", private.lessons, filters=in_private & new_messages),
+        CommandHandler("help", private.help_command, filters=in_private & new_messages),
+        CommandHandler("progress", private.progress, filters=in_private & new_messages),
+        CommandHandler("restart", private.restart, filters=in_private & new_messages),
+        # 2. Commands in a group; /begin, /next and /end are for moderators only.
+        CommandHandler("begin", group.begin, filters=in_groups & new_messages),
+        CommandHandler("next", group.next_command, filters=in_groups & new_messages),
+        CommandHandler("end", group.end, filters=in_groups & new_messages),
+        CommandHandler("status", group.status, filters=in_groups & new_messages),
+        CommandHandler(["start", "help"], group.group_start, filters=in_groups & new_messages),
+        # 3. Button presses: one entry point, data parsed strictly in bot.callbacks.
+        CallbackQueryHandler(buttons.on_button),
+        # 4. Group answers: quiz poll votes, and replies to a question (new or edited).
+        PollAnswerHandler(group.on_poll_answer),
+        MessageHandler(in_groups & filters.REPLY & filters.TEXT & ~filters.COMMAND, group.on_reply),
+        # 5. The group itself: upgraded to a supergroup; the bot removed or re-added.
+        MessageHandler(filters.StatusUpdate.MIGRATE, group.on_migration),
+        ChatMemberHandler(group.on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER),
+        # 6. Typed answers in a private chat; a /command we don't know gets a hint.
         MessageHandler(in_private & new_messages & filters.COMMAND, private.unknown_command),
         MessageHandler(in_private & new_messages & filters.TEXT, private.text_message),
-        # 4. Anything else a student sends privately: a hint, never silence.
+        # 7. Anything else a student sends privately: a hint, never silence.
         MessageHandler(in_private & new_messages & ~filters.TEXT, private.other_message),
     ]
     application.add_handlers(handlers)
     application.add_error_handler(common.on_error)
+
+
+# The update kinds the handlers above consume; Telegram sends nothing else.
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "poll_answer", "my_chat_member"]

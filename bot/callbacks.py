@@ -60,25 +60,51 @@ class PickStance:
     index: int
 
 
-Action = BeginLesson | ListLessons | ContinueReading | SubmitChoice | ToggleChoice | PickStance
+@dataclass(frozen=True, slots=True)
+class GroupBegin:
+    """A moderator picks the lesson for a group session."""
 
-_PATTERNS: tuple[tuple[re.Pattern[str], type[Action]], ...] = (
-    (re.compile(rf"go:(?P<lesson_id>{_SLUG})"), BeginLesson),
-    (re.compile(r"ls"), ListLessons),
-    (re.compile(rf"nx:(?P<walk_id>{_ID}):(?P<position>{_SMALL})"), ContinueReading),
-    (
-        re.compile(rf"ch:(?P<walk_id>{_ID}):(?P<question_id>{_SLUG}):(?P<mask>{_SMALL})"),
-        SubmitChoice,
-    ),
-    (
-        re.compile(rf"tg:(?P<walk_id>{_ID}):(?P<question_id>{_SLUG}):(?P<mask>{_SMALL})"),
-        ToggleChoice,
-    ),
-    (
-        re.compile(rf"st:(?P<walk_id>{_ID}):(?P<question_id>{_SLUG}):(?P<index>{_SMALL})"),
-        PickStance,
-    ),
+    lesson_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class GroupNext:
+    """A moderator posts the next part of a group session (the part after ``position``)."""
+
+    walk_id: int
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class GroupPick:
+    """A member ticks or unticks one option of a several-right-answers question in a group."""
+
+    walk_id: int
+    question_id: str
+    index: int
+
+
+Action = (
+    BeginLesson
+    | ListLessons
+    | ContinueReading
+    | SubmitChoice
+    | ToggleChoice
+    | PickStance
+    | GroupBegin
+    | GroupNext
+    | GroupPick
 )
+
+# Each action's tag and the pattern of each of its fields, in order.
+_FIELD_PATTERNS = {
+    "lesson_id": _SLUG,
+    "question_id": _SLUG,
+    "walk_id": _ID,
+    "position": _SMALL,
+    "mask": _SMALL,
+    "index": _SMALL,
+}
 _TAGS: dict[type[Action], str] = {
     BeginLesson: "go",
     ListLessons: "ls",
@@ -86,7 +112,19 @@ _TAGS: dict[type[Action], str] = {
     SubmitChoice: "ch",
     ToggleChoice: "tg",
     PickStance: "st",
+    GroupBegin: "gb",
+    GroupNext: "gn",
+    GroupPick: "gp",
 }
+_PATTERNS: tuple[tuple[re.Pattern[str], type[Action]], ...] = tuple(
+    (
+        re.compile(
+            ":".join([tag, *(f"(?P<{name}>{_FIELD_PATTERNS[name]})" for name in kind.__slots__)])
+        ),
+        kind,
+    )
+    for kind, tag in _TAGS.items()
+)
 
 
 def encode(action: Action) -> str:
@@ -116,3 +154,28 @@ def decode(data: str | None) -> Action | None:
             }
             return kind(**values)  # type: ignore[arg-type]  # the pattern fixed every type
     return None
+
+
+# --- deep links -------------------------------------------------------------------------
+# "Answer privately" opens https://t.me/<bot>?start=<payload>; Telegram allows 1-64 chars
+# of A-Z, a-z, 0-9, _ and - in the payload, and sends it to the bot as "/start <payload>".
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerPrivately:
+    walk_id: int
+    question_id: str
+
+
+_DEEP_LINK = re.compile(rf"a(?P<walk_id>{_ID})_(?P<question_id>{_SLUG})")
+
+
+def encode_start(link: AnswerPrivately) -> str:
+    return f"a{link.walk_id}_{link.question_id}"
+
+
+def decode_start(payload: str | None) -> AnswerPrivately | None:
+    match = _DEEP_LINK.fullmatch(payload or "")
+    if match is None:
+        return None
+    return AnswerPrivately(int(match["walk_id"]), match["question_id"])

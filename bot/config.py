@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Telegram tokens look like "123456789:AAH...": a numeric bot id, a colon, a 35-char secret.
 TOKEN_PATTERN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     db_path: Path = Field(default=Path("data/bot.sqlite3"), alias="BOT_DB_PATH")
     prompts_dir: Path = Field(default=Path("prompts"), alias="BOT_PROMPTS_DIR")
     log_level: LogLevel = Field(default="INFO", alias="BOT_LOG_LEVEL")
+    # Telegram user ids who may run sessions in any group, besides the group's admins.
+    moderator_ids: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), alias="BOT_MODERATOR_IDS"
+    )
 
     @field_validator("telegram_api_url")
     @classmethod
@@ -40,6 +44,17 @@ class Settings(BaseSettings):
         value = value.strip().rstrip("/")
         if not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("TELEGRAM_API_URL must start with http:// or https://")
+        return value
+
+    @field_validator("moderator_ids", mode="before")
+    @classmethod
+    def _parse_ids(cls, value: object) -> object:
+        """Accept "1, 2 3" as well as a JSON list; each must be a Telegram user id."""
+        if isinstance(value, str):
+            parts = [p for p in re.split(r"[\s,;]+", value.strip().strip("[]")) if p]
+            if not all(re.fullmatch(r"\d{1,16}", p) for p in parts):
+                raise ValueError("BOT_MODERATOR_IDS must be Telegram user ids separated by commas")
+            return frozenset(int(p) for p in parts)
         return value
 
     @field_validator("log_level", mode="before")

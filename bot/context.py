@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.lesson_loader import LessonCatalog
+from bot.rights_cache import RightsCache
 from bot.storage import Storage
 
 
@@ -20,6 +21,7 @@ class BotData:
         self.settings: Settings | None = None
         self.catalog: LessonCatalog = LessonCatalog(())
         self.storage: Storage | None = None
+        self.rights = RightsCache()
 
 
 # ExtBot[Any]: the rate limiter's per-call argument type does not matter to handlers.

@@ -23,6 +23,10 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_MAX = 32
 DEFAULT_STANCES = ("Agree", "Disagree", "Not sure")
 
+# How a choice question is asked in a group: a native quiz poll (the default, where
+# Telegram allows it) or buttons under a message.
+ChoiceStyle = Literal["poll", "buttons"]
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -50,6 +54,7 @@ class ChoiceQuestion(_Strict):
     # The right option by its text, or several texts where several are right.
     answer: Text | tuple[Text, ...]
     explanation: Annotated[str, Field(min_length=1, max_length=POLL_EXPLANATION_MAX)] | None = None
+    style: ChoiceStyle | None = None  # overrides the lesson's style for this question
 
     @property
     def correct_options(self) -> tuple[str, ...]:
@@ -91,6 +96,7 @@ class Lesson(_Strict):
     source: Source
     sections: Annotated[tuple[Section, ...], Field(min_length=1)]
     discussion: tuple[Question, ...] = ()
+    style: ChoiceStyle = "poll"  # how choice questions are asked in groups
     # Filled by the loader, not by authors: a hash of the file's bytes, so that every
     # answer records which version of the lesson it was given against.
     version: str = Field(default="", exclude=True)
@@ -99,6 +105,12 @@ class Lesson(_Strict):
         found: list[Question] = [q for s in self.sections for q in s.questions]
         found.extend(self.discussion)
         return found
+
+    def asks_with_buttons(self, question: ChoiceQuestion) -> bool:
+        """In a group: buttons where the lesson asks for them or a quiz poll cannot be used
+        (a quiz poll has exactly one right option)."""
+        style = question.style or self.style
+        return style == "buttons" or len(question.correct_options) != 1
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions() if q.id == question_id), None)

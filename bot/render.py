@@ -51,11 +51,11 @@ def visible_length(html_text: str) -> int:
     return len(visible_text(html_text).encode("utf-16-le")) // 2
 
 
-def _button(text: str, action: callbacks.Action) -> InlineKeyboardButton:
+def button(text: str, action: callbacks.Action) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=callbacks.encode(action))
 
 
-def _column(buttons: Iterable[InlineKeyboardButton]) -> InlineKeyboardMarkup:
+def column(buttons: Iterable[InlineKeyboardButton]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[b] for b in buttons])
 
 
@@ -69,12 +69,12 @@ def lessons_menu(catalog: LessonCatalog) -> Reply:
         (lesson,) = catalog.lessons
         return Reply(
             texts.ONE_LESSON.format(lesson=esc(lesson.title)),
-            _column([_button(texts.BEGIN_BUTTON, BeginLesson(lesson.id))]),
+            column([button(texts.BEGIN_BUTTON, BeginLesson(lesson.id))]),
         )
     return Reply(
         texts.CHOOSE_LESSON,
-        _column(
-            _button(texts.LESSON_BUTTON.format(title=lesson.title), BeginLesson(lesson.id))
+        column(
+            button(texts.LESSON_BUTTON.format(title=lesson.title), BeginLesson(lesson.id))
             for lesson in catalog
         ),
     )
@@ -132,7 +132,19 @@ def split_text(text: str, budget: int) -> list[str]:
     return chunks
 
 
-def section_messages(lesson: Lesson, step: SectionStep, walk: Walk, position: int) -> list[Reply]:
+def source_line(lesson: Lesson) -> str:
+    source = lesson.source
+    return texts.SOURCE_LINE.format(
+        kind=esc(source.kind.capitalize()),
+        publisher=esc(source.publisher),
+        date=source.date.strftime("%-d %B %Y"),
+    )
+
+
+def section_messages(
+    lesson: Lesson, step: SectionStep, keyboard: InlineKeyboardMarkup | None
+) -> list[Reply]:
+    """A section as one or more messages; the keyboard goes under the last one."""
     header = texts.SECTION_HEADER.format(
         lesson=esc(lesson.title),
         part=step.number,
@@ -140,21 +152,19 @@ def section_messages(lesson: Lesson, step: SectionStep, walk: Walk, position: in
         title=esc(step.section.title),
     )
     if step.number == 1:
-        source = lesson.source
-        header += "\n" + texts.SOURCE_LINE.format(
-            kind=esc(source.kind.capitalize()),
-            publisher=esc(source.publisher),
-            date=source.date.strftime("%-d %B %Y"),
-        )
+        header += "\n" + source_line(lesson)
     continued = header + texts.SECTION_CONTINUED
     budget = MESSAGE_LIMIT - visible_length(continued) - 2
     chunks = split_text(step.section.text, budget)
     replies = [
         Reply(f"{header if i == 0 else continued}\n\n{chunk}") for i, chunk in enumerate(chunks)
     ]
-    keyboard = _column([_button(texts.CONTINUE_BUTTON, ContinueReading(walk.id, position))])
     replies[-1] = Reply(replies[-1].text, keyboard)
     return replies
+
+
+def continue_keyboard(walk: Walk, position: int) -> InlineKeyboardMarkup:
+    return column([button(texts.CONTINUE_BUTTON, ContinueReading(walk.id, position))])
 
 
 # --- questions ----------------------------------------------------------------------------
@@ -166,42 +176,42 @@ def _question_header(step: QuestionStep) -> str:
     return texts.QUESTION_HEADER.format(number=step.number, of=step.of, part=step.part)
 
 
-def _question_text(step: QuestionStep, *lines: str) -> str:
+def question_text(step: QuestionStep, *lines: str) -> str:
     return "\n\n".join([_question_header(step), f"<b>{esc(step.question.prompt)}</b>", *lines])
 
 
-def _several_right(question: ChoiceQuestion) -> bool:
+def several_right(question: ChoiceQuestion) -> bool:
     return len(question.correct_options) > 1
 
 
 def choice_keyboard(question: ChoiceQuestion, walk: Walk, mask: int = 0) -> InlineKeyboardMarkup:
-    if not _several_right(question):
-        return _column(
-            _button(option, SubmitChoice(walk.id, question.id, 1 << i))
+    if not several_right(question):
+        return column(
+            button(option, SubmitChoice(walk.id, question.id, 1 << i))
             for i, option in enumerate(question.options)
         )
     buttons = [
-        _button(
+        button(
             (texts.PICKED_TICK if mask & (1 << i) else texts.UNPICKED_TICK).format(option=option),
             ToggleChoice(walk.id, question.id, mask ^ (1 << i)),
         )
         for i, option in enumerate(question.options)
     ]
-    buttons.append(_button(texts.SUBMIT_BUTTON, SubmitChoice(walk.id, question.id, mask)))
-    return _column(buttons)
+    buttons.append(button(texts.SUBMIT_BUTTON, SubmitChoice(walk.id, question.id, mask)))
+    return column(buttons)
 
 
 def question_message(step: QuestionStep, walk: Walk) -> Reply:
     question = step.question
     if isinstance(question, ChoiceQuestion):
-        hint = texts.CHOOSE_SEVERAL if _several_right(question) else texts.CHOOSE_ONE
-        return Reply(_question_text(step, hint), choice_keyboard(question, walk))
+        hint = texts.CHOOSE_SEVERAL if several_right(question) else texts.CHOOSE_ONE
+        return Reply(question_text(step, hint), choice_keyboard(question, walk))
     if isinstance(question, ShortQuestion):
-        return Reply(_question_text(step, texts.TYPE_ANSWER))
+        return Reply(question_text(step, texts.TYPE_ANSWER))
     return Reply(
-        _question_text(step, texts.PICK_STANCE),
-        _column(
-            _button(stance, PickStance(walk.id, question.id, i))
+        question_text(step, texts.PICK_STANCE),
+        column(
+            button(stance, PickStance(walk.id, question.id, i))
             for i, stance in enumerate(question.stances)
         ),
     )
@@ -221,7 +231,7 @@ def choice_feedback(step: QuestionStep, picked: Sequence[int], correct: bool) ->
         lines.append(texts.WRONG.format(right=esc("; ".join(question.correct_options))))
     if question.explanation:
         lines.append(texts.EXPLANATION.format(explanation=esc(question.explanation)))
-    return Reply(_question_text(step, *lines))
+    return Reply(question_text(step, *lines))
 
 
 def short_acknowledgement(question: ShortQuestion) -> Reply:
@@ -232,7 +242,7 @@ def short_acknowledgement(question: ShortQuestion) -> Reply:
 
 
 def stance_chosen(step: QuestionStep, stance: str) -> Reply:
-    return Reply(_question_text(step, texts.YOUR_STANCE.format(stance=esc(stance))))
+    return Reply(question_text(step, texts.YOUR_STANCE.format(stance=esc(stance))))
 
 
 def ask_reason(stance: str) -> Reply:
@@ -284,10 +294,10 @@ def summary_messages(lesson: Lesson, answers: Sequence[StoredAnswer]) -> list[Re
     replies = [Reply(chunk) for chunk in chunks]
     replies[-1] = Reply(
         replies[-1].text,
-        _column(
+        column(
             [
-                _button(texts.AGAIN_BUTTON, BeginLesson(lesson.id)),
-                _button(texts.OTHER_LESSONS_BUTTON, ListLessons()),
+                button(texts.AGAIN_BUTTON, BeginLesson(lesson.id)),
+                button(texts.OTHER_LESSONS_BUTTON, ListLessons()),
             ]
         ),
     )

@@ -154,6 +154,28 @@ class Walk:
 
 
 @dataclass(frozen=True, slots=True)
+class Post:
+    """A bot message in a group that stands for a step of a session (or a poll of it)."""
+
+    chat_id: int
+    message_id: int
+    walk_id: int
+    position: int
+    question_id: str | None = None
+    poll_id: str | None = None
+    carries_next: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PrivatePrompt:
+    """A member answering a group question in their private chat (via a deep link)."""
+
+    chat_id: int
+    walk_id: int
+    question_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class Respondent:
     """Who answered, as Telegram showed them at the time."""
 
@@ -213,6 +235,7 @@ _WALK_COLUMNS = (
     "id, chat_id, audience, user_id, lesson_id, lesson_version, attempt, position, status, "
     "started_at, ended_at"
 )
+_POST_COLUMNS = "chat_id, message_id, walk_id, position, question_id, poll_id, carries_next"
 _ANSWER_COLUMNS = (
     "id, walk_id, chat_id, user_id, display_name, username, lesson_id, lesson_version, attempt, "
     "question_id, question_type, option_indexes, answer_text, is_correct, stance, retracted, via, "
@@ -222,6 +245,11 @@ _ANSWER_COLUMNS = (
 
 def _walk(row: sqlite3.Row) -> Walk:
     return Walk(*row)
+
+
+def _post(row: sqlite3.Row) -> Post:
+    chat_id, message_id, walk_id, position, question_id, poll_id, carries_next = row
+    return Post(chat_id, message_id, walk_id, position, question_id, poll_id, bool(carries_next))
 
 
 def _answer(row: sqlite3.Row) -> StoredAnswer:
@@ -326,6 +354,11 @@ class Storage:
             "updated_at = excluded.updated_at",
             (chat_id, chat_type, title, self._now()),
         )
+
+    async def chat_title(self, chat_id: int) -> str | None:
+        async with self._db.execute("SELECT title FROM chats WHERE id = ?", (chat_id,)) as cursor:
+            row = await cursor.fetchone()
+        return str(row[0]) if row and row[0] is not None else None
 
     # --- walks -------------------------------------------------------------------------
 
@@ -531,3 +564,137 @@ class Storage:
         ) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
+
+    # --- group sessions ----------------------------------------------------------------
+
+    async def open_walk(self, chat_id: int) -> Walk | None:
+        """The chat's running or paused walk (a group session), if any."""
+        async with self._db.execute(
+            f"SELECT {_WALK_COLUMNS} FROM walks "  # noqa: S608
+            "WHERE chat_id = ? AND status IN ('active', 'paused')",
+            (chat_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _walk(row) if row else None
+
+    async def set_walk_status(self, walk_id: int, status: WalkStatus) -> Walk | None:
+        """Pause, resume or end a walk; ending stamps ``ended_at``."""
+        ended = self._now() if status in ("finished", "abandoned") else None
+        async with (
+            self._write() as db,
+            db.execute(
+                f"UPDATE walks SET status = ?, ended_at = ? WHERE id = ? "  # noqa: S608
+                f"RETURNING {_WALK_COLUMNS}",
+                (status, ended, walk_id),
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
+        return _walk(row) if row else None
+
+    async def record_part(self, walk: Walk, to_position: int, posts: Sequence[Post]) -> Walk | None:
+        """Remember the messages of a part just posted and move the session past it.
+
+        Only the newest part carries the "Next" button, so older posts lose the flag.
+        None if the session moved meanwhile (another moderator was quicker).
+        """
+        async with self._write() as db:
+            moved = await self._move(db, walk, to_position, finished=False)
+            if moved is None:
+                return None
+            await db.execute(
+                "UPDATE posts SET carries_next = 0 WHERE walk_id = ? AND carries_next = 1",
+                (walk.id,),
+            )
+            await db.executemany(
+                f"INSERT OR REPLACE INTO posts ({_POST_COLUMNS}) "  # noqa: S608
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        p.chat_id,
+                        p.message_id,
+                        p.walk_id,
+                        p.position,
+                        p.question_id,
+                        p.poll_id,
+                        int(p.carries_next),
+                    )
+                    for p in posts
+                ],
+            )
+        return moved
+
+    async def post_for_message(self, chat_id: int, message_id: int) -> Post | None:
+        async with self._db.execute(
+            f"SELECT {_POST_COLUMNS} FROM posts WHERE chat_id = ? AND message_id = ?",  # noqa: S608
+            (chat_id, message_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _post(row) if row else None
+
+    async def post_for_poll(self, poll_id: str) -> Post | None:
+        async with self._db.execute(
+            f"SELECT {_POST_COLUMNS} FROM posts WHERE poll_id = ?",  # noqa: S608
+            (poll_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _post(row) if row else None
+
+    async def posts_of_walk(self, walk_id: int) -> list[Post]:
+        async with self._db.execute(
+            f"SELECT {_POST_COLUMNS} FROM posts WHERE walk_id = ? ORDER BY message_id",  # noqa: S608
+            (walk_id,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [_post(row) for row in rows]
+
+    async def set_chat_active(self, chat_id: int, active: bool) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "UPDATE chats SET active = ?, updated_at = ? WHERE id = ?",
+                (int(active), self._now(), chat_id),
+            )
+
+    async def migrate_chat(self, old_id: int, new_id: int) -> bool:
+        """A group became a supergroup: move its sessions, posts and answers to the new id.
+
+        Idempotent (Telegram announces the move in both chats); False if nothing moved.
+        """
+        async with self._write() as db:
+            async with db.execute("SELECT 1 FROM chats WHERE id = ?", (old_id,)) as cursor:
+                if await cursor.fetchone() is None:
+                    return False
+            await db.execute(
+                "INSERT OR IGNORE INTO chats (id, type, title, active, updated_at) "
+                "SELECT ?, 'supergroup', title, 1, ? FROM chats WHERE id = ?",
+                (new_id, self._now(), old_id),
+            )
+            for statement in (
+                "UPDATE walks SET chat_id = ? WHERE chat_id = ?",
+                "UPDATE answers SET chat_id = ? WHERE chat_id = ?",
+                "UPDATE posts SET chat_id = ? WHERE chat_id = ?",
+            ):
+                await db.execute(statement, (new_id, old_id))
+            await db.execute("DELETE FROM chats WHERE id = ?", (old_id,))
+        return True
+
+    async def set_private_prompt(self, chat_id: int, walk_id: int, question_id: str) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO private_prompts (chat_id, walk_id, question_id, created_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET "
+                "walk_id = excluded.walk_id, question_id = excluded.question_id, "
+                "created_at = excluded.created_at",
+                (chat_id, walk_id, question_id, self._now()),
+            )
+
+    async def private_prompt(self, chat_id: int) -> PrivatePrompt | None:
+        async with self._db.execute(
+            "SELECT chat_id, walk_id, question_id FROM private_prompts WHERE chat_id = ?",
+            (chat_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return PrivatePrompt(*row) if row else None
+
+    async def clear_private_prompt(self, chat_id: int) -> None:
+        async with self._write() as db:
+            await db.execute("DELETE FROM private_prompts WHERE chat_id = ?", (chat_id,))

@@ -103,3 +103,67 @@ PICKED_TICK = "☑️ {option}"
 UNPICKED_TICK = "⬜ {option}"
 PICK_AT_LEAST_ONE = "Tick at least one option first."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
+
+# --- groups -------------------------------------------------------------------------------
+
+MODERATORS_ONLY = "Sorry, only the group's admins (or the bot's moderators) can do that."
+GROUP_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("begin", "Start a session (admins)"),
+    ("next", "Post the next part (admins)"),
+    ("end", "Close the session (admins)"),
+    ("status", "Where the session is"),
+)
+GROUP_HELP = (
+    "👋 I run editorial discussions here. An admin starts with /begin, posts each part with "
+    "/next (or the Next button) and closes with /end. Anyone can ask /status."
+)
+GROUP_CHOOSE_LESSON = "📚 Which lesson should this session use?"
+GROUP_NO_SUCH_LESSON = "There is no lesson called “{lesson_id}”. Lessons: {available}."
+GROUP_ALREADY_RUNNING = (
+    "A session of <b>{lesson}</b> is already running. Use /next to go on, or /end to close it."
+)
+GROUP_SESSION_STARTED = (
+    "📚 <b>Discussion session: {lesson}</b>\n{source}\n\n"
+    "The editorial comes in {parts} parts, each followed by questions. Answer the quizzes, "
+    "tap the buttons, or reply to a question's message; you can also answer privately. "
+    "An admin posts each part with <b>Next</b>."
+)
+GROUP_RESUMED = (
+    "▶️ The session of <b>{lesson}</b> goes on. An admin can post the next part with /next."
+)
+GROUP_NO_SESSION = "No session is running here. An admin can start one with /begin."
+GROUP_NEXT_BUTTON = "Next ▸ (admins)"
+GROUP_ALREADY_POSTED = "That part is already posted."
+GROUP_REPLY_TO_ANSWER = "↩️ <i>Reply to this message with your answer.</i>"
+GROUP_STANCE_THEN_REPLY = (
+    "Pick a stance below, then ↩️ <i>reply to this message with your reason.</i>"
+)
+GROUP_TAP_ANSWER = "Tap your answer; only you will see whether it is right."
+GROUP_TAP_SEVERAL = "Several answers are right: tap each one you choose (tap again to untick)."
+ANSWER_PRIVATELY_BUTTON = "🔒 Answer privately"
+GROUP_PICK_RIGHT = "✅ Right!"
+GROUP_PICK_WRONG = "❌ Not quite. The right answer: {right}"
+GROUP_PICKS_NOW = "Your choice now: {picks}. Tap again to change it."
+GROUP_PICKS_NONE = "You have no option ticked now."
+GROUP_STANCE_SAVED = "Your stance: {stance}. Reply to the question to give your reason."
+GROUP_QUESTION_CLOSED = "This question is closed: its session has ended."
+GROUP_STATUS = "📍 <b>{lesson}</b>\n{where}\nMembers who have answered so far: {members}"
+GROUP_STATUS_START = "The session has started; no part is posted yet."
+GROUP_STATUS_SECTION = "Part {part} of {parts} is posted."
+GROUP_STATUS_QUESTIONS = "The questions of part {part} of {parts} are posted."
+GROUP_STATUS_DISCUSSION = "The discussion questions are posted."
+GROUP_STATUS_PAUSED = " (paused: an admin can resume it with /begin)"
+GROUP_END_HEADER = "🏁 <b>Session closed: {lesson}</b>\nParticipants: {participants}"
+GROUP_END_CHOICE = "• {prompt}\n  {answered} answered, {right}% right"
+GROUP_END_DEBATE = "• {prompt}\n  {split}"
+GROUP_END_SHORT = "• {prompt}\n  {answered} answered"
+GROUP_END_NO_ANSWERS = "no answers"
+GROUP_END_THANKS = "Thank you all! Your answers are saved."
+
+PRIVATE_ANSWER_FOR_GROUP = (
+    "🔒 You are answering privately for the session in <b>{group}</b>. "
+    "The group will not see your answer."
+)
+PRIVATE_ANSWER_SAVED = "✅ Saved your answer for <b>{group}</b>."
+PRIVATE_LINK_CLOSED = "That question is closed: its session has ended."
+PRIVATE_LINK_NOT_MEMBER = "This question belongs to a group you are not a member of."

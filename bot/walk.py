@@ -88,3 +88,24 @@ def choice_is_correct(question: ChoiceQuestion, picked: tuple[int, ...]) -> bool
     """Right when the picked options are exactly the right ones."""
     right = {i for i, option in enumerate(question.options) if option in question.correct_options}
     return set(picked) == right
+
+
+def next_part(lesson: Lesson, position: int) -> tuple[tuple[Step, ...], int]:
+    """What a group is shown next, and where the cursor stands after it.
+
+    A group moves in parts: a section on its own, then all of that section's questions
+    together, then all the discussion questions together, then the end.
+    """
+    steps = steps_of(lesson)
+    position = min(position, len(steps) - 1)
+    first = steps[position]
+    if not isinstance(first, QuestionStep):
+        return (first,), position + 1
+    end = position
+    while (
+        end < len(steps)
+        and isinstance(step := steps[end], QuestionStep)
+        and step.part == first.part
+    ):
+        end += 1
+    return steps[position:end], end

@@ -150,13 +150,16 @@ async def test_a_student_reads_and_answers_the_whole_lesson_across_a_restart(
         assert summary.button_texts == ["🔁 Start again", "📚 Lessons"]
 
     assert standin.rejected == []
-    assert [c["command"] for c in standin.my_commands] == [
+    private_menu = standin.commands[("all_private_chats", "")]
+    assert [c["command"] for c in private_menu] == [
         "start",
         "lessons",
         "progress",
         "restart",
         "help",
     ]
+    group_menu = standin.commands[("all_group_chats", "")]
+    assert [c["command"] for c in group_menu] == ["begin", "next", "end", "status"]
     check_stored_answers(tmp_path / "bot.sqlite3", lesson, student.user)
 
 

@@ -31,7 +31,7 @@ def test_lesson_and_user_text_is_escaped() -> None:
     lesson = lesson_with("x < y && z > 1 * 2")
     step = steps_of(lesson)[0]
     assert isinstance(step, SectionStep)
-    (reply,) = render.section_messages(lesson, step, WALK, 0)
+    (reply,) = render.section_messages(lesson, step, render.continue_keyboard(WALK, 0))
     assert "x &lt; y &amp;&amp; z &gt; 1 * 2" in reply.text
     assert "A &lt;b&gt;bold&lt;/b&gt; &amp; *odd* title" in reply.text
     assert "One &lt;two&gt;" in reply.text
@@ -43,7 +43,7 @@ def test_long_section_splits_at_paragraphs_within_the_limit() -> None:
     lesson = lesson_with("\n\n".join(paragraphs))
     step = steps_of(lesson)[0]
     assert isinstance(step, SectionStep)
-    replies = render.section_messages(lesson, step, WALK, 0)
+    replies = render.section_messages(lesson, step, render.continue_keyboard(WALK, 0))
     assert len(replies) > 1
     for reply in replies:
         assert render.visible_length(reply.text) <= render.MESSAGE_LIMIT

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
@@ -32,7 +32,15 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from tests.standin import BotApiStandIn, FakeChat, FakeUser, parse_html
+from tests.standin import (
+    BotApiStandIn,
+    EntityParseError,
+    FakeChat,
+    FakeUser,
+    FormattedText,
+    parse_html,
+)
+from tests.standin.entities import parse_markdown_v2
 from tests.standin.state import png_bytes
 
 TOKEN = "4242424242:AAStandInSelfTestTokenOnly_abcdefghij"
@@ -615,6 +623,11 @@ async def test_privacy_mode_in_groups(api: BotApiStandIn, bot: Bot) -> None:
     info = await bot.get_chat(group.id)
     assert (info.type, info.title) == ("group", "Study group")
 
+    staffed = api.group("Staff room", members=[alice], bot_is_admin=True)
+    api.send_text(alice, staffed, "admins see everything")
+    (update,) = await bot.get_updates(offset=api.last_update_id, timeout=0)
+    assert update.message is not None and update.message.text == "admins see everything"
+
 
 async def test_quiz_poll_votes_and_stop(api: BotApiStandIn, bot: Bot) -> None:
     alice, bob = api.user("Alice"), api.user("Bob")
@@ -656,6 +669,8 @@ async def test_quiz_poll_votes_and_stop(api: BotApiStandIn, bot: Bot) -> None:
     assert regular_stored.poll is not None and regular_stored.poll.total_voter_count == 0
 
 
+# PTB itself reads the deprecated int form of retry_after while building RetryAfter.
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 async def test_group_flood_limit_answers_429() -> None:
     clock = FakeClock()
     async with (
@@ -751,3 +766,268 @@ async def test_a_real_application_polls_the_stand_in(
             await application.stop()
     assert api.rejected == []
     assert api.confirmed_update_id == api.last_update_id
+
+
+# ---------------------------------------------------------------------- tdlib's own test vectors
+
+# Cases of check_parse_html and check_parse_markdown (MarkdownV2) in tdlib's
+# test/message_entities.cpp, with entities as the Bot API writes them: the stand-in parses
+# markup the way Telegram does. An error is the reason after "can't parse entities: ".
+Expected = str | tuple[str, list[dict[str, object]]]
+
+
+def E(kind: str, offset: int, length: int, **extra: object) -> dict[str, object]:
+    return {"type": kind, "offset": offset, "length": length, **extra}
+
+
+SURROGATES = (
+    "Text contains invalid Unicode characters after decoding HTML entities, check for "
+    "unmatched surrogate code units"
+)
+TDLIB_HTML: list[tuple[str, Expected]] = [
+    (
+        "&#57311;",
+        SURROGATES,
+    ),
+    (
+        "&#xDFDF",
+        SURROGATES,
+    ),
+    ("🏟 🏟&lt;<abacaba", "Unclosed start tag at byte offset 13"),
+    ("🏟 🏟&lt;<abac aba>", 'Unsupported start tag "abac" at byte offset 13'),
+    ("🏟 🏟&lt;<i   =aba>", 'Empty attribute name in the tag "i" at byte offset 13'),
+    ("🏟 🏟&lt;<i    aba>", 'Can\'t find end tag corresponding to start tag "i"'),
+    ("🏟 🏟&lt;<i    aba  =  ", 'Unclosed start tag "i" at byte offset 13'),
+    ("🏟 🏟&lt;<i    aba  =  190azAz-.,", "Unexpected end of name token at byte offset 27"),
+    ('🏟 🏟&lt;<i    aba  =  "&lt;&gt;&quot;>', "Unclosed start tag at byte offset 13"),
+    ("🏟 🏟&lt;<i    aba  =  '&lt;&gt;&quot;>", "Unclosed start tag at byte offset 13"),
+    ("🏟 🏟&lt;</", "Unexpected end tag at byte offset 13"),
+    ("🏟 🏟&lt;<b></b></", "Unexpected end tag at byte offset 20"),
+    ("🏟 🏟&lt;<i>a</i   ", "Unclosed end tag at byte offset 17"),
+    ("🏟 🏟&lt;<i>a</em   >", 'Unmatched end tag at byte offset 17, expected "</i>", found "</em>"'),
+    ("&ge;&lt;&gt;&amp;&quot;&laquo;&raquo;&#12345678;", ('&ge;<>&"&laquo;&raquo;&#12345678;', [])),
+    ("🏟 🏟<i>🏟 &lt🏟</i>", ("🏟 🏟🏟 <🏟", [E("italic", 5, 6)])),
+    (
+        "🏟 🏟<i>🏟 &gt;<b aba   =   caba>&lt🏟</b></i>",
+        ("🏟 🏟🏟 ><🏟", [E("italic", 5, 7), E("bold", 9, 3)]),
+    ),
+    ("🏟 🏟&lt;<i    aba  =  190azAz-.   >a</i>", ("🏟 🏟<a", [E("italic", 6, 1)])),
+    ("🏟 🏟&lt;<i    aba  =  '&lt;&gt;&quot;'>a</>", ("🏟 🏟<a", [E("italic", 6, 1)])),
+    ("🏟 🏟&lt;<i>a</    >", ("🏟 🏟<a", [E("italic", 6, 1)])),
+    ("🏟 🏟&lt;<b></b>", ("🏟 🏟<", [])),
+    (
+        '➡️ ➡️<span class = "tg-spoiler">➡️ ➡️</span><b>➡️ ➡️</b>',
+        ("➡️ ➡️➡️ ➡️➡️ ➡️", [E("spoiler", 5, 5), E("bold", 10, 5)]),
+    ),
+    ("<a href=telegram.org>\t</a>", ("\t", [E("text_link", 0, 1, url="http://telegram.org/")])),
+    (
+        "<code><i><b> </b></i></code><i><b><code> </code></b></i>",
+        (
+            "  ",
+            [
+                E("code", 0, 1),
+                E("bold", 0, 1),
+                E("italic", 0, 1),
+                E("code", 1, 1),
+                E("bold", 1, 1),
+                E("italic", 1, 1),
+            ],
+        ),
+    ),
+    (
+        "<a   href=  'telegram.org?&lt;'   > </a>",
+        (" ", [E("text_link", 0, 1, url="http://telegram.org/?<")]),
+    ),
+    ("<a> </a>", (" ", [])),
+    ("<a>telegram.org </a>", ("telegram.org ", [])),
+    ("<a>telegram.org</a>", ("telegram.org", [E("text_link", 0, 12, url="http://telegram.org/")])),
+    (
+        "<a>https://telegram.org/asdsa?asdasdwe#12e3we</a>",
+        (
+            "https://telegram.org/asdsa?asdasdwe#12e3we",
+            [E("text_link", 0, 42, url="https://telegram.org/asdsa?asdasdwe#12e3we")],
+        ),
+    ),
+    ("🏟 🏟&lt;<pre><code>🏟 🏟&lt;</code></>", ("🏟 🏟<🏟 🏟<", [E("pre", 6, 6), E("code", 6, 6)])),
+    (
+        '🏟 🏟&lt;<pre><code class="language-">🏟 🏟&lt;</code></>',
+        ("🏟 🏟<🏟 🏟<", [E("pre", 6, 6), E("code", 6, 6)]),
+    ),
+    (
+        '🏟 🏟&lt;<pre><code class="language-fift">🏟 🏟&lt;</></>',
+        ("🏟 🏟<🏟 🏟<", [E("pre", 6, 6, language="fift")]),
+    ),
+    (
+        '🏟 🏟&lt;<code class="language-fift"><pre>🏟 🏟&lt;</></>',
+        ("🏟 🏟<🏟 🏟<", [E("pre", 6, 6, language="fift")]),
+    ),
+    (
+        '🏟 🏟&lt;<pre><code class="language-fift">🏟 🏟&lt;</> </>',
+        ("🏟 🏟<🏟 🏟< ", [E("pre", 6, 7), E("code", 6, 6)]),
+    ),
+    (
+        '🏟 🏟&lt;<pre> <code class="language-fift">🏟 🏟&lt;</></>',
+        ("🏟 🏟< 🏟 🏟<", [E("pre", 6, 7), E("code", 7, 6)]),
+    ),
+    (
+        '➡️ ➡️<tg-emoji emoji-id = "12345">➡️ ➡️</tg-emoji><b>➡️ ➡️</b>',
+        ("➡️ ➡️➡️ ➡️➡️ ➡️", [E("custom_emoji", 5, 5, custom_emoji_id="12345"), E("bold", 10, 5)]),
+    ),
+    (
+        '🏟 🏟<b aba   =   caba><tg-emoji emoji-id="1">🏟</tg-emoji>1</b>',
+        ("🏟 🏟🏟1", [E("bold", 5, 3), E("custom_emoji", 5, 2, custom_emoji_id="1")]),
+    ),
+    (
+        '➡️ ➡️<tg-time unix = "12345", format = "rt">➡️ ➡️</tg-time><b>➡️ ➡️</b>',
+        "Invalid date format used",
+    ),
+    (
+        '➡️ ➡️<tg-time unix = "12345", format = "tttTTdDwW">➡️ ➡️</tg-time><b>➡️ ➡️</b>',
+        (
+            "➡️ ➡️➡️ ➡️➡️ ➡️",
+            [E("date_time", 5, 5, unix_time=12345, date_time_format="tttTTdDwW"), E("bold", 10, 5)],
+        ),
+    ),
+    (
+        '<blockquote   cite="" askdlbas nasjdbaj nj12b3>a&lt;<pre  >b;</></>',
+        ("a<b;", [E("blockquote", 0, 4), E("pre", 2, 2)]),
+    ),
+    (
+        "<blockquote   expandable>a&lt;<pre  >b;</></>",
+        ("a<b;", [E("expandable_blockquote", 0, 4), E("pre", 2, 2)]),
+    ),
+    (
+        "<blockquote   expandable   asd>a&lt;<pre  >b;</></>",
+        ("a<b;", [E("expandable_blockquote", 0, 4), E("pre", 2, 2)]),
+    ),
+    (
+        "<blockquote   expandable=false>a&lt;<pre  >b;</></>",
+        ("a<b;", [E("expandable_blockquote", 0, 4), E("pre", 2, 2)]),
+    ),
+]
+TDLIB_MARKDOWN_V2: list[tuple[str, Expected]] = [
+    ("🏟 🏟_abacaba", "Can't find end of Italic entity at byte offset 9"),
+    ("🏟 🏟_abac * asd ", "Can't find end of Bold entity at byte offset 15"),
+    ("🏟 🏟```a ", "Can't find end of PreCode entity at byte offset 9"),
+    ("🏟 🏟__🏟 🏟_", "Can't find end of Italic entity at byte offset 20"),
+    ("🏟 🏟_🏟 🏟__", "Can't find end of Underline entity at byte offset 19"),
+    ("🏟 🏟```🏟 🏟`", "Can't find end of Code entity at byte offset 21"),
+    ("[telegram\\.org](asd\\)", "Can't find end of a URL at byte offset 16"),
+    ("🏟 🏟||test\\|", "Can't find end of Spoiler entity at byte offset 9"),
+    ("🏟 🏟!", "Character '!' is reserved and must be escaped with the preceding '\\'"),
+    ("🏟 🏟>", "Character '>' is reserved and must be escaped with the preceding '\\'"),
+    ("🏟 🏟![👍]", "The entity must contain a tg://emoji or tg://time URL"),
+    ("🏟 🏟![👍](tg://emoji?id=1234", "Can't find end of a URL at byte offset 17"),
+    ("🏟 🏟![👍](tg://emoji?test=1#&id=25)", "Invalid tg://emoji or tg://time URL specified"),
+    ("🏟 🏟![👍](tg://emoji?test=1231&id=025)", "Invalid tg://emoji or tg://time URL specified"),
+    ("🏟 🏟![👍](tg://time?test=1231&date=025)", "Invalid tg://emoji or tg://time URL specified"),
+    (">*b\n>ld \n>bo\nld*\nasd\ndef", "Can't find end of Bold entity at byte offset 1"),
+    (">\n*a*>2", "Character '>' is reserved and must be escaped with the preceding '\\'"),
+    (">asd\n>q||e||w||\n||asdad", "Can't find end of Spoiler entity at byte offset 16"),
+    (">asd\n>q||ew\n||asdad", "Can't find end of Spoiler entity at byte offset 7"),
+    (">asd\n>q||e||w__\n||asdad", "Can't find end of Underline entity at byte offset 13"),
+    (">asd\n>q||e||w||a\n||asdad", "Can't find end of Spoiler entity at byte offset 13"),
+    ("\\\\\\a\\b\\c\\d\\e\\f\\1\\2\\3\\4\\➡️\\", ("\\abcdef1234\\➡️\\", [])),
+    ("🏟 🏟_🏟 __🏟___", ("🏟 🏟🏟 🏟", [E("italic", 5, 5), E("underline", 8, 2)])),
+    ("🏟 🏟__🏟 _🏟_\\___", ("🏟 🏟🏟 🏟_", [E("underline", 5, 6), E("italic", 8, 2)])),
+    ("🏟 🏟```🏟\r\n🏟```", ("🏟 🏟🏟", [E("pre", 5, 2, language="🏟")])),
+    ("🏟 🏟```🏟\n\n🏟```", ("🏟 🏟\n🏟", [E("pre", 5, 3, language="🏟")])),
+    ("🏟 🏟```🏟 \\\\\\`🏟```", ("🏟 🏟 \\`🏟", [E("pre", 5, 5, language="🏟")])),
+    (
+        "`_* *_`__*` `*__",
+        ("_* *_ ", [E("code", 0, 5), E("code", 5, 1), E("bold", 5, 1), E("underline", 5, 1)]),
+    ),
+    ("_* * ` `_", ("   ", [E("italic", 0, 3), E("bold", 0, 1), E("code", 2, 1)])),
+    ("[](telegram.org)", ("", [])),
+    ("[ ](telegram.org)", (" ", [E("text_link", 0, 1, url="http://telegram.org/")])),
+    ("[ ](as)", (" ", [])),
+    ("[telegram\\.org]a", ("telegram.orga", [E("text_link", 0, 12, url="http://telegram.org/")])),
+    (
+        "[telegram\\.org](https://telegram.dog?)",
+        ("telegram.org", [E("text_link", 0, 12, url="https://telegram.dog/?")]),
+    ),
+    (
+        "[telegram\\.org](https://telegram.dog?\\\\\\()",
+        ("telegram.org", [E("text_link", 0, 12, url="https://telegram.dog/?\\(")]),
+    ),
+    ("[telegram\\.org]()", ("telegram.org", [])),
+    (
+        "🏟 🏟![👍](TG://EMoJI/?test=1231&id=25#id=32)a",
+        ("🏟 🏟👍a", [E("custom_emoji", 5, 2, custom_emoji_id="25")]),
+    ),
+    ("> \n> \n>", (" \n \n", [E("blockquote", 0, 4)])),
+    ("> \\>\n \\> \n>", (" >\n > \n", [E("blockquote", 0, 3)])),
+    ("abc\n> \n> \n>\ndef", ("abc\n \n \n\ndef", [E("blockquote", 4, 5)])),
+    (">", ("", [])),
+    ("\r>a", ("\ra", [E("blockquote", 1, 1)])),
+    ("\r\r>\r\ra\r\n\r", ("\r\r\r\ra\r\n\r", [E("blockquote", 2, 5)])),
+    (
+        ">*b\n>ld \n>bo\n>ld*\nasd\ndef",
+        ("b\nld \nbo\nld\nasd\ndef", [E("blockquote", 0, 12), E("bold", 0, 11)]),
+    ),
+    (
+        "*a\n>b\n>ld \n>bo\n>ld\nasd*\ndef",
+        ("a\nb\nld \nbo\nld\nasd\ndef", [E("bold", 0, 17), E("blockquote", 2, 12)]),
+    ),
+    (
+        ">`b\n>ld \n>bo\nld`\n>asd\ndef",
+        ("b\n>ld \n>bo\nld\nasd\ndef", [E("blockquote", 0, 18), E("code", 0, 13)]),
+    ),
+    (
+        "`>b\n>ld \n>bo\nld`\n>asd\ndef",
+        (">b\n>ld \n>bo\nld\nasd\ndef", [E("code", 0, 14), E("blockquote", 15, 4)]),
+    ),
+    (">\n\r>2", ("\n\r2", [E("blockquote", 0, 1), E("blockquote", 2, 1)])),
+    (">\n**>2", ("\n2", [E("blockquote", 0, 1), E("blockquote", 1, 1)])),
+    (">**\n>2", ("\n2", [E("blockquote", 0, 2)])),
+    ("*>abcd\n*", ("abcd\n", [E("blockquote", 0, 5), E("bold", 0, 5)])),
+    (
+        "abc\n>def\n>def\n\r>ghi2\njkl",
+        ("abc\ndef\ndef\n\rghi2\njkl", [E("blockquote", 4, 8), E("blockquote", 13, 5)]),
+    ),
+    (
+        ">asd\n>q||e||w||\nasdad",
+        ("asd\nqew\nasdad", [E("expandable_blockquote", 0, 8), E("spoiler", 5, 1)]),
+    ),
+    (">asd\n>q||ew||\nasdad", ("asd\nqew\nasdad", [E("blockquote", 0, 8), E("spoiler", 5, 2)])),
+    (
+        ">asd\r\n>q||e||w||\r\n",
+        ("asd\r\nqew\r\n", [E("expandable_blockquote", 0, 10), E("spoiler", 6, 1)]),
+    ),
+    (">asd\r\n>q||e||w||", ("asd\r\nqew", [E("expandable_blockquote", 0, 8), E("spoiler", 6, 1)])),
+    (">||", ("", [])),
+    (
+        ">*bold _italic bold ~italic bold strikethrough ||italic bold strikethrough spoiler||~ "
+        "__underline italic bold___ bold*",
+        (
+            "bold italic bold italic bold strikethrough italic bold strikethrough spoiler "
+            "underline italic bold bold",
+            [
+                E("blockquote", 0, 103),
+                E("bold", 0, 103),
+                E("italic", 5, 93),
+                E("strikethrough", 17, 59),
+                E("spoiler", 43, 33),
+                E("underline", 77, 21),
+            ],
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("markup", "expected"), TDLIB_HTML)
+def test_html_parses_like_tdlib(markup: str, expected: Expected) -> None:
+    assert _parsed(lambda: parse_html(markup, strict_ampersand=False)) == expected
+
+
+@pytest.mark.parametrize(("markup", "expected"), TDLIB_MARKDOWN_V2)
+def test_markdown_v2_parses_like_tdlib(markup: str, expected: Expected) -> None:
+    assert _parsed(lambda: parse_markdown_v2(markup)) == expected
+
+
+def _parsed(parse: Callable[[], FormattedText]) -> Expected:
+    try:
+        formatted = parse()
+    except EntityParseError as error:
+        return str(error)
+    return formatted.text, list(formatted.entities)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from telegram import CallbackQuery, Message, Update, User
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot import callbacks, render, texts
 from bot.callbacks import (
@@ -24,7 +24,7 @@ from bot.callbacks import (
 from bot.context import BotContext
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
 from bot.render import Reply
-from bot.storage import NewAnswer, Respondent, Walk
+from bot.storage import NewAnswer, PrivatePrompt, Respondent, Walk
 from bot.walk import (
     EndStep,
     QuestionStep,
@@ -32,6 +32,7 @@ from bot.walk import (
     choice_is_correct,
     expects_text,
     is_last,
+    position_of_question,
     step_at,
 )
 
@@ -59,7 +60,9 @@ async def show_step(context: BotContext, lesson: Lesson, walk: Walk) -> None:
     """Send what the walk's current step looks like: a section, a question or the summary."""
     step = step_at(lesson, walk.position)
     if isinstance(step, SectionStep):
-        for reply in render.section_messages(lesson, step, walk, walk.position):
+        for reply in render.section_messages(
+            lesson, step, render.continue_keyboard(walk, walk.position)
+        ):
             await send(context, walk.chat_id, reply)
     elif isinstance(step, QuestionStep):
         await send(context, walk.chat_id, render.question_message(step, walk))
@@ -102,6 +105,10 @@ async def _current(context: BotContext, chat_id: int) -> tuple[Walk, Lesson] | N
 async def start(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     assert chat is not None
+    link = callbacks.decode_start(context.args[0] if context.args else None)
+    if link is not None:
+        await _answer_privately(update, context, link)
+        return
     current = await _current(context, chat.id)
     if current is not None:
         walk, lesson = current
@@ -156,6 +163,10 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 async def text_message(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None and message.text is not None
+    prompt = await context.storage.private_prompt(message.chat_id)
+    if prompt is not None:
+        await _private_answer_for_group(update, context, prompt)
+        return
     current = await _current(context, message.chat_id)
     if current is None:
         await message.reply_text(texts.HINT_IDLE)
@@ -224,31 +235,38 @@ async def _show_next(context: BotContext, lesson: Lesson, walk: Walk) -> None:
 # --- buttons ------------------------------------------------------------------------------
 
 
-async def button(update: Update, context: BotContext) -> None:
+async def on_menu_action(
+    update: Update, context: BotContext, action: ListLessons | BeginLesson
+) -> None:
+    """The lessons menu and its Begin buttons."""
     query = update.callback_query
     assert query is not None
-    action = callbacks.decode(query.data)
-    if action is None:
-        log.warning("refused callback data from user %s", query.from_user.id)
-        await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
-        return
     if isinstance(action, ListLessons):
         await query.answer()
         await lessons(update, context)
         return
-    if isinstance(action, BeginLesson):
-        lesson = context.catalog.get(action.lesson_id)
-        if lesson is None:
-            await query.answer(texts.UNKNOWN_LESSON, show_alert=True)
-            return
-        await query.answer()
-        await _drop_keyboard(query)
-        await begin_lesson(context, update, lesson)
+    lesson = context.catalog.get(action.lesson_id)
+    if lesson is None:
+        await query.answer(texts.UNKNOWN_LESSON, show_alert=True)
         return
-    current = await _walk_of_button(context, query, action.walk_id)
+    await query.answer()
+    await _drop_keyboard(query)
+    await begin_lesson(context, update, lesson)
+
+
+WalkAction = ContinueReading | SubmitChoice | ToggleChoice | PickStance
+
+
+async def on_walk_action(
+    update: Update, context: BotContext, walk: Walk, action: WalkAction
+) -> None:
+    """A button of a student's own lesson attempt, checked against where they are."""
+    query = update.callback_query
+    assert query is not None
+    current = await _walk_of_button(context, query, walk)
     if current is None:
         return
-    walk, lesson = current
+    lesson = current
     if isinstance(action, ContinueReading):
         await _continue_reading(context, query, walk, lesson, action)
     elif isinstance(action, ToggleChoice):
@@ -259,26 +277,18 @@ async def button(update: Update, context: BotContext) -> None:
         await _pick_stance(context, query, walk, lesson, action)
 
 
-async def _walk_of_button(
-    context: BotContext, query: CallbackQuery, walk_id: int
-) -> tuple[Walk, Lesson] | None:
-    """The walk a button belongs to, if it is this student's and still running."""
-    walk = await context.storage.walk(walk_id)
+async def _walk_of_button(context: BotContext, query: CallbackQuery, walk: Walk) -> Lesson | None:
+    """The lesson of the walk a button belongs to, if it is this student's and running."""
     message = query.message
-    if (
-        walk is None
-        or message is None
-        or walk.chat_id != message.chat.id
-        or walk.user_id != query.from_user.id
-    ):
-        log.warning("refused a button for walk %s from user %s", walk_id, query.from_user.id)
+    if message is None or walk.chat_id != message.chat.id or walk.user_id != query.from_user.id:
+        log.warning("refused a button for walk %s from user %s", walk.id, query.from_user.id)
         await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
         return None
     lesson = context.catalog.get(walk.lesson_id)
     if walk.status != "active" or lesson is None:
         await query.answer(texts.CLOSED_BUTTON, show_alert=True)
         return None
-    return walk, lesson
+    return lesson
 
 
 async def _drop_keyboard(query: CallbackQuery) -> None:
@@ -426,3 +436,103 @@ async def _pick_stance(
     if isinstance(query.message, Message):
         await edit(query.message, render.stance_chosen(step, stance))
     await send(context, walk.chat_id, render.ask_reason(stance))
+
+
+# --- answering a group's question privately (a deep link from the group) -----------------
+
+
+async def _answer_privately(
+    update: Update, context: BotContext, link: callbacks.AnswerPrivately
+) -> None:
+    """/start a<walk>_<question>: the member answers a group question here, unseen."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    walk = await context.storage.walk(link.walk_id)
+    lesson = context.catalog.get(walk.lesson_id) if walk else None
+    question = lesson.question(link.question_id) if lesson else None
+    if (
+        walk is None
+        or walk.audience != "group"
+        or walk.status != "active"
+        or lesson is None
+        or not isinstance(question, ShortQuestion | DebateQuestion)
+    ):
+        await send(context, chat.id, Reply(texts.PRIVATE_LINK_CLOSED))
+        return
+    if not await _is_member(context, walk.chat_id, user.id):
+        await send(context, chat.id, Reply(texts.PRIVATE_LINK_NOT_MEMBER))
+        return
+    await context.storage.set_private_prompt(chat.id, walk.id, question.id)
+    group_title = await context.storage.chat_title(walk.chat_id) or ""
+    await send(
+        context,
+        chat.id,
+        Reply(texts.PRIVATE_ANSWER_FOR_GROUP.format(group=render.esc(group_title))),
+    )
+    position = position_of_question(lesson, question.id)
+    step = step_at(lesson, position if position is not None else 0)
+    assert isinstance(step, QuestionStep)
+    await send(context, chat.id, render.question_message(step, walk))
+
+
+async def _is_member(context: BotContext, chat_id: int, user_id: int) -> bool:
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)
+    except TelegramError:
+        return False
+    return member.status not in ("left", "kicked")
+
+
+async def after_private_stance(
+    update: Update, context: BotContext, walk: Walk, lesson: Lesson, action: PickStance
+) -> None:
+    """A stance given privately for a group question: now ask for the reason."""
+    chat = update.effective_chat
+    question = lesson.question(action.question_id)
+    if chat is None or not isinstance(question, DebateQuestion):
+        return
+    stance = question.stances[action.index]
+    query = update.callback_query
+    position = position_of_question(lesson, question.id)
+    step = step_at(lesson, position) if position is not None else None
+    if query is not None and isinstance(query.message, Message) and isinstance(step, QuestionStep):
+        await edit(query.message, render.stance_chosen(step, stance))
+    await send(context, chat.id, render.ask_reason(stance))
+
+
+async def _private_answer_for_group(
+    update: Update, context: BotContext, prompt: PrivatePrompt
+) -> None:
+    """A typed answer in the private chat counts for the group session; the group sees
+    nothing of it."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None and message.text is not None
+    walk = await context.storage.walk(prompt.walk_id)
+    lesson = context.catalog.get(walk.lesson_id) if walk else None
+    question = lesson.question(prompt.question_id) if lesson else None
+    if walk is None or walk.status != "active" or question is None:
+        await context.storage.clear_private_prompt(message.chat_id)
+        await message.reply_text(texts.PRIVATE_LINK_CLOSED)
+        return
+    stance: str | None = None
+    if isinstance(question, DebateQuestion):
+        earlier = await context.storage.current_answer(walk.id, user.id, question.id)
+        if earlier is None or not earlier.stance:
+            await message.reply_text(texts.HINT_PICK_STANCE_FIRST)
+            return
+        stance = earlier.stance
+    await context.storage.record_answer(
+        NewAnswer(
+            walk=walk,
+            respondent=respondent(user),
+            question_id=question.id,
+            question_type=question.type,
+            via="private",
+            source_key=f"msg:{message.chat_id}:{message.message_id}",
+            answer_text=message.text,
+            stance=stance,
+        )
+    )
+    await context.storage.clear_private_prompt(message.chat_id)
+    group_title = await context.storage.chat_title(walk.chat_id) or ""
+    await message.reply_text(texts.PRIVATE_ANSWER_SAVED.format(group=render.esc(group_title)))

@@ -37,6 +37,7 @@ HTML_TAGS = frozenset(
         "pre",
         "code",
         "blockquote",
+        "tg-time",
     }
 )
 
@@ -61,6 +62,7 @@ _PRIORITY = {
     "expandable_blockquote": 1,
     "spoiler": 94,
     "custom_emoji": 99,
+    "date_time": 50,
 }
 ENTITY_TYPES = frozenset(_PRIORITY)
 
@@ -77,10 +79,11 @@ _TDLIB_NAMES = {
     "text_link": "TextUrl",
     "custom_emoji": "CustomEmoji",
     "blockquote": "BlockQuote",
+    "date_time": "DateTime",
 }
 
 # Entities that auto-detected ones (urls, mentions, ...) never overlap.
-_OPAQUE = frozenset({"code", "pre", "text_link", "text_mention", "custom_emoji"})
+_OPAQUE = frozenset({"code", "pre", "text_link", "text_mention", "custom_emoji", "date_time"})
 
 
 class EntityParseError(ValueError):
@@ -237,6 +240,7 @@ class _OpenTag:
     argument: str
     offset: int  # UTF-16 offset in the result
     begin: int  # index in the result list of characters
+    attributes: dict[str, str] = field(default_factory=dict)  # tg-time's unix and format
 
 
 def parse_html(
@@ -327,7 +331,8 @@ def _html_start_tag(
         raise EntityParseError(f'Unsupported start tag "{name}" at byte offset {where}')
 
     argument = ""
-    while i >= n or markup[i] != ">":
+    attributes: dict[str, str] = {}
+    while markup[i] != ">":
         while i < n and _is_space(markup[i]):
             i += 1
         if i < n and markup[i] == ">":
@@ -393,10 +398,14 @@ def _html_start_tag(
             argument = value[len("tg-") :]
         elif name == "tg-emoji" and attr == "emoji-id":
             argument = value
+        elif name == "blockquote" and attr == "expandable":
+            argument = "expandable"
+        elif name == "tg-time" and attr in ("unix", "format"):
+            attributes[attr] = value
 
     if name == "span" and argument != "spoiler":
         raise EntityParseError(f'Tag "span" must have class "tg-spoiler" at byte offset {where}')
-    stack.append(_OpenTag(name, argument, utf16, out_len))
+    stack.append(_OpenTag(name, argument, utf16, out_len, attributes))
     return i + 1
 
 
@@ -461,6 +470,9 @@ def _close_html_entity(
     elif name == "blockquote":
         kind = "expandable_blockquote" if top.argument == "expandable" else "blockquote"
         entities.append(_entity(kind, offset, length))
+    elif name == "tg-time":
+        unix, fmt = top.attributes.get("unix", ""), top.attributes.get("format", "")
+        entities.append(_date_time_entity(offset, length, unix, fmt))
 
 
 @dataclass
@@ -479,7 +491,9 @@ def _reserved(char: str) -> EntityParseError:
 
 
 def parse_markdown_v2(markup: str, *, resolve_user: UserResolver | None = None) -> FormattedText:
-    """Telegram's MarkdownV2 parse mode (tdlib's parse_markdown_v2)."""
+    """Telegram's MarkdownV2 parse mode (tdlib's parse_markdown_v2, with today's blockquotes:
+    ``>`` starts a quoted line wherever the text so far ends a line, and ``||`` at the end of
+    the last quoted line makes the quote expandable)."""
     out: list[str] = []
     utf16 = 0
     entities: list[JSONDict] = []
@@ -489,6 +503,17 @@ def parse_markdown_v2(markup: str, *, resolve_user: UserResolver | None = None) 
 
     def at(k: int) -> str:
         return markup[k] if k < n else "\0"
+
+    def line_ends_at(k: int) -> bool:
+        while k < n and markup[k] == "\r":
+            k += 1
+        return k >= n or markup[k] == "\n"
+
+    def at_line_start() -> bool:
+        k = len(out) - 1
+        while k >= 0 and out[k] == "\r":
+            k -= 1
+        return k < 0 or out[k] == "\n"
 
     i = 0
     while i < n:
@@ -508,10 +533,22 @@ def parse_markdown_v2(markup: str, *, resolve_user: UserResolver | None = None) 
             i += 1
             continue
 
+        top = stack[-1] if stack else None
+        if (
+            top is not None
+            and top.kind == "blockquote"
+            and char == "|"
+            and at(i + 1) == "|"
+            and line_ends_at(i + 2)
+        ):
+            top.argument = "expandable"
+            i += 2
+            continue
+
         is_end = False
-        if stack:
-            kind = stack[-1].kind
-            if have_blockquote and char == "\n" and (i + 1 == n or at(i + 1) != ">"):
+        if top is not None:
+            kind = top.kind
+            if have_blockquote and char == "\n" and at(i + 1) != ">":
                 is_end = True
             elif kind == "bold":
                 is_end = char == "*"
@@ -557,9 +594,7 @@ def parse_markdown_v2(markup: str, *, resolve_user: UserResolver | None = None) 
                     kind = "pre"
                     lang_end = i
                     while (
-                        lang_end < n
-                        and not _is_space(markup[lang_end])
-                        and (markup[lang_end] != "`")
+                        lang_end < n and not _is_space(markup[lang_end]) and markup[lang_end] != "`"
                     ):
                         lang_end += 1
                     if i != lang_end and lang_end < n and markup[lang_end] != "`":
@@ -580,19 +615,16 @@ def parse_markdown_v2(markup: str, *, resolve_user: UserResolver | None = None) 
                 i += 1
                 kind = "custom_emoji"
             elif char == "\n":
-                utf16 += 1
                 out.append("\n")
-                if i + 1 < n and markup[i + 1] == ">":
-                    i += 1
-                    if not have_blockquote:
-                        kind = "blockquote"
-                        have_blockquote = True
-                if not kind:
+                utf16 += 1
+                i += 1
+                continue
+            elif char == ">":
+                if not at_line_start():
+                    raise _reserved(char)
+                if have_blockquote:  # the next line of the same quote
                     i += 1
                     continue
-            elif char == ">":
-                if i != 0:
-                    raise _reserved(char)
                 kind = "blockquote"
                 have_blockquote = True
             else:
@@ -602,24 +634,23 @@ def parse_markdown_v2(markup: str, *, resolve_user: UserResolver | None = None) 
             continue
 
         # the end of an entity
-        top = stack[-1]
+        assert top is not None
         if char == "\n" and top.kind != "blockquote":
             raise EntityParseError(
                 f"Can't find end of {_TDLIB_NAMES[top.kind]} entity at byte offset "
                 f"{top.byte_offset}"
             )
-        skip = utf16 == top.offset
         extra: JSONDict = {}
         kind = top.kind
+        validated: JSONDict | None = None
         if kind in {"underline", "spoiler"}:
             i += 1
         elif kind in {"pre", "pre_code"}:
             i += 2
         elif kind in {"text_link", "custom_emoji"}:
-            url = ""
             if at(i + 1) != "(":
                 if kind == "custom_emoji":
-                    raise EntityParseError("Custom emoji entity must contain a tg://emoji URL")
+                    raise EntityParseError("The entity must contain a tg://emoji or tg://time URL")
                 url = "".join(out[top.begin :])
             else:
                 i += 2
@@ -633,44 +664,62 @@ def parse_markdown_v2(markup: str, *, resolve_user: UserResolver | None = None) 
                     chars.append(markup[i])
                     i += 1
                 if i >= n:
-                    what = "a custom emoji URL" if kind == "custom_emoji" else "a URL"
                     raise EntityParseError(
-                        f"Can't find end of {what} at byte offset {_byte_offset(markup, url_begin)}"
+                        f"Can't find end of a URL at byte offset {_byte_offset(markup, url_begin)}"
                     )
                 url = "".join(chars)
+            length = utf16 - top.offset
             if kind == "custom_emoji":
-                match = re.fullmatch(r"tg://emoji\?id=(\d+)", url)
-                if match is None or int(match.group(1)) == 0:
-                    raise EntityParseError("Invalid custom emoji identifier specified")
-                extra["custom_emoji_id"] = match.group(1)
+                validated = _md_tg_entity(url, top.offset, length)
             else:
-                link = _link_entity(url, top.offset, utf16 - top.offset, resolve_user)
-                if link is None:
-                    skip = True
-                else:
-                    kind = link["type"]
-                    extra = {k: v for k, v in link.items() if k not in _ENTITY_CORE}
+                validated = _link_entity(url, top.offset, length, resolve_user)
+                if validated is None:
+                    kind = ""  # an invalid link: the text stays, without an entity
         elif kind == "blockquote":
             have_blockquote = False
             out.append(markup[i])
             utf16 += 1
-        if not skip:
-            if kind == "pre_code":
-                kind, extra = "pre", {"language": top.argument}
-            entities.append(_entity(kind, top.offset, utf16 - top.offset, **extra))
+            if top.argument == "expandable":
+                kind = "expandable_blockquote"
+        if utf16 != top.offset and kind:
+            if validated is not None:
+                entities.append(validated)
+            else:
+                if kind == "pre_code":
+                    kind, extra = "pre", {"language": top.argument}
+                entities.append(_entity(kind, top.offset, utf16 - top.offset, **extra))
         stack.pop()
         i += 1
 
     if have_blockquote and stack and stack[-1].kind == "blockquote":
         top = stack.pop()
         if utf16 != top.offset:
-            entities.append(_entity("blockquote", top.offset, utf16 - top.offset))
+            kind = "expandable_blockquote" if top.argument == "expandable" else "blockquote"
+            entities.append(_entity(kind, top.offset, utf16 - top.offset))
     if stack:
         top = stack[-1]
         raise EntityParseError(
             f"Can't find end of {_TDLIB_NAMES[top.kind]} entity at byte offset {top.byte_offset}"
         )
     return FormattedText("".join(out), tuple(sort_entities(entities)))
+
+
+def _md_tg_entity(url: str, offset: int, length: int) -> JSONDict:
+    """The entity of ``![text](tg://emoji?id=...)`` or ``![text](tg://time?unix=...)``."""
+    parsed = _tg_url(url)
+    invalid = EntityParseError("Invalid tg://emoji or tg://time URL specified")
+    if parsed is None:
+        raise invalid
+    kind, params = parsed
+    if kind == "emoji":
+        emoji_id = params.get("id", "")
+        if not re.fullmatch(r"[1-9][0-9]*", emoji_id):
+            raise invalid
+        return _entity("custom_emoji", offset, length, custom_emoji_id=emoji_id)
+    unix = params.get("unix", "")
+    if not re.fullmatch(r"0|[1-9][0-9]*", unix):
+        raise invalid
+    return _date_time_entity(offset, length, unix, params.get("format", ""))
 
 
 _ENTITY_CORE = frozenset({"type", "offset", "length"})

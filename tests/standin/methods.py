@@ -338,7 +338,7 @@ def _apply_edit(s: StandInState, message: StoredMessage, **changes: Any) -> JSON
     for name, value in changes.items():
         setattr(message, name, value)
     message.edit_count += 1
-    message.edit_date = s._now()
+    message.edit_date = s.now()
     return message.to_api()
 
 
@@ -519,7 +519,10 @@ def _poll_options(s: StandInState, raw: list[Any] | None) -> list[str]:
             raise bad_request("poll options must be non-empty")
         if isinstance(option, dict):
             text = s.format_text(
-                text, option.get("text_parse_mode"), option.get("text_entities")
+                text,
+                option.get("text_parse_mode"),
+                option.get("text_entities"),
+                auto_entities=False,
             ).text
         if not text.strip():
             raise bad_request("poll options must be non-empty")
@@ -538,7 +541,10 @@ def send_poll(s: StandInState, p: Params) -> JSONDict:
     chat = s.chat_for_bot(p)
     question_raw = p.get_str("question") or ""
     question = s.format_text(
-        question_raw, p.get_str("question_parse_mode"), p.raw("question_entities")
+        question_raw,
+        p.get_str("question_parse_mode"),
+        p.raw("question_entities"),
+        auto_entities=False,
     )
     if not question.text:
         raise bad_request("poll question must be non-empty")
@@ -594,9 +600,7 @@ def send_poll(s: StandInState, p: Params) -> JSONDict:
         explanation=explanation.text if explanation else None,
         explanation_entities=explanation.entities if explanation else (),
         open_period=open_period,
-        close_date=close_date
-        if close_date is not None
-        else (s._now() + open_period if open_period is not None else None),
+        close_date=close_date if open_period is None else s.now() + open_period,
         is_closed=p.get_bool("is_closed"),
     )
     options_kw = _send_options(p)

@@ -441,7 +441,7 @@ class StandInState:
         message.html = new_text
         message.entities = formatted.entities
         message.edit_count += 1
-        message.edit_date = self._now()
+        message.edit_date = self.now()
         self._publish("edited_message", message)
         return message
 
@@ -529,7 +529,8 @@ class StandInState:
 
     # ------------------------------------------------------------------ internals: messages
 
-    def _now(self) -> int:
+    def now(self) -> int:
+        """The current date as Telegram stamps messages (Unix seconds, from ``clock``)."""
         return int(self.clock())
 
     def _check_can_post(self, user: FakeUser, chat: FakeChat, action: str = "post in") -> None:
@@ -545,7 +546,7 @@ class StandInState:
         message_id = self._next_message_id[chat.id]
         self._next_message_id[chat.id] = message_id + 1
         message = StoredMessage(
-            message_id=message_id, chat=chat, from_user=sender, date=self._now(), **fields
+            message_id=message_id, chat=chat, from_user=sender, date=self.now(), **fields
         )
         self._messages[chat.id].append(message)
         self._by_id[(chat.id, message_id)] = message
@@ -685,9 +686,15 @@ class StandInState:
         return message
 
     def format_text(
-        self, text: str, parse_mode: str | None, entities: object = None
+        self,
+        text: str,
+        parse_mode: str | None,
+        entities: object = None,
+        *,
+        auto_entities: bool = True,
     ) -> FormattedText:
-        """The text as Telegram stores it: markup parsed, trimmed, automatic entities added."""
+        """The text as Telegram stores it: markup parsed, trimmed, automatic entities (urls,
+        mentions, commands...) added unless ``auto_entities`` is off (poll texts)."""
 
         def resolve(user_id: int) -> JSONDict | None:
             user = self.users.get(user_id)
@@ -711,7 +718,8 @@ class StandInState:
                 parsed = FormattedText(text)
         except EntityParseError as error:
             raise bad_request(f"can't parse entities: {error}") from error
-        return find_auto_entities(trim(parsed))
+        trimmed = trim(parsed)
+        return find_auto_entities(trimmed) if auto_entities else trimmed
 
     def parse_reply_markup(self, raw: object) -> tuple[JSONDict | None, JSONDict | None]:
         """(the inline keyboard to show on the message or None, the markup as sent)."""

@@ -1,0 +1,76 @@
+"""Who may run a group session: the group's admins, and ids listed in BOT_MODERATOR_IDS.
+
+Rights are asked of Telegram (getChatMember) and cached briefly, so that a burst of
+``/next`` presses costs one request, while a demoted admin loses the right within a minute.
+``moderators_only`` wraps a handler so that everyone else gets a polite refusal.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus
+from telegram.error import TelegramError
+
+from bot import texts
+from bot.context import BotContext
+
+log = logging.getLogger(__name__)
+
+_MODERATOR_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
+
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+
+
+async def is_moderator(update: Update, context: BotContext, chat_id: int | None = None) -> bool:
+    """Whether the sender of this update may moderate ``chat_id`` (default: this chat)."""
+    chat, user = update.effective_chat, update.effective_user
+    message = update.effective_message
+    chat_id = chat_id if chat_id is not None else (chat.id if chat else None)
+    if chat_id is None or user is None:
+        return False
+    # An anonymous admin posts as the group itself: only admins can.
+    if message is not None and message.sender_chat is not None:
+        return update.callback_query is None and message.sender_chat.id == chat_id
+    settings = context.bot_data.settings
+    if settings is not None and user.id in settings.moderator_ids:
+        return True
+    cache = context.bot_data.rights
+    known = cache.get(chat_id, user.id)
+    if known is not None:
+        return known
+    try:
+        member = await context.bot.get_chat_member(chat_id, user.id)
+    except TelegramError as error:
+        log.info("could not check rights of user %s in chat %s: %s", user.id, chat_id, error)
+        return False
+    allowed = member.status in _MODERATOR_STATUSES
+    cache.put(chat_id, user.id, allowed)
+    return allowed
+
+
+async def allowed_or_refused(update: Update, context: BotContext) -> bool:
+    """True for a moderator; anyone else gets a polite one-line refusal (a pop-up for a
+    button, a reply for a command) and False."""
+    if await is_moderator(update, context):
+        return True
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.MODERATORS_ONLY, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(texts.MODERATORS_ONLY)
+    return False
+
+
+def moderators_only(handler: Handler) -> Handler:
+    """Run the handler for moderators only; nothing changes for anyone else."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: BotContext) -> None:
+        if await allowed_or_refused(update, context):
+            await handler(update, context)
+
+    return guarded

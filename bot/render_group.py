@@ -1,0 +1,226 @@
+"""Render for groups: session messages, quiz polls, question keyboards, status and summary.
+
+Shares the section and question wording with the private chat (``bot.render``) and adds
+what only a group has: the moderators' Next button, polls, deep links to answer privately.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import texts
+from bot.callbacks import (
+    AnswerPrivately,
+    GroupBegin,
+    GroupNext,
+    GroupPick,
+    PickStance,
+    SubmitChoice,
+    encode_start,
+)
+from bot.lesson_loader import LessonCatalog
+from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
+from bot.render import Reply, button, column, esc, question_text, section_messages, source_line
+from bot.storage import StoredAnswer, Walk
+from bot.walk import EndStep, QuestionStep, SectionStep, Step, part_count, steps_of
+
+
+@dataclass(frozen=True, slots=True)
+class QuizPoll:
+    """A choice question as a native Telegram quiz poll."""
+
+    question: str
+    options: tuple[str, ...]
+    correct_option_id: int
+    explanation: str | None
+    keyboard: InlineKeyboardMarkup | None
+
+
+GroupMessage = Reply | QuizPoll
+
+
+def lesson_menu(catalog: LessonCatalog) -> Reply:
+    return Reply(
+        texts.GROUP_CHOOSE_LESSON,
+        column(button(lesson.title, GroupBegin(lesson.id)) for lesson in catalog),
+    )
+
+
+def _next_row(walk: Walk, position: int) -> list[InlineKeyboardButton]:
+    return [button(texts.GROUP_NEXT_BUTTON, GroupNext(walk.id, position))]
+
+
+def _with_next(
+    rows: Sequence[Sequence[InlineKeyboardButton]], walk: Walk, next_position: int | None
+) -> InlineKeyboardMarkup | None:
+    all_rows = [list(row) for row in rows]
+    if next_position is not None:
+        all_rows.append(_next_row(walk, next_position))
+    return InlineKeyboardMarkup(all_rows) if all_rows else None
+
+
+def session_started(lesson: Lesson, walk: Walk) -> Reply:
+    text = texts.GROUP_SESSION_STARTED.format(
+        lesson=esc(lesson.title), source=source_line(lesson), parts=part_count(lesson)
+    )
+    return Reply(text, _with_next([], walk, walk.position))
+
+
+def _private_link(bot_username: str, walk: Walk, question_id: str) -> InlineKeyboardButton:
+    payload = encode_start(AnswerPrivately(walk.id, question_id))
+    return InlineKeyboardButton(
+        texts.ANSWER_PRIVATELY_BUTTON, url=f"https://t.me/{bot_username}?start={payload}"
+    )
+
+
+def question_rows(
+    lesson: Lesson, step: QuestionStep, walk: Walk, bot_username: str
+) -> list[list[InlineKeyboardButton]]:
+    """The buttons of a question in a group, without the Next button."""
+    question = step.question
+    if isinstance(question, ChoiceQuestion):
+        if not lesson.asks_with_buttons(question):
+            return []
+        several = len(question.correct_options) > 1
+        return [
+            [
+                button(
+                    option,
+                    GroupPick(walk.id, question.id, i)
+                    if several
+                    else SubmitChoice(walk.id, question.id, 1 << i),
+                )
+            ]
+            for i, option in enumerate(question.options)
+        ]
+    rows: list[list[InlineKeyboardButton]] = []
+    if isinstance(question, DebateQuestion):
+        rows.extend(
+            [button(stance, PickStance(walk.id, question.id, i))]
+            for i, stance in enumerate(question.stances)
+        )
+    rows.append([_private_link(bot_username, walk, question.id)])
+    return rows
+
+
+def question_message(
+    lesson: Lesson, step: QuestionStep, walk: Walk, bot_username: str, next_position: int | None
+) -> GroupMessage:
+    question = step.question
+    keyboard = _with_next(question_rows(lesson, step, walk, bot_username), walk, next_position)
+    if isinstance(question, ChoiceQuestion):
+        if not lesson.asks_with_buttons(question):
+            return QuizPoll(
+                question=question.prompt,
+                options=question.options,
+                correct_option_id=question.options.index(question.correct_options[0]),
+                explanation=question.explanation,
+                keyboard=keyboard,
+            )
+        several = len(question.correct_options) > 1
+        hint = texts.GROUP_TAP_SEVERAL if several else texts.GROUP_TAP_ANSWER
+        return Reply(question_text(step, hint), keyboard)
+    if isinstance(question, ShortQuestion):
+        return Reply(question_text(step, texts.GROUP_REPLY_TO_ANSWER), keyboard)
+    return Reply(question_text(step, texts.GROUP_STANCE_THEN_REPLY), keyboard)
+
+
+def part_messages(
+    lesson: Lesson, walk: Walk, steps: Sequence[Step], next_position: int, bot_username: str
+) -> list[tuple[Step, GroupMessage]]:
+    """The messages of one part; only the last one carries the Next button."""
+    messages: list[tuple[Step, GroupMessage]] = []
+    for i, step in enumerate(steps):
+        last = i == len(steps) - 1
+        position = next_position if last else None
+        if isinstance(step, SectionStep):
+            keyboard = _with_next([], walk, position)
+            messages.extend((step, m) for m in section_messages(lesson, step, keyboard))
+        elif isinstance(step, QuestionStep):
+            messages.append((step, question_message(lesson, step, walk, bot_username, position)))
+    return messages
+
+
+def keyboard_without_next(
+    lesson: Lesson, step: Step, walk: Walk, bot_username: str
+) -> InlineKeyboardMarkup | None:
+    """A posted message's keyboard once a later part has taken the Next button."""
+    if isinstance(step, QuestionStep):
+        return _with_next(question_rows(lesson, step, walk, bot_username), walk, None)
+    return None
+
+
+def choice_feedback(question: ChoiceQuestion, correct: bool) -> str:
+    """A pop-up (at most 200 characters) telling one member how they did."""
+    head = (
+        texts.GROUP_PICK_RIGHT
+        if correct
+        else texts.GROUP_PICK_WRONG.format(right="; ".join(question.correct_options))
+    )
+    if question.explanation:
+        head = f"{head}\n{question.explanation}"
+    return head if len(head) <= 200 else head[:199] + "…"
+
+
+def picks_feedback(question: ChoiceQuestion, picked: Sequence[int]) -> str:
+    if not picked:
+        return texts.GROUP_PICKS_NONE
+    text = texts.GROUP_PICKS_NOW.format(picks="; ".join(question.options[i] for i in picked))
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def stance_feedback(stance: str) -> str:
+    return texts.GROUP_STANCE_SAVED.format(stance=stance)[:200]
+
+
+def status(lesson: Lesson, walk: Walk, members: int) -> Reply:
+    steps = steps_of(lesson)
+    parts = part_count(lesson)
+    shown = steps[min(walk.position, len(steps)) - 1] if walk.position > 0 else None
+    if shown is None:
+        where = texts.GROUP_STATUS_START
+    elif isinstance(shown, SectionStep):
+        where = texts.GROUP_STATUS_SECTION.format(part=shown.number, parts=parts)
+    elif isinstance(shown, QuestionStep) and shown.part > 0:
+        where = texts.GROUP_STATUS_QUESTIONS.format(part=shown.part, parts=parts)
+    else:
+        where = texts.GROUP_STATUS_DISCUSSION
+    if walk.status == "paused":
+        where += texts.GROUP_STATUS_PAUSED
+    return Reply(texts.GROUP_STATUS.format(lesson=esc(lesson.title), where=where, members=members))
+
+
+def session_summary(lesson: Lesson, answers: Sequence[StoredAnswer]) -> Reply:
+    """Participants, then per question: how many answered, the share right, the stances."""
+    live = [a for a in answers if not a.retracted]
+    participants = len({a.user_id for a in live})
+    lines = [texts.GROUP_END_HEADER.format(lesson=esc(lesson.title), participants=participants)]
+    for question in lesson.questions():
+        given = [a for a in live if a.question_id == question.id]
+        prompt = esc(question.prompt)
+        if isinstance(question, ChoiceQuestion):
+            right = sum(1 for a in given if a.is_correct)
+            share = round(100 * right / len(given)) if given else 0
+            lines.append(
+                texts.GROUP_END_CHOICE.format(prompt=prompt, answered=len(given), right=share)
+            )
+        elif isinstance(question, DebateQuestion):
+            counts = Counter(a.stance for a in given if a.stance)
+            split = ", ".join(f"{esc(s)} {counts[s]}" for s in question.stances if counts[s])
+            lines.append(
+                texts.GROUP_END_DEBATE.format(
+                    prompt=prompt, split=split or texts.GROUP_END_NO_ANSWERS
+                )
+            )
+        else:
+            lines.append(texts.GROUP_END_SHORT.format(prompt=prompt, answered=len(given)))
+    lines.append(texts.GROUP_END_THANKS)
+    return Reply("\n\n".join(lines))
+
+
+def is_end(step: Step) -> bool:
+    return isinstance(step, EndStep)
