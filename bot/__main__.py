@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.export_cli import EXPORT_COMMANDS, add_commands, run_command
 from bot.lesson_loader import load_lessons, summarize
 from bot.logs import configure_logging
 
@@ -28,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "paths", nargs="*", type=Path, metavar="PATH", help="lesson files or folders"
     )
+    add_commands(commands)  # export, sessions
     return parser
 
 
@@ -71,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         if arguments.command == "validate":
             return _validate(settings, arguments.paths)
+        if arguments.command in EXPORT_COMMANDS:
+            return run_command(arguments, settings)
         return _run(settings)
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -51,7 +51,12 @@ async def _post_shutdown(application: BotApplication) -> None:
         application.bot_data.storage = None
 
 
-def build_application(settings: Settings, catalog: LessonCatalog | None = None) -> BotApplication:
+def build_application(
+    settings: Settings,
+    catalog: LessonCatalog | None = None,
+    *,
+    rate_limiter: AIORateLimiter | None = None,
+) -> BotApplication:
     """The bot, ready to run: lessons loaded (LessonsInvalid if any is broken), handlers set.
 
     The database opens in post_init and closes in post_shutdown, with the application.
@@ -70,7 +75,9 @@ def build_application(settings: Settings, catalog: LessonCatalog | None = None) 
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # Telegram's flood limits (30 messages/s overall, 20/min per group): wait, don't fail;
+        # a 429 is waited out and retried.
+        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()

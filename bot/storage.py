@@ -668,10 +668,11 @@ class Storage:
                 "SELECT ?, 'supergroup', title, 1, ? FROM chats WHERE id = ?",
                 (new_id, self._now(), old_id),
             )
+            # Posts keep the old id: those messages stay in the old chat, where polls still
+            # count (a poll answer names its poll, not its chat).
             for statement in (
                 "UPDATE walks SET chat_id = ? WHERE chat_id = ?",
                 "UPDATE answers SET chat_id = ? WHERE chat_id = ?",
-                "UPDATE posts SET chat_id = ? WHERE chat_id = ?",
             ):
                 await db.execute(statement, (new_id, old_id))
             await db.execute("DELETE FROM chats WHERE id = ?", (old_id,))

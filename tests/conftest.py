@@ -7,8 +7,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from telegram.ext import AIORateLimiter
 
-from bot.app import build_application
+from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import Settings
 from bot.context import BotApplication
 from tests.standin import BotApiStandIn
@@ -34,14 +35,25 @@ def make_settings(standin: BotApiStandIn, db_path: Path, prompts: Path = PROMPTS
 
 
 @asynccontextmanager
-async def running_bot(settings: Settings) -> AsyncIterator[BotApplication]:
-    """The real Application, polling the stand-in, with the lifecycle run_polling uses."""
-    application = build_application(settings)
+async def running_bot(
+    settings: Settings, *, group_window: float | None = None
+) -> AsyncIterator[BotApplication]:
+    """The real Application, polling the stand-in, with the lifecycle run_polling uses.
+
+    ``group_window`` compresses the per-group flood limit (20 messages per minute) into that
+    many seconds, matching a stand-in built with the same ``flood_window``.
+    """
+    limiter = None
+    if group_window is not None:
+        limiter = AIORateLimiter(group_time_period=group_window, max_retries=3)
+    application = build_application(settings, rate_limiter=limiter)
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
     assert application.updater is not None
-    await application.updater.start_polling(timeout=1, poll_interval=0)
+    await application.updater.start_polling(
+        timeout=1, poll_interval=0, allowed_updates=ALLOWED_UPDATES
+    )
     await application.start()
     try:
         yield application

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Message, Update, User
-from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
+from telegram.error import ChatMigrated, Forbidden, TelegramError
 
 from bot import render_group, texts
 from bot.callbacks import GroupBegin, GroupNext, GroupPick, PickStance, SubmitChoice
@@ -183,6 +183,8 @@ async def _drop_next_button(
     context: BotContext, lesson: Lesson | None, walk: Walk, post: Post
 ) -> None:
     """Only the latest part shows Next: take it off the message that had it."""
+    if post.chat_id != walk.chat_id:
+        return  # posted before the group became a supergroup: that chat is gone
     keyboard = None
     if lesson is not None and post.position >= 0:
         step = step_at(lesson, post.position)
@@ -191,7 +193,7 @@ async def _drop_next_button(
         await context.bot.edit_message_reply_markup(
             post.chat_id, post.message_id, reply_markup=keyboard
         )
-    except BadRequest as error:
+    except TelegramError as error:
         log.debug("could not drop the Next button of message %s: %s", post.message_id, error)
 
 
@@ -214,7 +216,7 @@ async def _end_session(context: BotContext, walk: Walk, lesson: Lesson | None) -
     for post in await context.storage.posts_of_walk(walk.id):
         if post.carries_next:
             await _drop_next_button(context, lesson, walk, post)
-        if post.poll_id is not None:
+        if post.poll_id is not None and post.chat_id == walk.chat_id:
             try:
                 await context.bot.stop_poll(post.chat_id, post.message_id)
             except TelegramError as error:

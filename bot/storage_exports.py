@@ -1,0 +1,280 @@
+"""Every SQL query the answer export makes: read-only row sources, the session list, the salt.
+
+The export runs in a command-line process (``python -m bot export``), or later in a worker
+thread of the bot, so it uses the standard library's synchronous ``sqlite3``. The database
+is opened read-only (``mode=ro``): a running bot keeps writing beside it (WAL), the export
+reads one consistent snapshot, and a path that does not exist is never created. The only
+write is the pseudonym salt, made once, in its own short transaction, and only when a
+pseudonymised export asks for it.
+
+Rows are streamed: ``iter_answers`` walks a cursor in ``fetchmany`` batches, so memory stays
+flat however many answers there are; the ordering is done by SQLite's sorter, which spills
+to temporary files instead of holding every row.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+SALT_KEY = "pseudonym_salt"
+BATCH_SIZE = 2000
+
+# One answer version as read for the export, in this column order (see ANSWER_COLUMNS).
+RawAnswer = tuple[
+    int,  # walk_id (the session)
+    int,  # chat_id
+    str | None,  # chat title
+    str | None,  # chat type ('private', 'group', 'supergroup', ...)
+    str,  # lesson_id
+    str,  # lesson_version
+    str,  # question_id
+    str,  # question_type
+    int,  # user_id
+    str | None,  # username
+    str,  # display_name
+    str | None,  # answer_text
+    str | None,  # option_indexes, e.g. "0,2"
+    int | None,  # is_correct
+    str | None,  # stance
+    int,  # retracted
+    str,  # via
+    str,  # answered_at
+    int,  # version
+]
+ANSWER_COLUMNS = (
+    "walk_id",
+    "chat_id",
+    "chat_title",
+    "chat_type",
+    "lesson_id",
+    "lesson_version",
+    "question_id",
+    "question_type",
+    "user_id",
+    "username",
+    "display_name",
+    "answer_text",
+    "option_indexes",
+    "is_correct",
+    "stance",
+    "retracted",
+    "via",
+    "answered_at",
+    "version",
+)
+
+
+class ExportSourceError(Exception):
+    """The database cannot be read for an export; the message is one line for a person."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerFilter:
+    """Which answers to export. Every field left as None selects everything.
+
+    ``since`` and ``until`` are ISO 8601 UTC strings in the stored format
+    (``2026-11-28T04:05:06.789Z``): ``since`` is inclusive, ``until`` exclusive. Without
+    ``history`` each member's newest version of each answer *within the time window* is
+    exported, so ``until`` gives the answers as they stood at that moment.
+    """
+
+    chat_id: int | None = None
+    session_id: int | None = None
+    lesson_id: str | None = None
+    since: str | None = None
+    until: str | None = None
+    history: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """A chat and one of its walks (group session or private attempt); walk fields are None
+    for a chat that has none. ``answers`` counts current answers (member and question
+    pairs): the rows a default export of that session has."""
+
+    walk_id: int | None
+    chat_id: int
+    chat_title: str | None
+    chat_type: str
+    audience: str | None
+    lesson_id: str | None
+    status: str | None
+    started_at: str | None
+    answers: int
+    members: int
+
+
+def database_uri(path: Path, *, mode: str = "ro") -> str:
+    """A ``file:`` URI for sqlite3 that never creates the file (``ro`` or ``rw``)."""
+    return f"{path.resolve().as_uri()}?mode={mode}"
+
+
+def open_readonly(path: Path) -> sqlite3.Connection:
+    """Open a bot database read-only; ExportSourceError if it is missing or not one."""
+    if not path.is_file():
+        raise ExportSourceError(f"no database at {path}")
+    try:
+        connection = sqlite3.connect(database_uri(path), uri=True, check_same_thread=False)
+    except sqlite3.Error as error:
+        raise ExportSourceError(f"cannot open the database {path}: {error}") from None
+    try:
+        connection.execute("PRAGMA busy_timeout = 5000")
+        row = connection.execute("PRAGMA user_version").fetchone()
+        tables = {
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name IN ('answers', 'walks', 'chats', 'meta')"
+            )
+        }
+    except sqlite3.DatabaseError as error:
+        connection.close()
+        raise ExportSourceError(f"cannot read the database {path}: {error}") from None
+    if not row or int(row[0]) < 1 or len(tables) < 4:
+        connection.close()
+        raise ExportSourceError(f"{path} is not a database of this bot")
+    return connection
+
+
+def read_salt(connection: sqlite3.Connection) -> str | None:
+    row = connection.execute("SELECT value FROM meta WHERE key = ?", (SALT_KEY,)).fetchone()
+    return str(row[0]) if row else None
+
+
+def ensure_salt(path: Path) -> str:
+    """The database's pseudonym salt, created (32 random bytes, hex) if it has none yet.
+
+    The only write an export makes: a separate read-write connection (``mode=rw``, which
+    never creates the file) and one short ``BEGIN IMMEDIATE`` transaction; a salt another
+    process wrote first wins.
+    """
+    try:
+        connection = sqlite3.connect(database_uri(path, mode="rw"), uri=True, isolation_level=None)
+    except sqlite3.Error as error:
+        raise ExportSourceError(f"cannot open the database {path}: {error}") from None
+    try:
+        connection.execute("PRAGMA busy_timeout = 5000")
+        existing = read_salt(connection)
+        if existing is not None:
+            return existing
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            connection.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+                (SALT_KEY, secrets.token_hex(32)),
+            )
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+        salt = read_salt(connection)
+        assert salt is not None
+        return salt
+    except sqlite3.Error as error:
+        raise ExportSourceError(f"cannot store the pseudonym salt in {path}: {error}") from None
+    finally:
+        connection.close()
+
+
+# The answers query is assembled from these constant fragments; every value is bound.
+_ANSWERS_SELECT = """
+WITH question_order (lesson_id, question_id, position) AS (
+    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
+    FROM json_each(:question_order)
+)
+SELECT a.walk_id, a.chat_id, c.title, c.type, a.lesson_id, a.lesson_version, a.question_id,
+       a.question_type, a.user_id, a.username, a.display_name, a.answer_text, a.option_indexes,
+       a.is_correct, a.stance, a.retracted, a.via, a.answered_at, a.version
+FROM answers AS a
+LEFT JOIN chats AS c ON c.id = a.chat_id
+LEFT JOIN question_order AS q ON q.lesson_id = a.lesson_id AND q.question_id = a.question_id
+WHERE 1
+"""
+_ANSWERS_CONDITIONS = {
+    "chat_id": " AND a.chat_id = :chat_id",
+    "session_id": " AND a.walk_id = :session_id",
+    "lesson_id": " AND a.lesson_id = :lesson_id",
+    "since": " AND a.answered_at >= :since",
+    "until": " AND a.answered_at < :until",
+}
+# Not --history: only a member's newest version of an answer (within the time window).
+_CURRENT_ONLY = (
+    " AND NOT EXISTS (SELECT 1 FROM answers AS b WHERE b.walk_id = a.walk_id "
+    "AND b.user_id = a.user_id AND b.question_id = a.question_id AND b.version > a.version"
+)
+_CURRENT_CONDITIONS = {
+    "since": " AND b.answered_at >= :since",
+    "until": " AND b.answered_at < :until",
+}
+# Session, then the question's place in its lesson (unknown questions last, by id), then
+# member, then version.
+_ANSWERS_ORDER = (
+    " ORDER BY a.walk_id, q.position IS NULL, q.position, a.question_id, a.user_id, a.version"
+)
+
+
+def answers_query(answer_filter: AnswerFilter) -> tuple[str, dict[str, object]]:
+    """The SQL and its bound parameters for ``answer_filter`` (without the question order)."""
+    params: dict[str, object] = {}
+    sql = [_ANSWERS_SELECT]
+    for name, condition in _ANSWERS_CONDITIONS.items():
+        value = getattr(answer_filter, name)
+        if value is not None:
+            params[name] = value
+            sql.append(condition)
+    if not answer_filter.history:
+        sql.append(_CURRENT_ONLY)
+        sql.extend(cond for name, cond in _CURRENT_CONDITIONS.items() if name in params)
+        sql.append(")")
+    sql.append(_ANSWERS_ORDER)
+    return "".join(sql), params
+
+
+def iter_answers(
+    connection: sqlite3.Connection,
+    answer_filter: AnswerFilter,
+    question_order: Mapping[tuple[str, str], int] | None = None,
+    *,
+    batch_size: int = BATCH_SIZE,
+) -> Iterator[RawAnswer]:
+    """Stream the selected answer versions in export order (see ``RawAnswer``).
+
+    ``question_order`` maps (lesson id, question id) to the question's place in its lesson;
+    questions it does not know come after the known ones of their session, by id. The
+    cursor is read in batches and closed when the iterator is exhausted or closed.
+    """
+    sql, params = answers_query(answer_filter)
+    order = [
+        [lesson, question, place] for (lesson, question), place in (question_order or {}).items()
+    ]
+    params["question_order"] = json.dumps(order)
+    cursor = connection.execute(sql, params)
+    try:
+        while batch := cursor.fetchmany(batch_size):
+            yield from batch
+    finally:
+        cursor.close()
+
+
+_SESSIONS_QUERY = """
+SELECT w.id, c.id, c.title, c.type, w.audience, w.lesson_id, w.status, w.started_at,
+       COALESCE(n.answers, 0), COALESCE(n.members, 0)
+FROM chats AS c
+LEFT JOIN walks AS w ON w.chat_id = c.id
+LEFT JOIN (
+    SELECT walk_id, COUNT(*) AS answers, COUNT(DISTINCT user_id) AS members
+    FROM (SELECT DISTINCT walk_id, user_id, question_id FROM answers)
+    GROUP BY walk_id
+) AS n ON n.walk_id = w.id
+ORDER BY c.id, w.id
+"""
+
+
+def list_sessions(connection: sqlite3.Connection) -> list[SessionSummary]:
+    """Every chat with its walks, oldest first, with current-answer and member counts."""
+    return [SessionSummary(*row) for row in connection.execute(_SESSIONS_QUERY)]
