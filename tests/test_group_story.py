@@ -129,7 +129,7 @@ async def answer_part(
                 )
         elif isinstance(question, ShortQuestion):
             assert "Reply to this message" in text(message)
-            for i, member in enumerate(group.members):
+            for member in group.members:
                 standin.reply(member, message, f"{member.first_name} on {question.id}")
                 group.expected.set(
                     member, question.id, answer_text=f"{member.first_name} on {question.id}"
