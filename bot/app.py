@@ -25,7 +25,7 @@ from telegram.ext import (
 from bot import texts
 from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData
-from bot.handlers import buttons, common, group, private
+from bot.handlers import buttons, common, group, private, reports
 from bot.lesson_loader import LessonCatalog, load_catalog
 from bot.storage import Storage
 
@@ -94,17 +94,23 @@ def register_handlers(application: BotApplication) -> None:
     in_groups = filters.ChatType.GROUPS
     new_messages = filters.UpdateType.MESSAGE  # an edited command is not a new command
     handlers = [
-        # 1. Commands of a student in a private chat (/start may carry a deep link).
+        # 1. Commands in a private chat (/start may carry a deep link).
         CommandHandler("start", private.start, filters=in_private & new_messages),
         CommandHandler("lessons", private.lessons, filters=in_private & new_messages),
         CommandHandler("help", private.help_command, filters=in_private & new_messages),
         CommandHandler("progress", private.progress, filters=in_private & new_messages),
         CommandHandler("restart", private.restart, filters=in_private & new_messages),
-        # 2. Commands in a group; /begin, /next and /end are for moderators only.
+        CommandHandler("myanswers", reports.my_answers_command, filters=in_private & new_messages),
+        CommandHandler("forget", reports.forget_command, filters=in_private & new_messages),
+        CommandHandler("report", reports.report_in_private, filters=in_private & new_messages),
+        CommandHandler("export", reports.export_in_private, filters=in_private & new_messages),
+        # 2. Commands in a group; all but /status are for moderators only.
         CommandHandler("begin", group.begin, filters=in_groups & new_messages),
         CommandHandler("next", group.next_command, filters=in_groups & new_messages),
         CommandHandler("end", group.end, filters=in_groups & new_messages),
         CommandHandler("status", group.status, filters=in_groups & new_messages),
+        CommandHandler("report", reports.report_in_group, filters=in_groups & new_messages),
+        CommandHandler("export", reports.export_in_group, filters=in_groups & new_messages),
         CommandHandler(["start", "help"], group.group_start, filters=in_groups & new_messages),
         # 3. Button presses: one entry point, data parsed strictly in bot.callbacks.
         CallbackQueryHandler(buttons.on_button),

@@ -84,6 +84,29 @@ class GroupPick:
     index: int
 
 
+@dataclass(frozen=True, slots=True)
+class ReportFor:
+    """A moderator, in a private chat, picks the group to report on."""
+
+    chat_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFor:
+    """A moderator, in a private chat, picks the group to export (format, all sessions)."""
+
+    chat_id: int
+    fmt: str
+    every: int  # 1: all sessions, 0: the latest
+
+
+@dataclass(frozen=True, slots=True)
+class Forget:
+    """The answer to "delete everything about me?": 1 yes, 0 no."""
+
+    confirm: int
+
+
 Action = (
     BeginLesson
     | ListLessons
@@ -94,6 +117,9 @@ Action = (
     | GroupBegin
     | GroupNext
     | GroupPick
+    | ReportFor
+    | ExportFor
+    | Forget
 )
 
 # Each action's tag and the pattern of each of its fields, in order.
@@ -104,6 +130,10 @@ _FIELD_PATTERNS = {
     "position": _SMALL,
     "mask": _SMALL,
     "index": _SMALL,
+    "chat_id": r"-?[1-9][0-9]{0,15}",
+    "fmt": r"csv|jsonl",
+    "every": r"[01]",
+    "confirm": r"[01]",
 }
 _TAGS: dict[type[Action], str] = {
     BeginLesson: "go",
@@ -115,6 +145,9 @@ _TAGS: dict[type[Action], str] = {
     GroupBegin: "gb",
     GroupNext: "gn",
     GroupPick: "gp",
+    ReportFor: "rp",
+    ExportFor: "ex",
+    Forget: "fg",
 }
 _PATTERNS: tuple[tuple[re.Pattern[str], type[Action]], ...] = tuple(
     (
@@ -149,7 +182,7 @@ def decode(data: str | None) -> Action | None:
         match = pattern.fullmatch(body)
         if match:
             values: dict[str, object] = {
-                key: value if key in ("lesson_id", "question_id") else int(value)
+                key: value if key in ("lesson_id", "question_id", "fmt") else int(value)
                 for key, value in match.groupdict().items()
             }
             return kind(**values)  # type: ignore[arg-type]  # the pattern fixed every type

@@ -22,13 +22,11 @@ null, ``option_indexes`` as a list of ints), non-ASCII kept as is.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import IO, Final, Literal, NamedTuple
@@ -203,6 +201,8 @@ def export_rows(
     from the lesson when it is the same version.
     """
     lookup = lessons.questions.get
+    # tuple.__new__ skips the NamedTuple's Python-level __new__: the same row, made faster.
+    new_row = tuple.__new__
     parsed: dict[str, tuple[int, ...]] = {"": ()}
     for (
         walk_id,
@@ -239,27 +239,30 @@ def export_rows(
             username = None
             if chat_type == "private" or chat_id > 0:
                 chat, chat_title = pseudonymizer.member(chat_id)
-        yield ExportRow(
-            walk_id,
-            chat,
-            chat_title,
-            lesson_id,
-            lesson_version,
-            None if info is None else info.section,
-            question_id,
-            question_type,
-            None if info is None else info.text,
-            user,
-            username,
-            display_name,
-            answer,
-            indexes,
-            None if is_correct is None else bool(is_correct),
-            stance,
-            bool(retracted),
-            via,
-            answered_at,
-            version,
+        yield new_row(
+            ExportRow,
+            (
+                walk_id,
+                chat,
+                chat_title,
+                lesson_id,
+                lesson_version,
+                None if info is None else info.section,
+                question_id,
+                question_type,
+                None if info is None else info.text,
+                user,
+                username,
+                display_name,
+                answer,
+                indexes,
+                None if is_correct is None else bool(is_correct),
+                stance,
+                bool(retracted),
+                via,
+                answered_at,
+                version,
+            ),
         )
 
 
@@ -268,70 +271,105 @@ def neutralize(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-_CSV_BOOL: Final[dict[bool | None, str | None]] = {True: "true", False: "false", None: None}
+def csv_field(value: object) -> str:
+    """One value as a CSV cell, exactly as the ``csv`` module's excel dialect writes it
+    (quoted only if it holds a comma, a double quote or a line break, quotes doubled),
+    after neutralising formula-like text; None is empty, booleans true/false, and
+    option indexes "0,2"."""
+    if isinstance(value, str):
+        if value.startswith(FORMULA_STARTS):
+            value = "'" + value
+    elif value is None:
+        return ""
+    elif value is True:
+        return "true"
+    elif value is False:
+        return "false"
+    elif isinstance(value, tuple):
+        value = ",".join(map(str, value))
+    else:
+        return str(value)
+    if '"' in value:
+        return '"' + value.replace('"', '""') + '"'
+    if "," in value or "\n" in value or "\r" in value:
+        return '"' + value + '"'
+    return value
 
 
-def _csv_text(value: str | int | None) -> str | int | None:
-    return neutralize(value) if isinstance(value, str) else value
+def csv_cells(row: ExportRow) -> list[str]:
+    """A row as its CSV cells (see ``csv_field``)."""
+    return [csv_field(value) for value in row]
 
 
-def csv_cells(row: ExportRow) -> tuple[object, ...]:
-    """A row as CSV cells: texts neutralised, booleans as true/false, None as empty."""
-    return (
-        row.session_id,
-        _csv_text(row.chat_id),
-        _csv_text(row.chat_title),
-        _csv_text(row.lesson_id),
-        _csv_text(row.lesson_version),
-        row.section,
-        _csv_text(row.question_id),
-        row.question_type,
-        _csv_text(row.question_text),
-        _csv_text(row.user_id),
-        _csv_text(row.username),
-        _csv_text(row.display_name),
-        _csv_text(row.answer),
-        ",".join(map(str, row.option_indexes)),
-        _CSV_BOOL[row.correct],
-        _csv_text(row.stance),
-        _CSV_BOOL[row.retracted],
-        row.via,
-        row.answered_at,
-        row.version,
-    )
+_CSV_HEADER: Final = ",".join(COLUMNS) + "\r\n"
+_CACHE_LIMIT = 50_000  # entries per memo below: a few MiB at most
+
+
+def csv_lines(rows: Iterable[ExportRow]) -> Iterator[str]:
+    """Each row as one CSV record ending in CRLF (a quoted cell may hold line breaks).
+
+    The same bytes as ``csv.writer`` with ``csv_field``'s cells, but fast: most columns
+    repeat from row to row (a session's chat and lesson, a question's text, a member's
+    names, a stance), so those groups of cells are encoded once and remembered.
+    """
+    field = csv_field
+    walk_key: tuple[object, ...] | None = None
+    walk_cells = ""
+    questions: dict[tuple[object, ...], str] = {}
+    members: dict[tuple[object, ...], str] = {}
+    options: dict[tuple[int, ...], str] = {(): ""}
+    flags: dict[tuple[object, ...], str] = {}
+    key: tuple[object, ...]
+    for row in rows:
+        key = row[0:5]  # session_id .. lesson_version
+        if key != walk_key:
+            walk_key, walk_cells = key, ",".join(map(field, key))
+        key = row[5:9]  # section .. question_text
+        question_cells = questions.get(key)
+        if question_cells is None:
+            if len(questions) >= _CACHE_LIMIT:
+                questions.clear()
+            question_cells = questions[key] = ",".join(map(field, key))
+        key = row[9:12]  # user_id, username, display_name
+        member_cells = members.get(key)
+        if member_cells is None:
+            if len(members) >= _CACHE_LIMIT:
+                members.clear()
+            member_cells = members[key] = ",".join(map(field, key))
+        option_cells = options.get(row[13])
+        if option_cells is None:
+            if len(options) >= _CACHE_LIMIT:
+                options.clear()
+            option_cells = options[row[13]] = field(row[13])
+        key = row[14:18]  # correct, stance, retracted, via
+        flag_cells = flags.get(key)
+        if flag_cells is None:
+            if len(flags) >= _CACHE_LIMIT:
+                flags.clear()
+            flag_cells = flags[key] = ",".join(map(field, key))
+        yield (
+            f"{walk_cells},{question_cells},{member_cells},{field(row[12])},{option_cells},"
+            f"{flag_cells},{field(row[18])},{row[19]}\r\n"
+        )
 
 
 def json_object(row: ExportRow) -> dict[str, object]:
     """A row as the JSON object of one JSON Lines line (option_indexes as a list)."""
-    values = row._asdict()
+    values: dict[str, object] = dict(zip(COLUMNS, row, strict=True))
     values["option_indexes"] = list(row.option_indexes)
     return values
 
 
 def write_csv(rows: Iterable[ExportRow], stream: IO[bytes]) -> int:
-    """Write a header and ``rows`` as spreadsheet-safe CSV; returns the number of rows."""
-    text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=False)
-    try:
-        text.write("\ufeff")
-        writer = csv.writer(text)  # the excel dialect: CRLF, quoting only where needed
-        writer.writerow(COLUMNS)
-        return _in_batches(rows, lambda batch: writer.writerows(map(csv_cells, batch)))
-    finally:
-        text.flush()
-        text.detach()
+    """Write a BOM, the header and ``rows`` as spreadsheet-safe CSV; returns the row count."""
+    stream.write(("\ufeff" + _CSV_HEADER).encode())
+    return _write_batches(csv_lines(rows), stream)
 
 
 def write_jsonl(rows: Iterable[ExportRow], stream: IO[bytes]) -> int:
-    """Write one JSON object per line (UTF-8, LF); returns the number of rows."""
-    text = io.TextIOWrapper(stream, encoding="utf-8", newline="\n", write_through=False)
+    """Write one JSON object per line (UTF-8, LF); returns the row count."""
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    try:
-        return _in_batches(
-            rows, lambda batch: text.writelines(encode(json_object(row)) + "\n" for row in batch)
-        )
-    finally:
-        text.flush()
-        text.detach()
+    return _write_batches((encode(json_object(row)) + "\n" for row in rows), stream)
 
 
 def write_export(rows: Iterable[ExportRow], fmt: ExportFormat, stream: IO[bytes]) -> int:
@@ -357,13 +395,14 @@ def write_answers(
     return write_export(export_rows(records, lessons, pseudonymizer), fmt, stream)
 
 
-_BATCH = 1000
+_BATCH = 2000
 
 
-def _in_batches(rows: Iterable[ExportRow], write: Callable[[list[ExportRow]], object]) -> int:
-    iterator = iter(rows)
+def _write_batches(lines: Iterator[str], stream: IO[bytes]) -> int:
+    """Write encoded lines in batches of ``_BATCH``; returns how many lines."""
     count = 0
-    while batch := list(islice(iterator, _BATCH)):
-        write(batch)
+    while batch := list(islice(lines, _BATCH)):
+        stream.write("".join(batch).encode())
         count += len(batch)
+    stream.flush()
     return count

@@ -6,7 +6,6 @@ what only a group has: the moderators' Next button, polls, deep links to answer 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,7 +24,8 @@ from bot.callbacks import (
 from bot.lesson_loader import LessonCatalog
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
 from bot.render import Reply, button, column, esc, question_text, section_messages, source_line
-from bot.storage import StoredAnswer, Walk
+from bot.reports import SessionResults
+from bot.storage import Walk
 from bot.walk import EndStep, QuestionStep, SectionStep, Step, part_count, steps_of
 
 
@@ -194,30 +194,27 @@ def status(lesson: Lesson, walk: Walk, members: int) -> Reply:
     return Reply(texts.GROUP_STATUS.format(lesson=esc(lesson.title), where=where, members=members))
 
 
-def session_summary(lesson: Lesson, answers: Sequence[StoredAnswer]) -> Reply:
+def session_summary(lesson: Lesson, results: SessionResults) -> Reply:
     """Participants, then per question: how many answered, the share right, the stances."""
-    live = [a for a in answers if not a.retracted]
-    participants = len({a.user_id for a in live})
-    lines = [texts.GROUP_END_HEADER.format(lesson=esc(lesson.title), participants=participants)]
-    for question in lesson.questions():
-        given = [a for a in live if a.question_id == question.id]
-        prompt = esc(question.prompt)
-        if isinstance(question, ChoiceQuestion):
-            right = sum(1 for a in given if a.is_correct)
-            share = round(100 * right / len(given)) if given else 0
-            lines.append(
-                texts.GROUP_END_CHOICE.format(prompt=prompt, answered=len(given), right=share)
+    lines = [
+        texts.GROUP_END_HEADER.format(
+            lesson=esc(lesson.title), participants=len(results.participants)
+        )
+    ]
+    for result in results.questions:
+        prompt = esc(result.question.prompt)
+        if isinstance(result.question, ChoiceQuestion):
+            line = texts.GROUP_END_CHOICE.format(
+                prompt=prompt, answered=result.answered, right=result.share_right
             )
-        elif isinstance(question, DebateQuestion):
-            counts = Counter(a.stance for a in given if a.stance)
-            split = ", ".join(f"{esc(s)} {counts[s]}" for s in question.stances if counts[s])
-            lines.append(
-                texts.GROUP_END_DEBATE.format(
-                    prompt=prompt, split=split or texts.GROUP_END_NO_ANSWERS
-                )
+        elif isinstance(result.question, DebateQuestion):
+            split = ", ".join(f"{esc(stance)} {n}" for stance, n in result.stances if n)
+            line = texts.GROUP_END_DEBATE.format(
+                prompt=prompt, split=split or texts.GROUP_END_NO_ANSWERS
             )
         else:
-            lines.append(texts.GROUP_END_SHORT.format(prompt=prompt, answered=len(given)))
+            line = texts.GROUP_END_SHORT.format(prompt=prompt, answered=result.answered)
+        lines.append(line)
     lines.append(texts.GROUP_END_THANKS)
     return Reply("\n\n".join(lines))
 

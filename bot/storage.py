@@ -118,6 +118,20 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "CREATE INDEX posts_by_walk ON posts(walk_id)",
         """
+        CREATE TABLE deliveries (
+            -- A report or export a moderator asked for before ever starting a private chat
+            -- with the bot: sent as soon as they press Start.
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('report', 'export')),
+            chat_id INTEGER NOT NULL,
+            format TEXT NOT NULL DEFAULT 'csv' CHECK (format IN ('csv', 'jsonl')),
+            all_sessions INTEGER NOT NULL DEFAULT 0 CHECK (all_sessions IN (0, 1)),
+            created_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX deliveries_by_user ON deliveries(user_id)",
+        """
         CREATE TABLE private_prompts (
             -- A member who opened a group question's deep link: their next typed message
             -- in the private chat answers that question for the group session.
@@ -173,6 +187,27 @@ class PrivatePrompt:
     chat_id: int
     walk_id: int
     question_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A report or export waiting for its moderator to open a private chat."""
+
+    id: int
+    user_id: int
+    kind: Literal["report", "export"]
+    chat_id: int
+    format: Literal["csv", "jsonl"]
+    all_sessions: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Forgotten:
+    """What ``forget_user`` deleted."""
+
+    answers: int
+    walks: int
+    other: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -699,3 +734,105 @@ class Storage:
     async def clear_private_prompt(self, chat_id: int) -> None:
         async with self._write() as db:
             await db.execute("DELETE FROM private_prompts WHERE chat_id = ?", (chat_id,))
+
+    async def latest_group_walk(self, chat_id: int) -> Walk | None:
+        """The group's newest session, whatever its state."""
+        async with self._db.execute(
+            f"SELECT {_WALK_COLUMNS} FROM walks WHERE chat_id = ? AND audience = 'group' "  # noqa: S608
+            "ORDER BY id DESC LIMIT 1",
+            (chat_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _walk(row) if row else None
+
+    async def group_walk_ids(self, chat_id: int) -> list[int]:
+        async with self._db.execute(
+            "SELECT id FROM walks WHERE chat_id = ? AND audience = 'group' ORDER BY id",
+            (chat_id,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [int(row[0]) for row in rows]
+
+    async def groups_with_sessions(self) -> list[tuple[int, str]]:
+        """(chat id, title) of every group that has had a session, by title."""
+        async with self._db.execute(
+            "SELECT DISTINCT c.id, COALESCE(c.title, '') FROM chats AS c "
+            "JOIN walks AS w ON w.chat_id = c.id WHERE w.audience = 'group' ORDER BY 2, 1"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [(int(row[0]), str(row[1])) for row in rows]
+
+    async def add_delivery(
+        self,
+        user_id: int,
+        kind: Literal["report", "export"],
+        chat_id: int,
+        fmt: Literal["csv", "jsonl"] = "csv",
+        all_sessions: bool = False,
+    ) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO deliveries (user_id, kind, chat_id, format, all_sessions, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (user_id, kind, chat_id, fmt, int(all_sessions), self._now()),
+            )
+
+    async def take_deliveries(self, user_id: int) -> list[Delivery]:
+        """A moderator's waiting reports and exports, removed as they are handed over."""
+        async with (
+            self._write() as db,
+            db.execute(
+                "DELETE FROM deliveries WHERE user_id = ? "
+                "RETURNING id, user_id, kind, chat_id, format, all_sessions",
+                (user_id,),
+            ) as cursor,
+        ):
+            rows = await cursor.fetchall()
+        found = [Delivery(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
+        return sorted(found, key=lambda d: d.id)
+
+    async def forget_user(self, user_id: int) -> Forgotten:
+        """Delete everything stored about a person, in every chat, and nothing else."""
+        async with self._write() as db:
+            own_walks = "SELECT id FROM walks WHERE audience = 'private' AND user_id = ?"
+            answers = await self._count_deleted(
+                db,
+                f"DELETE FROM answers WHERE user_id = ? OR walk_id IN ({own_walks})",  # noqa: S608
+                (user_id, user_id),
+            )
+            other = await self._count_deleted(
+                db,
+                f"DELETE FROM posts WHERE walk_id IN ({own_walks})",  # noqa: S608
+                (user_id,),
+            )
+            other += await self._count_deleted(
+                db,
+                f"DELETE FROM private_prompts WHERE chat_id = ? OR walk_id IN ({own_walks})",  # noqa: S608
+                (user_id, user_id),
+            )
+            walks = await self._count_deleted(
+                db, "DELETE FROM walks WHERE audience = 'private' AND user_id = ?", (user_id,)
+            )
+            other += await self._count_deleted(
+                db, "DELETE FROM deliveries WHERE user_id = ?", (user_id,)
+            )
+            # A group session they started stays the group's; it no longer names them.
+            async with db.execute(
+                "UPDATE walks SET user_id = NULL WHERE audience = 'group' AND user_id = ?",
+                (user_id,),
+            ) as cursor:
+                other += cursor.rowcount
+            other += await self._count_deleted(
+                db,
+                "DELETE FROM chats WHERE id = ? AND type = 'private' "
+                "AND NOT EXISTS (SELECT 1 FROM walks WHERE chat_id = chats.id)",
+                (user_id,),
+            )
+        return Forgotten(answers=answers, walks=walks, other=other)
+
+    @staticmethod
+    async def _count_deleted(
+        db: aiosqlite.Connection, statement: str, params: tuple[object, ...]
+    ) -> int:
+        async with db.execute(statement, params) as cursor:
+            return cursor.rowcount

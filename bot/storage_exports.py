@@ -14,10 +14,10 @@ to temporary files instead of holding every row.
 
 from __future__ import annotations
 
-import json
 import secrets
 import sqlite3
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,7 +119,9 @@ def open_readonly(path: Path) -> sqlite3.Connection:
     if not path.is_file():
         raise ExportSourceError(f"no database at {path}")
     try:
-        connection = sqlite3.connect(database_uri(path), uri=True, check_same_thread=False)
+        connection = sqlite3.connect(
+            database_uri(path), uri=True, isolation_level=None, check_same_thread=False
+        )
     except sqlite3.Error as error:
         raise ExportSourceError(f"cannot open the database {path}: {error}") from None
     try:
@@ -183,16 +185,13 @@ def ensure_salt(path: Path) -> str:
 
 # The answers query is assembled from these constant fragments; every value is bound.
 _ANSWERS_SELECT = """
-WITH question_order (lesson_id, question_id, position) AS (
-    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
-    FROM json_each(:question_order)
-)
 SELECT a.walk_id, a.chat_id, c.title, c.type, a.lesson_id, a.lesson_version, a.question_id,
        a.question_type, a.user_id, a.username, a.display_name, a.answer_text, a.option_indexes,
        a.is_correct, a.stance, a.retracted, a.via, a.answered_at, a.version
 FROM answers AS a
 LEFT JOIN chats AS c ON c.id = a.chat_id
-LEFT JOIN question_order AS q ON q.lesson_id = a.lesson_id AND q.question_id = a.question_id
+LEFT JOIN temp.export_question_order AS q
+    ON q.lesson_id = a.lesson_id AND q.question_id = a.question_id
 WHERE 1
 """
 _ANSWERS_CONDITIONS = {
@@ -248,17 +247,36 @@ def iter_answers(
     questions it does not know come after the known ones of their session, by id. The
     cursor is read in batches and closed when the iterator is exhausted or closed.
     """
+    load_question_order(connection, question_order or {})
     sql, params = answers_query(answer_filter)
-    order = [
-        [lesson, question, place] for (lesson, question), place in (question_order or {}).items()
-    ]
-    params["question_order"] = json.dumps(order)
     cursor = connection.execute(sql, params)
     try:
         while batch := cursor.fetchmany(batch_size):
             yield from batch
     finally:
         cursor.close()
+        with suppress(sqlite3.Error):  # e.g. the connection was closed before this iterator
+            connection.execute("DROP TABLE IF EXISTS temp.export_question_order")
+
+
+def load_question_order(
+    connection: sqlite3.Connection, question_order: Mapping[tuple[str, str], int]
+) -> None:
+    """Put the questions' places in a TEMP table (the connection's own, even read-only):
+    the answers query joins it by primary key, which is much faster than a CTE."""
+    connection.execute("DROP TABLE IF EXISTS temp.export_question_order")
+    connection.execute(
+        "CREATE TEMP TABLE export_question_order (lesson_id TEXT NOT NULL, "
+        "question_id TEXT NOT NULL, position INTEGER NOT NULL, "
+        "PRIMARY KEY (lesson_id, question_id)) WITHOUT ROWID"
+    )
+    connection.executemany(
+        "INSERT INTO temp.export_question_order (lesson_id, question_id, position) "
+        "VALUES (?, ?, ?)",
+        [(lesson, question, place) for (lesson, question), place in question_order.items()],
+    )
+    if connection.in_transaction:
+        connection.commit()
 
 
 _SESSIONS_QUERY = """

@@ -35,6 +35,9 @@ HELP = (
     "/lessons — the lessons you can take\n"
     "/progress — where you are in your lesson\n"
     "/restart — the current lesson again from the top (earlier answers are kept)\n"
+    "/myanswers — the answers you have given, here and in groups\n"
+    "/forget — delete everything I have stored about you\n"
+    "/report, /export — a group's results or response log (for its moderators)\n"
     "/help — this message"
 )
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -42,6 +45,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("lessons", "Choose a lesson"),
     ("progress", "Where am I?"),
     ("restart", "Start the current lesson again"),
+    ("myanswers", "The answers you have given"),
+    ("forget", "Delete everything stored about you"),
+    ("report", "A group's results (moderators)"),
+    ("export", "A group's response log as a file (moderators)"),
     ("help", "How this bot works"),
 )
 
@@ -112,6 +119,8 @@ GROUP_COMMANDS: tuple[tuple[str, str], ...] = (
     ("next", "Post the next part (admins)"),
     ("end", "Close the session (admins)"),
     ("status", "Where the session is"),
+    ("report", "Results, sent to you privately (admins)"),
+    ("export", "Response log as a file, sent privately (admins)"),
 )
 GROUP_HELP = (
     "👋 I run editorial discussions here. An admin starts with /begin, posts each part with "
@@ -167,3 +176,57 @@ PRIVATE_ANSWER_FOR_GROUP = (
 PRIVATE_ANSWER_SAVED = "✅ Saved your answer for <b>{group}</b>."
 PRIVATE_LINK_CLOSED = "That question is closed: its session has ended."
 PRIVATE_LINK_NOT_MEMBER = "This question belongs to a group you are not a member of."
+
+# --- reports, exports, a member's own data ------------------------------------------------
+
+REPORT_HEADER = (
+    "📊 <b>Report: {group}</b>\nLesson: <b>{lesson}</b> · session #{session}, "
+    "started {started} ({status})\nParticipants ({count}): {participants}"
+)
+REPORT_QUESTION = "<b>Q{number}.</b> {prompt}\n{stats}"
+REPORT_CHOICE_STATS = "{answered} answered · {right}% right"
+REPORT_DEBATE_STATS = "{answered} answered · {split}"
+REPORT_SHORT_STATS = "{answered} answered"
+REPORT_MISSING = "Not yet: {members}"
+REPORT_CHART_CAPTION = "Results of session #{session} in {group}"
+REPORT_NO_SESSION = "There is no session in this group yet, so there is nothing to report."
+REPORT_SENT = "📬 Sent to you in a private chat."
+REPORT_STATUS = {
+    "active": "running",
+    "paused": "paused",
+    "finished": "closed",
+    "abandoned": "closed",
+}
+NEED_PRIVATE_CHAT = (
+    "I can only send this to you privately, and you have not started a chat with me yet. "
+    "Tap the button, press Start, and it comes right away."
+)
+OPEN_PRIVATE_BUTTON = "Open a private chat"
+EXPORT_USAGE = "Use /export, /export csv, /export jsonl, or add “all” for every session."
+EXPORT_CAPTION = "Responses of {group}: {scope}, {rows} rows ({fmt})."
+EXPORT_SCOPE_LATEST = "the latest session"
+EXPORT_SCOPE_ALL = "all sessions"
+EXPORT_EMPTY = "There are no answers to export yet in {group}."
+CHOOSE_GROUP = "Which group?"
+NO_GROUPS = "You don't moderate any group where I have run a session."
+REPORT_IN_PRIVATE_ONLY = "Send /report or /export in the group, or here to choose a group."
+
+MY_ANSWERS_NONE = "You have not answered any question yet."
+MY_ANSWERS_HEADER = "🗂 <b>Your answers</b>"
+MY_ANSWERS_LESSON = "<b>{lesson}</b> — {where}"
+MY_ANSWERS_LINE = "• {prompt}\n  → {answer}"
+MY_ANSWERS_PRIVATE = "on your own, attempt {attempt}"
+MY_ANSWERS_GROUP = "in {group}"
+
+FORGET_CONFIRM = (
+    "This deletes everything I have stored about you, in every chat: your answers, your "
+    "lesson progress and your private chat's data. Group sessions keep going without your "
+    "answers. This cannot be undone. Delete everything?"
+)
+FORGET_YES = "Yes, delete everything"
+FORGET_NO = "No, keep it"
+FORGET_DONE = (
+    "🗑 Done. I deleted {answers} answers, {walks} lesson attempts and {other} other records "
+    "about you."
+)
+FORGET_KEPT = "Nothing was deleted."

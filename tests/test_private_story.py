@@ -156,10 +156,21 @@ async def test_a_student_reads_and_answers_the_whole_lesson_across_a_restart(
         "lessons",
         "progress",
         "restart",
+        "myanswers",
+        "forget",
+        "report",
+        "export",
         "help",
     ]
     group_menu = standin.commands[("all_group_chats", "")]
-    assert [c["command"] for c in group_menu] == ["begin", "next", "end", "status"]
+    assert [c["command"] for c in group_menu] == [
+        "begin",
+        "next",
+        "end",
+        "status",
+        "report",
+        "export",
+    ]
     check_stored_answers(tmp_path / "bot.sqlite3", lesson, student.user)
 
 

@@ -13,15 +13,18 @@ from telegram import Update
 from bot import callbacks, texts
 from bot.callbacks import (
     BeginLesson,
+    ExportFor,
+    Forget,
     GroupBegin,
     GroupNext,
     GroupPick,
     ListLessons,
     PickStance,
+    ReportFor,
     SubmitChoice,
 )
 from bot.context import BotContext
-from bot.handlers import group, private
+from bot.handlers import group, private, reports
 from bot.moderation import allowed_or_refused
 from bot.storage import Walk
 
@@ -46,6 +49,15 @@ async def on_button(update: Update, context: BotContext) -> None:
             await group.on_begin_button(update, context, action)
         else:
             await group.on_next_button(update, context, action)
+        return
+    if isinstance(action, ReportFor | ExportFor | Forget):
+        chat = update.effective_chat
+        if chat is None or chat.type != "private":
+            await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+        elif isinstance(action, Forget):
+            await reports.on_forget(update, context, action)
+        else:
+            await reports.on_group_chosen(update, context, action)
         return
     walk = await context.storage.walk(action.walk_id)
     if walk is None:

@@ -19,6 +19,7 @@ from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
 from bot.moderation import moderators_only
 from bot.render import Reply, esc
 from bot.render_group import GroupMessage, QuizPoll
+from bot.reports import session_results
 from bot.storage import NewAnswer, Post, Walk
 from bot.walk import EndStep, QuestionStep, choice_is_correct, next_part, step_at
 
@@ -223,7 +224,8 @@ async def _end_session(context: BotContext, walk: Walk, lesson: Lesson | None) -
                 log.debug("could not stop poll %s: %s", post.poll_id, error)
     if lesson is not None:
         answers = await context.storage.current_answers(walk.id)
-        await send_to_group(context, ended, render_group.session_summary(lesson, answers))
+        results = session_results(lesson, answers)
+        await send_to_group(context, ended, render_group.session_summary(lesson, results))
 
 
 async def status(update: Update, context: BotContext) -> None:

@@ -22,6 +22,7 @@ from bot.callbacks import (
     ToggleChoice,
 )
 from bot.context import BotContext
+from bot.handlers import reports
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
 from bot.render import Reply
 from bot.storage import NewAnswer, PrivatePrompt, Respondent, Walk
@@ -37,6 +38,9 @@ from bot.walk import (
 )
 
 log = logging.getLogger(__name__)
+
+# /start payload of the link that brings a moderator here to collect a report or export.
+DELIVER_PAYLOAD = "deliver"
 
 
 def respondent(user: User) -> Respondent:
@@ -105,7 +109,10 @@ async def _current(context: BotContext, chat_id: int) -> tuple[Walk, Lesson] | N
 async def start(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     assert chat is not None
-    link = callbacks.decode_start(context.args[0] if context.args else None)
+    payload = context.args[0] if context.args else None
+    if await reports.deliver_pending(update, context) and payload == DELIVER_PAYLOAD:
+        return  # they came for a report or export, and it has been handed over
+    link = callbacks.decode_start(payload)
     if link is not None:
         await _answer_privately(update, context, link)
         return

@@ -659,6 +659,9 @@ class StandInState:
                 (c for c in self.chats.values() if (c.username or "").lower() == wanted), None
             )
         if chat is None:
+            if sending and isinstance(raw, int) and raw in self.users:
+                # A known user who never opened a private chat with the bot.
+                raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
             raise bad_request("chat not found")
         if chat.migrated_to is not None:
             raise bad_request(

@@ -1,0 +1,259 @@
+"""Moderators pull the response logs (/report, /export); members see and erase their own
+data (/myanswers, /forget). Reports and exports go to a private chat, never into a group,
+and rights are checked again for every delivery.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from collections.abc import Callable
+from typing import Literal
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram.error import Forbidden
+
+from bot import texts
+from bot.callbacks import Action, ExportFor, Forget, ReportFor
+from bot.chart import results_chart
+from bot.context import BotContext
+from bot.moderation import is_moderator, moderators_only
+from bot.render import Reply, button, column, esc
+from bot.render_reports import my_answers, report
+from bot.reports import session_results
+from bot.storage import Walk
+from bot.telegram_export import export_chat
+
+log = logging.getLogger(__name__)
+
+Format = Literal["csv", "jsonl"]
+
+
+async def _send_private(context: BotContext, user_id: int, reply: Reply) -> Message:
+    return await context.bot.send_message(user_id, reply.text, reply_markup=reply.keyboard)
+
+
+def _start_link(context: BotContext) -> InlineKeyboardMarkup:
+    url = f"https://t.me/{context.bot.username}?start=deliver"
+    return InlineKeyboardMarkup([[InlineKeyboardButton(texts.OPEN_PRIVATE_BUTTON, url=url)]])
+
+
+# --- delivering ---------------------------------------------------------------------------
+
+
+async def deliver_report(context: BotContext, user_id: int, chat_id: int) -> bool:
+    """Send the report of the group's latest session to the moderator; False if empty."""
+    walk = await context.storage.latest_group_walk(chat_id)
+    lesson = context.catalog.get(walk.lesson_id) if walk else None
+    if walk is None or lesson is None:
+        await _send_private(context, user_id, Reply(texts.REPORT_NO_SESSION))
+        return False
+    title = await context.storage.chat_title(chat_id) or str(chat_id)
+    results = session_results(lesson, await context.storage.current_answers(walk.id))
+    for message in report(title, lesson, walk, results):
+        await _send_private(context, user_id, message)
+    chart = await asyncio.to_thread(results_chart, f"{title}: {lesson.title}", results)
+    await context.bot.send_photo(
+        user_id,
+        InputFile(io.BytesIO(chart), filename=f"report-{walk.id}.png"),
+        caption=texts.REPORT_CHART_CAPTION.format(session=walk.id, group=esc(title)),
+    )
+    return True
+
+
+async def deliver_export(
+    context: BotContext, user_id: int, chat_id: int, fmt: Format, every: bool
+) -> None:
+    """Send the group's response log (the latest session, or all) as a file."""
+    title = await context.storage.chat_title(chat_id) or str(chat_id)
+    walk = None if every else await context.storage.latest_group_walk(chat_id)
+    settings = context.bot_data.settings
+    assert settings is not None
+    data, rows = await asyncio.to_thread(
+        export_chat,
+        settings.db_path,
+        context.catalog,
+        chat_id,
+        None if walk is None else walk.id,
+        fmt,
+    )
+    if rows == 0:
+        await _send_private(context, user_id, Reply(texts.EXPORT_EMPTY.format(group=esc(title))))
+        return
+    scope = texts.EXPORT_SCOPE_ALL if every else texts.EXPORT_SCOPE_LATEST
+    name = f"responses-{chat_id}-{'all' if every else walk.id if walk else 'latest'}.{fmt}"
+    await context.bot.send_document(
+        user_id,
+        InputFile(io.BytesIO(data), filename=name),
+        caption=texts.EXPORT_CAPTION.format(group=esc(title), scope=scope, rows=rows, fmt=fmt),
+    )
+
+
+async def deliver_pending(update: Update, context: BotContext) -> int:
+    """On /start in a private chat: hand over what the moderator asked for in a group."""
+    user = update.effective_user
+    if user is None:
+        return 0
+    delivered = 0
+    for delivery in await context.storage.take_deliveries(user.id):
+        if not await is_moderator(update, context, delivery.chat_id):
+            continue  # rights are checked again at delivery: they may have been removed
+        if delivery.kind == "report":
+            await deliver_report(context, user.id, delivery.chat_id)
+        else:
+            await deliver_export(
+                context, user.id, delivery.chat_id, delivery.format, delivery.all_sessions
+            )
+        delivered += 1
+    return delivered
+
+
+async def _deliver_or_ask(
+    update: Update, context: BotContext, kind: Literal["report", "export"], fmt: Format, every: bool
+) -> None:
+    """From a group: deliver privately, or ask the moderator to start a private chat."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    assert chat is not None and user is not None and message is not None
+    await context.storage.remember_chat(chat.id, chat.type, chat.title)
+    try:
+        if kind == "report":
+            await deliver_report(context, user.id, chat.id)
+        else:
+            await deliver_export(context, user.id, chat.id, fmt, every)
+    except Forbidden:
+        # Never started a private chat with the bot (or blocked it): keep the request.
+        await context.storage.add_delivery(user.id, kind, chat.id, fmt, every)
+        await message.reply_text(texts.NEED_PRIVATE_CHAT, reply_markup=_start_link(context))
+        return
+    await message.reply_text(texts.REPORT_SENT)
+
+
+# --- commands -----------------------------------------------------------------------------
+
+
+@moderators_only
+async def report_in_group(update: Update, context: BotContext) -> None:
+    chat, message = update.effective_chat, update.effective_message
+    assert chat is not None and message is not None
+    if await context.storage.latest_group_walk(chat.id) is None:
+        await message.reply_text(texts.REPORT_NO_SESSION)
+        return
+    await _deliver_or_ask(update, context, "report", "csv", every=False)
+
+
+def parse_export_args(args: list[str]) -> tuple[Format, bool] | None:
+    fmt: Format = "csv"
+    every = False
+    for arg in (a.lower() for a in args):
+        if arg in ("csv", "jsonl"):
+            fmt = "csv" if arg == "csv" else "jsonl"
+        elif arg == "all":
+            every = True
+        else:
+            return None
+    return fmt, every
+
+
+@moderators_only
+async def export_in_group(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    parsed = parse_export_args(context.args or [])
+    if parsed is None:
+        await message.reply_text(texts.EXPORT_USAGE)
+        return
+    await _deliver_or_ask(update, context, "export", *parsed)
+
+
+async def _moderated_groups(update: Update, context: BotContext) -> list[tuple[int, str]]:
+    return [
+        (chat_id, title)
+        for chat_id, title in await context.storage.groups_with_sessions()
+        if await is_moderator(update, context, chat_id)
+    ]
+
+
+async def report_in_private(update: Update, context: BotContext) -> None:
+    """In a private chat: choose one of the groups this moderator runs."""
+    await _choose_group(update, context, ReportFor)
+
+
+async def export_in_private(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    parsed = parse_export_args(context.args or [])
+    if parsed is None:
+        await message.reply_text(texts.EXPORT_USAGE)
+        return
+    fmt, every = parsed
+    await _choose_group(update, context, lambda chat_id: ExportFor(chat_id, fmt, int(every)))
+
+
+async def _choose_group(
+    update: Update, context: BotContext, action: Callable[[int], Action]
+) -> None:
+    message = update.effective_message
+    assert message is not None
+    groups = await _moderated_groups(update, context)
+    if not groups:
+        await message.reply_text(texts.NO_GROUPS)
+        return
+    keyboard = column(button(title or str(chat_id), action(chat_id)) for chat_id, title in groups)
+    await message.reply_text(texts.CHOOSE_GROUP, reply_markup=keyboard)
+
+
+async def on_group_chosen(
+    update: Update, context: BotContext, action: ReportFor | ExportFor
+) -> None:
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    if not await is_moderator(update, context, action.chat_id):
+        await query.answer(texts.MODERATORS_ONLY, show_alert=True)
+        return
+    await query.answer()
+    if isinstance(action, ReportFor):
+        await deliver_report(context, user.id, action.chat_id)
+    else:
+        fmt: Format = "jsonl" if action.fmt == "jsonl" else "csv"
+        await deliver_export(context, user.id, action.chat_id, fmt, bool(action.every))
+
+
+async def my_answers_command(update: Update, context: BotContext) -> None:
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    answers = list(await context.storage.answers_of_user(user.id))
+    walks: dict[int, Walk] = {}
+    titles: dict[int, str] = {}
+    for walk_id in {a.walk_id for a in answers}:
+        walk = await context.storage.walk(walk_id)
+        if walk is not None:
+            walks[walk_id] = walk
+            titles[walk.chat_id] = await context.storage.chat_title(walk.chat_id) or ""
+    for reply in my_answers(context.catalog, answers, walks, titles):
+        await message.reply_text(reply.text)
+
+
+async def forget_command(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    keyboard = InlineKeyboardMarkup(
+        [
+            [button(texts.FORGET_YES, Forget(1))],
+            [button(texts.FORGET_NO, Forget(0))],
+        ]
+    )
+    await message.reply_text(texts.FORGET_CONFIRM, reply_markup=keyboard)
+
+
+async def on_forget(update: Update, context: BotContext, action: Forget) -> None:
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    await query.answer()
+    if action.confirm:
+        gone = await context.storage.forget_user(user.id)
+        text = texts.FORGET_DONE.format(answers=gone.answers, walks=gone.walks, other=gone.other)
+    else:
+        text = texts.FORGET_KEPT
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text)

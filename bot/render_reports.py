@@ -1,0 +1,105 @@
+"""Render the moderator's report, a member's own answers, and the export's caption."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot import texts
+from bot.lesson_loader import LessonCatalog
+from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson
+from bot.render import MESSAGE_LIMIT, Reply, esc, visible_length
+from bot.reports import QuestionResult, SessionResults
+from bot.storage import StoredAnswer, Walk
+
+
+def chunked(blocks: Sequence[str], separator: str = "\n\n") -> list[Reply]:
+    """Blocks of HTML joined into as few messages as Telegram's limit allows."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        candidate = f"{current}{separator}{block}" if current else block
+        if current and visible_length(candidate) > MESSAGE_LIMIT - 50:
+            messages.append(current)
+            current = block
+        else:
+            current = candidate
+    if current:
+        messages.append(current)
+    return [Reply(text) for text in messages]
+
+
+def _stats(result: QuestionResult) -> str:
+    if isinstance(result.question, ChoiceQuestion):
+        return texts.REPORT_CHOICE_STATS.format(answered=result.answered, right=result.share_right)
+    if isinstance(result.question, DebateQuestion):
+        split = ", ".join(f"{esc(stance)} {n}" for stance, n in result.stances)
+        return texts.REPORT_DEBATE_STATS.format(answered=result.answered, split=split)
+    return texts.REPORT_SHORT_STATS.format(answered=result.answered)
+
+
+def report(group: str, lesson: Lesson, walk: Walk, results: SessionResults) -> list[Reply]:
+    names = ", ".join(esc(m.label) for m in results.participants) or "—"
+    blocks = [
+        texts.REPORT_HEADER.format(
+            group=esc(group),
+            lesson=esc(lesson.title),
+            session=walk.id,
+            started=walk.started_at[:16].replace("T", " ") + " UTC",
+            status=texts.REPORT_STATUS[walk.status],
+            count=len(results.participants),
+            participants=names,
+        )
+    ]
+    for result in results.questions:
+        block = texts.REPORT_QUESTION.format(
+            number=result.number, prompt=esc(result.question.prompt), stats=_stats(result)
+        )
+        if result.missing:
+            missing = ", ".join(esc(m.label) for m in result.missing)
+            block += "\n" + texts.REPORT_MISSING.format(members=missing)
+        blocks.append(block)
+    return chunked(blocks)
+
+
+def my_answers(
+    catalog: LessonCatalog,
+    answers: Sequence[StoredAnswer],
+    walks: dict[int, Walk],
+    titles: dict[int, str],
+) -> list[Reply]:
+    """A member's current answers, per lesson attempt or group session."""
+    if not answers:
+        return [Reply(texts.MY_ANSWERS_NONE)]
+    newest: dict[tuple[int, str], StoredAnswer] = {}
+    for answer in answers:  # in id order: later versions replace earlier ones
+        newest[(answer.walk_id, answer.question_id)] = answer
+    blocks = [texts.MY_ANSWERS_HEADER]
+    for walk_id in sorted({walk for walk, _ in newest}):
+        walk = walks.get(walk_id)
+        given = [a for (w, _), a in newest.items() if w == walk_id]
+        lesson = catalog.get(given[0].lesson_id)
+        title = lesson.title if lesson else given[0].lesson_id
+        if walk is not None and walk.audience == "group":
+            where = texts.MY_ANSWERS_GROUP.format(group=esc(titles.get(walk.chat_id, "")))
+        else:
+            where = texts.MY_ANSWERS_PRIVATE.format(attempt=given[0].attempt)
+        lines = [texts.MY_ANSWERS_LESSON.format(lesson=esc(title), where=where)]
+        for answer in given:
+            question = lesson.question(answer.question_id) if lesson else None
+            prompt = question.prompt if question else answer.question_id
+            lines.append(texts.MY_ANSWERS_LINE.format(prompt=esc(prompt), answer=_given(answer)))
+        blocks.append("\n".join(lines))
+    return chunked(blocks)
+
+
+def _given(answer: StoredAnswer) -> str:
+    if answer.retracted:
+        return "(vote withdrawn)"
+    parts = []
+    if answer.stance:
+        parts.append(f"<b>{esc(answer.stance)}</b>")
+    if answer.answer_text:
+        parts.append(esc(answer.answer_text))
+    if answer.is_correct is not None:
+        parts.append("✅" if answer.is_correct else "❌")
+    return " — ".join(parts) or "—"

@@ -1,0 +1,74 @@
+"""Session results, computed from the current answers: plain Python, no Telegram, no SQL.
+
+Shared by the moderator's /report (text and chart) and the group's closing summary.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, Question
+from bot.storage import StoredAnswer
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    user_id: int
+    display_name: str
+    username: str | None
+
+    @property
+    def label(self) -> str:
+        return f"@{self.username}" if self.username else self.display_name
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionResult:
+    number: int  # 1-based across the lesson
+    question: Question
+    answered: int
+    right: int  # choice questions only
+    stances: tuple[tuple[str, int], ...]  # debate questions only, in the lesson's order
+    missing: tuple[Member, ...]  # members who took part but have not answered this one
+
+    @property
+    def share_right(self) -> int:
+        """Percentage of answers that are right, rounded."""
+        return round(100 * self.right / self.answered) if self.answered else 0
+
+
+@dataclass(frozen=True, slots=True)
+class SessionResults:
+    participants: tuple[Member, ...]
+    questions: tuple[QuestionResult, ...]
+
+
+def session_results(lesson: Lesson, answers: Sequence[StoredAnswer]) -> SessionResults:
+    """Participants (anyone with a standing answer) and per-question results."""
+    live = [a for a in answers if not a.retracted]
+    members: dict[int, Member] = {}
+    for answer in live:  # the newest name seen wins
+        members[answer.user_id] = Member(answer.user_id, answer.display_name, answer.username)
+    participants = tuple(sorted(members.values(), key=lambda m: m.display_name.casefold()))
+    results = []
+    for number, question in enumerate(lesson.questions(), start=1):
+        given = [a for a in live if a.question_id == question.id]
+        who = {a.user_id for a in given}
+        stances: tuple[tuple[str, int], ...] = ()
+        if isinstance(question, DebateQuestion):
+            counts = Counter(a.stance for a in given if a.stance)
+            stances = tuple((stance, counts[stance]) for stance in question.stances)
+        right = sum(1 for a in given if a.is_correct) if isinstance(question, ChoiceQuestion) else 0
+        results.append(
+            QuestionResult(
+                number=number,
+                question=question,
+                answered=len(given),
+                right=right,
+                stances=stances,
+                missing=tuple(m for m in participants if m.user_id not in who),
+            )
+        )
+    return SessionResults(participants, tuple(results))

@@ -1,0 +1,174 @@
+"""Moderators pull reports and exports privately; members see and erase their own data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from tests.conftest import TOKEN, running_bot
+from tests.standin import BotApiStandIn, FakeUser, StoredMessage
+from tests.test_group_edges import Room, settings_for
+
+WINDOW = 1.0
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[BotApiStandIn]:
+    async with BotApiStandIn(TOKEN, flood_window=WINDOW) as server:
+        yield server
+
+
+def text(message: StoredMessage) -> str:
+    return message.text or message.caption or ""
+
+
+async def run_session(room: Room) -> None:
+    """A short session in which three members answer; M2 skips the short question."""
+    one, two, quiz = await room.start_and_post_questions()
+    m0, m1, m2 = room.members
+    await room.popup(m0, one, "Right")
+    await room.popup(m1, one, "Wrong")
+    await room.popup(m2, two, "A")
+    room.standin.vote(m0, quiz, [0])
+    room.standin.vote(m2, quiz, [1])
+    room.says(room.admin, "/next")
+    short = await room.reads()
+    room.standin.reply(m0, short, "=cmd|' /C calc'!A0")
+    room.standin.reply(m1, short, "Line one\nline two — 한국어")
+    await room.barrier()
+
+
+def table(tmp_path: Path, query: str, *params: Any) -> list[tuple[Any, ...]]:
+    db = sqlite3.connect(tmp_path / "bot.sqlite3")
+    try:
+        return db.execute(query, params).fetchall()
+    finally:
+        db.close()
+
+
+async def start_private(standin: BotApiStandIn, user: FakeUser) -> int:
+    chat = standin.private_chat(user)
+    standin.send_text(user, chat, "/help")
+    await standin.next_bot_message(chat.id)
+    return chat.id
+
+
+async def test_report_goes_privately_with_a_chart_and_others_are_refused(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Room(standin)
+    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+        await run_session(room)
+        admin_chat = await start_private(standin, room.admin)
+        room.says(room.members[0], "/report")
+        assert "only the group's admins" in text(await room.reads())
+        room.says(room.admin, "/report")
+        assert "Sent to you in a private chat" in text(await room.reads())
+        body = text(await standin.next_bot_message(admin_chat))
+        assert "Report: Room" in body and "Participants (3): @m0, @m1, @m2" in body
+        assert "Q1. Which is right?\n2 answered · 50% right\nNot yet: @m2" in body
+        assert "Q4. Say something.\n2 answered\nNot yet: @m2" in body
+        chart = await standin.next_bot_message(admin_chat)
+        assert chart.photo is not None
+        image = Image.open(io.BytesIO(chart.photo.data))
+        assert image.format == "PNG" and image.width == 1080 and image.height > 600
+        # Nothing of the report reached the group beyond the one-line confirmation.
+        assert not any("Report:" in text(m) for m in standin.bot_messages(room.chat.id))
+
+
+async def test_export_waits_for_start_then_arrives_privately(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Room(standin)
+    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+        await run_session(room)
+        room.says(room.admin, "/export csv")
+        ask = await room.reads()
+        assert "have not started a chat with me" in text(ask)
+        url = ask.buttons[0][0].url
+        assert url == "https://t.me/editorial_test_bot?start=deliver"
+        chat = standin.private_chat(room.admin)
+        standin.send_text(room.admin, chat, "/start deliver")
+        delivered = await standin.next_bot_message(chat.id)
+        assert delivered.document is not None and delivered.document.file_name is not None
+        assert delivered.document.file_name.endswith(".csv")
+        assert "the latest session, 7 rows (csv)" in text(delivered)
+        content = delivered.document.data.decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(content, newline="")))
+        assert {r["username"] for r in rows} == {"m0", "m1", "m2"}
+        assert {r["chat_id"] for r in rows} == {str(room.chat.id)}
+        assert "'=cmd|' /C calc'!A0" in {r["answer"] for r in rows}  # neutralised
+        assert "Line one\nline two — 한국어" in {r["answer"] for r in rows}
+        # A second /start brings nothing twice.
+        standin.send_text(room.admin, chat, "/export jsonl all")
+        choose = await standin.next_bot_message(chat.id)
+        assert choose.button_texts == ["Room"]
+        standin.press(room.admin, choose, "Room")
+        jsonl = await standin.next_bot_message(chat.id)
+        assert jsonl.document is not None
+        lines = [json.loads(line) for line in jsonl.document.data.decode().splitlines()]
+        assert len(lines) == 7 and {line["chat_id"] for line in lines} == {room.chat.id}
+        assert all(isinstance(line["option_indexes"], list) for line in lines)
+
+
+async def test_a_moderator_of_one_group_gets_nothing_of_another(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Room(standin)
+    other_admin = standin.user("Otto", username="otto")
+    other = standin.group("Other", members=room.members, admins=[other_admin])
+    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+        await run_session(room)
+        chat = await start_private(standin, other_admin)
+        standin.send_text(other_admin, standin.chats[chat], "/report")
+        assert "don't moderate any group" in text(await standin.next_bot_message(chat))
+        # Forged buttons naming the other group are refused, and so is a member's.
+        stray = standin.bot_messages(chat)[-1]
+        for data in (f"v1:rp:{room.chat.id}", f"v1:ex:{room.chat.id}:csv:1"):
+            query = standin.press_data(other_admin, stray, data)
+            answer = await standin.wait_for_callback_answer(query)
+            assert "only the group's admins" in (answer.text or "")
+        standin.send_text(other_admin, other, "/export")
+        assert "no answers to export yet in Other" in text(await standin.next_bot_message(chat))
+    assert all(m.document is None and m.photo is None for m in standin.bot_messages(chat))
+
+
+async def test_my_answers_and_forget_remove_that_member_and_nothing_else(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Room(standin)
+    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+        await run_session(room)
+        m0 = room.members[0]
+        chat = await start_private(standin, m0)
+        standin.send_text(m0, standin.chats[chat], "/myanswers")
+        mine = text(await standin.next_bot_message(chat))
+        assert "A <mini> & lesson — in Room" in mine
+        assert "Which is right?\n  → Right — ✅" in mine
+        before = table(tmp_path, "SELECT * FROM answers WHERE user_id != ? ORDER BY id", m0.id)
+        standin.send_text(m0, standin.chats[chat], "/forget")
+        confirm = await standin.next_bot_message(chat)
+        standin.press(m0, confirm, "No, keep it")
+        await standin.wait_for(
+            lambda: "Nothing was deleted" in text(standin.message(chat, confirm.message_id))
+        )
+        assert table(tmp_path, "SELECT COUNT(*) FROM answers WHERE user_id = ?", m0.id) == [(3,)]
+        standin.send_text(m0, standin.chats[chat], "/forget")
+        confirm = await standin.next_bot_message(chat)
+        standin.press(m0, confirm, "Yes, delete everything")
+        done = await standin.wait_for(
+            lambda: "deleted 3 answers" in text(standin.message(chat, confirm.message_id))
+        )
+        assert done
+    assert table(tmp_path, "SELECT COUNT(*) FROM answers WHERE user_id = ?", m0.id) == [(0,)]
+    assert table(tmp_path, "SELECT * FROM answers WHERE user_id != ? ORDER BY id", m0.id) == before
+    assert table(tmp_path, "SELECT COUNT(*) FROM chats WHERE id = ?", m0.id) == [(0,)]
+    assert table(tmp_path, "SELECT COUNT(*) FROM walks WHERE audience = 'group'") == [(1,)]
