@@ -47,7 +47,9 @@ def _validate(settings: Settings, paths: Sequence[Path]) -> int:
 
 def _run(settings: Settings) -> int:
     # Imported here so that `validate` does not pay for loading the Telegram stack.
-    from bot.app import ALLOWED_UPDATES, build_application
+    from bot.app import build_application
+    from bot.poller import PollingStopped
+    from bot.runner import run_until_signalled
     from bot.storage import StorageError
 
     token = settings.token()
@@ -60,8 +62,8 @@ def _run(settings: Settings) -> int:
         return EXIT_INVALID
     application = build_application(settings, catalog)
     try:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
-    except StorageError as error:
+        run_until_signalled(application)
+    except (StorageError, PollingStopped) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK

@@ -33,7 +33,7 @@ from bot.storage import Storage
 async def _post_init(application: BotApplication) -> None:
     settings = application.bot_data.settings
     assert settings is not None, "build_application sets the settings"
-    application.bot_data.storage = await Storage.open(settings.db_path)
+    application.bot_data.storage = await Storage.open(settings.db_path, exclusive=True)
     await application.bot.set_my_commands(
         [BotCommand(name, description) for name, description in texts.COMMANDS],
         scope=BotCommandScopeAllPrivateChats(),
@@ -80,6 +80,7 @@ def build_application(
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        .updater(None)  # bot.poller fetches updates, through the durable inbox
         .build()
     )
     application.bot_data.settings = settings
@@ -128,7 +129,3 @@ def register_handlers(application: BotApplication) -> None:
     ]
     application.add_handlers(handlers)
     application.add_error_handler(common.on_error)
-
-
-# The update kinds the handlers above consume; Telegram sends nothing else.
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "poll_answer", "my_chat_member"]

@@ -271,24 +271,30 @@ def neutralize(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_field(value: object) -> str:
-    """One value as a CSV cell, exactly as the ``csv`` module's excel dialect writes it
-    (quoted only if it holds a comma, a double quote or a line break, quotes doubled),
-    after neutralising formula-like text; None is empty, booleans true/false, and
-    option indexes "0,2"."""
+def csv_value(value: object) -> str:
+    """The text of a CSV cell: formula-like text neutralised, None empty, booleans
+    true/false, option indexes "0,2", numbers as digits."""
     if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, tuple):
+        return ",".join(map(str, value))
+    return str(value)
+
+
+def csv_field(value: object) -> str:
+    """``csv_value`` quoted exactly as the ``csv`` module's excel dialect does: only if it
+    holds a comma, a double quote or a line break, with quotes doubled."""
+    if isinstance(value, str):  # the common case first, inline: this runs for every row
         if value.startswith(FORMULA_STARTS):
             value = "'" + value
-    elif value is None:
-        return ""
-    elif value is True:
-        return "true"
-    elif value is False:
-        return "false"
-    elif isinstance(value, tuple):
-        value = ",".join(map(str, value))
     else:
-        return str(value)
+        value = csv_value(value)
     if '"' in value:
         return '"' + value.replace('"', '""') + '"'
     if "," in value or "\n" in value or "\r" in value:
@@ -297,8 +303,8 @@ def csv_field(value: object) -> str:
 
 
 def csv_cells(row: ExportRow) -> list[str]:
-    """A row as its CSV cells (see ``csv_field``)."""
-    return [csv_field(value) for value in row]
+    """A row as the cell texts ``csv.writer`` would be given (see ``csv_value``)."""
+    return [csv_value(value) for value in row]
 
 
 _CSV_HEADER: Final = ",".join(COLUMNS) + "\r\n"

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import fcntl
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal
 
 import aiosqlite
 
@@ -38,6 +39,16 @@ def iso_utc(moment: dt.datetime) -> str:
 # records how many have run. Never edit a released migration: append a new one.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
+        """
+        CREATE TABLE inbox (
+            -- Updates fetched from Telegram and not yet handled. A row is written before
+            -- Telegram is told the update arrived, and deleted once it has been handled, so
+            -- a crash in between loses nothing: the next start handles what is left here.
+            update_id INTEGER PRIMARY KEY,
+            payload TEXT NOT NULL,
+            received_at TEXT NOT NULL
+        )
+        """,
         """
         CREATE TABLE meta (
             -- Facts about this database, e.g. the salt for pseudonymised exports.
@@ -148,6 +159,30 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 class StorageError(Exception):
     """The database could not be opened or is not one this bot can use."""
+
+
+class _InstanceLock:
+    """An advisory lock on ``<database>.lock``, held while a bot instance runs."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self._handle = handle
+
+    @classmethod
+    def take(cls, path: Path) -> _InstanceLock:
+        handle = Path(f"{path}.lock").open("a")  # noqa: SIM115 - held until release()
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise StorageError(
+                f"another bot instance is already using {path}: stop it first "
+                "(two instances on one database would answer every update twice)"
+            ) from None
+        return cls(handle)
+
+    def release(self) -> None:
+        fcntl.flock(self._handle, fcntl.LOCK_UN)
+        self._handle.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,30 +337,53 @@ class Storage:
         self._db = connection
         self._clock = clock
         self._write_lock = asyncio.Lock()
+        self._lock: _InstanceLock | None = None
 
     @classmethod
-    async def open(cls, path: Path, clock: Clock = utc_now) -> Storage:
-        """Open (creating the folder and file if needed) and migrate the database."""
+    async def open(cls, path: Path, clock: Clock = utc_now, *, exclusive: bool = False) -> Storage:
+        """Open (creating the folder and file if needed), check and migrate the database.
+
+        ``exclusive``: the running bot holds a lock file beside the database, so that a
+        second instance on the same database refuses to start (exports and backups don't
+        take it: they only read).
+        """
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
+        lock = _InstanceLock.take(path) if exclusive else None
         try:
             connection = await aiosqlite.connect(path, isolation_level=None)
         except sqlite3.Error as error:
+            if lock is not None:
+                lock.release()
             raise StorageError(f"cannot open the database {path}: {error}") from None
         storage = cls(connection, clock)
+        storage._lock = lock
         try:
             await storage._configure()
+            await storage._check()
             await storage._migrate()
-        except StorageError:
-            await connection.close()
-            raise
-        except sqlite3.DatabaseError as error:
-            await connection.close()
+        except (StorageError, sqlite3.DatabaseError) as error:
+            await storage.close()
+            if isinstance(error, StorageError):
+                raise
             raise StorageError(f"cannot use the database {path}: {error}") from None
         return storage
 
     async def close(self) -> None:
         await self._db.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    async def _check(self) -> None:
+        """Refuse a damaged database at start rather than fail on a student's answer."""
+        async with self._db.execute("PRAGMA quick_check") as cursor:
+            rows = await cursor.fetchall()
+        problems = [str(row[0]) for row in rows if row[0] != "ok"]
+        if problems:
+            raise StorageError(
+                "the database failed its integrity check: " + "; ".join(problems[:3])
+            )
 
     async def _configure(self) -> None:
         # WAL lets readers (exports, backups) run beside the writer; NORMAL keeps every
@@ -836,3 +894,43 @@ class Storage:
     ) -> int:
         async with db.execute(statement, params) as cursor:
             return cursor.rowcount
+
+    # --- the inbox: updates stored before Telegram is told they arrived --------------------
+
+    async def inbox_add(self, updates: Sequence[tuple[int, str]]) -> None:
+        """Store fetched updates (id, raw JSON); one already stored is left as it was."""
+        if not updates:
+            return
+        now = self._now()
+        async with self._write() as db:
+            await db.executemany(
+                "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
+                [(update_id, payload, now) for update_id, payload in updates],
+            )
+
+    async def inbox_pending(self) -> list[tuple[int, str]]:
+        """Stored updates not yet handled, oldest first."""
+        async with self._db.execute(
+            "SELECT update_id, payload FROM inbox ORDER BY update_id"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [(int(row[0]), str(row[1])) for row in rows]
+
+    async def inbox_done(self, update_id: int) -> None:
+        """Forget a handled update, remembering the newest id handled: Telegram re-delivers
+        what it was not told about, and those must not be answered twice."""
+        async with self._write() as db:
+            await db.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
+            await db.execute(
+                "INSERT INTO meta (key, value) VALUES ('last_update_id', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value "
+                "WHERE CAST(excluded.value AS INTEGER) > CAST(meta.value AS INTEGER)",
+                (str(update_id),),
+            )
+
+    async def last_handled_update(self) -> int:
+        async with self._db.execute(
+            "SELECT value FROM meta WHERE key = 'last_update_id'"
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -9,9 +10,10 @@ from pathlib import Path
 import pytest
 from telegram.ext import AIORateLimiter
 
-from bot.app import ALLOWED_UPDATES, build_application
+from bot.app import build_application
 from bot.config import Settings
 from bot.context import BotApplication
+from bot.runner import serve
 from tests.standin import BotApiStandIn
 
 TOKEN = "123456789:AAHfakeTokenForTestsOnly_abcdefghijk"
@@ -38,7 +40,7 @@ def make_settings(standin: BotApiStandIn, db_path: Path, prompts: Path = PROMPTS
 async def running_bot(
     settings: Settings, *, group_window: float | None = None
 ) -> AsyncIterator[BotApplication]:
-    """The real Application, polling the stand-in, with the lifecycle run_polling uses.
+    """The real Application, polling the stand-in through the durable inbox, as `run` does.
 
     ``group_window`` compresses the per-group flood limit (20 messages per minute) into that
     many seconds, matching a stand-in built with the same ``flood_window``.
@@ -47,19 +49,24 @@ async def running_bot(
     if group_window is not None:
         limiter = AIORateLimiter(group_time_period=group_window, max_retries=3)
     application = build_application(settings, rate_limiter=limiter)
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    assert application.updater is not None
-    await application.updater.start_polling(
-        timeout=1, poll_interval=0, allowed_updates=ALLOWED_UPDATES
-    )
-    await application.start()
+    stop, ready = asyncio.Event(), asyncio.Event()
+    serving = asyncio.create_task(serve(application, stop, long_poll_timeout=1, ready=ready))
     try:
+        await _until_ready(ready, serving)
         yield application
     finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-        if application.post_shutdown is not None:
-            await application.post_shutdown(application)
+        stop.set()
+        await serving
+
+
+async def _until_ready(ready: asyncio.Event, serving: asyncio.Task[None]) -> None:
+    """Wait until the bot polls, or fail with the reason it stopped."""
+    started = asyncio.ensure_future(ready.wait())
+    await asyncio.wait({started, serving}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+    if serving.done():
+        started.cancel()
+        serving.result()  # raises what stopped it
+        raise RuntimeError("the bot stopped before it started polling")
+    if not ready.is_set():
+        started.cancel()
+        raise TimeoutError("the bot did not start within 10 s")
