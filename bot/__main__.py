@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot import backup
 from bot.config import Settings, SettingsError, load_settings
 from bot.export_cli import EXPORT_COMMANDS, add_commands, run_command
 from bot.lesson_loader import load_lessons, summarize
@@ -30,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
         "paths", nargs="*", type=Path, metavar="PATH", help="lesson files or folders"
     )
     add_commands(commands)  # export, sessions
+    backup.add_command(commands)
     return parser
 
 
@@ -75,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         if arguments.command == "validate":
             return _validate(settings, arguments.paths)
+        if arguments.command == "backup":
+            return backup.run_command(arguments, settings)
         if arguments.command in EXPORT_COMMANDS:
             return run_command(arguments, settings)
         return _run(settings)

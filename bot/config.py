@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     db_path: Path = Field(default=Path("data/bot.sqlite3"), alias="BOT_DB_PATH")
     prompts_dir: Path = Field(default=Path("prompts"), alias="BOT_PROMPTS_DIR")
     log_level: LogLevel = Field(default="INFO", alias="BOT_LOG_LEVEL")
+    # How long one getUpdates long poll waits for news, in seconds.
+    poll_timeout: int = Field(default=30, ge=0, le=50, alias="BOT_POLL_TIMEOUT")
     # Telegram user ids who may run sessions in any group, besides the group's admins.
     moderator_ids: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(), alias="BOT_MODERATOR_IDS"

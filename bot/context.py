@@ -22,6 +22,7 @@ class BotData:
         self.catalog: LessonCatalog = LessonCatalog(())
         self.storage: Storage | None = None
         self.rights = RightsCache()
+        self.last_alert: float | None = None  # monotonic time of the last alert
 
 
 # ExtBot[Any]: the rate limiter's per-call argument type does not matter to handlers.

@@ -275,7 +275,7 @@ def csv_value(value: object) -> str:
     """The text of a CSV cell: formula-like text neutralised, None empty, booleans
     true/false, option indexes "0,2", numbers as digits."""
     if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
+        return neutralize(value)
     if value is None:
         return ""
     if value is True:

@@ -18,6 +18,7 @@ from telegram.error import TelegramError
 
 from bot import texts
 from bot.context import BotContext
+from bot.popups import popup
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ async def allowed_or_refused(update: Update, context: BotContext) -> bool:
     if await is_moderator(update, context):
         return True
     if update.callback_query is not None:
-        await update.callback_query.answer(texts.MODERATORS_ONLY, show_alert=True)
+        await popup(update.callback_query, texts.MODERATORS_ONLY, show_alert=True)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(texts.MODERATORS_ONLY)
     return False

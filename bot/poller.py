@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import sqlite3
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -89,7 +90,14 @@ class InboxPoller:
                 break  # stopped while waiting
             # Re-deliveries of what was handled before (Telegram had not been told) are dropped.
             batch = [u for u in batch if u["update_id"] >= self._offset]
-            await self._storage.inbox_add([(u["update_id"], json.dumps(u)) for u in batch])
+            try:
+                await self._storage.inbox_add([(u["update_id"], json.dumps(u)) for u in batch])
+            except sqlite3.OperationalError as error:
+                # Not stored, so not confirmed either: Telegram keeps them, we ask again.
+                log.warning("could not store updates (%s); retrying in %.0f s", error, backoff)
+                await _sleep_unless(stop, backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+                continue
             for raw in batch:
                 self._offset = max(self._offset, raw["update_id"] + 1)
             for raw in batch:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import signal
 
+from telegram.error import InvalidToken
+
 from bot.context import BotApplication
-from bot.poller import InboxPoller
+from bot.poller import InboxPoller, PollingStopped
 
 # The update kinds the handlers consume; Telegram sends nothing else.
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "poll_answer", "my_chat_member")
@@ -26,7 +28,12 @@ async def serve(
 ) -> None:
     """Initialise, poll until ``stop`` is set, then shut everything down; ``ready`` is set
     once the database is open and polling begins."""
-    await application.initialize()
+    try:
+        await application.initialize()  # asks Telegram who we are: the token is checked here
+    except InvalidToken:
+        raise PollingStopped(
+            "Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN (from @BotFather)"
+        ) from None
     try:
         if application.post_init is not None:
             await application.post_init(application)  # opens the database
@@ -59,6 +66,8 @@ def run_until_signalled(application: BotApplication) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await serve(application, stop)
+        settings = application.bot_data.settings
+        timeout = settings.poll_timeout if settings is not None else 30
+        await serve(application, stop, long_poll_timeout=timeout)
 
     asyncio.run(main())

@@ -442,9 +442,10 @@ class Storage:
         self, db: aiosqlite.Connection, chat_id: int, chat_type: str, title: str | None
     ) -> None:
         await db.execute(
+            # A chat we hear from can be written to again.
             "INSERT INTO chats (id, type, title, updated_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title, "
-            "updated_at = excluded.updated_at",
+            "active = 1, updated_at = excluded.updated_at",
             (chat_id, chat_type, title, self._now()),
         )
 
@@ -934,3 +935,9 @@ class Storage:
         ) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
+
+    async def chat_is_active(self, chat_id: int) -> bool:
+        """False once Telegram said we may not write there (blocked, kicked)."""
+        async with self._db.execute("SELECT active FROM chats WHERE id = ?", (chat_id,)) as cursor:
+            row = await cursor.fetchone()
+        return row is None or bool(row[0])

@@ -110,6 +110,15 @@ PICKED_TICK = "☑️ {option}"
 UNPICKED_TICK = "⬜ {option}"
 PICK_AT_LEAST_ONE = "Tick at least one option first."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
+TRY_AGAIN_BUSY = "⏳ I couldn't save that just now (the database was busy). Please try again."
+NOT_RECORDED = (
+    "⚠️ Sorry, your answer was NOT recorded: I can't write to my database right now. "
+    "The people who run this bot have been told."
+)
+ALERT_STORAGE = (
+    "⚠️ Editorial bot: writing to the database failed ({error}). Answers are not being "
+    "recorded: check the disk and the database file."
+)
 
 # --- groups -------------------------------------------------------------------------------
 

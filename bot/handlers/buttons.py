@@ -26,6 +26,7 @@ from bot.callbacks import (
 from bot.context import BotContext
 from bot.handlers import group, private, reports
 from bot.moderation import allowed_or_refused
+from bot.popups import popup
 from bot.storage import Walk
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     action = callbacks.decode(query.data)
     if action is None:
         log.warning("refused callback data from user %s", query.from_user.id)
-        await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+        await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     if isinstance(action, ListLessons | BeginLesson):
         await private.on_menu_action(update, context, action)
@@ -53,7 +54,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     if isinstance(action, ReportFor | ExportFor | Forget):
         chat = update.effective_chat
         if chat is None or chat.type != "private":
-            await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+            await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         elif isinstance(action, Forget):
             await reports.on_forget(update, context, action)
         else:
@@ -62,11 +63,11 @@ async def on_button(update: Update, context: BotContext) -> None:
     walk = await context.storage.walk(action.walk_id)
     if walk is None:
         log.warning("refused a button for unknown walk %s", action.walk_id)
-        await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+        await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     if walk.audience == "private":
         if isinstance(action, GroupPick):
-            await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+            await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
             return
         await private.on_walk_action(update, context, walk, action)
         return
@@ -91,17 +92,17 @@ async def _group_answer(
     privately = chat.type == "private" and isinstance(action, PickStance)
     if not (in_group or privately) or not isinstance(action, SubmitChoice | GroupPick | PickStance):
         log.warning("refused a group button from chat %s for walk %s", chat.id, walk.id)
-        await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+        await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     if privately:
         prompt = await context.storage.private_prompt(chat.id)
         if prompt is None or (prompt.walk_id, prompt.question_id) != (walk.id, action.question_id):
             log.warning("refused a private stance for walk %s from chat %s", walk.id, chat.id)
-            await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+            await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
             return
     lesson = context.catalog.get(walk.lesson_id)
     if walk.status != "active" or lesson is None or lesson.question(action.question_id) is None:
-        await query.answer(texts.GROUP_QUESTION_CLOSED, show_alert=True)
+        await popup(query, texts.GROUP_QUESTION_CLOSED, show_alert=True)
         return
     if isinstance(action, SubmitChoice):
         await group.on_choice_button(update, context, walk, lesson, action)

@@ -1,27 +1,68 @@
-"""Cross-cutting handlers: the error handler."""
+"""Cross-cutting handlers: the error handler, and alerts to the bot's moderators."""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
 
 from telegram import Update
+from telegram.error import Forbidden, TelegramError
 
 from bot import texts
 from bot.context import BotContext
+from bot.popups import popup
 
 log = logging.getLogger(__name__)
 
+ALERT_INTERVAL_SECONDS = 600.0  # at most one alert to the moderators per ten minutes
+
+
+def _apology(error: BaseException | None) -> str | None:
+    """What to tell the user about a failed update (None: nothing, e.g. they blocked us)."""
+    if isinstance(error, Forbidden):
+        return None
+    if isinstance(error, sqlite3.OperationalError) and "locked" in str(error).lower():
+        return texts.TRY_AGAIN_BUSY
+    if isinstance(error, sqlite3.DatabaseError):
+        return texts.NOT_RECORDED
+    return texts.SOMETHING_WENT_WRONG
+
 
 async def on_error(update: object, context: BotContext) -> None:
-    """Log a failed update by ids only (no message text), and tell the user if we can."""
+    """Log a failed update by ids only (no message text), tell the user if we can, and keep
+    going. A storage failure other than a busy database also alerts the moderators."""
+    error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
-    log.error("update %s failed", update_id, exc_info=context.error)
-    if not isinstance(update, Update):
+    log.error("update %s failed: %s", update_id, type(error).__name__, exc_info=error)
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if isinstance(error, Forbidden) and chat is not None:
+        await context.storage.set_chat_active(chat.id, active=False)
+        return
+    apology = _apology(error)
+    if apology == texts.NOT_RECORDED:
+        await alert_moderators(context, texts.ALERT_STORAGE.format(error=type(error).__name__))
+    if not isinstance(update, Update) or apology is None:
         return
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(texts.SOMETHING_WENT_WRONG, show_alert=True)
-        elif update.effective_chat is not None and update.effective_chat.type == "private":
-            await context.bot.send_message(update.effective_chat.id, texts.SOMETHING_WENT_WRONG)
-    except Exception:  # noqa: BLE001 - the apology is best effort; the error is logged above
+            await popup(update.callback_query, apology, show_alert=True)
+        elif chat is not None and chat.type == "private":
+            await context.bot.send_message(chat.id, apology)
+    except TelegramError:
         log.debug("could not tell the user about a failed update %s", update_id)
+
+
+async def alert_moderators(context: BotContext, text: str) -> None:
+    """Message the moderators of BOT_MODERATOR_IDS, at most once per interval."""
+    settings = context.bot_data.settings
+    now = time.monotonic()
+    last = context.bot_data.last_alert
+    if settings is None or (last is not None and now - last < ALERT_INTERVAL_SECONDS):
+        return
+    context.bot_data.last_alert = now
+    for user_id in sorted(settings.moderator_ids):
+        try:
+            await context.bot.send_message(user_id, text)
+        except TelegramError as failure:
+            log.warning("could not alert moderator %s: %s", user_id, failure)

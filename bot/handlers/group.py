@@ -17,6 +17,7 @@ from bot.context import BotContext
 from bot.handlers.private import respondent
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
 from bot.moderation import moderators_only
+from bot.popups import popup
 from bot.render import Reply, esc
 from bot.render_group import GroupMessage, QuizPoll
 from bot.reports import session_results
@@ -256,12 +257,12 @@ async def on_begin_button(update: Update, context: BotContext, action: GroupBegi
     assert query is not None and chat is not None
     lesson = context.catalog.get(action.lesson_id)
     if lesson is None:
-        await query.answer(texts.UNKNOWN_LESSON, show_alert=True)
+        await popup(query, texts.UNKNOWN_LESSON, show_alert=True)
         return
     if await context.storage.open_walk(chat.id) is not None:
-        await query.answer(texts.GROUP_ALREADY_POSTED, show_alert=True)
+        await popup(query, texts.GROUP_ALREADY_POSTED, show_alert=True)
         return
-    await query.answer()
+    await popup(query)
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(None)
     await _start_session(update, context, lesson)
@@ -273,15 +274,15 @@ async def on_next_button(update: Update, context: BotContext, action: GroupNext)
     assert query is not None and chat is not None
     walk = await context.storage.walk(action.walk_id)
     if walk is None or walk.chat_id != chat.id:
-        await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+        await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     if walk.status != "active":
-        await query.answer(texts.GROUP_QUESTION_CLOSED, show_alert=True)
+        await popup(query, texts.GROUP_QUESTION_CLOSED, show_alert=True)
         return
     if walk.position != action.position:
-        await query.answer(texts.GROUP_ALREADY_POSTED, show_alert=True)
+        await popup(query, texts.GROUP_ALREADY_POSTED, show_alert=True)
         return
-    await query.answer()
+    await popup(query)
     await _post_next_part(context, walk)
 
 
@@ -322,11 +323,11 @@ async def on_choice_button(
     assert query is not None
     question = lesson.question(action.question_id)
     if not isinstance(question, ChoiceQuestion) or action.mask >= 1 << len(question.options):
-        await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+        await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     picked = tuple(i for i in range(len(question.options)) if action.mask & (1 << i))
     if len(picked) != 1:
-        await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+        await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     correct = choice_is_correct(question, picked)
     recorded = await context.storage.record_answer(
@@ -343,9 +344,9 @@ async def on_choice_button(
         )
     )
     if not recorded.created:
-        await query.answer(texts.ALREADY_ANSWERED, show_alert=True)
+        await popup(query, texts.ALREADY_ANSWERED, show_alert=True)
         return
-    await query.answer(render_group.choice_feedback(question, correct), show_alert=True)
+    await popup(query, render_group.choice_feedback(question, correct), show_alert=True)
 
 
 async def on_pick_button(
@@ -356,7 +357,7 @@ async def on_pick_button(
     assert query is not None
     question = lesson.question(action.question_id)
     if not isinstance(question, ChoiceQuestion) or action.index >= len(question.options):
-        await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+        await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     user = query.from_user
     earlier = await context.storage.current_answer(walk.id, user.id, question.id)
@@ -377,7 +378,7 @@ async def on_pick_button(
             retracted=not picked,
         )
     )
-    await query.answer(render_group.picks_feedback(question, picked), show_alert=True)
+    await popup(query, render_group.picks_feedback(question, picked), show_alert=True)
 
 
 async def on_stance_button(
@@ -394,7 +395,7 @@ async def on_stance_button(
     assert query is not None
     question = lesson.question(action.question_id)
     if not isinstance(question, DebateQuestion) or action.index >= len(question.stances):
-        await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+        await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     user = query.from_user
     stance = question.stances[action.index]
@@ -411,7 +412,7 @@ async def on_stance_button(
             stance=stance,
         )
     )
-    await query.answer(render_group.stance_feedback(stance), show_alert=not via_private)
+    await popup(query, render_group.stance_feedback(stance), show_alert=not via_private)
 
 
 async def on_poll_answer(update: Update, context: BotContext) -> None:

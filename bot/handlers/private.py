@@ -24,6 +24,7 @@ from bot.callbacks import (
 from bot.context import BotContext
 from bot.handlers import reports
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
+from bot.popups import popup
 from bot.render import Reply
 from bot.storage import NewAnswer, PrivatePrompt, Respondent, Walk
 from bot.walk import (
@@ -52,12 +53,18 @@ async def send(context: BotContext, chat_id: int, reply: Reply) -> Message:
 
 
 async def edit(message: Message, reply: Reply) -> None:
+    """Show ``reply`` in place of ``message``; a message that is gone is sent anew."""
     try:
         await message.edit_text(reply.text, reply_markup=reply.keyboard)
     except BadRequest as error:
-        # A double tap can ask for the same edit twice; Telegram calls that an error.
-        if "message is not modified" not in str(error).lower():
+        reason = str(error).lower()
+        if "message is not modified" in reason:
+            return  # a double tap asked for the same edit twice: it is already shown
+        if "message to edit not found" not in reason:
             raise
+        await message.get_bot().send_message(
+            message.chat_id, reply.text, reply_markup=reply.keyboard
+        )
 
 
 async def show_step(context: BotContext, lesson: Lesson, walk: Walk) -> None:
@@ -109,6 +116,7 @@ async def _current(context: BotContext, chat_id: int) -> tuple[Walk, Lesson] | N
 async def start(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     assert chat is not None
+    await context.storage.remember_chat(chat.id, chat.type, chat.effective_name)
     payload = context.args[0] if context.args else None
     if await reports.deliver_pending(update, context) and payload == DELIVER_PAYLOAD:
         return  # they came for a report or export, and it has been handed over
@@ -249,14 +257,14 @@ async def on_menu_action(
     query = update.callback_query
     assert query is not None
     if isinstance(action, ListLessons):
-        await query.answer()
+        await popup(query)
         await lessons(update, context)
         return
     lesson = context.catalog.get(action.lesson_id)
     if lesson is None:
-        await query.answer(texts.UNKNOWN_LESSON, show_alert=True)
+        await popup(query, texts.UNKNOWN_LESSON, show_alert=True)
         return
-    await query.answer()
+    await popup(query)
     await _drop_keyboard(query)
     await begin_lesson(context, update, lesson)
 
@@ -289,11 +297,11 @@ async def _walk_of_button(context: BotContext, query: CallbackQuery, walk: Walk)
     message = query.message
     if message is None or walk.chat_id != message.chat.id or walk.user_id != query.from_user.id:
         log.warning("refused a button for walk %s from user %s", walk.id, query.from_user.id)
-        await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+        await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return None
     lesson = context.catalog.get(walk.lesson_id)
     if walk.status != "active" or lesson is None:
-        await query.answer(texts.CLOSED_BUTTON, show_alert=True)
+        await popup(query, texts.CLOSED_BUTTON, show_alert=True)
         return None
     return lesson
 
@@ -316,12 +324,12 @@ async def _continue_reading(
     action: ContinueReading,
 ) -> None:
     if action.position != walk.position:
-        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        await popup(query, texts.STALE_BUTTON, show_alert=True)
         return
     moved = await context.storage.move_walk(
         walk, to_position=walk.position + 1, finished=is_last(lesson, walk.position + 1)
     )
-    await query.answer()
+    await popup(query)
     if moved is None:
         return
     await _drop_keyboard(query)
@@ -339,8 +347,10 @@ async def _refuse_closed_question(
     context: BotContext, query: CallbackQuery, walk: Walk, question_id: str
 ) -> None:
     earlier = await context.storage.current_answer(walk.id, query.from_user.id, question_id)
-    await query.answer(
-        texts.ALREADY_ANSWERED if earlier is not None else texts.STALE_BUTTON, show_alert=True
+    await popup(
+        query,
+        texts.ALREADY_ANSWERED if earlier is not None else texts.STALE_BUTTON,
+        show_alert=True,
     )
 
 
@@ -349,13 +359,13 @@ async def _toggle_choice(
 ) -> None:
     found = _open_question(lesson, walk, action.question_id)
     if found is None or not isinstance(found[0].question, ChoiceQuestion):
-        await query.answer(texts.STALE_BUTTON, show_alert=True)
+        await popup(query, texts.STALE_BUTTON, show_alert=True)
         return
     question = found[0].question
     if action.mask >= 1 << len(question.options):
-        await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+        await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
-    await query.answer()
+    await popup(query)
     message = query.message
     if isinstance(message, Message):
         await message.edit_reply_markup(render.choice_keyboard(question, walk, action.mask))
@@ -377,10 +387,10 @@ async def _submit_choice(
     assert isinstance(question, ChoiceQuestion)
     picked = render.picked_options(question, action.mask)
     if action.mask >= 1 << len(question.options):
-        await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+        await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     if not picked:
-        await query.answer(texts.PICK_AT_LEAST_ONE, show_alert=True)
+        await popup(query, texts.PICK_AT_LEAST_ONE, show_alert=True)
         return
     correct = choice_is_correct(question, picked)
     recorded = await context.storage.record_answer(
@@ -399,9 +409,9 @@ async def _submit_choice(
         finished=is_last(lesson, position + 1),
     )
     if not recorded.created:
-        await query.answer(texts.ALREADY_ANSWERED, show_alert=True)
+        await popup(query, texts.ALREADY_ANSWERED, show_alert=True)
         return
-    await query.answer(texts.RIGHT if correct else texts.WRONG_SHORT)
+    await popup(query, texts.RIGHT if correct else texts.WRONG_SHORT)
     if isinstance(query.message, Message):
         await edit(query.message, render.choice_feedback(step, picked, correct))
     await _show_next(context, lesson, walk)
@@ -422,7 +432,7 @@ async def _pick_stance(
     question = step.question
     assert isinstance(question, DebateQuestion)
     if action.index >= len(question.stances):
-        await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+        await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     stance = question.stances[action.index]
     recorded = await context.storage.record_answer(
@@ -437,9 +447,9 @@ async def _pick_stance(
         )
     )
     if not recorded.created:
-        await query.answer(texts.ALREADY_ANSWERED, show_alert=True)
+        await popup(query, texts.ALREADY_ANSWERED, show_alert=True)
         return
-    await query.answer()
+    await popup(query)
     if isinstance(query.message, Message):
         await edit(query.message, render.stance_chosen(step, stance))
     await send(context, walk.chat_id, render.ask_reason(stance))

@@ -19,6 +19,7 @@ from bot.callbacks import Action, ExportFor, Forget, ReportFor
 from bot.chart import results_chart
 from bot.context import BotContext
 from bot.moderation import is_moderator, moderators_only
+from bot.popups import popup
 from bot.render import Reply, button, column, esc
 from bot.render_reports import my_answers, report
 from bot.reports import session_results
@@ -209,9 +210,9 @@ async def on_group_chosen(
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
     if not await is_moderator(update, context, action.chat_id):
-        await query.answer(texts.MODERATORS_ONLY, show_alert=True)
+        await popup(query, texts.MODERATORS_ONLY, show_alert=True)
         return
-    await query.answer()
+    await popup(query)
     if isinstance(action, ReportFor):
         await deliver_report(context, user.id, action.chat_id)
     else:
@@ -249,7 +250,7 @@ async def forget_command(update: Update, context: BotContext) -> None:
 async def on_forget(update: Update, context: BotContext, action: Forget) -> None:
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
-    await query.answer()
+    await popup(query)
     if action.confirm:
         gone = await context.storage.forget_user(user.id)
         text = texts.FORGET_DONE.format(answers=gone.answers, walks=gone.walks, other=gone.other)
