@@ -5,6 +5,7 @@ delivered is in the database exactly once."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 import sqlite3
 from pathlib import Path
@@ -40,7 +41,7 @@ async def test_answers_survive_sigkill_exactly_once(standin: BotApiStandIn, tmp_
             member = rng.choice(members)
             sent.append(standin.reply(member, short, f"round {round_number} reply {i}"))
         # Kill while the batch is being handled: after the bot fetched it, at a random moment.
-        await standin.wait_for(lambda first=first: delivered(standin) >= first, timeout=30)
+        await standin.wait_for(functools.partial(fetched, standin, first), timeout=30)
         await asyncio.sleep(rng.random() * 0.08)
         process.kill()
         await finish(process)
@@ -67,12 +68,13 @@ async def test_answers_survive_sigkill_exactly_once(standin: BotApiStandIn, tmp_
     assert pending == 0
 
 
-def delivered(standin: BotApiStandIn) -> int:
-    """The newest update id the stand-in has handed to the bot."""
-    return max(
+def fetched(standin: BotApiStandIn, update_id: int) -> bool:
+    """Whether the stand-in has handed that update to the bot."""
+    newest = max(
         (u["update_id"] for c in standin.calls_to("getUpdates") if c.ok for u in c.result or ()),
         default=0,
     )
+    return newest >= update_id
 
 
 async def _last_question(standin: BotApiStandIn, chat_id: int) -> StoredMessage:
