@@ -36,10 +36,10 @@ async def start_bot(env: dict[str, str], cwd: Path = REPO) -> asyncio.subprocess
     )
 
 
-async def finish(process: asyncio.subprocess.Process, timeout: float = 30) -> tuple[int, str]:
+async def finish(process: asyncio.subprocess.Process, seconds: float = 30) -> tuple[int, str]:
     """Wait for the process to end; its exit status and everything it printed."""
     try:
-        out, err = await asyncio.wait_for(process.communicate(), timeout)
+        out, err = await asyncio.wait_for(process.communicate(), seconds)
     finally:
         if process.returncode is None:
             process.kill()

@@ -555,7 +555,8 @@ async def test_pseudonyms_are_stable_and_distinct(
         assert person.display_name not in text
         if person.username:
             assert f'"{person.username}"' not in text
-    assert "501" not in text  # nor as Ana's private chat id
+    real_ids = {person.user_id for person in NAMES}
+    assert not any(row["chat_id"] in real_ids for row in rows)  # Ana's private chat id
     by_user: dict[object, set[tuple[object, object]]] = {}
     for row in rows:
         assert isinstance(row["user_id"], str) and row["username"] is None

@@ -230,6 +230,6 @@ async def test_sigterm_stops_within_ten_seconds_with_status_0(
     await standin.wait_for(lambda: standin.polling, timeout=30)  # a long poll is in flight
     began = time.monotonic()
     process.send_signal(signal.SIGTERM)
-    code, output = await finish(process, timeout=10)
+    code, output = await finish(process, seconds=10)
     assert code == 0, output
     assert time.monotonic() - began < 10
