@@ -124,7 +124,11 @@ def register_handlers(application: BotApplication) -> None:
         # 6. Typed answers in a private chat; a /command we don't know gets a hint.
         MessageHandler(in_private & new_messages & filters.COMMAND, private.unknown_command),
         MessageHandler(in_private & new_messages & filters.TEXT, private.text_message),
-        # 7. Anything else a student sends privately: a hint, never silence.
+        # 7. An edited typed answer in a private chat: a new version of it.
+        MessageHandler(
+            in_private & filters.UpdateType.EDITED_MESSAGE & filters.TEXT, private.edited_text
+        ),
+        # 8. Anything else a student sends privately: a hint, never silence.
         MessageHandler(in_private & new_messages & ~filters.TEXT, private.other_message),
     ]
     application.add_handlers(handlers)

@@ -79,7 +79,7 @@ def backup_database(
     try:
         with closing(_open_source(source)) as reader:
             _copy(reader, source, partial, pages, pause)
-        tables, answers = _check_copy(partial)
+        tables, answers = _check_copy(source, partial)
         _flush(partial)
         try:
             partial.replace(target)
@@ -167,12 +167,13 @@ def _copy(
             reader.execute("ROLLBACK")
 
 
-def _check_copy(partial: Path) -> tuple[int, int | None]:
+def _check_copy(source: Path, partial: Path) -> tuple[int, int | None]:
     """Run ``PRAGMA integrity_check`` on the copy; (tables, answers) if it passes."""
     problems: list[str]
     try:
         with closing(sqlite3.connect(f"{partial.resolve().as_uri()}?mode=ro", uri=True)) as copy:
             rows = copy.execute("PRAGMA integrity_check").fetchall()
+            # SQLite's report may run over several lines; the error is one.
             problems = [" ".join(str(row[0]).split()) for row in rows if row[0] != "ok"]
             if not problems:
                 names = [
@@ -187,8 +188,9 @@ def _check_copy(partial: Path) -> tuple[int, int | None]:
     except sqlite3.DatabaseError as error:
         problems = [str(error)]
     raise BackupError(
-        "the copy failed its integrity check, so no backup was written (the database itself "
-        "may be damaged: run `sqlite3 DB 'PRAGMA integrity_check'`): " + "; ".join(problems[:3])
+        f"the copy of {source} failed its integrity check ({'; '.join(problems[:3])}), so no "
+        f"backup was written: the database itself may be damaged (check it with "
+        f"`sqlite3 {source} 'PRAGMA integrity_check'`)"
     )
 
 

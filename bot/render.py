@@ -41,6 +41,14 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
+QUOTE_LIMIT = 300  # characters of a member's answer quoted back in a summary or report
+
+
+def clip(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """A long answer shortened for quoting (the stored answer stays whole)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def visible_text(html_text: str) -> str:
     """What a reader sees of our HTML: tags dropped, entities decoded."""
     return html.unescape(_TAG.sub("", html_text))
@@ -261,13 +269,13 @@ def _answer_line(question: Question, answer: StoredAnswer | None) -> str:
         given = texts.SUMMARY_NOT_ANSWERED
     elif isinstance(question, ChoiceQuestion):
         mark = "✅" if answer.is_correct else "❌"
-        given = f"{esc(answer.answer_text or '')} {mark}"
+        given = f"{esc(clip(answer.answer_text or ''))} {mark}"
     elif isinstance(question, DebateQuestion):
         given = f"<b>{esc(answer.stance or '')}</b>"
         if answer.answer_text:
-            given += f" — {esc(answer.answer_text)}"
+            given += f" — {esc(clip(answer.answer_text))}"
     else:
-        given = esc(answer.answer_text or "")
+        given = esc(clip(answer.answer_text or ""))
     return texts.SUMMARY_LINE.format(prompt=esc(question.prompt), answer=given)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from bot import texts
 from bot.lesson_loader import LessonCatalog
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson
-from bot.render import MESSAGE_LIMIT, Reply, esc, visible_length
+from bot.render import MESSAGE_LIMIT, Reply, clip, esc, visible_length
 from bot.reports import QuestionResult, SessionResults
 from bot.storage import StoredAnswer, Walk
 
@@ -99,7 +99,7 @@ def _given(answer: StoredAnswer) -> str:
     if answer.stance:
         parts.append(f"<b>{esc(answer.stance)}</b>")
     if answer.answer_text:
-        parts.append(esc(answer.answer_text))
+        parts.append(esc(clip(answer.answer_text)))
     if answer.is_correct is not None:
         parts.append("✅" if answer.is_correct else "❌")
     return " — ".join(parts) or "—"

@@ -268,6 +268,9 @@ class NewAnswer:
     is_correct: bool | None = None
     stance: str | None = None
     retracted: bool = False
+    # The lesson file's version the question was answered against; it may have been edited
+    # since the walk began. None: the walk's own version.
+    lesson_version: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -576,7 +579,7 @@ class Storage:
                     answer.respondent.display_name,
                     answer.respondent.username,
                     answer.walk.lesson_id,
-                    answer.walk.lesson_version,
+                    answer.lesson_version or answer.walk.lesson_version,
                     answer.walk.attempt,
                     answer.question_id,
                     answer.question_type,
@@ -941,3 +944,7 @@ class Storage:
         async with self._db.execute("SELECT active FROM chats WHERE id = ?", (chat_id,)) as cursor:
             row = await cursor.fetchone()
         return row is None or bool(row[0])
+
+    async def answer_with_key(self, source_key: str) -> StoredAnswer | None:
+        """The answer recorded from one Telegram message or press, if any."""
+        return await self._answer_by_key(self._db, source_key)

@@ -333,6 +333,7 @@ async def on_choice_button(
     recorded = await context.storage.record_answer(
         NewAnswer(
             walk=walk,
+            lesson_version=lesson.version,
             respondent=respondent(query.from_user),
             question_id=question.id,
             question_type="choice",
@@ -367,6 +368,7 @@ async def on_pick_button(
     await context.storage.record_answer(
         NewAnswer(
             walk=walk,
+            lesson_version=lesson.version,
             respondent=respondent(user),
             question_id=question.id,
             question_type="choice",
@@ -403,6 +405,7 @@ async def on_stance_button(
     await context.storage.record_answer(
         NewAnswer(
             walk=walk,
+            lesson_version=lesson.version,
             respondent=respondent(user),
             question_id=question.id,
             question_type="debate",
@@ -433,6 +436,7 @@ async def on_poll_answer(update: Update, context: BotContext) -> None:
     await context.storage.record_answer(
         NewAnswer(
             walk=walk,
+            lesson_version=lesson.version,
             respondent=respondent(answer.user),
             question_id=question.id,
             question_type="choice",
@@ -481,6 +485,7 @@ async def on_reply(update: Update, context: BotContext) -> None:
     await context.storage.record_answer(
         NewAnswer(
             walk=walk,
+            lesson_version=lesson.version,
             respondent=respondent(member),
             question_id=question.id,
             question_type=question.type,

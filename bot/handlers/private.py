@@ -202,6 +202,7 @@ async def text_message(update: Update, context: BotContext) -> None:
     recorded = await context.storage.record_answer(
         NewAnswer(
             walk=walk,
+            lesson_version=lesson.version,
             respondent=respondent(user),
             question_id=question.id,
             question_type=question.type,
@@ -220,6 +221,33 @@ async def text_message(update: Update, context: BotContext) -> None:
     else:
         await message.reply_text(render.reason_acknowledgement().text)
     await _show_next(context, lesson, walk)
+
+
+async def edited_text(update: Update, context: BotContext) -> None:
+    """An edited typed answer becomes a new version of that answer (never a second one)."""
+    message, user = update.edited_message, update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    earlier = await context.storage.answer_with_key(f"msg:{message.chat_id}:{message.message_id}")
+    walk = await context.storage.walk(earlier.walk_id) if earlier else None
+    lesson = context.catalog.get(walk.lesson_id) if walk else None
+    if earlier is None or walk is None or walk.status != "active" or lesson is None:
+        return  # an edit of a message that was not an answer, or of a closed one
+    stamp = message.edit_date.timestamp() if message.edit_date else 0
+    await context.storage.record_answer(
+        NewAnswer(
+            walk=walk,
+            lesson_version=lesson.version,
+            respondent=respondent(user),
+            question_id=earlier.question_id,
+            question_type=earlier.question_type,  # type: ignore[arg-type]  # as stored
+            via=earlier.via,  # type: ignore[arg-type]
+            source_key=f"edit:{message.chat_id}:{message.message_id}:{stamp:.0f}",
+            answer_text=message.text,
+            stance=earlier.stance,
+        )
+    )
+    await message.reply_text(texts.ANSWER_UPDATED)
 
 
 async def other_message(update: Update, context: BotContext) -> None:
@@ -396,6 +424,7 @@ async def _submit_choice(
     recorded = await context.storage.record_answer(
         NewAnswer(
             walk=walk,
+            lesson_version=lesson.version,
             respondent=respondent(query.from_user),
             question_id=question.id,
             question_type="choice",
@@ -438,6 +467,7 @@ async def _pick_stance(
     recorded = await context.storage.record_answer(
         NewAnswer(
             walk=walk,
+            lesson_version=lesson.version,
             respondent=respondent(query.from_user),
             question_id=question.id,
             question_type="debate",
@@ -527,7 +557,7 @@ async def _private_answer_for_group(
     walk = await context.storage.walk(prompt.walk_id)
     lesson = context.catalog.get(walk.lesson_id) if walk else None
     question = lesson.question(prompt.question_id) if lesson else None
-    if walk is None or walk.status != "active" or question is None:
+    if walk is None or walk.status != "active" or lesson is None or question is None:
         await context.storage.clear_private_prompt(message.chat_id)
         await message.reply_text(texts.PRIVATE_LINK_CLOSED)
         return
@@ -541,6 +571,7 @@ async def _private_answer_for_group(
     await context.storage.record_answer(
         NewAnswer(
             walk=walk,
+            lesson_version=lesson.version,
             respondent=respondent(user),
             question_id=question.id,
             question_type=question.type,
