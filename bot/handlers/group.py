@@ -12,9 +12,9 @@ from telegram import Message, Update, User
 from telegram.error import ChatMigrated, Forbidden, TelegramError
 
 from bot import render_group, texts
+from bot.answers import choice_answer, respondent
 from bot.callbacks import GroupBegin, GroupNext, GroupPick, PickStance, SubmitChoice
 from bot.context import BotContext
-from bot.handlers.private import respondent
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
 from bot.moderation import moderators_only
 from bot.popups import popup
@@ -22,7 +22,7 @@ from bot.render import Reply, esc
 from bot.render_group import GroupMessage, QuizPoll
 from bot.reports import session_results
 from bot.storage import NewAnswer, Post, Walk
-from bot.walk import EndStep, QuestionStep, choice_is_correct, next_part, step_at
+from bot.walk import EndStep, QuestionStep, next_part, step_at
 
 log = logging.getLogger(__name__)
 
@@ -329,25 +329,22 @@ async def on_choice_button(
     if len(picked) != 1:
         await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
-    correct = choice_is_correct(question, picked)
     recorded = await context.storage.record_answer(
-        NewAnswer(
-            walk=walk,
-            lesson_version=lesson.version,
-            respondent=respondent(query.from_user),
-            question_id=question.id,
-            question_type="choice",
+        choice_answer(
+            walk,
+            lesson,
+            question,
+            query.from_user,
+            picked,
             via="button",
             source_key=f"choice:{walk.id}:{question.id}:{query.from_user.id}",
-            option_indexes=picked,
-            answer_text=question.options[picked[0]],
-            is_correct=correct,
         )
     )
     if not recorded.created:
         await popup(query, texts.ALREADY_ANSWERED, show_alert=True)
         return
-    await popup(query, render_group.choice_feedback(question, correct), show_alert=True)
+    feedback = render_group.choice_feedback(question, bool(recorded.answer.is_correct))
+    await popup(query, feedback, show_alert=True)
 
 
 async def on_pick_button(
@@ -366,18 +363,8 @@ async def on_pick_button(
     picks ^= {action.index}
     picked = tuple(sorted(picks))
     await context.storage.record_answer(
-        NewAnswer(
-            walk=walk,
-            lesson_version=lesson.version,
-            respondent=respondent(user),
-            question_id=question.id,
-            question_type="choice",
-            via="button",
-            source_key=f"press:{query.id}",
-            option_indexes=picked,
-            answer_text=" | ".join(question.options[i] for i in picked) or None,
-            is_correct=choice_is_correct(question, picked) if picked else None,
-            retracted=not picked,
+        choice_answer(
+            walk, lesson, question, user, picked, via="button", source_key=f"press:{query.id}"
         )
     )
     await popup(query, render_group.picks_feedback(question, picked), show_alert=True)
@@ -434,18 +421,14 @@ async def on_poll_answer(update: Update, context: BotContext) -> None:
     assert isinstance(question, ChoiceQuestion)
     picked = tuple(i for i in answer.option_ids if 0 <= i < len(question.options))
     await context.storage.record_answer(
-        NewAnswer(
-            walk=walk,
-            lesson_version=lesson.version,
-            respondent=respondent(answer.user),
-            question_id=question.id,
-            question_type="choice",
+        choice_answer(
+            walk,
+            lesson,
+            question,
+            answer.user,
+            picked,
             via="poll",
             source_key=f"update:{update.update_id}",
-            option_indexes=picked,
-            answer_text=" | ".join(question.options[i] for i in picked) or None,
-            is_correct=choice_is_correct(question, picked) if picked else None,
-            retracted=not picked,
         )
     )
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, Message, Update, User
+from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest, TelegramError
 
 from bot import callbacks, render, texts
+from bot.answers import choice_answer, respondent
 from bot.callbacks import (
     BeginLesson,
     ContinueReading,
@@ -26,7 +27,7 @@ from bot.handlers import reports
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
 from bot.popups import popup
 from bot.render import Reply
-from bot.storage import NewAnswer, PrivatePrompt, Respondent, Walk
+from bot.storage import NewAnswer, PrivatePrompt, Walk
 from bot.walk import (
     EndStep,
     QuestionStep,
@@ -42,10 +43,6 @@ log = logging.getLogger(__name__)
 
 # /start payload of the link that brings a moderator here to collect a report or export.
 DELIVER_PAYLOAD = "deliver"
-
-
-def respondent(user: User) -> Respondent:
-    return Respondent(user.id, user.full_name, user.username)
 
 
 async def send(context: BotContext, chat_id: int, reply: Reply) -> Message:
@@ -422,17 +419,14 @@ async def _submit_choice(
         return
     correct = choice_is_correct(question, picked)
     recorded = await context.storage.record_answer(
-        NewAnswer(
-            walk=walk,
-            lesson_version=lesson.version,
-            respondent=respondent(query.from_user),
-            question_id=question.id,
-            question_type="choice",
+        choice_answer(
+            walk,
+            lesson,
+            question,
+            query.from_user,
+            picked,
             via="button",
             source_key=f"choice:{walk.id}:{question.id}",
-            option_indexes=picked,
-            answer_text=" | ".join(question.options[i] for i in picked),
-            is_correct=correct,
         ),
         advance_to=position + 1,
         finished=is_last(lesson, position + 1),

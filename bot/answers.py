@@ -1,0 +1,39 @@
+"""Building answers from what a member did: the one place that says what a choice stores."""
+
+from __future__ import annotations
+
+from telegram import User
+
+from bot.lessons import ChoiceQuestion, Lesson
+from bot.storage import AnswerVia, NewAnswer, Respondent, Walk
+from bot.walk import choice_is_correct
+
+
+def respondent(user: User) -> Respondent:
+    return Respondent(user.id, user.full_name, user.username)
+
+
+def choice_answer(
+    walk: Walk,
+    lesson: Lesson,
+    question: ChoiceQuestion,
+    user: User,
+    picked: tuple[int, ...],
+    *,
+    via: AnswerVia,
+    source_key: str,
+) -> NewAnswer:
+    """The options picked (none: a withdrawn vote), their text, and whether they are right."""
+    return NewAnswer(
+        walk=walk,
+        lesson_version=lesson.version,
+        respondent=respondent(user),
+        question_id=question.id,
+        question_type="choice",
+        via=via,
+        source_key=source_key,
+        option_indexes=picked,
+        answer_text=" | ".join(question.options[i] for i in picked) or None,
+        is_correct=choice_is_correct(question, picked) if picked else None,
+        retracted=not picked,
+    )
