@@ -948,3 +948,17 @@ class Storage:
     async def answer_with_key(self, source_key: str) -> StoredAnswer | None:
         """The answer recorded from one Telegram message or press, if any."""
         return await self._answer_by_key(self._db, source_key)
+
+    async def rebase_walk(self, walk: Walk, position: int, lesson_version: str) -> Walk | None:
+        """Move a walk onto an edited lesson: its new position and the lesson's new version."""
+        async with (
+            self._write() as db,
+            db.execute(
+                f"UPDATE walks SET position = ?, lesson_version = ? "  # noqa: S608
+                f"WHERE id = ? AND lesson_version = ? AND status = 'active' "
+                f"RETURNING {_WALK_COLUMNS}",
+                (position, lesson_version, walk.id, walk.lesson_version),
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
+        return _walk(row) if row else None

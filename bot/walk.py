@@ -109,3 +109,14 @@ def next_part(lesson: Lesson, position: int) -> tuple[tuple[Step, ...], int]:
     ):
         end += 1
     return steps[position:end], end
+
+
+def realigned_position(lesson: Lesson, answered: set[str]) -> int:
+    """Where a walk stands in an edited lesson (steps matched by question id, not index):
+    at the first question not answered yet, or at its section when it opens a part."""
+    steps = steps_of(lesson)
+    for position, step in enumerate(steps):
+        if isinstance(step, QuestionStep) and step.question.id not in answered:
+            opens_part = position > 0 and isinstance(steps[position - 1], SectionStep)
+            return position - 1 if opens_part else position
+    return len(steps) - 1

@@ -36,6 +36,7 @@ from bot.walk import (
     expects_text,
     is_last,
     position_of_question,
+    realigned_position,
     step_at,
 )
 
@@ -104,7 +105,23 @@ async def _current(context: BotContext, chat_id: int) -> tuple[Walk, Lesson] | N
     if walk is None:
         return None
     lesson = context.catalog.get(walk.lesson_id)
-    return (walk, lesson) if lesson is not None else None
+    if lesson is None:
+        return None
+    return await _on_current_version(context, walk, lesson), lesson
+
+
+async def _on_current_version(context: BotContext, walk: Walk, lesson: Lesson) -> Walk:
+    """A walk begun on an earlier version of an edited lesson, moved onto the current one.
+
+    Positions index the lesson's steps, which an edit may shift; answers name questions by
+    id, so the walk goes on at the first question the student has not answered.
+    """
+    if walk.lesson_version == lesson.version:
+        return walk
+    answers = await context.storage.current_answers(walk.id, walk.user_id)
+    answered = {a.question_id for a in answers if a.question_type != "debate" or a.answer_text}
+    position = realigned_position(lesson, answered)
+    return await context.storage.rebase_walk(walk, position, lesson.version) or walk
 
 
 # --- commands -----------------------------------------------------------------------------
@@ -303,10 +320,10 @@ async def on_walk_action(
     """A button of a student's own lesson attempt, checked against where they are."""
     query = update.callback_query
     assert query is not None
-    current = await _walk_of_button(context, query, walk)
-    if current is None:
+    lesson = await _walk_of_button(context, query, walk)
+    if lesson is None:
         return
-    lesson = current
+    walk = await _on_current_version(context, walk, lesson)
     if isinstance(action, ContinueReading):
         await _continue_reading(context, query, walk, lesson, action)
     elif isinstance(action, ToggleChoice):

@@ -1,0 +1,99 @@
+"""A lesson edited while students are in it: answers keep their version, the walk goes on
+at the first unanswered question (matched by id), and a removed question closes cleanly."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from bot.config import Settings
+from tests.conftest import TOKEN, running_bot
+from tests.standin import BotApiStandIn
+from tests.test_private_story import Student, text
+
+BEFORE = """\
+id: edited
+title: An edited lesson
+source: {publisher: Test Press, date: 2024-01-02}
+sections:
+  - title: One
+    text: First part.
+    questions:
+      - id: q-one
+        type: choice
+        prompt: "One?"
+        options: ["Yes it is", "No"]
+        answer: "Yes it is"
+      - id: q-two
+        type: short
+        prompt: "Two?"
+  - title: Two
+    text: Second part.
+    questions:
+      - id: q-three
+        type: short
+        prompt: "Three?"
+"""
+NEW_QUESTION = """\
+      - id: q-new
+        type: short
+        prompt: "New?"
+"""
+REMOVED = """\
+      - id: q-two
+        type: short
+        prompt: "Two?"
+"""
+# A new question before the answered one, and q-two removed.
+AFTER = BEFORE.replace(
+    "    questions:\n      - id: q-one", "    questions:\n" + NEW_QUESTION + "      - id: q-one"
+).replace(REMOVED, "")
+
+
+def settings_for(standin: BotApiStandIn, tmp_path: Path) -> Settings:
+    return Settings(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=standin.base_url,
+        BOT_DB_PATH=tmp_path / "bot.sqlite3",
+        BOT_PROMPTS_DIR=tmp_path / "prompts",
+    )
+
+
+async def test_a_student_goes_on_in_the_edited_lesson(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    (tmp_path / "prompts").mkdir()
+    lesson_file = tmp_path / "prompts" / "edited.yaml"
+    lesson_file.write_text(BEFORE)
+    student = Student(standin)
+    async with running_bot(settings_for(standin, tmp_path)):
+        student.says("/start")
+        await student.reads()
+        standin.press(student.user, await student.reads(), "▶️ Begin")
+        standin.press(student.user, await student.reads(), "Continue ▸")
+        one = await student.reads()
+        standin.press(student.user, one, "Yes it is")
+        two = await student.reads()
+        assert "Two?" in text(two)
+
+    lesson_file.write_text(AFTER)
+    async with running_bot(settings_for(standin, tmp_path)):
+        student.says("/start")
+        assert "Welcome back" in text(await student.reads())
+        # q-one is answered, q-two is gone: the first unanswered question is the new one,
+        # which opens part 1, so part 1 is shown again.
+        assert "Part 1 of 2" in text(await student.reads())
+        # The old version's button for an answered question: a clear pop-up, nothing stored.
+        query = standin.press_data(student.user, one, "v1:ch:1:q-one:2")
+        assert "already answered" in ((await standin.wait_for_callback_answer(query)).text or "")
+        student.says("/progress")
+        assert "Answered so far: 1 of 3" in text(await student.reads())
+    db = sqlite3.connect(tmp_path / "bot.sqlite3")
+    try:
+        versions = db.execute("SELECT DISTINCT lesson_version FROM answers").fetchall()
+        walk_version = db.execute("SELECT lesson_version FROM walks").fetchone()[0]
+        answers = db.execute("SELECT question_id FROM answers").fetchall()
+    finally:
+        db.close()
+    assert len(versions) == 1 and versions[0][0] != walk_version  # answered against v1
+    assert answers == [("q-one",)]
