@@ -273,3 +273,28 @@ async def test_a_flood_limit_slows_the_session_down_and_loses_nothing(tmp_path: 
             assert [q.poll is not None for q in questions] == [False, False, True]
         assert any(c.error_code == 429 for c in standin.rejected)
         assert all(c.error_code == 429 for c in standin.rejected)
+
+
+async def test_begin_offers_the_lessons_when_there_are_several(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Room(standin)
+    settings = settings_for(standin, tmp_path)
+    (tmp_path / "prompts" / "other.yaml").write_text(
+        MINI.replace("id: mini", "id: other").replace("A <mini> & lesson", "Another lesson")
+    )
+    async with running_bot(settings, group_window=WINDOW):
+        room.says(room.admin, "/begin nosuch")
+        assert "no lesson called “nosuch”" in ((await room.reads()).text or "")
+        room.says(room.admin, "/begin")
+        menu = await room.reads()
+        assert menu.button_texts == ["A <mini> & lesson", "Another lesson"]
+        assert "only the group's admins" in await room.popup(
+            room.members[0], menu, "Another lesson"
+        )
+        assert await room.popup(room.admin, menu, "Another lesson") == ""
+        started = await room.reads()
+        assert "Another lesson" in (started.text or "")
+        room.says(room.admin, "/begin other")
+        assert "already running" in ((await room.reads()).text or "")
+    assert rows(tmp_path, "SELECT lesson_id, status FROM walks") == [("other", "active")]
