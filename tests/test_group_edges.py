@@ -298,3 +298,21 @@ async def test_begin_offers_the_lessons_when_there_are_several(
         room.says(room.admin, "/begin other")
         assert "already running" in ((await room.reads()).text or "")
     assert rows(tmp_path, "SELECT lesson_id, status FROM walks") == [("other", "active")]
+
+
+async def test_a_group_upgraded_mid_send_moves_to_the_supergroup_and_retries_once(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Room(standin)
+    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+        room.says(room.admin, "/begin")
+        await room.reads()
+        old_id = room.chat.id
+        room.says(room.admin, "/next")  # handled after the upgrade below has happened
+        room.chat = standin.migrate_to_supergroup(room.chat)
+        section = await room.reads()  # in the supergroup: the send followed the upgrade
+        assert "Part 1 of 1" in (section.text or "")
+        assert "Members who have answered so far: 0" in await room.barrier()
+    migrated = [c for c in standin.rejected if "upgraded to a supergroup" in (c.error or "")]
+    assert len(migrated) == 1 and migrated[0].params["chat_id"] == old_id
+    assert rows(tmp_path, "SELECT chat_id FROM walks") == [(room.chat.id,)]

@@ -173,8 +173,11 @@ async def _post_next_part(context: BotContext, walk: Walk) -> None:
         posts.append(
             Post(sent.chat_id, sent.message_id, walk.id, position, question_id, poll_id, last)
         )
-    if await context.storage.record_part(walk, after, posts) is not None and carrier:
-        await _drop_next_button(context, lesson, walk, carrier)
+    moved = await context.storage.record_part(walk, after, posts)
+    if moved is not None and carrier:
+        # ``moved`` has the session's chat id as it is now, should the group have been
+        # upgraded to a supergroup while this part was being sent.
+        await _drop_next_button(context, lesson, moved, carrier)
 
 
 async def _next_carrier(context: BotContext, walk: Walk) -> Post | None:
