@@ -73,6 +73,8 @@ def build_application(
             Defaults(
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+                # A reply to a message deleted meanwhile is still sent, just not as a reply.
+                allow_sending_without_reply=True,
             )
         )
         # Telegram's flood limits (30 messages/s overall, 20/min per group): wait, don't fail;

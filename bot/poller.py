@@ -144,8 +144,13 @@ class InboxPoller:
         except Exception:
             log.debug("ignored update %s that could not be parsed", update_id, exc_info=True)
         else:
-            # Handler errors go to the error handler inside process_update.
-            await self._application.process_update(update)
+            # Handler errors go to the error handler inside process_update; anything PTB
+            # raises around them (e.g. an id of the wrong type) must not stop the bot, nor
+            # stop it again on every start by staying in the inbox.
+            try:
+                await self._application.process_update(update)
+            except Exception:
+                log.exception("update %s could not be handled", update_id)
         await self._storage.inbox_done(update_id)
 
 

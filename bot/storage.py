@@ -384,9 +384,8 @@ class Storage:
             rows = await cursor.fetchall()
         problems = [str(row[0]) for row in rows if row[0] != "ok"]
         if problems:
-            raise StorageError(
-                "the database failed its integrity check: " + "; ".join(problems[:3])
-            )
+            found = "; ".join(" ".join(p.split()) for p in problems[:3])  # one line
+            raise StorageError(f"the database failed its integrity check: {found}")
 
     async def _configure(self) -> None:
         # WAL lets readers (exports, backups) run beside the writer; NORMAL keeps every

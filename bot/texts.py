@@ -235,8 +235,6 @@ FORGET_CONFIRM = (
 )
 FORGET_YES = "Yes, delete everything"
 FORGET_NO = "No, keep it"
-FORGET_DONE = (
-    "🗑 Done. I deleted {answers} answers, {walks} lesson attempts and {other} other records "
-    "about you."
-)
+FORGET_DONE = "🗑 Done. I deleted {answers}, {walks} and {other} about you."
+FORGET_NOTHING = "There is nothing (left) stored about you."
 FORGET_KEPT = "Nothing was deleted."

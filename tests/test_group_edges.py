@@ -316,3 +316,14 @@ async def test_a_group_upgraded_mid_send_moves_to_the_supergroup_and_retries_onc
     migrated = [c for c in standin.rejected if "upgraded to a supergroup" in (c.error or "")]
     assert len(migrated) == 1 and migrated[0].params["chat_id"] == old_id
     assert rows(tmp_path, "SELECT chat_id FROM walks") == [(room.chat.id,)]
+
+
+async def test_a_command_deleted_before_the_answer_still_gets_one(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Room(standin)
+    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+        command = room.says(room.members[0], "/begin")
+        command.deleted = True  # e.g. a clean-up bot removed it at once
+        assert "only the group's admins" in ((await room.reads()).text or "")
+    assert standin.rejected == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import json
 import logging
 import threading
 from collections.abc import Coroutine, Iterator
@@ -45,6 +46,11 @@ from tests.conftest import PROMPTS, TOKEN, make_settings, running_bot
 from tests.standin import BotApiStandIn
 
 T = TypeVar("T")
+# The bot polls in the background for the whole module; this filter of bot.poller's own is
+# reset between tests by pytest.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Please use 'Bot.getUpdates':telegram.warnings.PTBUserWarning"
+)
 
 SHIPPED = (PROMPTS / "biegun-seoul-2020.yaml").read_text(encoding="utf-8")
 SHIPPED_LINES = SHIPPED.splitlines(keepends=True)
@@ -391,6 +397,7 @@ UNKNOWN_KINDS = [
 ]
 PRESS = "(press)"  # a real button press (a query the stand-in knows) with forged data
 HELP_FIRST_LINE = "How this works"
+HELP_TIMEOUT = 10.0
 STRANGER = {"id": 990_000_001, "is_bot": False, "first_name": "Eve", "language_code": "fa"}
 TRICKY_TEXTS = [
     "مرحبا بالعالم — שלום עולם",
@@ -675,12 +682,30 @@ def update_items(draw: st.DrawFn, world: World) -> Item:
     builder = builders.get(kind)
     shape = draw(st.sampled_from(["plausible", "plausible", "mutated", "random"]))
     if builder is None or shape == "random":
-        return Item(kind, draw(RANDOM_PAYLOADS), "random")
+        return Item(kind, _without_object_ids(draw(RANDOM_PAYLOADS)), "random")
     payload = copy.deepcopy(draw(builder(world)))  # the world's dicts stay as they are
     if shape == "mutated":
         for _ in range(draw(st.integers(1, 3))):
             mutate_tree(draw, payload, JSON_VALUES)
-    return Item(kind, payload, shape)
+    return Item(kind, _without_object_ids(payload), shape)
+
+
+def _without_object_ids(payload: Any) -> Any:
+    """The payload with every "id" that holds a JSON object or array turned into a string.
+
+    Known bug, left to ``test_a_chat_id_that_is_a_json_array_does_not_stop_the_bot``: such an
+    update stops the bot, so here it would hide every other finding.
+    """
+    if isinstance(payload, list):
+        return [_without_object_ids(value) for value in payload]
+    if not isinstance(payload, dict):
+        return payload
+    return {
+        key: json.dumps(value)
+        if key == "id" and isinstance(value, dict | list)
+        else _without_object_ids(value)
+        for key, value in payload.items()
+    }
 
 
 class ErrorLog(logging.Handler):
@@ -705,6 +730,7 @@ class LiveBot:
         self.broken: str | None = None  # why the current bot must be replaced
         self.fed = 0
         self.sent: dict[int, Item] = {}  # by update id, for diagnosis
+        self.history: list[tuple[dict[int, Item], list[logging.LogRecord]]] = []
         self._stack: AsyncExitStack | None = None
         self._serving: asyncio.Task[Any] | None = None
         self.standin: BotApiStandIn | None = None
@@ -716,6 +742,9 @@ class LiveBot:
     async def start(self) -> None:
         self.starts += 1
         self.broken = None
+        if self.sent or self.log.records:  # a new stand-in numbers its updates afresh
+            self.history.append((self.sent, self.log.records))
+            self.sent, self.log.records = {}, []
         stack = AsyncExitStack()
         standin = await stack.enter_async_context(BotApiStandIn(TOKEN, group_flood_limit=None))
         # Deliver every kind of update, even those the bot did not ask for.
@@ -811,14 +840,23 @@ class LiveBot:
                 for m in standin.bot_messages(own.id)
             )
 
+        serving = self._serving
+        assert serving is not None
+        waiting = asyncio.ensure_future(
+            standin.wait_for(answered, timeout=HELP_TIMEOUT, what="the answer to /help")
+        )
+        # Stop waiting at once if the bot stops: a crash is then found (and shrunk) quickly.
+        await asyncio.wait({waiting, serving}, return_when=asyncio.FIRST_COMPLETED)
+        if serving.done():
+            waiting.cancel()
+            self.broken = "the bot stopped"
+            error = None if serving.cancelled() else serving.exception()
+            raise AssertionError(f"the bot stopped: {error!r}") from error
         try:
-            await standin.wait_for(answered, timeout=15, what="the answer to /help")
+            waiting.result()
         except TimeoutError:
             self.broken = "the bot did not answer /help after the batch"
             raise
-        finally:
-            if self._serving is not None and self._serving.done():
-                self.broken = "the bot stopped"
 
     def problems(self) -> list[str]:
         """What must never happen: the bot stopped, a stand-in bug, an error not handled."""
@@ -832,14 +870,6 @@ class LiveBot:
             if record.levelno >= logging.ERROR and record.name != "bot.handlers.common":
                 found.append(f"{record.name}: {record.getMessage()}")
         return found
-
-    def handled_errors(self) -> list[str]:
-        """Exceptions in handlers that reached the error handler (logged, not fatal)."""
-        return [
-            logging.Formatter().format(record)
-            for record in self.log.records
-            if record.levelno >= logging.ERROR and record.name == "bot.handlers.common"
-        ]
 
     def close(self) -> None:
         self.call(self.stop())
@@ -866,10 +896,9 @@ def live_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBot]:
 
 
 @settings(
-    max_examples=25,
+    max_examples=80,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    stateful_step_count=10,
 )
 @given(data=st.data())
 def test_the_bot_survives_random_and_malformed_updates(
@@ -882,3 +911,25 @@ def test_the_bot_survives_random_and_malformed_updates(
     items = data.draw(st.lists(update_items(live_bot.world), min_size=1, max_size=30))
     live_bot.call(live_bot.feed(items))
     assert live_bot.problems() == []
+
+
+async def test_a_chat_id_that_is_a_json_array_does_not_stop_the_bot(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    alice = standin.user("Alice")
+    own = standin.private_chat(alice)
+    bot = standin.bot_user.to_api()
+    async with running_bot(make_settings(standin, tmp_path / "bot.sqlite3")):
+        standin.enqueue(
+            "my_chat_member",
+            {
+                "chat": {"id": [], "type": "group", "title": "Room"},
+                "from": alice.to_api(),
+                "date": 1_700_000_000,
+                "old_chat_member": {"status": "member", "user": bot},
+                "new_chat_member": {"status": "member", "user": bot},
+            },
+        )
+        standin.send_text(alice, own, "/help")
+        reply = await standin.next_bot_message(own.id, timeout=2)
+        assert (reply.text or "").startswith(HELP_FIRST_LINE)

@@ -172,3 +172,25 @@ async def test_my_answers_and_forget_remove_that_member_and_nothing_else(
     assert table(tmp_path, "SELECT * FROM answers WHERE user_id != ? ORDER BY id", m0.id) == before
     assert table(tmp_path, "SELECT COUNT(*) FROM chats WHERE id = ?", m0.id) == [(0,)]
     assert table(tmp_path, "SELECT COUNT(*) FROM walks WHERE audience = 'group'") == [(1,)]
+
+
+async def test_a_double_tap_on_forget_keeps_the_first_answer(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Room(standin)
+    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+        await run_session(room)
+        m0 = room.members[0]
+        chat = await start_private(standin, m0)
+        standin.send_text(m0, standin.chats[chat], "/forget")
+        confirm = await standin.next_bot_message(chat)
+        first = standin.press(m0, confirm, "Yes, delete everything")
+        second = standin.press(m0, confirm, "Yes, delete everything")
+        await standin.wait_for_callback_answer(first)
+        again = await standin.wait_for_callback_answer(second)
+        assert "nothing (left) stored" in (again.text or "")
+        shown = text(standin.message(chat, confirm.message_id))
+        assert (
+            shown == "🗑 Done. I deleted 3 answers, 0 lesson attempts and 0 other records about you."
+        )
+    assert standin.rejected == []

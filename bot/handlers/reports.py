@@ -11,8 +11,15 @@ import logging
 from collections.abc import Callable
 from typing import Literal
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
-from telegram.error import Forbidden
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+)
+from telegram.error import BadRequest, Forbidden
 
 from bot import texts
 from bot.callbacks import Action, ExportFor, Forget, ReportFor
@@ -23,7 +30,7 @@ from bot.popups import popup
 from bot.render import Reply, button, column, esc
 from bot.render_reports import my_answers, report
 from bot.reports import session_results
-from bot.storage import Walk
+from bot.storage import Forgotten, Walk
 from bot.telegram_export import export_chat
 
 log = logging.getLogger(__name__)
@@ -250,11 +257,43 @@ async def forget_command(update: Update, context: BotContext) -> None:
 async def on_forget(update: Update, context: BotContext, action: Forget) -> None:
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
+    if not action.confirm:
+        await popup(query)
+        await _show_once(query, texts.FORGET_KEPT)
+        return
+    gone = await context.storage.forget_user(user.id)
+    if gone == Forgotten(0, 0, 0):
+        # Nothing (left) to delete: a double tap, or a person we never stored. The message
+        # keeps what the first tap said.
+        await popup(query, texts.FORGET_NOTHING, show_alert=True)
+        await _show_once(query, None)
+        return
     await popup(query)
-    if action.confirm:
-        gone = await context.storage.forget_user(user.id)
-        text = texts.FORGET_DONE.format(answers=gone.answers, walks=gone.walks, other=gone.other)
-    else:
-        text = texts.FORGET_KEPT
-    if isinstance(query.message, Message):
-        await query.message.edit_text(text)
+    await _show_once(
+        query,
+        texts.FORGET_DONE.format(
+            answers=_count(gone.answers, "answer"),
+            walks=_count(gone.walks, "lesson attempt"),
+            other=_count(gone.other, "other record"),
+        ),
+    )
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
+
+
+async def _show_once(query: CallbackQuery, text: str | None) -> None:
+    """Replace the confirmation (or, without text, only its buttons); a second identical
+    edit from a double tap is not an error."""
+    message = query.message
+    if not isinstance(message, Message):
+        return
+    try:
+        if text is None:
+            await message.edit_reply_markup(None)
+        else:
+            await message.edit_text(text)
+    except BadRequest as error:
+        if "message is not modified" not in str(error).lower():
+            raise
