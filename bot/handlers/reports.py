@@ -266,7 +266,6 @@ async def on_forget(update: Update, context: BotContext, action: Forget) -> None
         # Nothing (left) to delete: a double tap, or a person we never stored. The message
         # keeps what the first tap said.
         await popup(query, texts.FORGET_NOTHING, show_alert=True)
-        await _show_once(query, None)
         return
     await popup(query)
     await _show_once(
@@ -283,17 +282,13 @@ def _count(number: int, thing: str) -> str:
     return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
-async def _show_once(query: CallbackQuery, text: str | None) -> None:
-    """Replace the confirmation (or, without text, only its buttons); a second identical
-    edit from a double tap is not an error."""
+async def _show_once(query: CallbackQuery, text: str) -> None:
+    """Replace the confirmation; a second identical edit from a double tap is no error."""
     message = query.message
     if not isinstance(message, Message):
         return
     try:
-        if text is None:
-            await message.edit_reply_markup(None)
-        else:
-            await message.edit_text(text)
+        await message.edit_text(text)
     except BadRequest as error:
         if "message is not modified" not in str(error).lower():
             raise
