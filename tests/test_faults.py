@@ -233,3 +233,19 @@ async def test_sigterm_stops_within_ten_seconds_with_status_0(
     code, output = await finish(process, seconds=10)
     assert code == 0, output
     assert time.monotonic() - began < 10
+
+
+async def test_a_network_failure_while_polling_is_retried(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    student = Student(standin)
+    async with running_bot(make_settings(standin, tmp_path / "bot.sqlite3")):
+        standin.fail_next("getUpdates")  # the next long poll fails with 502
+        await standin.wait_for(
+            lambda: any(c.error_code == 502 for c in standin.calls_to("getUpdates"))
+        )
+        student.says("/help")  # reaches the bot only if it polls again after the failure
+        assert "/restart" in text(await student.reads())
+    failed = [c for c in standin.calls_to("getUpdates") if c.error_code == 502]
+    assert len(failed) == 1
+    assert standin.rejected == failed

@@ -75,6 +75,7 @@ class BotApiStandIn(StandInState):
         self._event = asyncio.Event()
         self._version = 0
         self._in_flight = 0  # requests being handled, getUpdates excluded
+        self._injected_failures: dict[str, int] = {}  # method (lower case) -> failures left
         self._polls_waiting = 0
         self._poll_generation = 0
         self._closing = False
@@ -134,6 +135,10 @@ class BotApiStandIn(StandInState):
         except TimeoutError:
             return False
         return True
+
+    def fail_next(self, method: str, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` fail as a flaky network would: 502."""
+        self._injected_failures[method.lower()] = times
 
     @property
     def polling(self) -> bool:
@@ -263,6 +268,12 @@ class BotApiStandIn(StandInState):
                 method, {}, False, error_code=unreadable.code, error=unreadable.description
             )
             return self._finish(call, unreadable)
+
+        injected = self._injected_failures.get(method.lower(), 0)
+        if injected:
+            self._injected_failures[method.lower()] = injected - 1
+            call = ApiCall(method, values, False, error_code=502, error="Bad Gateway")
+            return self._finish(call, ApiError(502, "Bad Gateway"))
 
         is_poll = method.lower() == "getupdates"
         if not is_poll:
