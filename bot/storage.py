@@ -124,6 +124,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             question_id TEXT,
             poll_id TEXT UNIQUE,
             carries_next INTEGER NOT NULL DEFAULT 0 CHECK (carries_next IN (0, 1)),
+            section INTEGER,  -- the section's number, for a section's message
             PRIMARY KEY (chat_id, message_id)
         )
         """,
@@ -213,6 +214,7 @@ class Post:
     question_id: str | None = None
     poll_id: str | None = None
     carries_next: bool = False
+    section: int | None = None  # a section's message: its 1-based number
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,7 +310,9 @@ _WALK_COLUMNS = (
     "id, chat_id, audience, user_id, lesson_id, lesson_version, attempt, position, status, "
     "started_at, ended_at"
 )
-_POST_COLUMNS = "chat_id, message_id, walk_id, position, question_id, poll_id, carries_next"
+_POST_COLUMNS = (
+    "chat_id, message_id, walk_id, position, question_id, poll_id, carries_next, section"
+)
 _ANSWER_COLUMNS = (
     "id, walk_id, chat_id, user_id, display_name, username, lesson_id, lesson_version, attempt, "
     "question_id, question_type, option_indexes, answer_text, is_correct, stance, retracted, via, "
@@ -321,8 +325,10 @@ def _walk(row: sqlite3.Row) -> Walk:
 
 
 def _post(row: sqlite3.Row) -> Post:
-    chat_id, message_id, walk_id, position, question_id, poll_id, carries_next = row
-    return Post(chat_id, message_id, walk_id, position, question_id, poll_id, bool(carries_next))
+    chat_id, message_id, walk_id, position, question_id, poll_id, carries_next, section = row
+    return Post(
+        chat_id, message_id, walk_id, position, question_id, poll_id, bool(carries_next), section
+    )
 
 
 def _answer(row: sqlite3.Row) -> StoredAnswer:
@@ -703,7 +709,7 @@ class Storage:
             )
             await db.executemany(
                 f"INSERT OR REPLACE INTO posts ({_POST_COLUMNS}) "  # noqa: S608
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         p.chat_id,
@@ -713,6 +719,7 @@ class Storage:
                         p.question_id,
                         p.poll_id,
                         int(p.carries_next),
+                        p.section,
                     )
                     for p in posts
                 ],

@@ -120,3 +120,15 @@ def realigned_position(lesson: Lesson, answered: set[str]) -> int:
             opens_part = position > 0 and isinstance(steps[position - 1], SectionStep)
             return position - 1 if opens_part else position
     return len(steps) - 1
+
+
+def group_realigned_position(lesson: Lesson, questions: set[str], sections: set[int]) -> int:
+    """Where a group session stands in an edited lesson: just after the last step it has
+    posted, found by question id or section number (not by the old position)."""
+    after = [
+        position + 1
+        for position, step in enumerate(steps_of(lesson))
+        if (isinstance(step, QuestionStep) and step.question.id in questions)
+        or (isinstance(step, SectionStep) and step.number in sections)
+    ]
+    return max(after, default=0)

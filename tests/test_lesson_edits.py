@@ -97,3 +97,31 @@ async def test_a_student_goes_on_in_the_edited_lesson(
         db.close()
     assert len(versions) == 1 and versions[0][0] != walk_version  # answered against v1
     assert answers == [("q-one",)]
+
+
+async def test_a_group_session_goes_on_after_what_it_posted(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    (tmp_path / "prompts").mkdir()
+    lesson_file = tmp_path / "prompts" / "edited.yaml"
+    lesson_file.write_text(BEFORE)
+    admin = standin.user("Ada", username="ada")
+    member = standin.user("Bob", username="bob")
+    group = standin.group("Room", members=[member], admins=[admin])
+    async with running_bot(settings_for(standin, tmp_path)):
+        for command in ("/begin", "/next", "/next"):  # the intro, part 1, its questions
+            standin.send_text(admin, group, command)
+            await standin.next_bot_message(group.id)
+        quiz = await standin.next_bot_message(group.id)  # wait for the part's last message
+        assert "Two?" in (quiz.text or "")
+
+    # q-new added to part 1: every later step moves one place down.
+    lesson_file.write_text(BEFORE.replace(REMOVED, NEW_QUESTION + REMOVED))
+    async with running_bot(settings_for(standin, tmp_path)):
+        standin.send_text(admin, group, "/next")
+        # Part 1's questions were posted: the session goes on with part 2, not with the
+        # step that now sits at the old position.
+        part_two = await standin.next_bot_message(group.id)
+        assert "Part 2 of 2" in (part_two.text or "")
+        standin.send_text(admin, group, "/next")
+        assert "Three?" in ((await standin.next_bot_message(group.id)).text or "")

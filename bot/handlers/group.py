@@ -22,7 +22,14 @@ from bot.render import Reply, esc
 from bot.render_group import GroupMessage, QuizPoll
 from bot.reports import session_results
 from bot.storage import NewAnswer, Post, Walk
-from bot.walk import EndStep, QuestionStep, next_part, step_at
+from bot.walk import (
+    EndStep,
+    QuestionStep,
+    SectionStep,
+    group_realigned_position,
+    next_part,
+    step_at,
+)
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +162,8 @@ async def next_command(update: Update, context: BotContext) -> None:
 
 async def _post_next_part(context: BotContext, walk: Walk) -> None:
     lesson = context.catalog.get(walk.lesson_id)
+    if lesson is not None and walk.lesson_version != lesson.version:
+        walk = await _on_current_version(context, walk, lesson)
     if lesson is None or isinstance(step_at(lesson, walk.position), EndStep):
         await _end_session(context, walk, lesson)
         return
@@ -167,17 +176,37 @@ async def _post_next_part(context: BotContext, walk: Walk) -> None:
         if sent is None:
             return  # paused: the bot may not post here any more
         question_id = step.question.id if isinstance(step, QuestionStep) else None
+        section = step.number if isinstance(step, SectionStep) else None
         poll_id = sent.poll.id if sent.poll is not None else None
         position = walk.position + steps.index(step)
         last = index == len(messages) - 1
         posts.append(
-            Post(sent.chat_id, sent.message_id, walk.id, position, question_id, poll_id, last)
+            Post(
+                sent.chat_id,
+                sent.message_id,
+                walk.id,
+                position,
+                question_id,
+                poll_id,
+                last,
+                section,
+            )
         )
     moved = await context.storage.record_part(walk, after, posts)
     if moved is not None and carrier:
         # ``moved`` has the session's chat id as it is now, should the group have been
         # upgraded to a supergroup while this part was being sent.
         await _drop_next_button(context, lesson, moved, carrier)
+
+
+async def _on_current_version(context: BotContext, walk: Walk, lesson: Lesson) -> Walk:
+    """A session begun on an earlier version of an edited lesson goes on after the last
+    step it posted, found by question id or section number in the current version."""
+    posts = await context.storage.posts_of_walk(walk.id)
+    questions = {p.question_id for p in posts if p.question_id}
+    sections = {p.section for p in posts if p.section is not None}
+    position = group_realigned_position(lesson, questions, sections)
+    return await context.storage.rebase_walk(walk, position, lesson.version) or walk
 
 
 async def _next_carrier(context: BotContext, walk: Walk) -> Post | None:
