@@ -147,10 +147,13 @@ class InboxPoller:
             # Handler errors go to the error handler inside process_update; anything PTB
             # raises around them (e.g. an id of the wrong type) must not stop the bot, nor
             # stop it again on every start by staying in the inbox.
-            try:
-                await self._application.process_update(update)
-            except Exception:
-                log.exception("update %s could not be handled", update_id)
+            with self._storage.handling(update_id) as mark:
+                try:
+                    await self._application.process_update(update)
+                except Exception:
+                    log.exception("update %s could not be handled", update_id)
+            if mark.done:
+                return  # its handler's first write marked it handled
         await self._storage.inbox_done(update_id)
 
 

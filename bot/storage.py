@@ -12,8 +12,9 @@ import asyncio
 import datetime as dt
 import fcntl
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
@@ -156,6 +157,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(slots=True)
+class UpdateMark:
+    """The update being handled, and whether a write has already marked it done."""
+
+    update_id: int
+    done: bool = False
+
+
+_HANDLING: ContextVar[UpdateMark | None] = ContextVar("handling", default=None)
 
 
 class StorageError(Exception):
@@ -386,8 +398,7 @@ class Storage:
 
     async def _check(self) -> None:
         """Refuse a damaged database at start rather than fail on a student's answer."""
-        async with self._db.execute("PRAGMA quick_check") as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._db.execute_fetchall("PRAGMA quick_check")
         problems = [str(row[0]) for row in rows if row[0] != "ok"]
         if problems:
             found = "; ".join(" ".join(p.split()) for p in problems[:3])  # one line
@@ -406,8 +417,8 @@ class Storage:
 
     async def _migrate(self) -> None:
         async with self._write() as db:
-            async with db.execute("PRAGMA user_version") as cursor:
-                row = await cursor.fetchone()
+            found = await db.execute_fetchall("PRAGMA user_version")
+            row = next(iter(found), None)
             current = int(row[0]) if row else 0
             if current > SCHEMA_VERSION:
                 raise StorageError(
@@ -421,21 +432,31 @@ class Storage:
             await db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
 
     async def schema_version(self) -> int:
-        async with self._db.execute("PRAGMA user_version") as cursor:
-            row = await cursor.fetchone()
+        found = await self._db.execute_fetchall("PRAGMA user_version")
+        row = next(iter(found), None)
         return int(row[0]) if row else 0
 
     @asynccontextmanager
     async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction at a time; committed when the block ends without error."""
+        """One write transaction at a time; committed when the block ends without error.
+
+        The first write made while handling an update (see ``handling``) also marks that
+        update handled, in the same transaction: an answer and "this update is done" are
+        committed together, and the update costs no extra commit.
+        """
         async with self._write_lock:
             await self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
+                mark = _HANDLING.get()
+                if mark is not None and not mark.done:
+                    await self._forget_update(self._db, mark.update_id)
             except BaseException:
                 await self._db.execute("ROLLBACK")
                 raise
             await self._db.execute("COMMIT")
+            if mark is not None:
+                mark.done = True
 
     def _now(self) -> str:
         return iso_utc(self._clock())
@@ -458,8 +479,8 @@ class Storage:
         )
 
     async def chat_title(self, chat_id: int) -> str | None:
-        async with self._db.execute("SELECT title FROM chats WHERE id = ?", (chat_id,)) as cursor:
-            row = await cursor.fetchone()
+        found = await self._db.execute_fetchall("SELECT title FROM chats WHERE id = ?", (chat_id,))
+        row = next(iter(found), None)
         return str(row[0]) if row and row[0] is not None else None
 
     # --- walks -------------------------------------------------------------------------
@@ -484,44 +505,44 @@ class Storage:
                 "WHERE chat_id = ? AND status IN ('active', 'paused')",
                 (now, chat_id),
             )
-            async with db.execute(
+            found = await db.execute_fetchall(
                 "SELECT COUNT(*) FROM walks WHERE chat_id = ? AND lesson_id = ?",
                 (chat_id, lesson_id),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
+            row = next(iter(found), None)
             attempt = (int(row[0]) if row else 0) + 1
-            async with db.execute(
+            found = await db.execute_fetchall(
                 f"INSERT INTO walks (chat_id, audience, user_id, lesson_id, lesson_version, "  # noqa: S608
                 f"attempt, position, status, started_at) VALUES (?, ?, ?, ?, ?, ?, 0, 'active', ?) "
                 f"RETURNING {_WALK_COLUMNS}",
                 (chat_id, audience, user_id, lesson_id, lesson_version, attempt, now),
-            ) as cursor:
-                created = await cursor.fetchone()
+            )
+            created = next(iter(found), None)
         assert created is not None
         return _walk(created)
 
     async def walk(self, walk_id: int) -> Walk | None:
-        async with self._db.execute(
+        found = await self._db.execute_fetchall(
             f"SELECT {_WALK_COLUMNS} FROM walks WHERE id = ?",  # noqa: S608
             (walk_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = next(iter(found), None)
         return _walk(row) if row else None
 
     async def active_walk(self, chat_id: int) -> Walk | None:
-        async with self._db.execute(
+        found = await self._db.execute_fetchall(
             f"SELECT {_WALK_COLUMNS} FROM walks WHERE chat_id = ? AND status = 'active'",  # noqa: S608
             (chat_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = next(iter(found), None)
         return _walk(row) if row else None
 
     async def latest_walk(self, chat_id: int) -> Walk | None:
-        async with self._db.execute(
+        found = await self._db.execute_fetchall(
             f"SELECT {_WALK_COLUMNS} FROM walks WHERE chat_id = ? ORDER BY id DESC LIMIT 1",  # noqa: S608
             (chat_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = next(iter(found), None)
         return _walk(row) if row else None
 
     async def move_walk(
@@ -534,7 +555,7 @@ class Storage:
     async def _move(
         self, db: aiosqlite.Connection, walk: Walk, to_position: int, finished: bool
     ) -> Walk | None:
-        async with db.execute(
+        found = await db.execute_fetchall(
             f"UPDATE walks SET position = ?, status = ?, ended_at = ? "  # noqa: S608
             f"WHERE id = ? AND position = ? AND status = 'active' RETURNING {_WALK_COLUMNS}",
             (
@@ -544,8 +565,8 @@ class Storage:
                 walk.id,
                 walk.position,
             ),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = next(iter(found), None)
         return _walk(row) if row else None
 
     # --- answers -----------------------------------------------------------------------
@@ -563,14 +584,14 @@ class Storage:
             earlier = await self._answer_by_key(db, answer.source_key)
             if earlier is not None:
                 return Recorded(created=False, answer=earlier)
-            async with db.execute(
+            found = await db.execute_fetchall(
                 "SELECT COALESCE(MAX(version), 0) + 1 FROM answers "
                 "WHERE walk_id = ? AND user_id = ? AND question_id = ?",
                 (answer.walk.id, answer.respondent.user_id, answer.question_id),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
+            row = next(iter(found), None)
             version = int(row[0]) if row else 1
-            async with db.execute(
+            found = await db.execute_fetchall(
                 f"INSERT INTO answers (walk_id, chat_id, user_id, display_name, username, "  # noqa: S608
                 f"lesson_id, lesson_version, attempt, question_id, question_type, "
                 f"option_indexes, answer_text, is_correct, stance, retracted, via, version, "
@@ -598,8 +619,8 @@ class Storage:
                     self._now(),
                     answer.source_key,
                 ),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
+            row = next(iter(found), None)
             assert row is not None
             if advance_to is not None:
                 await self._move(db, answer.walk, advance_to, finished)
@@ -608,11 +629,11 @@ class Storage:
     async def _answer_by_key(
         self, db: aiosqlite.Connection, source_key: str
     ) -> StoredAnswer | None:
-        async with db.execute(
+        found = await db.execute_fetchall(
             f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE source_key = ?",  # noqa: S608
             (source_key,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = next(iter(found), None)
         return _answer(row) if row else None
 
     async def current_answers(self, walk_id: int, user_id: int | None = None) -> list[StoredAnswer]:
@@ -626,57 +647,54 @@ class Storage:
         if user_id is not None:
             query += " AND user_id = ?"
             params = (walk_id, user_id)
-        async with self._db.execute(query + " ORDER BY id", params) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._db.execute_fetchall(query + " ORDER BY id", params)
         return [_answer(row) for row in rows]
 
     async def answer_history(self, walk_id: int) -> list[StoredAnswer]:
-        async with self._db.execute(
+        rows = await self._db.execute_fetchall(
             f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE walk_id = ? ORDER BY id",  # noqa: S608
             (walk_id,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [_answer(row) for row in rows]
 
     async def answers_of_user(self, user_id: int) -> Sequence[StoredAnswer]:
-        async with self._db.execute(
+        rows = await self._db.execute_fetchall(
             f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE user_id = ? ORDER BY id",  # noqa: S608
             (user_id,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [_answer(row) for row in rows]
 
     async def current_answer(
         self, walk_id: int, user_id: int, question_id: str
     ) -> StoredAnswer | None:
         """A member's newest answer to one question of a walk, if any."""
-        async with self._db.execute(
+        found = await self._db.execute_fetchall(
             f"SELECT {_ANSWER_COLUMNS} FROM answers "  # noqa: S608
             "WHERE walk_id = ? AND user_id = ? AND question_id = ? ORDER BY version DESC LIMIT 1",
             (walk_id, user_id, question_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = next(iter(found), None)
         return _answer(row) if row else None
 
     async def answer_count(self, walk_id: int, user_id: int) -> int:
         """How many questions of a walk a member has answered."""
-        async with self._db.execute(
+        found = await self._db.execute_fetchall(
             "SELECT COUNT(DISTINCT question_id) FROM answers WHERE walk_id = ? AND user_id = ?",
             (walk_id, user_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = next(iter(found), None)
         return int(row[0]) if row else 0
 
     # --- group sessions ----------------------------------------------------------------
 
     async def open_walk(self, chat_id: int) -> Walk | None:
         """The chat's running or paused walk (a group session), if any."""
-        async with self._db.execute(
+        found = await self._db.execute_fetchall(
             f"SELECT {_WALK_COLUMNS} FROM walks "  # noqa: S608
             "WHERE chat_id = ? AND status IN ('active', 'paused')",
             (chat_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = next(iter(found), None)
         return _walk(row) if row else None
 
     async def set_walk_status(self, walk_id: int, status: WalkStatus) -> Walk | None:
@@ -727,27 +745,26 @@ class Storage:
         return moved
 
     async def post_for_message(self, chat_id: int, message_id: int) -> Post | None:
-        async with self._db.execute(
+        found = await self._db.execute_fetchall(
             f"SELECT {_POST_COLUMNS} FROM posts WHERE chat_id = ? AND message_id = ?",  # noqa: S608
             (chat_id, message_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = next(iter(found), None)
         return _post(row) if row else None
 
     async def post_for_poll(self, poll_id: str) -> Post | None:
-        async with self._db.execute(
+        found = await self._db.execute_fetchall(
             f"SELECT {_POST_COLUMNS} FROM posts WHERE poll_id = ?",  # noqa: S608
             (poll_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = next(iter(found), None)
         return _post(row) if row else None
 
     async def posts_of_walk(self, walk_id: int) -> list[Post]:
-        async with self._db.execute(
+        rows = await self._db.execute_fetchall(
             f"SELECT {_POST_COLUMNS} FROM posts WHERE walk_id = ? ORDER BY message_id",  # noqa: S608
             (walk_id,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [_post(row) for row in rows]
 
     async def set_chat_active(self, chat_id: int, active: bool) -> None:
@@ -792,11 +809,11 @@ class Storage:
             )
 
     async def private_prompt(self, chat_id: int) -> PrivatePrompt | None:
-        async with self._db.execute(
+        found = await self._db.execute_fetchall(
             "SELECT chat_id, walk_id, question_id FROM private_prompts WHERE chat_id = ?",
             (chat_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = next(iter(found), None)
         return PrivatePrompt(*row) if row else None
 
     async def clear_private_prompt(self, chat_id: int) -> None:
@@ -805,29 +822,27 @@ class Storage:
 
     async def latest_group_walk(self, chat_id: int) -> Walk | None:
         """The group's newest session, whatever its state."""
-        async with self._db.execute(
+        found = await self._db.execute_fetchall(
             f"SELECT {_WALK_COLUMNS} FROM walks WHERE chat_id = ? AND audience = 'group' "  # noqa: S608
             "ORDER BY id DESC LIMIT 1",
             (chat_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = next(iter(found), None)
         return _walk(row) if row else None
 
     async def group_walk_ids(self, chat_id: int) -> list[int]:
-        async with self._db.execute(
+        rows = await self._db.execute_fetchall(
             "SELECT id FROM walks WHERE chat_id = ? AND audience = 'group' ORDER BY id",
             (chat_id,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [int(row[0]) for row in rows]
 
     async def groups_with_sessions(self) -> list[tuple[int, str]]:
         """(chat id, title) of every group that has had a session, by title."""
-        async with self._db.execute(
+        rows = await self._db.execute_fetchall(
             "SELECT DISTINCT c.id, COALESCE(c.title, '') FROM chats AS c "
             "JOIN walks AS w ON w.chat_id = c.id WHERE w.audience = 'group' ORDER BY 2, 1"
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [(int(row[0]), str(row[1])) for row in rows]
 
     async def add_delivery(
@@ -920,35 +935,49 @@ class Storage:
 
     async def inbox_pending(self) -> list[tuple[int, str]]:
         """Stored updates not yet handled, oldest first."""
-        async with self._db.execute(
+        rows = await self._db.execute_fetchall(
             "SELECT update_id, payload FROM inbox ORDER BY update_id"
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [(int(row[0]), str(row[1])) for row in rows]
 
+    @contextmanager
+    def handling(self, update_id: int) -> Iterator[UpdateMark]:
+        """While an update is handled: its first write also marks it handled."""
+        mark = UpdateMark(update_id)
+        token = _HANDLING.set(mark)
+        try:
+            yield mark
+        finally:
+            _HANDLING.reset(token)
+
     async def inbox_done(self, update_id: int) -> None:
+        """Mark a handled update done (when its handling wrote nothing)."""
+        async with self._write() as db:
+            await self._forget_update(db, update_id)
+
+    @staticmethod
+    async def _forget_update(db: aiosqlite.Connection, update_id: int) -> None:
         """Forget a handled update, remembering the newest id handled: Telegram re-delivers
         what it was not told about, and those must not be answered twice."""
-        async with self._write() as db:
-            await db.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
-            await db.execute(
-                "INSERT INTO meta (key, value) VALUES ('last_update_id', ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value "
-                "WHERE CAST(excluded.value AS INTEGER) > CAST(meta.value AS INTEGER)",
-                (str(update_id),),
-            )
+        await db.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
+        await db.execute(
+            "INSERT INTO meta (key, value) VALUES ('last_update_id', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value "
+            "WHERE CAST(excluded.value AS INTEGER) > CAST(meta.value AS INTEGER)",
+            (str(update_id),),
+        )
 
     async def last_handled_update(self) -> int:
-        async with self._db.execute(
+        found = await self._db.execute_fetchall(
             "SELECT value FROM meta WHERE key = 'last_update_id'"
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = next(iter(found), None)
         return int(row[0]) if row else 0
 
     async def chat_is_active(self, chat_id: int) -> bool:
         """False once Telegram said we may not write there (blocked, kicked)."""
-        async with self._db.execute("SELECT active FROM chats WHERE id = ?", (chat_id,)) as cursor:
-            row = await cursor.fetchone()
+        found = await self._db.execute_fetchall("SELECT active FROM chats WHERE id = ?", (chat_id,))
+        row = next(iter(found), None)
         return row is None or bool(row[0])
 
     async def answer_with_key(self, source_key: str) -> StoredAnswer | None:
