@@ -581,22 +581,17 @@ class Storage:
         recorded changes nothing and returns the earlier answer with ``created=False``.
         """
         async with self._write() as db:
-            earlier = await self._answer_by_key(db, answer.source_key)
-            if earlier is not None:
-                return Recorded(created=False, answer=earlier)
-            found = await db.execute_fetchall(
-                "SELECT COALESCE(MAX(version), 0) + 1 FROM answers "
-                "WHERE walk_id = ? AND user_id = ? AND question_id = ?",
-                (answer.walk.id, answer.respondent.user_id, answer.question_id),
-            )
-            row = next(iter(found), None)
-            version = int(row[0]) if row else 1
+            # One statement: the next version number, the row, and nothing at all when this
+            # update's key is already stored (then the earlier answer is read back).
             found = await db.execute_fetchall(
                 f"INSERT INTO answers (walk_id, chat_id, user_id, display_name, username, "  # noqa: S608
                 f"lesson_id, lesson_version, attempt, question_id, question_type, "
                 f"option_indexes, answer_text, is_correct, stance, retracted, via, version, "
                 f"answered_at, source_key) "
-                f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                f"SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                f"COALESCE(MAX(version), 0) + 1, ?, ? FROM answers "
+                f"WHERE walk_id = ? AND user_id = ? AND question_id = ? "
+                f"ON CONFLICT (source_key) DO NOTHING "
                 f"RETURNING {_ANSWER_COLUMNS}",
                 (
                     answer.walk.id,
@@ -615,13 +610,18 @@ class Storage:
                     answer.stance,
                     int(answer.retracted),
                     answer.via,
-                    version,
                     self._now(),
                     answer.source_key,
+                    answer.walk.id,
+                    answer.respondent.user_id,
+                    answer.question_id,
                 ),
             )
             row = next(iter(found), None)
-            assert row is not None
+            if row is None:
+                earlier = await self._answer_by_key(db, answer.source_key)
+                assert earlier is not None, "the key conflicted, so its answer exists"
+                return Recorded(created=False, answer=earlier)
             if advance_to is not None:
                 await self._move(db, answer.walk, advance_to, finished)
         return Recorded(created=True, answer=_answer(row))
