@@ -411,6 +411,9 @@ class Storage:
             "PRAGMA busy_timeout = 5000",
             "PRAGMA journal_mode = WAL",
             "PRAGMA synchronous = NORMAL",
+            # A small page cache: the bot touches recent rows only, and memory stays flat
+            # (bench/memory.py); exports and backups use their own connections.
+            "PRAGMA cache_size = -512",
             "PRAGMA foreign_keys = ON",
         ):
             await self._db.execute(pragma)
