@@ -102,7 +102,7 @@ class InboxPoller:
                 self._offset = max(self._offset, raw["update_id"] + 1)
             for raw in batch:
                 # The updates in hand are finished even when a stop was asked for meanwhile.
-                await self._handle(raw["update_id"], json.dumps(raw))
+                await self._handle(raw["update_id"], raw)
         await self._confirm()
 
     async def _confirm(self) -> None:
@@ -138,9 +138,11 @@ class InboxPoller:
         result = request.result()
         return [u for u in result if isinstance(u, dict) and isinstance(u.get("update_id"), int)]
 
-    async def _handle(self, update_id: int, payload: str) -> None:
+    async def _handle(self, update_id: int, payload: dict[str, Any] | str) -> None:
+        """Handle one update: as fetched (a dict), or as stored in the inbox (its JSON)."""
         try:
-            update = Update.de_json(json.loads(payload), self._application.bot)
+            data = json.loads(payload) if isinstance(payload, str) else payload
+            update = Update.de_json(data, self._application.bot)
         except Exception:
             log.debug("ignored update %s that could not be parsed", update_id, exc_info=True)
         else:
