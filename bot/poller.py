@@ -100,10 +100,14 @@ class InboxPoller:
                 continue
             for raw in batch:
                 self._offset = max(self._offset, raw["update_id"] + 1)
-            for raw in batch:
-                # The updates in hand are finished even when a stop was asked for meanwhile.
-                await self._handle(raw["update_id"], raw)
+            # The updates in hand are finished even when a stop was asked for meanwhile.
+            # Each chat's updates are handled in order; different chats at the same time.
+            await asyncio.gather(*(self._handle_in_order(run) for run in _by_sender(batch)))
         await self._confirm()
+
+    async def _handle_in_order(self, updates: list[dict[str, Any]]) -> None:
+        for raw in updates:
+            await self._handle(raw["update_id"], raw)
 
     async def _confirm(self) -> None:
         """Tell Telegram what was handled, so that it is not delivered again."""
@@ -157,6 +161,34 @@ class InboxPoller:
             if mark.done:
                 return  # its handler's first write marked it handled
         await self._storage.inbox_done(update_id)
+
+
+def _by_sender(batch: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """A batch split into runs that must keep their order: one per chat (a poll answer,
+    which names no chat, goes with its voter's private chat id)."""
+    runs: dict[object, list[dict[str, Any]]] = {}
+    for raw in batch:
+        runs.setdefault(_sender_key(raw), []).append(raw)
+    return list(runs.values())
+
+
+def _sender_key(raw: dict[str, Any]) -> object:
+    for kind, body in raw.items():
+        if not isinstance(body, dict):
+            continue
+        chat = body.get("chat")
+        if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+            return chat["id"]
+        message = body.get("message")  # a button press: the chat of its message
+        if isinstance(message, dict) and isinstance(message.get("chat"), dict):
+            chat_id = message["chat"].get("id")
+            if isinstance(chat_id, int):
+                return chat_id
+        user = body.get("user") or body.get("from")
+        if isinstance(user, dict) and isinstance(user.get("id"), int):
+            return user["id"]
+        return kind  # anything else: all such updates in one ordered run
+    return None
 
 
 async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
