@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import User
 
-from bot.lessons import ChoiceQuestion, Lesson
+from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
 from bot.storage import AnswerVia, NewAnswer, Respondent, Walk
 from bot.walk import choice_is_correct
 
@@ -36,4 +36,54 @@ def choice_answer(
         answer_text=" | ".join(question.options[i] for i in picked) or None,
         is_correct=choice_is_correct(question, picked) if picked else None,
         retracted=not picked,
+    )
+
+
+def written_answer(
+    walk: Walk,
+    lesson: Lesson,
+    question: ShortQuestion | DebateQuestion,
+    user: User,
+    text: str,
+    *,
+    via: AnswerVia,
+    source_key: str,
+    stance: str | None = None,
+) -> NewAnswer:
+    """A typed answer, or a debate's reason (with the stance it goes with)."""
+    return NewAnswer(
+        walk=walk,
+        lesson_version=lesson.version,
+        respondent=respondent(user),
+        question_id=question.id,
+        question_type=question.type,
+        via=via,
+        source_key=source_key,
+        answer_text=text,
+        stance=stance,
+    )
+
+
+def stance_answer(
+    walk: Walk,
+    lesson: Lesson,
+    question: DebateQuestion,
+    user: User,
+    stance: str,
+    *,
+    via: AnswerVia,
+    source_key: str,
+    reason: str | None = None,
+) -> NewAnswer:
+    """A stance picked (or changed), keeping the reason already given, if any."""
+    return NewAnswer(
+        walk=walk,
+        lesson_version=lesson.version,
+        respondent=respondent(user),
+        question_id=question.id,
+        question_type="debate",
+        via=via,
+        source_key=source_key,
+        answer_text=reason,
+        stance=stance,
     )

@@ -12,7 +12,7 @@ from telegram import Message, Update, User
 from telegram.error import ChatMigrated, Forbidden, TelegramError
 
 from bot import render_group, texts
-from bot.answers import choice_answer, respondent
+from bot.answers import choice_answer, stance_answer, written_answer
 from bot.callbacks import GroupBegin, GroupNext, GroupPick, PickStance, SubmitChoice
 from bot.context import BotContext
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
@@ -21,7 +21,7 @@ from bot.popups import popup
 from bot.render import Reply, esc
 from bot.render_group import GroupMessage, QuizPoll
 from bot.reports import session_results
-from bot.storage import NewAnswer, Post, Walk
+from bot.storage import Post, Walk
 from bot.walk import (
     EndStep,
     QuestionStep,
@@ -422,16 +422,15 @@ async def on_stance_button(
     stance = question.stances[action.index]
     earlier = await context.storage.current_answer(walk.id, user.id, question.id)
     await context.storage.record_answer(
-        NewAnswer(
-            walk=walk,
-            lesson_version=lesson.version,
-            respondent=respondent(user),
-            question_id=question.id,
-            question_type="debate",
+        stance_answer(
+            walk,
+            lesson,
+            question,
+            user,
+            stance,
             via="private" if via_private else "button",
             source_key=f"press:{query.id}",
-            answer_text=earlier.answer_text if earlier else None,
-            stance=stance,
+            reason=earlier.answer_text if earlier else None,
         )
     )
     await popup(query, render_group.stance_feedback(stance), show_alert=not via_private)
@@ -498,16 +497,8 @@ async def on_reply(update: Update, context: BotContext) -> None:
         earlier = await context.storage.current_answer(walk.id, member.id, question.id)
         stance = earlier.stance if earlier else None
     await context.storage.record_answer(
-        NewAnswer(
-            walk=walk,
-            lesson_version=lesson.version,
-            respondent=respondent(member),
-            question_id=question.id,
-            question_type=question.type,
-            via="reply",
-            source_key=key,
-            answer_text=text,
-            stance=stance,
+        written_answer(
+            walk, lesson, question, member, text, via="reply", source_key=key, stance=stance
         )
     )
 

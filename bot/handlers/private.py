@@ -13,7 +13,7 @@ from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest, TelegramError
 
 from bot import callbacks, render, texts
-from bot.answers import choice_answer, respondent
+from bot.answers import choice_answer, respondent, stance_answer, written_answer
 from bot.callbacks import (
     BeginLesson,
     ContinueReading,
@@ -214,15 +214,14 @@ async def text_message(update: Update, context: BotContext) -> None:
             return
         stance = earlier.stance
     recorded = await context.storage.record_answer(
-        NewAnswer(
-            walk=walk,
-            lesson_version=lesson.version,
-            respondent=respondent(user),
-            question_id=question.id,
-            question_type=question.type,
+        written_answer(
+            walk,
+            lesson,
+            question,
+            user,
+            message.text,
             via="text",
             source_key=f"msg:{message.chat_id}:{message.message_id}",
-            answer_text=message.text,
             stance=stance,
         ),
         advance_to=walk.position + 1,
@@ -476,15 +475,14 @@ async def _pick_stance(
         return
     stance = question.stances[action.index]
     recorded = await context.storage.record_answer(
-        NewAnswer(
-            walk=walk,
-            lesson_version=lesson.version,
-            respondent=respondent(query.from_user),
-            question_id=question.id,
-            question_type="debate",
+        stance_answer(
+            walk,
+            lesson,
+            question,
+            query.from_user,
+            stance,
             via="button",
             source_key=f"stance:{walk.id}:{question.id}",
-            stance=stance,
         )
     )
     if not recorded.created:
@@ -568,7 +566,12 @@ async def _private_answer_for_group(
     walk = await context.storage.walk(prompt.walk_id)
     lesson = context.catalog.get(walk.lesson_id) if walk else None
     question = lesson.question(prompt.question_id) if lesson else None
-    if walk is None or walk.status != "active" or lesson is None or question is None:
+    if (
+        walk is None
+        or walk.status != "active"
+        or lesson is None
+        or not isinstance(question, ShortQuestion | DebateQuestion)
+    ):
         await context.storage.clear_private_prompt(message.chat_id)
         await message.reply_text(texts.PRIVATE_LINK_CLOSED)
         return
@@ -580,15 +583,14 @@ async def _private_answer_for_group(
             return
         stance = earlier.stance
     await context.storage.record_answer(
-        NewAnswer(
-            walk=walk,
-            lesson_version=lesson.version,
-            respondent=respondent(user),
-            question_id=question.id,
-            question_type=question.type,
+        written_answer(
+            walk,
+            lesson,
+            question,
+            user,
+            message.text,
             via="private",
             source_key=f"msg:{message.chat_id}:{message.message_id}",
-            answer_text=message.text,
             stance=stance,
         )
     )
