@@ -26,7 +26,7 @@ from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
 from bot.render import Reply, button, column, esc, question_text, section_messages, source_line
 from bot.reports import SessionResults
 from bot.storage import Walk
-from bot.walk import EndStep, QuestionStep, SectionStep, Step, part_count, steps_of
+from bot.walk import QuestionStep, SectionStep, Step, part_count, steps_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +217,3 @@ def session_summary(lesson: Lesson, results: SessionResults) -> Reply:
         lines.append(line)
     lines.append(texts.GROUP_END_THANKS)
     return Reply("\n\n".join(lines))
-
-
-def is_end(step: Step) -> bool:
-    return isinstance(step, EndStep)

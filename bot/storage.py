@@ -833,13 +833,6 @@ class Storage:
         row = next(iter(found), None)
         return _walk(row) if row else None
 
-    async def group_walk_ids(self, chat_id: int) -> list[int]:
-        rows = await self._db.execute_fetchall(
-            "SELECT id FROM walks WHERE chat_id = ? AND audience = 'group' ORDER BY id",
-            (chat_id,),
-        )
-        return [int(row[0]) for row in rows]
-
     async def groups_with_sessions(self) -> list[tuple[int, str]]:
         """(chat id, title) of every group that has had a session, by title."""
         rows = await self._db.execute_fetchall(
@@ -976,12 +969,6 @@ class Storage:
         )
         row = next(iter(found), None)
         return int(row[0]) if row else 0
-
-    async def chat_is_active(self, chat_id: int) -> bool:
-        """False once Telegram said we may not write there (blocked, kicked)."""
-        found = await self._db.execute_fetchall("SELECT active FROM chats WHERE id = ?", (chat_id,))
-        row = next(iter(found), None)
-        return row is None or bool(row[0])
 
     async def answer_with_key(self, source_key: str) -> StoredAnswer | None:
         """The answer recorded from one Telegram message or press, if any."""

@@ -219,7 +219,6 @@ EXPORT_SCOPE_ALL = "all sessions"
 EXPORT_EMPTY = "There are no answers to export yet in {group}."
 CHOOSE_GROUP = "Which group?"
 NO_GROUPS = "You don't moderate any group where I have run a session."
-REPORT_IN_PRIVATE_ONLY = "Send /report or /export in the group, or here to choose a group."
 
 MY_ANSWERS_NONE = "You have not answered any question yet."
 MY_ANSWERS_HEADER = "🗂 <b>Your answers</b>"
