@@ -44,7 +44,7 @@ def written_answer(
     lesson: Lesson,
     question: ShortQuestion | DebateQuestion,
     user: User,
-    text: str,
+    text: str | None,
     *,
     via: AnswerVia,
     source_key: str,
@@ -76,14 +76,6 @@ def stance_answer(
     reason: str | None = None,
 ) -> NewAnswer:
     """A stance picked (or changed), keeping the reason already given, if any."""
-    return NewAnswer(
-        walk=walk,
-        lesson_version=lesson.version,
-        respondent=respondent(user),
-        question_id=question.id,
-        question_type="debate",
-        via=via,
-        source_key=source_key,
-        answer_text=reason,
-        stance=stance,
+    return written_answer(
+        walk, lesson, question, user, reason, via=via, source_key=source_key, stance=stance
     )

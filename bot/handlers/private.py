@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from telegram import CallbackQuery, Message, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 
 from bot import callbacks, render, texts
 from bot.answers import choice_answer, respondent, stance_answer, written_answer
@@ -23,6 +23,7 @@ from bot.callbacks import (
     ToggleChoice,
 )
 from bot.context import BotContext
+from bot.edits import drop_keyboard, edit
 from bot.handlers import reports
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
 from bot.popups import popup
@@ -48,21 +49,6 @@ DELIVER_PAYLOAD = "deliver"
 
 async def send(context: BotContext, chat_id: int, reply: Reply) -> Message:
     return await context.bot.send_message(chat_id, reply.text, reply_markup=reply.keyboard)
-
-
-async def edit(message: Message, reply: Reply) -> None:
-    """Show ``reply`` in place of ``message``; a message that is gone is sent anew."""
-    try:
-        await message.edit_text(reply.text, reply_markup=reply.keyboard)
-    except BadRequest as error:
-        reason = str(error).lower()
-        if "message is not modified" in reason:
-            return  # a double tap asked for the same edit twice: it is already shown
-        if "message to edit not found" not in reason:
-            raise
-        await message.get_bot().send_message(
-            message.chat_id, reply.text, reply_markup=reply.keyboard
-        )
 
 
 async def show_step(context: BotContext, lesson: Lesson, walk: Walk) -> None:
@@ -348,13 +334,8 @@ async def _walk_of_button(context: BotContext, query: CallbackQuery, walk: Walk)
 
 
 async def _drop_keyboard(query: CallbackQuery) -> None:
-    message = query.message
-    if isinstance(message, Message) and message.reply_markup is not None:
-        try:
-            await message.edit_reply_markup(None)
-        except BadRequest as error:
-            if "message is not modified" not in str(error).lower():
-                raise
+    if isinstance(query.message, Message):
+        await drop_keyboard(query.message)
 
 
 async def _continue_reading(

@@ -19,12 +19,13 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.error import BadRequest, Forbidden
+from telegram.error import Forbidden
 
 from bot import texts
 from bot.callbacks import Action, ExportFor, Forget, ReportFor
 from bot.chart import results_chart
 from bot.context import BotContext
+from bot.edits import edit
 from bot.moderation import is_moderator, moderators_only
 from bot.popups import popup
 from bot.render import Reply, button, column, esc
@@ -284,11 +285,5 @@ def _count(number: int, thing: str) -> str:
 
 async def _show_once(query: CallbackQuery, text: str) -> None:
     """Replace the confirmation; a second identical edit from a double tap is no error."""
-    message = query.message
-    if not isinstance(message, Message):
-        return
-    try:
-        await message.edit_text(text)
-    except BadRequest as error:
-        if "message is not modified" not in str(error).lower():
-            raise
+    if isinstance(query.message, Message):
+        await edit(query.message, Reply(text))
