@@ -73,9 +73,9 @@ def stance_answer(
     *,
     via: AnswerVia,
     source_key: str,
-    reason: str | None = None,
 ) -> NewAnswer:
-    """A stance picked (or changed), keeping the reason already given, if any."""
+    """A stance picked (or changed); a reason given before is kept by
+    ``Storage.record_answer(..., keep="reason")``."""
     return written_answer(
-        walk, lesson, question, user, reason, via=via, source_key=source_key, stance=stance
+        walk, lesson, question, user, None, via=via, source_key=source_key, stance=stance
     )

@@ -1,30 +1,53 @@
 """SQLite storage: the schema, its migrations, and every query the bot makes.
 
-One aiosqlite connection serves the whole process. Every write goes through
-``Storage._write()``: an asyncio lock around a ``BEGIN IMMEDIATE`` transaction, so that a
-method returns only after its transaction has committed, and a handler can acknowledge an
-answer knowing it is on disk. Handlers never see SQL; they call the named methods below.
+Every write goes through one writer (``bot.writer``): a method returns only after the
+transaction holding its write has committed, so a handler can acknowledge an answer knowing
+it is on disk, and the writes of concurrent handlers share one transaction. Reads use their
+own connection. Handlers never see SQL; they call the named methods below.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import fcntl
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Generic, Literal, TypeVar
 
 import aiosqlite
+
+from bot.writer import Writer
 
 Clock = Callable[[], dt.datetime]
 Audience = Literal["private", "group"]
 WalkStatus = Literal["active", "paused", "finished", "abandoned"]
 AnswerVia = Literal["button", "text", "poll", "reply", "private"]
+T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
+
+# WAL lets the reader connection, exports and backups run beside the writer; NORMAL keeps
+# every committed transaction across a process crash (a power loss may cost the last ones).
+# Small page caches: the bot touches recent rows only, and memory stays flat
+# (bench/memory.py); exports and backups use their own connections.
+WRITER_PRAGMAS = (
+    "PRAGMA busy_timeout = 5000",
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA cache_size = -512",
+    "PRAGMA foreign_keys = ON",
+)
+READER_PRAGMAS = (
+    "PRAGMA busy_timeout = 5000",
+    "PRAGMA cache_size = -256",
+    "PRAGMA query_only = ON",  # every write goes through the writer
+)
+# Posts and walks kept in memory for the answers that look them up (a few hundred bytes each).
+CACHE_LIMIT = 2048
 
 
 def utc_now() -> dt.datetime:
@@ -351,14 +374,62 @@ def _answer(row: sqlite3.Row) -> StoredAnswer:
     return StoredAnswer(*values)
 
 
-class Storage:
-    """The only place that talks to SQLite."""
+class _Cache(Generic[K, V]):
+    """Rows that answers look up again and again (a session's posts, its walk), kept
+    in memory. Bounded, and dropped whenever a write changes walks or posts.
 
-    def __init__(self, connection: aiosqlite.Connection, clock: Clock = utc_now) -> None:
-        self._db = connection
+    A read that began before such a write must not put its stale row back afterwards:
+    ``generation`` tells whether a drop happened while the row was being read."""
+
+    def __init__(self, limit: int) -> None:
+        self._rows: dict[K, V] = {}
+        self._limit = limit
+        self.generation = 0
+
+    def get(self, key: K) -> V | None:
+        return self._rows.get(key)
+
+    def put(self, key: K, row: V, read_in_generation: int) -> None:
+        if read_in_generation != self.generation:
+            return
+        if len(self._rows) >= self._limit:
+            del self._rows[next(iter(self._rows))]  # the oldest entry
+        self._rows[key] = row
+
+    def drop_all(self) -> None:
+        self._rows.clear()
+        self.generation += 1
+
+
+Db = sqlite3.Connection
+
+
+def _one(db: Db, sql: str, params: Sequence[object] = ()) -> sqlite3.Row | None:
+    row: sqlite3.Row | None = db.execute(sql, params).fetchone()
+    return row
+
+
+def _rowcount(db: Db, sql: str, params: Sequence[object] = ()) -> int:
+    return db.execute(sql, params).rowcount
+
+
+class Storage:
+    """The only place that talks to SQLite.
+
+    Writes go through one ``Writer`` (its own thread and connection; concurrent writes share
+    a transaction). Reads use an aiosqlite connection of their own, which WAL lets run beside
+    the writer and which sees every committed write."""
+
+    def __init__(
+        self, reader: aiosqlite.Connection, writer: Writer, clock: Clock = utc_now
+    ) -> None:
+        self._db = reader
+        self._writer = writer
         self._clock = clock
-        self._write_lock = asyncio.Lock()
         self._lock: _InstanceLock | None = None
+        # Looked up by every answer; changed only by the writes that pass ``changes_walks``.
+        self._walks: _Cache[int, Walk] = _Cache(CACHE_LIMIT)
+        self._posts: _Cache[tuple[int, int] | str, Post] = _Cache(CACHE_LIMIT)
 
     @classmethod
     async def open(cls, path: Path, clock: Clock = utc_now, *, exclusive: bool = False) -> Storage:
@@ -368,19 +439,27 @@ class Storage:
         second instance on the same database refuses to start (exports and backups don't
         take it: they only read).
         """
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         lock = _InstanceLock.take(path) if exclusive else None
         try:
-            connection = await aiosqlite.connect(path, isolation_level=None)
+            writer = await Writer.open(path)
         except sqlite3.Error as error:
             if lock is not None:
                 lock.release()
             raise StorageError(f"cannot open the database {path}: {error}") from None
-        storage = cls(connection, clock)
+        try:
+            reader = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as error:
+            await writer.close()
+            if lock is not None:
+                lock.release()
+            raise StorageError(f"cannot open the database {path}: {error}") from None
+        storage = cls(reader, writer, clock)
         storage._lock = lock
         try:
-            await storage._configure()
+            await writer.configure(WRITER_PRAGMAS)
+            for pragma in READER_PRAGMAS:
+                await reader.execute(pragma)
             await storage._check()
             await storage._migrate()
         except (StorageError, sqlite3.DatabaseError) as error:
@@ -391,6 +470,7 @@ class Storage:
         return storage
 
     async def close(self) -> None:
+        await self._writer.close()
         await self._db.close()
         if self._lock is not None:
             self._lock.release()
@@ -404,24 +484,9 @@ class Storage:
             found = "; ".join(" ".join(p.split()) for p in problems[:3])  # one line
             raise StorageError(f"the database failed its integrity check: {found}")
 
-    async def _configure(self) -> None:
-        # WAL lets readers (exports, backups) run beside the writer; NORMAL keeps every
-        # committed transaction across a process crash (a power loss may cost the last ones).
-        for pragma in (
-            "PRAGMA busy_timeout = 5000",
-            "PRAGMA journal_mode = WAL",
-            "PRAGMA synchronous = NORMAL",
-            # A small page cache: the bot touches recent rows only, and memory stays flat
-            # (bench/memory.py); exports and backups use their own connections.
-            "PRAGMA cache_size = -512",
-            "PRAGMA foreign_keys = ON",
-        ):
-            await self._db.execute(pragma)
-
     async def _migrate(self) -> None:
-        async with self._write() as db:
-            found = await db.execute_fetchall("PRAGMA user_version")
-            row = next(iter(found), None)
+        def migrate(db: Db) -> None:
+            row = _one(db, "PRAGMA user_version")
             current = int(row[0]) if row else 0
             if current > SCHEMA_VERSION:
                 raise StorageError(
@@ -430,36 +495,46 @@ class Storage:
                 )
             for statements in MIGRATIONS[current:]:
                 for statement in statements:
-                    await db.execute(statement)
+                    db.execute(statement)
             # PRAGMA takes no bound parameters; SCHEMA_VERSION is our own integer.
-            await db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+
+        await self._write(migrate)
 
     async def schema_version(self) -> int:
         found = await self._db.execute_fetchall("PRAGMA user_version")
         row = next(iter(found), None)
         return int(row[0]) if row else 0
 
-    @asynccontextmanager
-    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction at a time; committed when the block ends without error.
+    async def _write(self, work: Callable[[Db], T], *, changes_walks: bool = False) -> T:
+        """Run ``work`` in a write transaction; return once that transaction has committed.
 
         The first write made while handling an update (see ``handling``) also marks that
         update handled, in the same transaction: an answer and "this update is done" are
-        committed together, and the update costs no extra commit.
+        committed together, and the update costs no extra commit. ``changes_walks``: the
+        work changes walks or posts, so the cached ones are dropped.
         """
-        async with self._write_lock:
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-                mark = _HANDLING.get()
-                if mark is not None and not mark.done:
-                    await self._forget_update(self._db, mark.update_id)
-            except BaseException:
-                await self._db.execute("ROLLBACK")
-                raise
-            await self._db.execute("COMMIT")
-            if mark is not None:
-                mark.done = True
+        mark = _HANDLING.get()
+        marking = mark if mark is not None and not mark.done else None
+
+        def job(db: Db) -> T:
+            result = work(db)
+            if marking is not None:
+                _forget_update(db, marking.update_id)
+            return result
+
+        def committed() -> None:
+            if marking is not None:
+                marking.done = True
+            if changes_walks:
+                self._walks.drop_all()
+                self._posts.drop_all()
+
+        return await self._writer.run(job, committed)
+
+    async def _read_one(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Row | None:
+        found = await self._db.execute_fetchall(sql, params)
+        return next(iter(found), None)
 
     def _now(self) -> str:
         return iso_utc(self._clock())
@@ -467,23 +542,11 @@ class Storage:
     # --- chats -------------------------------------------------------------------------
 
     async def remember_chat(self, chat_id: int, chat_type: str, title: str | None) -> None:
-        async with self._write() as db:
-            await self._upsert_chat(db, chat_id, chat_type, title)
-
-    async def _upsert_chat(
-        self, db: aiosqlite.Connection, chat_id: int, chat_type: str, title: str | None
-    ) -> None:
-        await db.execute(
-            # A chat we hear from can be written to again.
-            "INSERT INTO chats (id, type, title, updated_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title, "
-            "active = 1, updated_at = excluded.updated_at",
-            (chat_id, chat_type, title, self._now()),
-        )
+        now = self._now()
+        await self._write(lambda db: _upsert_chat(db, chat_id, chat_type, title, now))
 
     async def chat_title(self, chat_id: int) -> str | None:
-        found = await self._db.execute_fetchall("SELECT title FROM chats WHERE id = ?", (chat_id,))
-        row = next(iter(found), None)
+        row = await self._read_one("SELECT title FROM chats WHERE id = ?", (chat_id,))
         return str(row[0]) if row and row[0] is not None else None
 
     # --- walks -------------------------------------------------------------------------
@@ -501,143 +564,110 @@ class Storage:
     ) -> Walk:
         """Begin a new attempt at a lesson; the chat's unfinished walk, if any, is abandoned."""
         now = self._now()
-        async with self._write() as db:
-            await self._upsert_chat(db, chat_id, chat_type, chat_title)
-            await db.execute(
+
+        def start(db: Db) -> Walk:
+            _upsert_chat(db, chat_id, chat_type, chat_title, now)
+            db.execute(
                 "UPDATE walks SET status = 'abandoned', ended_at = ? "
                 "WHERE chat_id = ? AND status IN ('active', 'paused')",
                 (now, chat_id),
             )
-            found = await db.execute_fetchall(
+            row = _one(
+                db,
                 "SELECT COUNT(*) FROM walks WHERE chat_id = ? AND lesson_id = ?",
                 (chat_id, lesson_id),
             )
-            row = next(iter(found), None)
             attempt = (int(row[0]) if row else 0) + 1
-            found = await db.execute_fetchall(
+            created = _one(
+                db,
                 f"INSERT INTO walks (chat_id, audience, user_id, lesson_id, lesson_version, "  # noqa: S608
                 f"attempt, position, status, started_at) VALUES (?, ?, ?, ?, ?, ?, 0, 'active', ?) "
                 f"RETURNING {_WALK_COLUMNS}",
                 (chat_id, audience, user_id, lesson_id, lesson_version, attempt, now),
             )
-            created = next(iter(found), None)
-        assert created is not None
-        return _walk(created)
+            assert created is not None
+            return _walk(created)
+
+        return await self._write(start, changes_walks=True)
 
     async def walk(self, walk_id: int) -> Walk | None:
-        found = await self._db.execute_fetchall(
+        cached = self._walks.get(walk_id)
+        if cached is not None:
+            return cached
+        generation = self._walks.generation
+        row = await self._read_one(
             f"SELECT {_WALK_COLUMNS} FROM walks WHERE id = ?",  # noqa: S608
             (walk_id,),
         )
-        row = next(iter(found), None)
-        return _walk(row) if row else None
+        if row is None:
+            return None
+        found = _walk(row)
+        self._walks.put(walk_id, found, generation)
+        return found
 
     async def active_walk(self, chat_id: int) -> Walk | None:
-        found = await self._db.execute_fetchall(
+        row = await self._read_one(
             f"SELECT {_WALK_COLUMNS} FROM walks WHERE chat_id = ? AND status = 'active'",  # noqa: S608
             (chat_id,),
         )
-        row = next(iter(found), None)
         return _walk(row) if row else None
 
     async def latest_walk(self, chat_id: int) -> Walk | None:
-        found = await self._db.execute_fetchall(
+        row = await self._read_one(
             f"SELECT {_WALK_COLUMNS} FROM walks WHERE chat_id = ? ORDER BY id DESC LIMIT 1",  # noqa: S608
             (chat_id,),
         )
-        row = next(iter(found), None)
         return _walk(row) if row else None
 
     async def move_walk(
         self, walk: Walk, *, to_position: int, finished: bool = False
     ) -> Walk | None:
         """Move an active walk from where ``walk`` says it is; None if it moved meanwhile."""
-        async with self._write() as db:
-            return await self._move(db, walk, to_position, finished)
-
-    async def _move(
-        self, db: aiosqlite.Connection, walk: Walk, to_position: int, finished: bool
-    ) -> Walk | None:
-        found = await db.execute_fetchall(
-            f"UPDATE walks SET position = ?, status = ?, ended_at = ? "  # noqa: S608
-            f"WHERE id = ? AND position = ? AND status = 'active' RETURNING {_WALK_COLUMNS}",
-            (
-                to_position,
-                "finished" if finished else "active",
-                self._now() if finished else None,
-                walk.id,
-                walk.position,
-            ),
-        )
-        row = next(iter(found), None)
-        return _walk(row) if row else None
+        ended = self._now() if finished else None
+        return await self._write(lambda db: _move(db, walk, to_position, ended), changes_walks=True)
 
     # --- answers -----------------------------------------------------------------------
 
     async def record_answer(
-        self, answer: NewAnswer, *, advance_to: int | None = None, finished: bool = False
+        self,
+        answer: NewAnswer,
+        *,
+        advance_to: int | None = None,
+        finished: bool = False,
+        keep: Literal["stance", "reason"] | None = None,
     ) -> Recorded:
         """Append an answer (a new version of the member's answer to that question).
 
         With ``advance_to``, the walk moves on in the same transaction, so an answer and the
-        progress it earns are committed together. An answer whose ``source_key`` was already
-        recorded changes nothing and returns the earlier answer with ``created=False``.
+        progress it earns are committed together. ``keep``: a debate answer that carries
+        over the member's current stance (to a new reason) or reason (to a new stance), read
+        in the same transaction, so that nothing written meanwhile is lost. An answer whose
+        ``source_key`` was already recorded changes nothing and returns the earlier answer
+        with ``created=False``.
         """
-        async with self._write() as db:
-            # One statement: the next version number, the row, and nothing at all when this
-            # update's key is already stored (then the earlier answer is read back).
-            found = await db.execute_fetchall(
-                f"INSERT INTO answers (walk_id, chat_id, user_id, display_name, username, "  # noqa: S608
-                f"lesson_id, lesson_version, attempt, question_id, question_type, "
-                f"option_indexes, answer_text, is_correct, stance, retracted, via, version, "
-                f"answered_at, source_key) "
-                f"SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                f"COALESCE(MAX(version), 0) + 1, ?, ? FROM answers "
-                f"WHERE walk_id = ? AND user_id = ? AND question_id = ? "
-                f"ON CONFLICT (source_key) DO NOTHING "
-                f"RETURNING {_ANSWER_COLUMNS}",
-                (
-                    answer.walk.id,
-                    answer.walk.chat_id,
-                    answer.respondent.user_id,
-                    answer.respondent.display_name,
-                    answer.respondent.username,
-                    answer.walk.lesson_id,
-                    answer.lesson_version or answer.walk.lesson_version,
-                    answer.walk.attempt,
-                    answer.question_id,
-                    answer.question_type,
-                    ",".join(str(i) for i in answer.option_indexes) or None,
-                    answer.answer_text,
-                    None if answer.is_correct is None else int(answer.is_correct),
-                    answer.stance,
-                    int(answer.retracted),
-                    answer.via,
-                    self._now(),
-                    answer.source_key,
-                    answer.walk.id,
-                    answer.respondent.user_id,
-                    answer.question_id,
-                ),
-            )
-            row = next(iter(found), None)
+        now = self._now()
+        ended = self._now() if finished else None
+
+        def record(db: Db) -> Recorded:
+            stored = answer
+            if keep is not None:
+                earlier = _current_answer(
+                    db, answer.walk.id, answer.respondent.user_id, answer.question_id
+                )
+                if keep == "stance":
+                    stored = replace(answer, stance=earlier.stance if earlier else None)
+                else:
+                    stored = replace(answer, answer_text=earlier.answer_text if earlier else None)
+            row = _one(db, _INSERT_ANSWER, _answer_params(stored, now))
             if row is None:
-                earlier = await self._answer_by_key(db, answer.source_key)
+                earlier = _answer_by_key(db, answer.source_key)
                 assert earlier is not None, "the key conflicted, so its answer exists"
                 return Recorded(created=False, answer=earlier)
             if advance_to is not None:
-                await self._move(db, answer.walk, advance_to, finished)
-        return Recorded(created=True, answer=_answer(row))
+                _move(db, answer.walk, advance_to, ended)
+            return Recorded(created=True, answer=_answer(row))
 
-    async def _answer_by_key(
-        self, db: aiosqlite.Connection, source_key: str
-    ) -> StoredAnswer | None:
-        found = await db.execute_fetchall(
-            f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE source_key = ?",  # noqa: S608
-            (source_key,),
-        )
-        row = next(iter(found), None)
-        return _answer(row) if row else None
+        return await self._write(record, changes_walks=advance_to is not None)
 
     async def current_answers(self, walk_id: int, user_id: int | None = None) -> list[StoredAnswer]:
         """The newest version of each member's answer to each question of a walk."""
@@ -671,48 +701,42 @@ class Storage:
         self, walk_id: int, user_id: int, question_id: str
     ) -> StoredAnswer | None:
         """A member's newest answer to one question of a walk, if any."""
-        found = await self._db.execute_fetchall(
-            f"SELECT {_ANSWER_COLUMNS} FROM answers "  # noqa: S608
-            "WHERE walk_id = ? AND user_id = ? AND question_id = ? ORDER BY version DESC LIMIT 1",
-            (walk_id, user_id, question_id),
-        )
-        row = next(iter(found), None)
+        row = await self._read_one(_CURRENT_ANSWER, (walk_id, user_id, question_id))
         return _answer(row) if row else None
 
     async def answer_count(self, walk_id: int, user_id: int) -> int:
         """How many questions of a walk a member has answered."""
-        found = await self._db.execute_fetchall(
+        row = await self._read_one(
             "SELECT COUNT(DISTINCT question_id) FROM answers WHERE walk_id = ? AND user_id = ?",
             (walk_id, user_id),
         )
-        row = next(iter(found), None)
         return int(row[0]) if row else 0
 
     # --- group sessions ----------------------------------------------------------------
 
     async def open_walk(self, chat_id: int) -> Walk | None:
         """The chat's running or paused walk (a group session), if any."""
-        found = await self._db.execute_fetchall(
+        row = await self._read_one(
             f"SELECT {_WALK_COLUMNS} FROM walks "  # noqa: S608
             "WHERE chat_id = ? AND status IN ('active', 'paused')",
             (chat_id,),
         )
-        row = next(iter(found), None)
         return _walk(row) if row else None
 
     async def set_walk_status(self, walk_id: int, status: WalkStatus) -> Walk | None:
         """Pause, resume or end a walk; ending stamps ``ended_at``."""
         ended = self._now() if status in ("finished", "abandoned") else None
-        async with (
-            self._write() as db,
-            db.execute(
+
+        def set_status(db: Db) -> Walk | None:
+            row = _one(
+                db,
                 f"UPDATE walks SET status = ?, ended_at = ? WHERE id = ? "  # noqa: S608
                 f"RETURNING {_WALK_COLUMNS}",
                 (status, ended, walk_id),
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
-        return _walk(row) if row else None
+            )
+            return _walk(row) if row else None
+
+        return await self._write(set_status, changes_walks=True)
 
     async def record_part(self, walk: Walk, to_position: int, posts: Sequence[Post]) -> Walk | None:
         """Remember the messages of a part just posted and move the session past it.
@@ -720,15 +744,16 @@ class Storage:
         Only the newest part carries the "Next" button, so older posts lose the flag.
         None if the session moved meanwhile (another moderator was quicker).
         """
-        async with self._write() as db:
-            moved = await self._move(db, walk, to_position, finished=False)
+
+        def record(db: Db) -> Walk | None:
+            moved = _move(db, walk, to_position, None)
             if moved is None:
                 return None
-            await db.execute(
+            db.execute(
                 "UPDATE posts SET carries_next = 0 WHERE walk_id = ? AND carries_next = 1",
                 (walk.id,),
             )
-            await db.executemany(
+            db.executemany(
                 f"INSERT OR REPLACE INTO posts ({_POST_COLUMNS}) "  # noqa: S608
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -745,23 +770,37 @@ class Storage:
                     for p in posts
                 ],
             )
-        return moved
+            return moved
+
+        return await self._write(record, changes_walks=True)
 
     async def post_for_message(self, chat_id: int, message_id: int) -> Post | None:
-        found = await self._db.execute_fetchall(
+        return await self._post(
+            (chat_id, message_id),
             f"SELECT {_POST_COLUMNS} FROM posts WHERE chat_id = ? AND message_id = ?",  # noqa: S608
             (chat_id, message_id),
         )
-        row = next(iter(found), None)
-        return _post(row) if row else None
 
     async def post_for_poll(self, poll_id: str) -> Post | None:
-        found = await self._db.execute_fetchall(
+        return await self._post(
+            poll_id,
             f"SELECT {_POST_COLUMNS} FROM posts WHERE poll_id = ?",  # noqa: S608
             (poll_id,),
         )
-        row = next(iter(found), None)
-        return _post(row) if row else None
+
+    async def _post(
+        self, key: tuple[int, int] | str, sql: str, params: Sequence[object]
+    ) -> Post | None:
+        cached = self._posts.get(key)
+        if cached is not None:
+            return cached
+        generation = self._posts.generation
+        row = await self._read_one(sql, params)
+        if row is None:
+            return None
+        found = _post(row)
+        self._posts.put(key, found, generation)
+        return found
 
     async def posts_of_walk(self, walk_id: int) -> list[Post]:
         rows = await self._db.execute_fetchall(
@@ -771,25 +810,28 @@ class Storage:
         return [_post(row) for row in rows]
 
     async def set_chat_active(self, chat_id: int, active: bool) -> None:
-        async with self._write() as db:
-            await db.execute(
+        now = self._now()
+        await self._write(
+            lambda db: db.execute(
                 "UPDATE chats SET active = ?, updated_at = ? WHERE id = ?",
-                (int(active), self._now(), chat_id),
+                (int(active), now, chat_id),
             )
+        )
 
     async def migrate_chat(self, old_id: int, new_id: int) -> bool:
         """A group became a supergroup: move its sessions, posts and answers to the new id.
 
         Idempotent (Telegram announces the move in both chats); False if nothing moved.
         """
-        async with self._write() as db:
-            async with db.execute("SELECT 1 FROM chats WHERE id = ?", (old_id,)) as cursor:
-                if await cursor.fetchone() is None:
-                    return False
-            await db.execute(
+        now = self._now()
+
+        def migrate(db: Db) -> bool:
+            if _one(db, "SELECT 1 FROM chats WHERE id = ?", (old_id,)) is None:
+                return False
+            db.execute(
                 "INSERT OR IGNORE INTO chats (id, type, title, active, updated_at) "
                 "SELECT ?, 'supergroup', title, 1, ? FROM chats WHERE id = ?",
-                (new_id, self._now(), old_id),
+                (new_id, now, old_id),
             )
             # Posts keep the old id: those messages stay in the old chat, where polls still
             # count (a poll answer names its poll, not its chat).
@@ -797,40 +839,43 @@ class Storage:
                 "UPDATE walks SET chat_id = ? WHERE chat_id = ?",
                 "UPDATE answers SET chat_id = ? WHERE chat_id = ?",
             ):
-                await db.execute(statement, (new_id, old_id))
-            await db.execute("DELETE FROM chats WHERE id = ?", (old_id,))
-        return True
+                db.execute(statement, (new_id, old_id))
+            db.execute("DELETE FROM chats WHERE id = ?", (old_id,))
+            return True
+
+        return await self._write(migrate, changes_walks=True)
 
     async def set_private_prompt(self, chat_id: int, walk_id: int, question_id: str) -> None:
-        async with self._write() as db:
-            await db.execute(
+        now = self._now()
+        await self._write(
+            lambda db: db.execute(
                 "INSERT INTO private_prompts (chat_id, walk_id, question_id, created_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET "
                 "walk_id = excluded.walk_id, question_id = excluded.question_id, "
                 "created_at = excluded.created_at",
-                (chat_id, walk_id, question_id, self._now()),
+                (chat_id, walk_id, question_id, now),
             )
+        )
 
     async def private_prompt(self, chat_id: int) -> PrivatePrompt | None:
-        found = await self._db.execute_fetchall(
+        row = await self._read_one(
             "SELECT chat_id, walk_id, question_id FROM private_prompts WHERE chat_id = ?",
             (chat_id,),
         )
-        row = next(iter(found), None)
         return PrivatePrompt(*row) if row else None
 
     async def clear_private_prompt(self, chat_id: int) -> None:
-        async with self._write() as db:
-            await db.execute("DELETE FROM private_prompts WHERE chat_id = ?", (chat_id,))
+        await self._write(
+            lambda db: db.execute("DELETE FROM private_prompts WHERE chat_id = ?", (chat_id,))
+        )
 
     async def latest_group_walk(self, chat_id: int) -> Walk | None:
         """The group's newest session, whatever its state."""
-        found = await self._db.execute_fetchall(
+        row = await self._read_one(
             f"SELECT {_WALK_COLUMNS} FROM walks WHERE chat_id = ? AND audience = 'group' "  # noqa: S608
             "ORDER BY id DESC LIMIT 1",
             (chat_id,),
         )
-        row = next(iter(found), None)
         return _walk(row) if row else None
 
     async def groups_with_sessions(self) -> list[tuple[int, str]]:
@@ -849,72 +894,66 @@ class Storage:
         fmt: Literal["csv", "jsonl"] = "csv",
         all_sessions: bool = False,
     ) -> None:
-        async with self._write() as db:
-            await db.execute(
+        now = self._now()
+        await self._write(
+            lambda db: db.execute(
                 "INSERT INTO deliveries (user_id, kind, chat_id, format, all_sessions, "
                 "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (user_id, kind, chat_id, fmt, int(all_sessions), self._now()),
+                (user_id, kind, chat_id, fmt, int(all_sessions), now),
             )
+        )
 
     async def take_deliveries(self, user_id: int) -> list[Delivery]:
         """A moderator's waiting reports and exports, removed as they are handed over."""
-        async with (
-            self._write() as db,
-            db.execute(
+        rows = await self._write(
+            lambda db: db.execute(
                 "DELETE FROM deliveries WHERE user_id = ? "
                 "RETURNING id, user_id, kind, chat_id, format, all_sessions",
                 (user_id,),
-            ) as cursor,
-        ):
-            rows = await cursor.fetchall()
+            ).fetchall()
+        )
         found = [Delivery(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
         return sorted(found, key=lambda d: d.id)
 
     async def forget_user(self, user_id: int) -> Forgotten:
         """Delete everything stored about a person, in every chat, and nothing else."""
-        async with self._write() as db:
+
+        def forget(db: Db) -> Forgotten:
             own_walks = "SELECT id FROM walks WHERE audience = 'private' AND user_id = ?"
-            answers = await self._count_deleted(
+            answers = _rowcount(
                 db,
                 f"DELETE FROM answers WHERE user_id = ? OR walk_id IN ({own_walks})",  # noqa: S608
                 (user_id, user_id),
             )
-            other = await self._count_deleted(
+            other = _rowcount(
                 db,
                 f"DELETE FROM posts WHERE walk_id IN ({own_walks})",  # noqa: S608
                 (user_id,),
             )
-            other += await self._count_deleted(
+            other += _rowcount(
                 db,
                 f"DELETE FROM private_prompts WHERE chat_id = ? OR walk_id IN ({own_walks})",  # noqa: S608
                 (user_id, user_id),
             )
-            walks = await self._count_deleted(
+            walks = _rowcount(
                 db, "DELETE FROM walks WHERE audience = 'private' AND user_id = ?", (user_id,)
             )
-            other += await self._count_deleted(
-                db, "DELETE FROM deliveries WHERE user_id = ?", (user_id,)
-            )
+            other += _rowcount(db, "DELETE FROM deliveries WHERE user_id = ?", (user_id,))
             # A group session they started stays the group's; it no longer names them.
-            async with db.execute(
+            other += _rowcount(
+                db,
                 "UPDATE walks SET user_id = NULL WHERE audience = 'group' AND user_id = ?",
                 (user_id,),
-            ) as cursor:
-                other += cursor.rowcount
-            other += await self._count_deleted(
+            )
+            other += _rowcount(
                 db,
                 "DELETE FROM chats WHERE id = ? AND type = 'private' "
                 "AND NOT EXISTS (SELECT 1 FROM walks WHERE chat_id = chats.id)",
                 (user_id,),
             )
-        return Forgotten(answers=answers, walks=walks, other=other)
+            return Forgotten(answers=answers, walks=walks, other=other)
 
-    @staticmethod
-    async def _count_deleted(
-        db: aiosqlite.Connection, statement: str, params: tuple[object, ...]
-    ) -> int:
-        async with db.execute(statement, params) as cursor:
-            return cursor.rowcount
+        return await self._write(forget, changes_walks=True)
 
     # --- the inbox: updates stored before Telegram is told they arrived --------------------
 
@@ -923,11 +962,13 @@ class Storage:
         if not updates:
             return
         now = self._now()
-        async with self._write() as db:
-            await db.executemany(
+        rows = [(update_id, payload, now) for update_id, payload in updates]
+        await self._write(
+            lambda db: db.executemany(
                 "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
-                [(update_id, payload, now) for update_id, payload in updates],
+                rows,
             )
+        )
 
     async def inbox_pending(self) -> list[tuple[int, str]]:
         """Stored updates not yet handled, oldest first."""
@@ -948,42 +989,125 @@ class Storage:
 
     async def inbox_done(self, update_id: int) -> None:
         """Mark a handled update done (when its handling wrote nothing)."""
-        async with self._write() as db:
-            await self._forget_update(db, update_id)
-
-    @staticmethod
-    async def _forget_update(db: aiosqlite.Connection, update_id: int) -> None:
-        """Forget a handled update, remembering the newest id handled: Telegram re-delivers
-        what it was not told about, and those must not be answered twice."""
-        await db.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
-        await db.execute(
-            "INSERT INTO meta (key, value) VALUES ('last_update_id', ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value "
-            "WHERE CAST(excluded.value AS INTEGER) > CAST(meta.value AS INTEGER)",
-            (str(update_id),),
-        )
+        await self._write(lambda db: _forget_update(db, update_id))
 
     async def last_handled_update(self) -> int:
-        found = await self._db.execute_fetchall(
-            "SELECT value FROM meta WHERE key = 'last_update_id'"
-        )
-        row = next(iter(found), None)
+        row = await self._read_one("SELECT value FROM meta WHERE key = 'last_update_id'")
         return int(row[0]) if row else 0
 
     async def answer_with_key(self, source_key: str) -> StoredAnswer | None:
         """The answer recorded from one Telegram message or press, if any."""
-        return await self._answer_by_key(self._db, source_key)
+        row = await self._read_one(_ANSWER_BY_KEY, (source_key,))
+        return _answer(row) if row else None
 
     async def rebase_walk(self, walk: Walk, position: int, lesson_version: str) -> Walk | None:
         """Move a walk onto an edited lesson: its new position and the lesson's new version."""
-        async with (
-            self._write() as db,
-            db.execute(
+
+        def rebase(db: Db) -> Walk | None:
+            row = _one(
+                db,
                 f"UPDATE walks SET position = ?, lesson_version = ? "  # noqa: S608
                 f"WHERE id = ? AND lesson_version = ? AND status = 'active' "
                 f"RETURNING {_WALK_COLUMNS}",
                 (position, lesson_version, walk.id, walk.lesson_version),
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
-        return _walk(row) if row else None
+            )
+            return _walk(row) if row else None
+
+        return await self._write(rebase, changes_walks=True)
+
+
+# --- statements run on the writer's thread ---------------------------------------------------
+
+# One statement: the next version number, the row, and nothing at all when this update's
+# key is already stored (then the earlier answer is read back).
+_INSERT_ANSWER = (
+    f"INSERT INTO answers (walk_id, chat_id, user_id, display_name, username, "  # noqa: S608
+    f"lesson_id, lesson_version, attempt, question_id, question_type, "
+    f"option_indexes, answer_text, is_correct, stance, retracted, via, version, "
+    f"answered_at, source_key) "
+    f"SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    f"COALESCE(MAX(version), 0) + 1, ?, ? FROM answers "
+    f"WHERE walk_id = ? AND user_id = ? AND question_id = ? "
+    f"ON CONFLICT (source_key) DO NOTHING "
+    f"RETURNING {_ANSWER_COLUMNS}"
+)
+_ANSWER_BY_KEY = f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE source_key = ?"  # noqa: S608
+_CURRENT_ANSWER = (
+    f"SELECT {_ANSWER_COLUMNS} FROM answers "  # noqa: S608
+    "WHERE walk_id = ? AND user_id = ? AND question_id = ? ORDER BY version DESC LIMIT 1"
+)
+
+
+def _answer_params(answer: NewAnswer, now: str) -> tuple[object, ...]:
+    return (
+        answer.walk.id,
+        answer.walk.chat_id,
+        answer.respondent.user_id,
+        answer.respondent.display_name,
+        answer.respondent.username,
+        answer.walk.lesson_id,
+        answer.lesson_version or answer.walk.lesson_version,
+        answer.walk.attempt,
+        answer.question_id,
+        answer.question_type,
+        ",".join(str(i) for i in answer.option_indexes) or None,
+        answer.answer_text,
+        None if answer.is_correct is None else int(answer.is_correct),
+        answer.stance,
+        int(answer.retracted),
+        answer.via,
+        now,
+        answer.source_key,
+        answer.walk.id,
+        answer.respondent.user_id,
+        answer.question_id,
+    )
+
+
+def _answer_by_key(db: Db, source_key: str) -> StoredAnswer | None:
+    row = _one(db, _ANSWER_BY_KEY, (source_key,))
+    return _answer(row) if row else None
+
+
+def _current_answer(db: Db, walk_id: int, user_id: int, question_id: str) -> StoredAnswer | None:
+    row = _one(db, _CURRENT_ANSWER, (walk_id, user_id, question_id))
+    return _answer(row) if row else None
+
+
+def _upsert_chat(db: Db, chat_id: int, chat_type: str, title: str | None, now: str) -> None:
+    db.execute(
+        # A chat we hear from can be written to again.
+        "INSERT INTO chats (id, type, title, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title, "
+        "active = 1, updated_at = excluded.updated_at",
+        (chat_id, chat_type, title, now),
+    )
+
+
+def _move(db: Db, walk: Walk, to_position: int, ended_at: str | None) -> Walk | None:
+    """Move an active walk on; ``ended_at`` given: it is finished."""
+    row = _one(
+        db,
+        f"UPDATE walks SET position = ?, status = ?, ended_at = ? "  # noqa: S608
+        f"WHERE id = ? AND position = ? AND status = 'active' RETURNING {_WALK_COLUMNS}",
+        (
+            to_position,
+            "active" if ended_at is None else "finished",
+            ended_at,
+            walk.id,
+            walk.position,
+        ),
+    )
+    return _walk(row) if row else None
+
+
+def _forget_update(db: Db, update_id: int) -> None:
+    """Forget a handled update, remembering the newest id handled: Telegram re-delivers
+    what it was not told about, and those must not be answered twice."""
+    db.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES ('last_update_id', ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value "
+        "WHERE CAST(excluded.value AS INTEGER) > CAST(meta.value AS INTEGER)",
+        (str(update_id),),
+    )

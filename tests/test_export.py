@@ -474,11 +474,11 @@ async def test_filters(golden: Golden, capsys: pytest.CaptureFixture[str]) -> No
 async def test_time_window_without_history_is_the_state_at_until(
     golden: Golden, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # Ana's explain v1 (=SUM(A1)) is at 09:00:04.127Z, v2 (+1) at 09:00:05.128Z.
-    _, out, _ = export(capsys, golden, "--format", "jsonl", "--until", "2026-11-01T09:00:04.127Z")
+    # Ana's explain v1 (=SUM(A1)) is at 09:00:03.126Z, v2 (+1) at 09:00:04.127Z.
+    _, out, _ = export(capsys, golden, "--format", "jsonl", "--until", "2026-11-01T09:00:03.126Z")
     explain = [r for r in parse_jsonl(out) if r["question_id"] == "explain"]
     assert [(r["user_id"], r["answer"], r["version"]) for r in explain] == [(501, "=SUM(A1)", 1)]
-    _, out, _ = export(capsys, golden, "--format", "jsonl", "--since", "2026-11-01T09:00:05")
+    _, out, _ = export(capsys, golden, "--format", "jsonl", "--since", "2026-11-01T09:00:04")
     explain = [r for r in parse_jsonl(out) if r["question_id"] == "explain" and r["user_id"] == 501]
     assert [(r["session_id"], r["version"]) for r in explain] == [(1, 2), (2, 1)]
 

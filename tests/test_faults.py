@@ -116,7 +116,9 @@ async def test_a_locked_database_delays_updates_and_loses_none(
         question = await first_question(student)
         storage = application.bot_data.storage
         assert storage is not None
-        await storage._db.execute("PRAGMA busy_timeout = 50")  # don't wait 5 s in a test
+        await storage._writer.run(
+            lambda db: db.execute("PRAGMA busy_timeout = 50")
+        )  # don't wait 5 s in a test
         # Another program holds the write lock. Taken in a thread: the bot shares this
         # event loop and must stay free to finish what it is writing.
         blocker = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)

@@ -420,7 +420,6 @@ async def on_stance_button(
         return
     user = query.from_user
     stance = question.stances[action.index]
-    earlier = await context.storage.current_answer(walk.id, user.id, question.id)
     await context.storage.record_answer(
         stance_answer(
             walk,
@@ -430,8 +429,8 @@ async def on_stance_button(
             stance,
             via="private" if via_private else "button",
             source_key=f"press:{query.id}",
-            reason=earlier.answer_text if earlier else None,
-        )
+        ),
+        keep="reason",  # the reason already given goes with the new stance
     )
     await popup(query, render_group.stance_feedback(stance), show_alert=not via_private)
 
@@ -492,14 +491,10 @@ async def on_reply(update: Update, context: BotContext) -> None:
         if edited and message.edit_date is not None
         else f"msg:{message.chat_id}:{message.message_id}"
     )
-    stance = None
-    if isinstance(question, DebateQuestion):
-        earlier = await context.storage.current_answer(walk.id, member.id, question.id)
-        stance = earlier.stance if earlier else None
     await context.storage.record_answer(
-        written_answer(
-            walk, lesson, question, member, text, via="reply", source_key=key, stance=stance
-        )
+        written_answer(walk, lesson, question, member, text, via="reply", source_key=key),
+        # A reason keeps the stance already picked, read in the same transaction.
+        keep="stance" if isinstance(question, DebateQuestion) else None,
     )
 
 

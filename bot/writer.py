@@ -1,0 +1,144 @@
+"""The one writer: every write transaction of the bot, on one thread and one connection.
+
+The poller handles many members' updates at once, so writes arrive concurrently. Each is
+queued here as a job (a function of the connection), and the writer runs everything queued
+so far in one transaction: many answers cost one trip to the database thread and one
+COMMIT (group commit). A caller's ``await`` returns only after the transaction holding its
+job has committed, so a handler still acknowledges only what is on disk.
+
+Each job runs under its own SAVEPOINT: a job that raises is undone alone and its caller
+gets the error; a failed COMMIT (disk full, say) fails every job of the transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import sqlite3
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+# Bounds one transaction, so that the first job of a flood is not kept waiting for the last.
+MAX_JOBS_PER_TRANSACTION = 500
+
+
+@dataclass(slots=True)
+class _Job(Generic[T]):
+    work: Callable[[sqlite3.Connection], T]
+    future: asyncio.Future[T]
+    # Runs on the event loop after the commit, before the caller resumes (e.g. to drop
+    # cached rows the job changed).
+    on_commit: Callable[[], None] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    error: BaseException
+
+
+class Writer:
+    def __init__(self, connection: sqlite3.Connection, executor: ThreadPoolExecutor) -> None:
+        self._connection = connection
+        self._executor = executor
+        self._queue: list[_Job[Any]] = []
+        self._flushing: asyncio.Task[None] | None = None
+
+    @classmethod
+    async def open(cls, path: Path) -> Writer:
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+
+        def connect() -> sqlite3.Connection:
+            # Transactions are ours (BEGIN IMMEDIATE … COMMIT), not the module's.
+            return sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+
+        try:
+            connection = await asyncio.get_running_loop().run_in_executor(executor, connect)
+        except BaseException:
+            executor.shutdown(wait=False)
+            raise
+        return cls(connection, executor)
+
+    async def configure(self, pragmas: Sequence[str]) -> None:
+        """Set up the connection, outside any transaction (where journal_mode must be set)."""
+
+        def apply() -> None:
+            for pragma in pragmas:
+                self._connection.execute(pragma)
+
+        await asyncio.get_running_loop().run_in_executor(self._executor, apply)
+
+    async def run(
+        self,
+        work: Callable[[sqlite3.Connection], T],
+        on_commit: Callable[[], None] | None = None,
+    ) -> T:
+        """Run ``work`` in the next transaction; return its result once that has committed."""
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._queue.append(_Job(work, future, on_commit))
+        if self._flushing is None:
+            self._flushing = asyncio.create_task(self._flush())
+        # A caller that gives up waiting does not take its write back out of the batch.
+        return await asyncio.shield(future)
+
+    async def close(self) -> None:
+        if self._flushing is not None:
+            await self._flushing
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._connection.close)
+        self._executor.shutdown(wait=True)
+
+    async def _flush(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while self._queue:
+                jobs = self._queue[:MAX_JOBS_PER_TRANSACTION]
+                del self._queue[:MAX_JOBS_PER_TRANSACTION]
+                outcomes = await loop.run_in_executor(self._executor, self._transaction, jobs)
+                for job, outcome in zip(jobs, outcomes, strict=True):
+                    if isinstance(outcome, _Failed):
+                        job.future.set_exception(outcome.error)
+                        continue
+                    if job.on_commit is not None:
+                        job.on_commit()
+                    job.future.set_result(outcome)
+        finally:
+            self._flushing = None
+
+    def _transaction(self, jobs: list[_Job[Any]]) -> list[object]:
+        """On the writer thread: all the jobs in one transaction, each under a savepoint."""
+        db = self._connection
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:  # busy, disk I/O: nothing ran
+            return [_Failed(_fresh(error)) for _ in jobs]
+        outcomes: list[object] = []
+        try:
+            for job in jobs:
+                db.execute("SAVEPOINT job")
+                try:
+                    outcome: object = job.work(db)
+                except Exception as error:
+                    if not db.in_transaction:
+                        raise  # SQLite rolled the whole transaction back (disk full, say)
+                    db.execute("ROLLBACK TO job")
+                    outcome = _Failed(error)
+                db.execute("RELEASE job")
+                outcomes.append(outcome)
+            db.execute("COMMIT")
+        except Exception as error:  # noqa: BLE001 - handed to every job's caller
+            if db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+            return [_Failed(_fresh(error)) for _ in jobs]
+        return outcomes
+
+
+def _fresh(error: Exception) -> Exception:
+    """A copy per caller: one exception raised in several tasks would share a traceback."""
+    return copy.copy(error)

@@ -1,0 +1,213 @@
+"""The one writer: concurrent writes share a transaction, each caller resumes only after
+its write has committed, a failing write is undone alone, and a failed COMMIT fails all.
+Also the in-memory posts and walks, and answers that keep a stance or reason."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.storage import NewAnswer, Post, Respondent, Storage, Walk, _Cache
+
+FIRST, SECOND = Respondent(601, "Ana Kim", "ana"), Respondent(602, "Minsu", None)
+
+
+@pytest.fixture
+async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
+    opened = await Storage.open(tmp_path / "bot.sqlite3")
+    yield opened
+    await opened.close()
+
+
+async def group_session(storage: Storage) -> Walk:
+    return await storage.start_walk(
+        chat_id=-100,
+        chat_type="supergroup",
+        chat_title="Circle",
+        audience="group",
+        user_id=None,
+        lesson_id="lesson-a",
+        lesson_version="v1",
+    )
+
+
+def reply(walk: Walk, who: Respondent, key: str, text: str | None = "a reply") -> NewAnswer:
+    return NewAnswer(
+        walk=walk,
+        respondent=who,
+        question_id="q-debate",
+        question_type="debate",
+        via="reply",
+        source_key=key,
+        answer_text=text,
+    )
+
+
+def stance(walk: Walk, who: Respondent, key: str, picked: str) -> NewAnswer:
+    return NewAnswer(
+        walk=walk,
+        respondent=who,
+        question_id="q-debate",
+        question_type="debate",
+        via="button",
+        source_key=key,
+        stance=picked,
+    )
+
+
+def rows(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
+    """Read with a connection of its own: only what has been committed."""
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(sql, params).fetchall()
+    finally:
+        connection.close()
+
+
+async def test_concurrent_answers_share_a_few_transactions(
+    storage: Storage, tmp_path: Path
+) -> None:
+    walk = await group_session(storage)
+    statements: list[str] = []
+    await storage._writer.run(lambda db: db.set_trace_callback(statements.append))
+    members = [Respondent(700 + i, f"Member {i}", None) for i in range(100)]
+    recorded = await asyncio.gather(
+        *(storage.record_answer(reply(walk, m, f"msg:{m.user_id}")) for m in members)
+    )
+    assert all(r.created for r in recorded)
+    commits = statements.count("COMMIT")
+    assert 1 <= commits <= 3, f"100 concurrent answers took {commits} commits"
+    assert rows(tmp_path / "bot.sqlite3", "SELECT COUNT(*) FROM answers") == [(100,)]
+
+
+async def test_a_caller_resumes_only_after_its_write_is_committed(
+    storage: Storage, tmp_path: Path
+) -> None:
+    walk = await group_session(storage)
+    seen: list[list[tuple[object, ...]]] = []
+
+    async def answer_then_look(who: Respondent) -> None:
+        await storage.record_answer(reply(walk, who, f"msg:{who.user_id}"))
+        # Another connection sees it: it is committed, not just written.
+        seen.append(
+            rows(tmp_path / "bot.sqlite3", "SELECT 1 FROM answers WHERE user_id = ?", who.user_id)
+        )
+
+    await asyncio.gather(answer_then_look(FIRST), answer_then_look(SECOND))
+    assert seen == [[(1,)], [(1,)]]
+
+
+async def test_a_failing_write_is_undone_alone(storage: Storage, tmp_path: Path) -> None:
+    walk = await group_session(storage)
+
+    def half_then_fail(db: sqlite3.Connection) -> None:
+        db.execute("INSERT INTO meta (key, value) VALUES ('half', 'written')")
+        raise ValueError("this job fails after writing")
+
+    failing = asyncio.ensure_future(storage._writer.run(half_then_fail))
+    good = asyncio.ensure_future(storage.record_answer(reply(walk, FIRST, "msg:1")))
+    with pytest.raises(ValueError, match="fails after writing"):
+        await failing
+    assert (await good).created
+    path = tmp_path / "bot.sqlite3"
+    assert rows(path, "SELECT COUNT(*) FROM meta WHERE key = 'half'") == [(0,)]
+    assert rows(path, "SELECT COUNT(*) FROM answers") == [(1,)]
+
+
+async def test_a_failed_commit_fails_every_write_in_it(storage: Storage, tmp_path: Path) -> None:
+    walk = await group_session(storage)
+
+    def break_the_commit(db: sqlite3.Connection) -> None:
+        # A deferred foreign key is only checked at COMMIT, which then fails.
+        db.execute("PRAGMA defer_foreign_keys = ON")
+        db.execute(
+            "INSERT INTO posts (chat_id, message_id, walk_id, position) VALUES (1, 1, 999, 0)"
+        )
+
+    writes = [
+        asyncio.ensure_future(storage._writer.run(break_the_commit)),
+        asyncio.ensure_future(storage.record_answer(reply(walk, FIRST, "msg:1"))),
+        asyncio.ensure_future(storage.record_answer(reply(walk, SECOND, "msg:2"))),
+    ]
+    outcomes = await asyncio.gather(*writes, return_exceptions=True)
+    assert all(isinstance(o, sqlite3.IntegrityError) for o in outcomes), outcomes
+    assert len({id(o) for o in outcomes}) == 3  # each caller has its own exception
+    assert rows(tmp_path / "bot.sqlite3", "SELECT COUNT(*) FROM answers") == [(0,)]
+    # The writer goes on: the same answer written again is stored.
+    assert (await storage.record_answer(reply(walk, FIRST, "msg:1"))).created
+
+
+async def test_a_cancelled_caller_does_not_take_its_write_back(
+    storage: Storage, tmp_path: Path
+) -> None:
+    walk = await group_session(storage)
+    write = asyncio.ensure_future(storage.record_answer(reply(walk, FIRST, "msg:1")))
+    await asyncio.sleep(0)  # queued
+    write.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await write
+    await storage.record_answer(reply(walk, SECOND, "msg:2"))  # after the first batch
+    assert rows(tmp_path / "bot.sqlite3", "SELECT COUNT(*) FROM answers") == [(2,)]
+
+
+async def test_a_new_stance_keeps_the_reason_and_a_reason_keeps_the_stance(
+    storage: Storage,
+) -> None:
+    walk = await group_session(storage)
+    await storage.record_answer(stance(walk, FIRST, "press:1", "Agree"))
+    kept = await storage.record_answer(reply(walk, FIRST, "msg:1", "because"), keep="stance")
+    assert (kept.answer.stance, kept.answer.answer_text) == ("Agree", "because")
+    changed = await storage.record_answer(stance(walk, FIRST, "press:2", "Disagree"), keep="reason")
+    assert (changed.answer.stance, changed.answer.answer_text) == ("Disagree", "because")
+    # Nothing earlier: nothing to keep.
+    alone = await storage.record_answer(reply(walk, SECOND, "msg:2", "first"), keep="stance")
+    assert (alone.answer.stance, alone.answer.answer_text) == (None, "first")
+
+
+async def test_a_stance_and_a_reason_sent_at_once_are_both_kept(storage: Storage) -> None:
+    """Each reads the other's write in its own transaction: neither loses the other."""
+    walk = await group_session(storage)
+    await asyncio.gather(
+        storage.record_answer(stance(walk, FIRST, "press:1", "Agree"), keep="reason"),
+        storage.record_answer(reply(walk, FIRST, "msg:1", "because"), keep="stance"),
+    )
+    current = await storage.current_answer(walk.id, FIRST.user_id, "q-debate")
+    assert current is not None
+    assert (current.stance, current.answer_text, current.version) == ("Agree", "because", 2)
+
+
+async def test_cached_walks_and_posts_follow_every_change(storage: Storage) -> None:
+    walk = await group_session(storage)
+    assert await storage.walk(walk.id) == walk  # now cached
+    paused = await storage.set_walk_status(walk.id, "paused")
+    assert await storage.walk(walk.id) == paused
+    resumed = await storage.set_walk_status(walk.id, "active")
+    assert resumed is not None
+    post = Post(-100, 10, walk.id, 1, question_id="q-debate", carries_next=True)
+    moved = await storage.record_part(resumed, 2, [post])
+    assert await storage.walk(walk.id) == moved
+    assert await storage.post_for_message(-100, 10) == post
+    newer = Post(-100, 11, walk.id, 2, question_id="q-2", carries_next=True)
+    assert moved is not None
+    await storage.record_part(moved, 3, [newer])
+    older = await storage.post_for_message(-100, 10)
+    assert older is not None and not older.carries_next  # the flag moved to the newer part
+    await storage.migrate_chat(-100, -200)
+    migrated = await storage.walk(walk.id)
+    assert migrated is not None and migrated.chat_id == -200
+
+
+def test_a_read_begun_before_a_change_does_not_put_its_stale_row_back() -> None:
+    cache: _Cache[int, str] = _Cache(limit=2)
+    before_the_change = cache.generation
+    cache.drop_all()  # a write changed the row while it was being read
+    cache.put(1, "stale", before_the_change)
+    assert cache.get(1) is None
+    cache.put(1, "fresh", cache.generation)
+    cache.put(2, "two", cache.generation)
+    cache.put(3, "three", cache.generation)  # over the limit: the oldest goes
+    assert (cache.get(1), cache.get(2), cache.get(3)) == (None, "two", "three")
