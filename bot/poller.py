@@ -5,6 +5,12 @@ updates may still wait in memory, so a hard kill loses them. Here every fetched 
 committed to the inbox table first; only then does the next getUpdates confirm it. Each is
 deleted from the inbox once handled, and on start whatever is left is handled first.
 Handling twice is harmless: answers are keyed by Telegram's ids.
+
+A fetched batch is handled concurrently except where order matters: each user's updates
+keep their order, and an update that can change a chat's session (a command, the bot's
+membership, a migration, a moderator's begin/next button) waits for the chat's earlier
+updates while its later ones wait for it; poll answers, which name no chat, keep their
+order against such updates in every chat.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import json
 import logging
 import sqlite3
 import warnings
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any
 
 from telegram import Update
@@ -29,6 +35,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot import callbacks
 from bot.context import BotApplication
 from bot.storage import Storage
 
@@ -101,13 +108,8 @@ class InboxPoller:
             for raw in batch:
                 self._offset = max(self._offset, raw["update_id"] + 1)
             # The updates in hand are finished even when a stop was asked for meanwhile.
-            # Each chat's updates are handled in order; different chats at the same time.
-            await asyncio.gather(*(self._handle_in_order(run) for run in _by_sender(batch)))
+            await _run_scheduled(batch, self._handle)
         await self._confirm()
-
-    async def _handle_in_order(self, updates: list[dict[str, Any]]) -> None:
-        for raw in updates:
-            await self._handle(raw["update_id"], raw)
 
     async def _confirm(self) -> None:
         """Tell Telegram what was handled, so that it is not delivered again."""
@@ -163,31 +165,133 @@ class InboxPoller:
         await self._storage.inbox_done(update_id)
 
 
-def _by_sender(batch: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """A batch split into runs that must keep their order: one per chat (a poll answer,
-    which names no chat, goes with its voter's private chat id)."""
-    runs: dict[object, list[dict[str, Any]]] = {}
-    for raw in batch:
-        runs.setdefault(_sender_key(raw), []).append(raw)
-    return list(runs.values())
+# Service messages that change a chat's session (or its id).
+_SESSION_SERVICE_KEYS = frozenset(
+    {
+        "migrate_to_chat_id",
+        "migrate_from_chat_id",
+        "new_chat_members",
+        "left_chat_member",
+        "group_chat_created",
+        "supergroup_chat_created",
+    }
+)
+
+Handle = Callable[[int, dict[str, Any]], Awaitable[None]]
 
 
-def _sender_key(raw: dict[str, Any]) -> object:
-    for kind, body in raw.items():
-        if not isinstance(body, dict):
-            continue
-        chat = body.get("chat")
-        if isinstance(chat, dict) and isinstance(chat.get("id"), int):
-            return chat["id"]
-        message = body.get("message")  # a button press: the chat of its message
-        if isinstance(message, dict) and isinstance(message.get("chat"), dict):
-            chat_id = message["chat"].get("id")
-            if isinstance(chat_id, int):
-                return chat_id
-        user = body.get("user") or body.get("from")
-        if isinstance(user, dict) and isinstance(user.get("id"), int):
-            return user["id"]
-        return kind  # anything else: all such updates in one ordered run
+async def _run_scheduled(batch: Sequence[dict[str, Any]], handle: Handle) -> None:
+    """Handle a whole batch, each update once the updates it depends on are finished."""
+    schedule = _schedule(batch)
+    finished = [asyncio.Event() for _ in schedule]
+
+    async def one(index: int, raw: dict[str, Any], after: list[int]) -> None:
+        try:
+            for earlier in after:
+                await finished[earlier].wait()
+            await handle(raw["update_id"], raw)
+        finally:
+            finished[index].set()  # even on failure: what waits for it must not hang
+
+    tasks = [asyncio.create_task(one(i, raw, after)) for i, (raw, after) in enumerate(schedule)]
+    # All finish before an error is passed on: none is left running behind the caller.
+    for outcome in await asyncio.gather(*tasks, return_exceptions=True):
+        if isinstance(outcome, BaseException):
+            raise outcome
+
+
+def _schedule(batch: Sequence[dict[str, Any]]) -> list[tuple[dict[str, Any], list[int]]]:
+    """Each update of the batch with the indexes of the earlier updates it must wait for.
+
+    A user's updates keep their order. A barrier (see ``_classify``) waits for everything
+    in its chat since the chat's previous barrier, and the chat's later updates wait for
+    it. Updates that name no chat (poll answers) wait for every earlier barrier, and every
+    later barrier waits for them: they may belong to any chat's session.
+    """
+    last_of_member: dict[int, int] = {}
+    last_barrier: dict[Hashable, int] = {}
+    since_barrier: dict[Hashable, list[int]] = {}  # a chat's last barrier and what followed
+    barriers: list[int] = []
+    chatless: list[int] = []
+    schedule: list[tuple[dict[str, Any], list[int]]] = []
+    for index, raw in enumerate(batch):
+        member, chat, barrier = _classify(raw)
+        after: set[int] = set()
+        if member is not None and member in last_of_member:
+            after.add(last_of_member[member])
+        if barrier:
+            after.update(since_barrier.get(chat, ()))
+            previous = last_barrier.get(chat, -1)
+            after.update(j for j in chatless if j > previous)
+            since_barrier[chat] = [index]
+            last_barrier[chat] = index
+            barriers.append(index)
+        elif chat is None:
+            after.update(barriers)
+            chatless.append(index)
+        else:
+            if chat in last_barrier:
+                after.add(last_barrier[chat])
+            since_barrier.setdefault(chat, []).append(index)
+        if member is not None:
+            last_of_member[member] = index
+        schedule.append((raw, sorted(after)))
+    return schedule
+
+
+def _classify(raw: object) -> tuple[int | None, Hashable, bool]:
+    """(member, chat, is a barrier) of an update. The member is the sending user's id; the
+    chat is its chat's id, None for a poll answer, or the update's kind when it names no
+    chat that can be read. Any shape is accepted: what cannot be read is a barrier, which
+    costs only concurrency."""
+    if not isinstance(raw, dict):
+        return None, "", True
+    kind = next((key for key in raw if key != "update_id"), "")
+    body = raw.get(kind)
+    if not isinstance(body, dict):
+        return None, kind, True
+    member = _id_of(body.get("from"))
+    if member is None:
+        member = _id_of(body.get("user"))
+    if kind == "poll_answer":  # Telegram names the poll, not its chat
+        return (member, None, False) if member is not None else (None, kind, True)
+    if kind in ("message", "edited_message"):
+        chat = _id_of(body.get("chat"))
+        text = body.get("text")
+        barrier = (
+            member is None
+            or (isinstance(text, str) and text.startswith("/"))
+            or not _SESSION_SERVICE_KEYS.isdisjoint(body)
+        )
+    elif kind == "callback_query":
+        message = body.get("message")
+        chat = _id_of(message.get("chat")) if isinstance(message, dict) else None
+        barrier = _moves_session(body.get("data"))
+    else:
+        chat = _id_of(body.get("chat"))
+        barrier = True
+    if chat is None:
+        return member, kind, True
+    return member, chat, barrier
+
+
+def _moves_session(data: object) -> bool:
+    """A moderator's begin/next button: it moves a group's session as /begin or /next do."""
+    if not isinstance(data, str):
+        return False
+    try:
+        action = callbacks.decode(data)
+    except ValueError:  # e.g. a lone surrogate, which cannot be encoded: not our data
+        return False
+    return isinstance(action, callbacks.GroupBegin | callbacks.GroupNext)
+
+
+def _id_of(value: object) -> int | None:
+    """The integer ``id`` of a user or chat object, None for any other shape."""
+    if isinstance(value, dict):
+        found = value.get("id")
+        if isinstance(found, int) and not isinstance(found, bool):
+            return found
     return None
 
 
