@@ -454,6 +454,7 @@ class Storage:
             if lock is not None:
                 lock.release()
             raise StorageError(f"cannot open the database {path}: {error}") from None
+        writer.mark_handled_with(_forget_updates)
         storage = cls(reader, writer, clock)
         storage._lock = lock
         try:
@@ -517,12 +518,6 @@ class Storage:
         mark = _HANDLING.get()
         marking = mark if mark is not None and not mark.done else None
 
-        def job(db: Db) -> T:
-            result = work(db)
-            if marking is not None:
-                _forget_update(db, marking.update_id)
-            return result
-
         def committed() -> None:
             if marking is not None:
                 marking.done = True
@@ -530,7 +525,9 @@ class Storage:
                 self._walks.drop_all()
                 self._posts.drop_all()
 
-        return await self._writer.run(job, committed)
+        return await self._writer.run(
+            work, committed, None if marking is None else marking.update_id
+        )
 
     async def _read_one(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Row | None:
         found = await self._db.execute_fetchall(sql, params)
@@ -989,7 +986,7 @@ class Storage:
 
     async def inbox_done(self, update_id: int) -> None:
         """Mark a handled update done (when its handling wrote nothing)."""
-        await self._write(lambda db: _forget_update(db, update_id))
+        await self._write(lambda db: _forget_updates(db, [update_id]))
 
     async def last_handled_update(self) -> int:
         row = await self._read_one("SELECT value FROM meta WHERE key = 'last_update_id'")
@@ -1101,13 +1098,13 @@ def _move(db: Db, walk: Walk, to_position: int, ended_at: str | None) -> Walk | 
     return _walk(row) if row else None
 
 
-def _forget_update(db: Db, update_id: int) -> None:
-    """Forget a handled update, remembering the newest id handled: Telegram re-delivers
+def _forget_updates(db: Db, update_ids: list[int]) -> None:
+    """Forget handled updates, remembering the newest id handled: Telegram re-delivers
     what it was not told about, and those must not be answered twice."""
-    db.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
+    db.executemany("DELETE FROM inbox WHERE update_id = ?", [(i,) for i in update_ids])
     db.execute(
         "INSERT INTO meta (key, value) VALUES ('last_update_id', ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value "
         "WHERE CAST(excluded.value AS INTEGER) > CAST(meta.value AS INTEGER)",
-        (str(update_id),),
+        (str(max(update_ids)),),
     )

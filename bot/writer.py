@@ -6,8 +6,9 @@ so far in one transaction: many answers cost one trip to the database thread and
 COMMIT (group commit). A caller's ``await`` returns only after the transaction holding its
 job has committed, so a handler still acknowledges only what is on disk.
 
-Each job runs under its own SAVEPOINT: a job that raises is undone alone and its caller
-gets the error; a failed COMMIT (disk full, say) fails every job of the transaction.
+A job that raises is undone alone and its caller gets the error (the batch is run again
+with each job under a SAVEPOINT; jobs are functions of the connection, so they can be run
+again); a failed COMMIT (disk full, say) fails every job of the transaction.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ class _Job(Generic[T]):
     # Runs on the event loop after the commit, before the caller resumes (e.g. to drop
     # cached rows the job changed).
     on_commit: Callable[[], None] | None
+    # The update whose handling made this write: marked handled in the same transaction.
+    update_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +45,14 @@ class _Failed:
     error: BaseException
 
 
+MarkHandled = Callable[[sqlite3.Connection, list[int]], None]
+
+
 class Writer:
     def __init__(self, connection: sqlite3.Connection, executor: ThreadPoolExecutor) -> None:
         self._connection = connection
         self._executor = executor
+        self._mark_handled: MarkHandled | None = None
         self._queue: list[_Job[Any]] = []
         self._flushing: asyncio.Task[None] | None = None
 
@@ -64,6 +71,10 @@ class Writer:
             raise
         return cls(connection, executor)
 
+    def mark_handled_with(self, statements: MarkHandled) -> None:
+        """How a transaction records the updates its jobs came from (once per transaction)."""
+        self._mark_handled = statements
+
     async def configure(self, pragmas: Sequence[str]) -> None:
         """Set up the connection, outside any transaction (where journal_mode must be set)."""
 
@@ -77,10 +88,11 @@ class Writer:
         self,
         work: Callable[[sqlite3.Connection], T],
         on_commit: Callable[[], None] | None = None,
+        update_id: int | None = None,
     ) -> T:
         """Run ``work`` in the next transaction; return its result once that has committed."""
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Job(work, future, on_commit))
+        self._queue.append(_Job(work, future, on_commit, update_id))
         if self._flushing is None:
             self._flushing = asyncio.create_task(self._flush())
         # A caller that gives up waiting does not take its write back out of the batch.
@@ -111,32 +123,60 @@ class Writer:
             self._flushing = None
 
     def _transaction(self, jobs: list[_Job[Any]]) -> list[object]:
-        """On the writer thread: all the jobs in one transaction, each under a savepoint."""
-        db = self._connection
+        """On the writer thread: all the jobs in one transaction. Jobs rarely fail, so they
+        run plainly first; if one does, the batch is run again with a savepoint each."""
         try:
-            db.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as error:  # busy, disk I/O: nothing ran
-            return [_Failed(_fresh(error)) for _ in jobs]
-        outcomes: list[object] = []
-        try:
-            for job in jobs:
-                db.execute("SAVEPOINT job")
-                try:
-                    outcome: object = job.work(db)
-                except Exception as error:
-                    if not db.in_transaction:
-                        raise  # SQLite rolled the whole transaction back (disk full, say)
-                    db.execute("ROLLBACK TO job")
-                    outcome = _Failed(error)
-                db.execute("RELEASE job")
-                outcomes.append(outcome)
-            db.execute("COMMIT")
+            return self._run_in_transaction(jobs, isolated=False)
+        except _JobFailed:
+            try:
+                return self._run_in_transaction(jobs, isolated=True)
+            except Exception as error:  # noqa: BLE001 - handed to every job's caller
+                return [_Failed(_fresh(error)) for _ in jobs]
         except Exception as error:  # noqa: BLE001 - handed to every job's caller
+            return [_Failed(_fresh(error)) for _ in jobs]
+
+    def _run_in_transaction(self, jobs: list[_Job[Any]], *, isolated: bool) -> list[object]:
+        db = self._connection
+        db.execute("BEGIN IMMEDIATE")  # busy or disk I/O: raises, nothing ran
+        try:
+            outcomes = [self._run_job(db, job, isolated) for job in jobs]
+            if self._mark_handled is not None:
+                handled = [
+                    job.update_id
+                    for job, outcome in zip(jobs, outcomes, strict=True)
+                    if job.update_id is not None and not isinstance(outcome, _Failed)
+                ]
+                if handled:
+                    self._mark_handled(db, handled)
+            db.execute("COMMIT")
+        except BaseException:
             if db.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
                     db.execute("ROLLBACK")
-            return [_Failed(_fresh(error)) for _ in jobs]
+            raise
         return outcomes
+
+    @staticmethod
+    def _run_job(db: sqlite3.Connection, job: _Job[Any], isolated: bool) -> object:
+        if not isolated:
+            try:
+                return job.work(db)
+            except Exception as error:
+                raise _JobFailed from error
+        db.execute("SAVEPOINT job")
+        try:
+            outcome: object = job.work(db)
+        except Exception as error:
+            if not db.in_transaction:
+                raise  # SQLite rolled the whole transaction back (disk full, say)
+            db.execute("ROLLBACK TO job")
+            outcome = _Failed(error)
+        db.execute("RELEASE job")
+        return outcome
+
+
+class _JobFailed(Exception):
+    """A job raised in a batch run without savepoints: run the batch again with them."""
 
 
 def _fresh(error: Exception) -> Exception:
