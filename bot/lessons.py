@@ -7,6 +7,7 @@ Loading YAML with line marks and reporting authoring mistakes lives in
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -113,4 +114,9 @@ class Lesson(_Strict):
         return style == "buttons" or len(question.correct_options) != 1
 
     def question(self, question_id: str) -> Question | None:
-        return next((q for q in self.questions() if q.id == question_id), None)
+        return self._questions_by_id.get(question_id)
+
+    @cached_property
+    def _questions_by_id(self) -> dict[str, Question]:
+        # Every answer looks its question up; a lesson is immutable once loaded.
+        return {q.id: q for q in self.questions()}
