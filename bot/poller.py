@@ -42,6 +42,9 @@ from bot.storage import Storage
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 30.0
+# Updates of a batch handled at the same time, at most: enough for the writer to commit many
+# answers together, few enough to keep memory and open Bot API connections bounded.
+MAX_CONCURRENT_UPDATES = 32
 
 
 class PollingStopped(Exception):
@@ -184,12 +187,14 @@ async def _run_scheduled(batch: Sequence[dict[str, Any]], handle: Handle) -> Non
     """Handle a whole batch, each update once the updates it depends on are finished."""
     schedule = _schedule(batch)
     finished = [asyncio.Event() for _ in schedule]
+    running = asyncio.Semaphore(MAX_CONCURRENT_UPDATES)
 
     async def one(index: int, raw: dict[str, Any], after: list[int]) -> None:
         try:
             for earlier in after:
                 await finished[earlier].wait()
-            await handle(raw["update_id"], raw)
+            async with running:  # taken only once its dependencies are done: no deadlock
+                await handle(raw["update_id"], raw)
         finally:
             finished[index].set()  # even on failure: what waits for it must not hang
 

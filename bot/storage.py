@@ -38,12 +38,12 @@ WRITER_PRAGMAS = (
     "PRAGMA busy_timeout = 5000",
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = NORMAL",
-    "PRAGMA cache_size = -512",
+    "PRAGMA cache_size = -256",
     "PRAGMA foreign_keys = ON",
 )
 READER_PRAGMAS = (
     "PRAGMA busy_timeout = 5000",
-    "PRAGMA cache_size = -256",
+    "PRAGMA cache_size = -128",
     "PRAGMA query_only = ON",  # every write goes through the writer
 )
 # Posts and walks kept in memory for the answers that look them up (a few hundred bytes each).

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot import callbacks
-from bot.poller import _classify, _run_scheduled, _schedule
+from bot.poller import MAX_CONCURRENT_UPDATES, _classify, _run_scheduled, _schedule
 
 Update = dict[str, Any]
 
@@ -229,3 +229,18 @@ async def test_an_update_that_fails_still_releases_what_waits_for_it() -> None:
     with pytest.raises(RuntimeError, match="handling failed"):
         await asyncio.wait_for(_run_scheduled(updates, handle), timeout=5)
     assert handled == [501, 502]  # all done before the error was passed on
+
+
+async def test_at_most_a_bounded_number_of_updates_are_handled_at_once() -> None:
+    updates = batch(*(message(member, -100) for member in range(1, 3 * MAX_CONCURRENT_UPDATES)))
+    running = peak = 0
+
+    async def handle(update_id: int, raw: dict[str, Any]) -> None:
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        await asyncio.sleep(0)
+        running -= 1
+
+    await asyncio.wait_for(_run_scheduled(updates, handle), timeout=5)
+    assert peak == MAX_CONCURRENT_UPDATES
