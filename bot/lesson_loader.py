@@ -5,7 +5,8 @@ whole and every problem is reported with its file, line and column and a message
 that says what is wrong and how to fix it.
 
 How it works: the YAML text is *composed* (never constructed) with PyYAML's safe
-loader, which gives a tree of nodes that remember where they start.  The nodes
+loader, which gives a tree of nodes that remember where they start (libyaml's
+``CSafeLoader`` when PyYAML has it and gives the same tree, see ``_compose``).  The nodes
 are turned into plain Python values here, keeping a map from each value's path
 (``("sections", 0, "questions", 1)``) to its key and value nodes.  The plain
 values are then validated with the pydantic models of ``bot.lessons`` and each
@@ -29,6 +30,13 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from yaml.error import Mark
+from yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    ScalarEvent,
+    StreamEndEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.lessons import (
@@ -278,6 +286,88 @@ def _too_deep_message() -> str:
     )
 
 
+# libyaml's parser and composer, written in C: composing a lesson takes about a twentieth of
+# the time of ``_LessonLoader``. None when PyYAML was built without libyaml.
+_FAST_LOADER: type[yaml.CSafeLoader] | None = yaml.CSafeLoader if yaml.__with_libyaml__ else None
+
+# A block text header followed at once by a comment ('|#'): libyaml accepts it, PyYAML not.
+_BLOCK_HEADER_COMMENT = re.compile(r"[|>][-+0-9]*#")
+
+
+def _compose(text: str) -> Node | None:
+    """The root node of ``text``, or None if it has no document.
+
+    Raises what ``_LessonLoader`` raises: ``_Fatal`` for too deep nesting, the YAML errors.
+    libyaml composes the text when PyYAML has it, but only where it gives exactly the nodes
+    and marks that ``_LessonLoader`` gives (comparing the two on many thousands of generated
+    files found the exceptions handled here and in ``_fast_loader_agrees``). Otherwise, and
+    whenever libyaml finds anything wrong, ``_LessonLoader`` reads the text, so that every
+    mistake is found, located and worded as it always has been.
+    """
+    fast = _FAST_LOADER
+    if (
+        fast is not None
+        and "\t" not in text  # libyaml accepts tabs where PyYAML does not, as in 'key:\tvalue'
+        and text.find("\ufeff", 1) < 0  # libyaml counts these in columns, PyYAML does not
+        and _BLOCK_HEADER_COMMENT.search(text) is None
+    ):
+        try:
+            if _fast_loader_agrees(fast, text):
+                fast_loader = fast(text)
+                try:
+                    return fast_loader.get_single_node()
+                finally:
+                    fast_loader.dispose()
+        except yaml.YAMLError:
+            pass  # _LessonLoader below finds the mistake and says where it is
+    loader = _LessonLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _fast_loader_agrees(fast: type[yaml.CSafeLoader], text: str) -> bool:
+    """Whether libyaml's composer may compose ``text``, from libyaml's parser's events.
+
+    False when ``_LessonLoader`` would refuse a node nested deeper than ``MAX_DEPTH`` (so
+    libyaml's composer, which calls itself for each level, is never given a deep file), and
+    where libyaml and PyYAML disagree: tagged nodes (``!!binary``, ``!``...); empty values
+    (libyaml does not always put them where PyYAML does: at the end of a file without a
+    final line break, after '? ', in [ ] and { }); and a '?' in an unquoted text in [ ] or
+    { }, which PyYAML refuses (``[Why?, Because]``). Raises libyaml's YAML errors.
+    """
+    parser = fast(text)
+    try:
+        get_event = parser.get_event
+        depth = 0  # collections open around the next event: the root node is at depth 1
+        flow = 0  # how many of them are in [ ] or { } (if one is, all those inside it are)
+        while True:
+            event = get_event()
+            if isinstance(event, ScalarEvent):
+                if depth >= MAX_DEPTH or event.tag is not None or not event.value:
+                    return False
+                if flow and not event.style and "?" in event.value:
+                    return False
+            elif isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH or event.tag is not None:
+                    return False
+                if flow or event.flow_style:
+                    flow += 1
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+                if flow:
+                    flow -= 1
+            elif isinstance(event, AliasEvent):
+                if depth >= MAX_DEPTH:
+                    return False
+            elif isinstance(event, StreamEndEvent):
+                return True
+    finally:
+        parser.dispose()
+
+
 def _load_file(path: Path) -> _Loaded:
     def fail(line: int, column: int, message: str) -> _Loaded:
         return _Loaded(None, [LessonProblem(path, line, column, message)])
@@ -310,11 +400,7 @@ def _load_file(path: Path) -> _Loaded:
         )
 
     try:
-        loader = _LessonLoader(text)
-        try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
+        root = _compose(text)
     except _Fatal as exc:
         return fail(exc.line, exc.column, exc.message)
     except yaml.MarkedYAMLError as exc:
@@ -901,7 +987,7 @@ class _Checker:
         elif (
             "text" in kinds
             and isinstance(node, ScalarNode)
-            and node.style is None
+            and not node.style  # plain: see _is_empty
             and node.tag != _STR_TAG
         ):
             raw = str(node.value)
@@ -928,10 +1014,11 @@ _TYPE_ERRORS = {
 
 
 def _is_empty(node: Node) -> bool:
+    # A plain (unquoted) node's style is None from PyYAML's parser and '' from libyaml's.
     return (
         isinstance(node, ScalarNode)
         and node.tag == _NULL_TAG
-        and node.style is None
+        and not node.style
         and node.value == ""
     )
 
