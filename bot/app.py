@@ -97,7 +97,13 @@ def register_handlers(application: BotApplication) -> None:
     in_groups = filters.ChatType.GROUPS
     new_messages = filters.UpdateType.MESSAGE  # an edited command is not a new command
     handlers = [
-        # 1. Commands in a private chat (/start may carry a deep link).
+        # 1. What a crowd sends most, first (PTB tries every handler before the matching one):
+        # button presses (one entry point, data parsed strictly in bot.callbacks), quiz poll
+        # votes, and replies to a group's question (new or edited; never a command).
+        CallbackQueryHandler(buttons.on_button),
+        PollAnswerHandler(group.on_poll_answer),
+        MessageHandler(in_groups & filters.REPLY & filters.TEXT & ~filters.COMMAND, group.on_reply),
+        # 2. Commands in a private chat (/start may carry a deep link).
         CommandHandler("start", private.start, filters=in_private & new_messages),
         CommandHandler("lessons", private.lessons, filters=in_private & new_messages),
         CommandHandler("help", private.help_command, filters=in_private & new_messages),
@@ -107,7 +113,7 @@ def register_handlers(application: BotApplication) -> None:
         CommandHandler("forget", reports.forget_command, filters=in_private & new_messages),
         CommandHandler("report", reports.report_in_private, filters=in_private & new_messages),
         CommandHandler("export", reports.export_in_private, filters=in_private & new_messages),
-        # 2. Commands in a group; all but /status are for moderators only.
+        # 3. Commands in a group; all but /status are for moderators only.
         CommandHandler("begin", group.begin, filters=in_groups & new_messages),
         CommandHandler("next", group.next_command, filters=in_groups & new_messages),
         CommandHandler("end", group.end, filters=in_groups & new_messages),
@@ -115,22 +121,17 @@ def register_handlers(application: BotApplication) -> None:
         CommandHandler("report", reports.report_in_group, filters=in_groups & new_messages),
         CommandHandler("export", reports.export_in_group, filters=in_groups & new_messages),
         CommandHandler(["start", "help"], group.group_start, filters=in_groups & new_messages),
-        # 3. Button presses: one entry point, data parsed strictly in bot.callbacks.
-        CallbackQueryHandler(buttons.on_button),
-        # 4. Group answers: quiz poll votes, and replies to a question (new or edited).
-        PollAnswerHandler(group.on_poll_answer),
-        MessageHandler(in_groups & filters.REPLY & filters.TEXT & ~filters.COMMAND, group.on_reply),
-        # 5. The group itself: upgraded to a supergroup; the bot removed or re-added.
+        # 4. The group itself: upgraded to a supergroup; the bot removed or re-added.
         MessageHandler(filters.StatusUpdate.MIGRATE, group.on_migration),
         ChatMemberHandler(group.on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER),
-        # 6. Typed answers in a private chat; a /command we don't know gets a hint.
+        # 5. Typed answers in a private chat; a /command we don't know gets a hint.
         MessageHandler(in_private & new_messages & filters.COMMAND, private.unknown_command),
         MessageHandler(in_private & new_messages & filters.TEXT, private.text_message),
-        # 7. An edited typed answer in a private chat: a new version of it.
+        # 6. An edited typed answer in a private chat: a new version of it.
         MessageHandler(
             in_private & filters.UpdateType.EDITED_MESSAGE & filters.TEXT, private.edited_text
         ),
-        # 8. Anything else a student sends privately: a hint, never silence.
+        # 7. Anything else a student sends privately: a hint, never silence.
         MessageHandler(in_private & new_messages & ~filters.TEXT, private.other_message),
     ]
     application.add_handlers(handlers)
