@@ -278,6 +278,24 @@ class _LessonLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
+    def scan_flow_scalar_non_spaces(self, double: bool, start_mark: Mark) -> list[str]:
+        try:
+            return super().scan_flow_scalar_non_spaces(double, start_mark)
+        except (ValueError, OverflowError):
+            # PyYAML's chr() of a \U escape beyond U+10FFFF, as in "\U0a001F64": the reader
+            # is at its 8 hex digits. libyaml refuses it too, so it is always found here.
+            digits = self.prefix(8)
+            mark = self.get_mark()
+            escape = Mark(
+                mark.name, mark.index - 2, mark.line, mark.column - 2, mark.buffer, mark.pointer - 2
+            )
+            raise yaml.scanner.ScannerError(
+                "while scanning a double-quoted scalar",
+                start_mark,
+                f"found escape code \\U{digits} beyond the last character, \\U0010FFFF",
+                escape,
+            ) from None
+
 
 def _too_deep_message() -> str:
     return (
@@ -481,6 +499,12 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
             "unexpected ':' here: if a text contains ': ', put the whole text in quotes"
             ' (like "Question: why?"), otherwise check the indentation of this line'
         )
+    if "double-quoted scalar" in context and "escape" in problem:
+        return (
+            f'this escape code in a text in double quotes is not valid ({problem}): in "..."'
+            " a '\\' starts a code like \\n or \\U0001F642; write \\\\ for a backslash itself,"
+            " or put the text in single quotes ('...') instead"
+        )
     if "quoted scalar" in context and exc.context_mark is not None:
         return (
             f"the quote opened on line {exc.context_mark.line + 1} is never closed:"
@@ -678,7 +702,23 @@ class _Checker:
             return node.value
         try:
             return self.constructor.yaml_constructors[node.tag](self.constructor, node)
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError, yaml.YAMLError):
+        except (
+            ValueError,
+            TypeError,
+            KeyError,
+            IndexError,  # '!!int' or '!!float' with no value
+            AttributeError,
+            OverflowError,
+            yaml.YAMLError,
+        ):
+            if node.value == "":
+                self.add(
+                    node,
+                    f"the tag '{_short_tag(node.tag)}' has no value after it: write the value"
+                    f" after the tag, or remove the tag{_in(loc)}",
+                )
+                self.flagged.add(loc)
+                return None
             kind = _short_tag(node.tag).removeprefix("!!")
             kind = "a date" if kind == "timestamp" else f"a {kind}"
             self.add(

@@ -864,6 +864,34 @@ def test_the_same_mistakes_and_marks_with_both_parsers(
     assert_problem(problems, where, fragment)
 
 
+@pytest.mark.parametrize("tag", ["!!int", "!!float", "!!bool", "!!timestamp"])
+def test_a_tag_with_no_value(tmp_path: Path, parser: str, tag: str) -> None:
+    # '!!int' and '!!float' with nothing after them used to crash PyYAML's constructor.
+    path = write(tmp_path, VALID.replace("id: test-lesson", f"id: {tag}"))
+    problem = only_problem(path, "1:5", f"the tag '{tag}' has no value after it")
+    assert "remove the tag (in id)" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("title", "where", "code"),
+    [
+        # Beyond U+10FFFF: PyYAML's scanner used to raise ValueError or OverflowError.
+        ('"\\U0a001F642"', "2:9", "found escape code \\U0a001F64 beyond the last character"),
+        ('"Hi \\UFFFFFFFF"', "2:12", "found escape code \\UFFFFFFFF beyond the last character"),
+        # Used to be reported as a quote that is never closed.
+        ('"a\\qb"', "2:11", "found unknown escape character 'q'"),
+        ('"\\x4"', "2:11", "expected escape sequence of 2 hexadecimal numbers"),
+    ],
+)
+def test_invalid_escape_code_in_double_quotes(
+    tmp_path: Path, parser: str, title: str, where: str, code: str
+) -> None:
+    path = write(tmp_path, VALID.replace("title: A test lesson", f"title: {title}"))
+    problem = only_problem(path, where, "this escape code in a text in double quotes is not valid")
+    assert code in problem.message
+    assert "put the text in single quotes" in problem.message
+
+
 @pytest.mark.parametrize(
     "text",
     [
