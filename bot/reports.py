@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, Question
-from bot.storage import StoredAnswer
+from bot.storage import AnswerFact
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +45,8 @@ class SessionResults:
     questions: tuple[QuestionResult, ...]
 
 
-def session_results(lesson: Lesson, answers: Sequence[StoredAnswer]) -> SessionResults:
+def session_results(lesson: Lesson, live: Sequence[AnswerFact]) -> SessionResults:
     """Participants (anyone with a standing answer) and per-question results."""
-    live = [a for a in answers if not a.retracted]
     members: dict[int, Member] = {}
     for answer in live:  # the newest name seen wins
         members[answer.user_id] = Member(answer.user_id, answer.display_name, answer.username)

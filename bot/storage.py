@@ -334,6 +334,18 @@ class StoredAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class AnswerFact:
+    """What a session's results need of a standing (not withdrawn) current answer."""
+
+    user_id: int
+    display_name: str
+    username: str | None
+    question_id: str
+    is_correct: bool | None
+    stance: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Recorded:
     """What became of an answer: ``created`` is False when this exact update was seen before."""
 
@@ -479,7 +491,7 @@ class Storage:
 
     async def _check(self) -> None:
         """Refuse a damaged database at start rather than fail on a student's answer."""
-        rows = await self._db.execute_fetchall("PRAGMA quick_check")
+        rows = await self._read_all("PRAGMA quick_check")
         problems = [str(row[0]) for row in rows if row[0] != "ok"]
         if problems:
             found = "; ".join(" ".join(p.split()) for p in problems[:3])  # one line
@@ -532,6 +544,16 @@ class Storage:
     async def _read_one(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Row | None:
         found = await self._db.execute_fetchall(sql, params)
         return next(iter(found), None)
+
+    async def _read_all(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        """Every row of a query that may return many (a session's answers, say).
+
+        Not ``execute_fetchall``: aiosqlite's thread keeps the last call's result until its
+        next call, and since answers hardly read any more, a session summary's rows (1.7 MiB
+        for 100 members) would stay in memory for minutes. Here the last call is the
+        cursor's close."""
+        async with self._db.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
 
     def _now(self) -> str:
         return iso_utc(self._clock())
@@ -677,18 +699,45 @@ class Storage:
         if user_id is not None:
             query += " AND user_id = ?"
             params = (walk_id, user_id)
-        rows = await self._db.execute_fetchall(query + " ORDER BY id", params)
+        rows = await self._read_all(query + " ORDER BY id", params)
         return [_answer(row) for row in rows]
 
+    async def standing_answers(self, walk_id: int) -> list[AnswerFact]:
+        """Each member's current answer to each question of a walk, withdrawn votes left
+        out, with only what results need: a session summary for a big group reads a few
+        small rows instead of every answer whole (bench/memory.py)."""
+        rows = await self._read_all(
+            "SELECT user_id, display_name, username, question_id, is_correct, stance "
+            "FROM answers AS a WHERE walk_id = ? AND retracted = 0 "
+            "AND version = (SELECT MAX(version) FROM answers AS b WHERE b.walk_id = a.walk_id "
+            "AND b.user_id = a.user_id AND b.question_id = a.question_id) ORDER BY id",
+            (walk_id,),
+        )
+        return [
+            AnswerFact(r[0], r[1], r[2], r[3], None if r[4] is None else bool(r[4]), r[5])
+            for r in rows
+        ]
+
+    async def member_count(self, walk_id: int) -> int:
+        """How many members have a standing answer in a walk."""
+        row = await self._read_one(
+            "SELECT COUNT(DISTINCT user_id) FROM answers AS a WHERE walk_id = ? "
+            "AND retracted = 0 AND version = (SELECT MAX(version) FROM answers AS b "
+            "WHERE b.walk_id = a.walk_id AND b.user_id = a.user_id "
+            "AND b.question_id = a.question_id)",
+            (walk_id,),
+        )
+        return int(row[0]) if row else 0
+
     async def answer_history(self, walk_id: int) -> list[StoredAnswer]:
-        rows = await self._db.execute_fetchall(
+        rows = await self._read_all(
             f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE walk_id = ? ORDER BY id",  # noqa: S608
             (walk_id,),
         )
         return [_answer(row) for row in rows]
 
     async def answers_of_user(self, user_id: int) -> Sequence[StoredAnswer]:
-        rows = await self._db.execute_fetchall(
+        rows = await self._read_all(
             f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE user_id = ? ORDER BY id",  # noqa: S608
             (user_id,),
         )
@@ -800,7 +849,7 @@ class Storage:
         return found
 
     async def posts_of_walk(self, walk_id: int) -> list[Post]:
-        rows = await self._db.execute_fetchall(
+        rows = await self._read_all(
             f"SELECT {_POST_COLUMNS} FROM posts WHERE walk_id = ? ORDER BY message_id",  # noqa: S608
             (walk_id,),
         )
@@ -877,7 +926,7 @@ class Storage:
 
     async def groups_with_sessions(self) -> list[tuple[int, str]]:
         """(chat id, title) of every group that has had a session, by title."""
-        rows = await self._db.execute_fetchall(
+        rows = await self._read_all(
             "SELECT DISTINCT c.id, COALESCE(c.title, '') FROM chats AS c "
             "JOIN walks AS w ON w.chat_id = c.id WHERE w.audience = 'group' ORDER BY 2, 1"
         )
@@ -969,9 +1018,7 @@ class Storage:
 
     async def inbox_pending(self) -> list[tuple[int, str]]:
         """Stored updates not yet handled, oldest first."""
-        rows = await self._db.execute_fetchall(
-            "SELECT update_id, payload FROM inbox ORDER BY update_id"
-        )
+        rows = await self._read_all("SELECT update_id, payload FROM inbox ORDER BY update_id")
         return [(int(row[0]), str(row[1])) for row in rows]
 
     @contextmanager

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,31 @@ def test_a_read_begun_before_a_change_does_not_put_its_stale_row_back() -> None:
     cache.put(2, "two", cache.generation)
     cache.put(3, "three", cache.generation)  # over the limit: the oldest goes
     assert (cache.get(1), cache.get(2), cache.get(3)) == (None, "two", "three")
+
+
+async def test_standing_answers_are_the_newest_versions_without_withdrawn_votes(
+    storage: Storage,
+) -> None:
+    walk = await group_session(storage)
+    await storage.record_answer(stance(walk, FIRST, "press:1", "Agree"))
+    await storage.record_answer(reply(walk, FIRST, "msg:1", "because"), keep="stance")
+    vote = NewAnswer(
+        walk=walk,
+        respondent=SECOND,
+        question_id="q-choice",
+        question_type="choice",
+        via="poll",
+        source_key="update:1",
+        option_indexes=(0,),
+        is_correct=True,
+    )
+    await storage.record_answer(vote)
+    assert await storage.member_count(walk.id) == 2
+    await storage.record_answer(
+        replace(vote, source_key="update:2", option_indexes=(), is_correct=None, retracted=True)
+    )
+    facts = await storage.standing_answers(walk.id)
+    assert [(f.user_id, f.question_id, f.stance, f.is_correct) for f in facts] == [
+        (FIRST.user_id, "q-debate", "Agree", None)
+    ]
+    assert await storage.member_count(walk.id) == 1

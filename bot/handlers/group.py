@@ -256,8 +256,7 @@ async def _end_session(context: BotContext, walk: Walk, lesson: Lesson | None) -
             except TelegramError as error:
                 log.debug("could not stop poll %s: %s", post.poll_id, error)
     if lesson is not None:
-        answers = await context.storage.current_answers(walk.id)
-        results = session_results(lesson, answers)
+        results = session_results(lesson, await context.storage.standing_answers(walk.id))
         await send_to_group(context, ended, render_group.session_summary(lesson, results))
 
 
@@ -269,8 +268,7 @@ async def status(update: Update, context: BotContext) -> None:
     if walk is None or lesson is None:
         await _reply(update, Reply(texts.GROUP_NO_SESSION))
         return
-    answers = await context.storage.current_answers(walk.id)
-    members = len({a.user_id for a in answers if not a.retracted})
+    members = await context.storage.member_count(walk.id)
     await _reply(update, render_group.status(lesson, walk, members))
 
 

@@ -59,7 +59,7 @@ async def deliver_report(context: BotContext, user_id: int, chat_id: int) -> boo
         await _send_private(context, user_id, Reply(texts.REPORT_NO_SESSION))
         return False
     title = await context.storage.chat_title(chat_id) or str(chat_id)
-    results = session_results(lesson, await context.storage.current_answers(walk.id))
+    results = session_results(lesson, await context.storage.standing_answers(walk.id))
     for message in report(title, lesson, walk, results):
         await _send_private(context, user_id, message)
     chart = await asyncio.to_thread(results_chart, f"{title}: {lesson.title}", results)
