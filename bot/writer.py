@@ -55,6 +55,7 @@ class Writer:
         self._mark_handled: MarkHandled | None = None
         self._queue: list[_Job[Any]] = []
         self._flushing: asyncio.Task[None] | None = None
+        self._closed = False
 
     @classmethod
     async def open(cls, path: Path) -> Writer:
@@ -91,6 +92,8 @@ class Writer:
         update_id: int | None = None,
     ) -> T:
         """Run ``work`` in the next transaction; return its result once that has committed."""
+        if self._closed:
+            raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._queue.append(_Job(work, future, on_commit, update_id))
         if self._flushing is None:
@@ -99,10 +102,15 @@ class Writer:
         return await asyncio.shield(future)
 
     async def close(self) -> None:
+        """Commit what is queued, then close; later writes raise ``ProgrammingError``."""
+        self._closed = True
         if self._flushing is not None:
             await self._flushing
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._executor, self._connection.close)
+        try:
+            await loop.run_in_executor(self._executor, self._connection.close)
+        except RuntimeError:  # the thread is already gone (interpreter shutting down)
+            self._connection.close()
         self._executor.shutdown(wait=True)
 
     async def _flush(self) -> None:
@@ -114,7 +122,14 @@ class Writer:
                 await asyncio.sleep(0)
                 jobs = self._queue[:MAX_JOBS_PER_TRANSACTION]
                 del self._queue[:MAX_JOBS_PER_TRANSACTION]
-                outcomes = await loop.run_in_executor(self._executor, self._transaction, jobs)
+                try:
+                    outcomes = await loop.run_in_executor(self._executor, self._transaction, jobs)
+                except BaseException as error:
+                    _abandon(jobs + self._queue, error)  # no caller may wait forever
+                    self._queue.clear()
+                    if isinstance(error, Exception):
+                        return  # each caller has the error
+                    raise
                 for job, outcome in zip(jobs, outcomes, strict=True):
                     if isinstance(outcome, _Failed):
                         job.future.set_exception(outcome.error)
@@ -180,6 +195,17 @@ class Writer:
 
 class _JobFailed(Exception):
     """A job raised in a batch run without savepoints: run the batch again with them."""
+
+
+def _abandon(jobs: list[_Job[Any]], error: BaseException) -> None:
+    """Fail jobs whose transaction could not be run (cancelled at shutdown, say)."""
+    for job in jobs:
+        if job.future.done():
+            continue
+        if isinstance(error, Exception):
+            job.future.set_exception(_fresh(error))
+        else:
+            job.future.cancel()
 
 
 def _fresh(error: Exception) -> Exception:

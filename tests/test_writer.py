@@ -240,3 +240,22 @@ async def test_standing_answers_are_the_newest_versions_without_withdrawn_votes(
         (FIRST.user_id, "q-debate", "Agree", None)
     ]
     assert await storage.member_count(walk.id) == 1
+
+
+async def test_a_write_after_close_fails_at_once(tmp_path: Path) -> None:
+    storage = await Storage.open(tmp_path / "bot.sqlite3")
+    walk = await group_session(storage)
+    await storage.close()
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        await asyncio.wait_for(storage.record_answer(reply(walk, FIRST, "msg:1")), timeout=5)
+
+
+async def test_writes_queued_when_the_writer_stops_are_failed_not_left_waiting(
+    storage: Storage,
+) -> None:
+    walk = await group_session(storage)
+    # The database thread is gone (as when the process is being torn down).
+    storage._writer._executor.shutdown(wait=True)
+    writes = [storage.record_answer(reply(walk, m, f"msg:{m.user_id}")) for m in (FIRST, SECOND)]
+    outcomes = await asyncio.wait_for(asyncio.gather(*writes, return_exceptions=True), timeout=5)
+    assert all(isinstance(o, RuntimeError) for o in outcomes), outcomes
