@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.lessons import SLUG_MAX
 
@@ -173,6 +174,7 @@ def _values(action: Action) -> tuple[object, ...]:
     return tuple(getattr(action, name) for name in action.__slots__)
 
 
+@lru_cache(maxsize=1024)  # a crowd presses the same few buttons; actions are immutable
 def decode(data: str | None) -> Action | None:
     """The action a button stands for, or None for anything not built by ``encode``."""
     if not data or len(data.encode()) > MAX_BYTES or not data.startswith(VERSION + ":"):

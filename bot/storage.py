@@ -56,7 +56,7 @@ def utc_now() -> dt.datetime:
 
 def iso_utc(moment: dt.datetime) -> str:
     """ISO 8601 in UTC with milliseconds and a Z, e.g. 2026-11-28T04:05:06.789Z."""
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 # Each migration is a list of statements, applied in one transaction; PRAGMA user_version

@@ -98,8 +98,8 @@ class Writer:
         self._queue.append(_Job(work, future, on_commit, update_id))
         if self._flushing is None:
             self._flushing = asyncio.create_task(self._flush())
-        # A caller that gives up waiting does not take its write back out of the batch.
-        return await asyncio.shield(future)
+        # A caller that gives up waiting cancels only its future: the write stays in the batch.
+        return await future
 
     async def close(self) -> None:
         """Commit what is queued, then close; later writes raise ``ProgrammingError``."""
@@ -132,11 +132,13 @@ class Writer:
                     raise
                 for job, outcome in zip(jobs, outcomes, strict=True):
                     if isinstance(outcome, _Failed):
-                        job.future.set_exception(outcome.error)
+                        if not job.future.done():
+                            job.future.set_exception(outcome.error)
                         continue
                     if job.on_commit is not None:
-                        job.on_commit()
-                    job.future.set_result(outcome)
+                        job.on_commit()  # even for a caller that stopped waiting: it is written
+                    if not job.future.done():
+                        job.future.set_result(outcome)
         finally:
             self._flushing = None
 
