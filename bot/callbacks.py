@@ -174,9 +174,13 @@ def _values(action: Action) -> tuple[object, ...]:
     return tuple(getattr(action, name) for name in action.__slots__)
 
 
-@lru_cache(maxsize=1024)  # a crowd presses the same few buttons; actions are immutable
 def decode(data: str | None) -> Action | None:
     """The action a button stands for, or None for anything not built by ``encode``."""
+    return _decode(data)
+
+
+@lru_cache(maxsize=1024)  # a crowd presses the same few buttons; actions are immutable
+def _decode(data: str | None) -> Action | None:
     if not data or len(data.encode()) > MAX_BYTES or not data.startswith(VERSION + ":"):
         return None
     body = data[len(VERSION) + 1 :]

@@ -42,6 +42,9 @@ from bot.storage import Storage
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 30.0
+# Each update's JSON as stored in the inbox: compact, and ASCII (a lone surrogate a client
+# sent stays escaped, which SQLite's UTF-8 could not store); parsed JSON has no cycles.
+_INBOX_JSON = json.JSONEncoder(check_circular=False, separators=(",", ":"))
 # Updates of a batch handled at the same time, at most: enough for the writer to commit many
 # answers together, few enough to keep memory and open Bot API connections bounded.
 MAX_CONCURRENT_UPDATES = 32
@@ -101,7 +104,8 @@ class InboxPoller:
             # Re-deliveries of what was handled before (Telegram had not been told) are dropped.
             batch = [u for u in batch if u["update_id"] >= self._offset]
             try:
-                await self._storage.inbox_add([(u["update_id"], json.dumps(u)) for u in batch])
+                rows = [(u["update_id"], _INBOX_JSON.encode(u)) for u in batch]
+                await self._storage.inbox_add(rows)
             except sqlite3.OperationalError as error:
                 # Not stored, so not confirmed either: Telegram keeps them, we ask again.
                 log.warning("could not store updates (%s); retrying in %.0f s", error, backoff)

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot import callbacks
-from bot.poller import MAX_CONCURRENT_UPDATES, _classify, _run_scheduled, _schedule
+from bot.poller import (
+    _INBOX_JSON,
+    MAX_CONCURRENT_UPDATES,
+    _classify,
+    _run_scheduled,
+    _schedule,
+)
 
 Update = dict[str, Any]
 
@@ -244,3 +253,17 @@ async def test_at_most_a_bounded_number_of_updates_are_handled_at_once() -> None
 
     await asyncio.wait_for(_run_scheduled(updates, handle), timeout=5)
     assert peak == MAX_CONCURRENT_UPDATES
+
+
+def test_the_inbox_json_keeps_any_text_a_client_sent(tmp_path: Path) -> None:
+    """A lone surrogate cannot be stored as UTF-8: the inbox keeps it escaped, and reads it
+    back as it came."""
+    update = message(7, -100, text="half a pair \ud83d and emoji 👋")
+    db = sqlite3.connect(tmp_path / "inbox.sqlite3")
+    try:
+        db.execute("CREATE TABLE inbox (payload TEXT)")
+        db.execute("INSERT INTO inbox VALUES (?)", (_INBOX_JSON.encode(update),))
+        (stored,) = db.execute("SELECT payload FROM inbox").fetchone()
+    finally:
+        db.close()
+    assert json.loads(stored) == update
