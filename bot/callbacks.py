@@ -179,7 +179,7 @@ def decode(data: str | None) -> Action | None:
     return _decode(data)
 
 
-@lru_cache(maxsize=1024)  # a crowd presses the same few buttons; actions are immutable
+@lru_cache(maxsize=256)  # a crowd presses the same few buttons; actions are immutable
 def _decode(data: str | None) -> Action | None:
     if not data or len(data.encode()) > MAX_BYTES or not data.startswith(VERSION + ":"):
         return None
