@@ -23,7 +23,17 @@ from bot.callbacks import (
 )
 from bot.lesson_loader import LessonCatalog
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
-from bot.render import Reply, button, column, esc, question_text, section_messages, source_line
+from bot.render import (
+    MESSAGE_LIMIT,
+    Reply,
+    button,
+    column,
+    esc,
+    question_text,
+    section_messages,
+    source_line,
+    visible_length,
+)
 from bot.reports import SessionResults
 from bot.storage import Walk
 from bot.walk import QuestionStep, SectionStep, Step, part_count, steps_of
@@ -194,15 +204,20 @@ def status(lesson: Lesson, walk: Walk, members: int) -> Reply:
     return Reply(texts.GROUP_STATUS.format(lesson=esc(lesson.title), where=where, members=members))
 
 
-def session_summary(lesson: Lesson, results: SessionResults) -> Reply:
-    """Participants, then per question: how many answered, the share right, the stances."""
+# A summary line names its question by the start of its prompt: enough to recognise it.
+SUMMARY_PROMPT_MAX = 200
+
+
+def session_summary(lesson: Lesson, results: SessionResults) -> list[Reply]:
+    """Participants, then per question: how many answered, the share right, the stances;
+    in as many messages as Telegram's length limit needs (a long lesson takes several)."""
     lines = [
         texts.GROUP_END_HEADER.format(
             lesson=esc(lesson.title), participants=len(results.participants)
         )
     ]
     for result in results.questions:
-        prompt = esc(result.question.prompt)
+        prompt = esc(_shortened(result.question.prompt, SUMMARY_PROMPT_MAX))
         if isinstance(result.question, ChoiceQuestion):
             line = texts.GROUP_END_CHOICE.format(
                 prompt=prompt, answered=result.answered, right=result.share_right
@@ -216,4 +231,20 @@ def session_summary(lesson: Lesson, results: SessionResults) -> Reply:
             line = texts.GROUP_END_SHORT.format(prompt=prompt, answered=result.answered)
         lines.append(line)
     lines.append(texts.GROUP_END_THANKS)
-    return Reply("\n\n".join(lines))
+    return [Reply(text) for text in _packed(lines, MESSAGE_LIMIT)]
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _packed(paragraphs: Sequence[str], limit: int) -> list[str]:
+    """Paragraphs (HTML, each well under ``limit``) joined into as few messages as fit."""
+    messages: list[str] = []
+    for paragraph in paragraphs:
+        joined = f"{messages[-1]}\n\n{paragraph}" if messages else paragraph
+        if messages and visible_length(joined) <= limit:
+            messages[-1] = joined
+        else:
+            messages.append(paragraph)
+    return messages

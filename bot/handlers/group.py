@@ -257,7 +257,9 @@ async def _end_session(context: BotContext, walk: Walk, lesson: Lesson | None) -
                 log.debug("could not stop poll %s: %s", post.poll_id, error)
     if lesson is not None:
         results = session_results(lesson, await context.storage.standing_answers(walk.id))
-        await send_to_group(context, ended, render_group.session_summary(lesson, results))
+        for message in render_group.session_summary(lesson, results):
+            if await send_to_group(context, ended, message) is None:
+                return  # the bot may no longer post there
 
 
 async def status(update: Update, context: BotContext) -> None:
