@@ -43,6 +43,7 @@ from bot.lessons import (
     POLL_EXPLANATION_MAX,
     POLL_OPTION_MAX,
     POLL_QUESTION_MAX,
+    PROMPT_MAX,
     SLUG_MAX,
     ChoiceQuestion,
     DebateQuestion,
@@ -1105,6 +1106,11 @@ def _length_rule(path: _Loc, data: dict[str, Any], limit: int) -> str:
         return f"a Telegram poll option can have at most {limit}"
     if name == "explanation" and limit == POLL_EXPLANATION_MAX:
         return f"a Telegram quiz explanation can have at most {limit}"
+    if name in ("prompt", "model_answer") and limit == PROMPT_MAX:
+        return (
+            f"a question is posted as one Telegram message, so it can have at most {limit}"
+            " (longer reading belongs in the section's text)"
+        )
     return f"the limit is {limit}"
 
 

@@ -34,6 +34,10 @@ class _Strict(BaseModel):
 
 
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
+# A typed question (and its model answer) is shown in one Telegram message with a header:
+# kept well under the 4096-character limit; longer reading belongs in a section.
+PROMPT_MAX = 1000
+Prompt = Annotated[str, Field(min_length=1, max_length=PROMPT_MAX)]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -68,14 +72,14 @@ class ChoiceQuestion(_Strict):
 class ShortQuestion(_Strict):
     id: Slug
     type: Literal["short"]
-    prompt: Text
-    model_answer: Text | None = None
+    prompt: Prompt
+    model_answer: Prompt | None = None
 
 
 class DebateQuestion(_Strict):
     id: Slug
     type: Literal["debate"]
-    prompt: Text
+    prompt: Prompt
     stances: Annotated[
         tuple[Annotated[str, Field(min_length=1, max_length=POLL_OPTION_MAX)], ...],
         Field(min_length=2, max_length=POLL_OPTIONS_MAX),

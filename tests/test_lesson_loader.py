@@ -987,3 +987,19 @@ def test_libyaml_and_pyyaml_agree_on_edited_lessons(
         with mock.patch.object(lesson_loader, "_FAST_LOADER", fast_loader):
             results.append(load_lesson_file(path))
     assert results[0] == results[1]
+
+
+def test_prompt_of_a_typed_question_too_long_for_one_message(tmp_path: Path) -> None:
+    discussion = """\
+        discussion:
+          - id: long
+            type: debate
+            prompt: PROMPT
+        """
+    text = VALID + textwrap.dedent(discussion).replace("PROMPT", "w" * 1001)
+    problems = problems_in(write(tmp_path, text))
+    assert len(problems) == 1
+    assert "'prompt' is too long: 1001 characters, but a question is posted as one" in (
+        problems[0].message
+    )
+    assert "longer reading belongs in the section's text" in problems[0].message
