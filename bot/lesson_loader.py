@@ -45,6 +45,7 @@ from bot.lessons import (
     POLL_QUESTION_MAX,
     PROMPT_MAX,
     SLUG_MAX,
+    TITLE_MAX,
     ChoiceQuestion,
     DebateQuestion,
     Lesson,
@@ -1106,6 +1107,8 @@ def _length_rule(path: _Loc, data: dict[str, Any], limit: int) -> str:
         return f"a Telegram poll option can have at most {limit}"
     if name == "explanation" and limit == POLL_EXPLANATION_MAX:
         return f"a Telegram quiz explanation can have at most {limit}"
+    if name == "title" and limit == TITLE_MAX:
+        return f"a title heads the bot's messages, so it can have at most {limit}"
     if name in ("prompt", "model_answer") and limit == PROMPT_MAX:
         return (
             f"a question is posted as one Telegram message, so it can have at most {limit}"

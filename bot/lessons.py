@@ -38,6 +38,9 @@ Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
 # kept well under the 4096-character limit; longer reading belongs in a section.
 PROMPT_MAX = 1000
 Prompt = Annotated[str, Field(min_length=1, max_length=PROMPT_MAX)]
+# Titles head messages, menus and report lines.
+TITLE_MAX = 200
+Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX)]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -90,14 +93,14 @@ Question = Annotated[ChoiceQuestion | ShortQuestion | DebateQuestion, Field(disc
 
 
 class Section(_Strict):
-    title: Text
+    title: Title
     text: Text
     questions: tuple[Question, ...] = ()
 
 
 class Lesson(_Strict):
     id: Slug
-    title: Text
+    title: Title
     source: Source
     sections: Annotated[tuple[Section, ...], Field(min_length=1)]
     discussion: tuple[Question, ...] = ()

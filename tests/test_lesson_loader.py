@@ -1003,3 +1003,20 @@ def test_prompt_of_a_typed_question_too_long_for_one_message(tmp_path: Path) -> 
         problems[0].message
     )
     assert "longer reading belongs in the section's text" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "mark"),
+    [
+        ("title: A test lesson", "title: " + "T" * 201, "2:8"),
+        ("  - title: Part one", "  - title: " + "P" * 201, "7:12"),
+    ],
+)
+def test_title_too_long(tmp_path: Path, old: str, new: str, mark: str) -> None:
+    path = write(tmp_path, VALID.replace(old, new))
+    only_problem(
+        path,
+        mark,
+        "'title' is too long: 201 characters, but a title heads the bot's messages, so it can"
+        " have at most 200",
+    )
