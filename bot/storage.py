@@ -435,7 +435,7 @@ class Storage:
     def __init__(
         self, reader: aiosqlite.Connection, writer: Writer, clock: Clock = utc_now
     ) -> None:
-        self._db = reader
+        self._reader = reader
         self._writer = writer
         self._clock = clock
         self._lock: _InstanceLock | None = None
@@ -484,7 +484,7 @@ class Storage:
 
     async def close(self) -> None:
         await self._writer.close()
-        await self._db.close()
+        await self._reader.close()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -515,7 +515,7 @@ class Storage:
         await self._write(migrate)
 
     async def schema_version(self) -> int:
-        found = await self._db.execute_fetchall("PRAGMA user_version")
+        found = await self._reader.execute_fetchall("PRAGMA user_version")
         row = next(iter(found), None)
         return int(row[0]) if row else 0
 
@@ -542,7 +542,7 @@ class Storage:
         )
 
     async def _read_one(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Row | None:
-        found = await self._db.execute_fetchall(sql, params)
+        found = await self._reader.execute_fetchall(sql, params)
         return next(iter(found), None)
 
     async def _read_all(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
@@ -552,7 +552,7 @@ class Storage:
         next call, and since answers hardly read any more, a session summary's rows (1.7 MiB
         for 100 members) would stay in memory for minutes. Here the last call is the
         cursor's close."""
-        async with self._db.execute(sql, params) as cursor:
+        async with self._reader.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
     def _now(self) -> str:
