@@ -124,19 +124,24 @@ def _split_long(paragraph: str, budget: int) -> list[str]:
 
 def split_text(text: str, budget: int) -> list[str]:
     """Group paragraphs into chunks of at most ``budget`` visible characters (escaped HTML)."""
-    chunks: list[str] = []
-    current: list[str] = []
+    pieces: list[str] = []
     for paragraph in _paragraphs(text):
-        pieces = [paragraph] if visible_length(esc(paragraph)) <= budget else []
-        pieces = pieces or _split_long(paragraph, budget)
-        for piece in pieces:
-            candidate = "\n\n".join([*current, esc(piece)])
-            if current and visible_length(candidate) > budget:
-                chunks.append("\n\n".join(current))
-                current = []
-            current.append(esc(piece))
-    if current:
-        chunks.append("\n\n".join(current))
+        fits = visible_length(esc(paragraph)) <= budget
+        pieces.extend(
+            esc(piece) for piece in ([paragraph] if fits else _split_long(paragraph, budget))
+        )
+    return pack_paragraphs(pieces, budget)
+
+
+def pack_paragraphs(paragraphs: Sequence[str], budget: int) -> list[str]:
+    """HTML paragraphs (each within ``budget``) joined into as few chunks as fit the budget."""
+    chunks: list[str] = []
+    for paragraph in paragraphs:
+        joined = f"{chunks[-1]}\n\n{paragraph}" if chunks else paragraph
+        if chunks and visible_length(joined) <= budget:
+            chunks[-1] = joined
+        else:
+            chunks.append(paragraph)
     return chunks
 
 

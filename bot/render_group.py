@@ -29,10 +29,10 @@ from bot.render import (
     button,
     column,
     esc,
+    pack_paragraphs,
     question_text,
     section_messages,
     source_line,
-    visible_length,
 )
 from bot.reports import SessionResults
 from bot.storage import Walk
@@ -231,20 +231,8 @@ def session_summary(lesson: Lesson, results: SessionResults) -> list[Reply]:
             line = texts.GROUP_END_SHORT.format(prompt=prompt, answered=result.answered)
         lines.append(line)
     lines.append(texts.GROUP_END_THANKS)
-    return [Reply(text) for text in _packed(lines, MESSAGE_LIMIT)]
+    return [Reply(text) for text in pack_paragraphs(lines, MESSAGE_LIMIT)]
 
 
 def _shortened(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _packed(paragraphs: Sequence[str], limit: int) -> list[str]:
-    """Paragraphs (HTML, each well under ``limit``) joined into as few messages as fit."""
-    messages: list[str] = []
-    for paragraph in paragraphs:
-        joined = f"{messages[-1]}\n\n{paragraph}" if messages else paragraph
-        if messages and visible_length(joined) <= limit:
-            messages[-1] = joined
-        else:
-            messages.append(paragraph)
-    return messages
