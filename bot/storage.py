@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -367,6 +367,13 @@ _ANSWER_COLUMNS = (
 )
 
 
+# Of ``answers AS a``: only each member's newest version of each answer.
+_NEWEST_VERSION = (
+    "a.version = (SELECT MAX(version) FROM answers AS b WHERE b.walk_id = a.walk_id "
+    "AND b.user_id = a.user_id AND b.question_id = a.question_id)"
+)
+
+
 def _walk(row: sqlite3.Row) -> Walk:
     return Walk(*row)
 
@@ -400,6 +407,17 @@ class _Cache(Generic[K, V]):
 
     def get(self, key: K) -> V | None:
         return self._rows.get(key)
+
+    async def get_or_load(self, key: K, load: Callable[[], Awaitable[V | None]]) -> V | None:
+        """The cached row, or the one ``load`` reads (kept unless a change came meanwhile)."""
+        found = self._rows.get(key)
+        if found is not None:
+            return found
+        generation = self.generation
+        found = await load()
+        if found is not None:
+            self.put(key, found, generation)
+        return found
 
     def put(self, key: K, row: V, read_in_generation: int) -> None:
         if read_in_generation != self.generation:
@@ -610,19 +628,14 @@ class Storage:
         return await self._write(start, changes_walks=True)
 
     async def walk(self, walk_id: int) -> Walk | None:
-        cached = self._walks.get(walk_id)
-        if cached is not None:
-            return cached
-        generation = self._walks.generation
-        row = await self._read_one(
-            f"SELECT {_WALK_COLUMNS} FROM walks WHERE id = ?",  # noqa: S608
-            (walk_id,),
-        )
-        if row is None:
-            return None
-        found = _walk(row)
-        self._walks.put(walk_id, found, generation)
-        return found
+        async def load() -> Walk | None:
+            row = await self._read_one(
+                f"SELECT {_WALK_COLUMNS} FROM walks WHERE id = ?",  # noqa: S608
+                (walk_id,),
+            )
+            return _walk(row) if row else None
+
+        return await self._walks.get_or_load(walk_id, load)
 
     async def active_walk(self, chat_id: int) -> Walk | None:
         row = await self._read_one(
@@ -692,8 +705,7 @@ class Storage:
         """The newest version of each member's answer to each question of a walk."""
         query = (
             f"SELECT {_ANSWER_COLUMNS} FROM answers AS a WHERE walk_id = ? "  # noqa: S608
-            "AND version = (SELECT MAX(version) FROM answers AS b WHERE b.walk_id = a.walk_id "
-            "AND b.user_id = a.user_id AND b.question_id = a.question_id)"
+            f"AND {_NEWEST_VERSION}"
         )
         params: tuple[int, ...] = (walk_id,)
         if user_id is not None:
@@ -707,10 +719,9 @@ class Storage:
         out, with only what results need: a session summary for a big group reads a few
         small rows instead of every answer whole (bench/memory.py)."""
         rows = await self._read_all(
-            "SELECT user_id, display_name, username, question_id, is_correct, stance "
-            "FROM answers AS a WHERE walk_id = ? AND retracted = 0 "
-            "AND version = (SELECT MAX(version) FROM answers AS b WHERE b.walk_id = a.walk_id "
-            "AND b.user_id = a.user_id AND b.question_id = a.question_id) ORDER BY id",
+            "SELECT user_id, display_name, username, question_id, is_correct, stance "  # noqa: S608
+            f"FROM answers AS a WHERE walk_id = ? AND retracted = 0 AND {_NEWEST_VERSION} "
+            "ORDER BY id",
             (walk_id,),
         )
         return [
@@ -721,10 +732,8 @@ class Storage:
     async def member_count(self, walk_id: int) -> int:
         """How many members have a standing answer in a walk."""
         row = await self._read_one(
-            "SELECT COUNT(DISTINCT user_id) FROM answers AS a WHERE walk_id = ? "
-            "AND retracted = 0 AND version = (SELECT MAX(version) FROM answers AS b "
-            "WHERE b.walk_id = a.walk_id AND b.user_id = a.user_id "
-            "AND b.question_id = a.question_id)",
+            "SELECT COUNT(DISTINCT user_id) FROM answers AS a WHERE walk_id = ? "  # noqa: S608
+            f"AND retracted = 0 AND {_NEWEST_VERSION}",
             (walk_id,),
         )
         return int(row[0]) if row else 0
@@ -837,16 +846,11 @@ class Storage:
     async def _post(
         self, key: tuple[int, int] | str, sql: str, params: Sequence[object]
     ) -> Post | None:
-        cached = self._posts.get(key)
-        if cached is not None:
-            return cached
-        generation = self._posts.generation
-        row = await self._read_one(sql, params)
-        if row is None:
-            return None
-        found = _post(row)
-        self._posts.put(key, found, generation)
-        return found
+        async def load() -> Post | None:
+            row = await self._read_one(sql, params)
+            return _post(row) if row else None
+
+        return await self._posts.get_or_load(key, load)
 
     async def posts_of_walk(self, walk_id: int) -> list[Post]:
         rows = await self._read_all(
