@@ -146,12 +146,10 @@ class Writer:
         """On the writer thread: all the jobs in one transaction. Jobs rarely fail, so they
         run plainly first; if one does, the batch is run again with a savepoint each."""
         try:
-            return self._run_in_transaction(jobs, isolated=False)
-        except _JobFailed:
             try:
+                return self._run_in_transaction(jobs, isolated=False)
+            except _JobFailed:
                 return self._run_in_transaction(jobs, isolated=True)
-            except Exception as error:  # noqa: BLE001 - handed to every job's caller
-                return [_Failed(_fresh(error)) for _ in jobs]
         except Exception as error:  # noqa: BLE001 - handed to every job's caller
             return [_Failed(_fresh(error)) for _ in jobs]
 

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
 from bot.render import MESSAGE_LIMIT, visible_length
-from tests.conftest import TOKEN, running_bot
+from tests.conftest import TOKEN, make_settings, running_bot
 from tests.standin import BotApiStandIn
 from tests.test_group_edges import WINDOW, Room
 
@@ -47,12 +46,7 @@ async def test_a_long_lessons_summary_comes_in_several_messages_with_every_quest
     prompts = tmp_path / "prompts"
     prompts.mkdir()
     (prompts / "long.yaml").write_text(long_lesson())
-    settings = Settings(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_URL=standin.base_url,
-        BOT_DB_PATH=tmp_path / "bot.sqlite3",
-        BOT_PROMPTS_DIR=prompts,
-    )
+    settings = make_settings(standin, tmp_path / "bot.sqlite3", prompts)
     room = Room(standin)
     async with running_bot(settings, group_window=WINDOW):
         room.says(room.admin, "/begin")
