@@ -174,8 +174,26 @@ def settings_for(standin: BotApiStandIn, db_path: Path, prompts: Path) -> Settin
     )
 
 
-def bench_rate_limiter() -> AIORateLimiter:
-    return AIORateLimiter(group_time_period=GROUP_WINDOW, max_retries=3)
+def bench_rate_limiter(in_flight: int | None = None) -> AIORateLimiter:
+    """The bot's rate limiter with the group window compressed. ``in_flight``: an
+    experiment (bench/throughput.py --api-in-flight) that lets at most that many Bot API
+    requests run at once, as a sequential caller would; the bot ships without it."""
+    if in_flight is None:
+        return AIORateLimiter(group_time_period=GROUP_WINDOW, max_retries=3)
+    return _InFlightLimiter(in_flight)
+
+
+class _InFlightLimiter(AIORateLimiter):
+    def __init__(self, in_flight: int) -> None:
+        super().__init__(group_time_period=GROUP_WINDOW, max_retries=3)
+        self._in_flight = in_flight
+        self._slots: asyncio.Semaphore | None = None  # made in the loop that uses it
+
+    async def process_request(self, *args: Any, **kwargs: Any) -> Any:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self._in_flight)
+        async with self._slots:
+            return await super().process_request(*args, **kwargs)
 
 
 class StreamPoller(InboxPoller):
@@ -206,8 +224,20 @@ class RealBot:
     """The real Application, started as ``bot.runner.serve`` starts it (initialize,
     post_init opening the database, start), fed through ``StreamPoller``."""
 
-    def __init__(self, settings: Settings, catalog: LessonCatalog) -> None:
-        self.application = build_application(settings, catalog, rate_limiter=bench_rate_limiter())
+    def __init__(
+        self,
+        settings: Settings,
+        catalog: LessonCatalog,
+        *,
+        api_in_flight: int | None = None,
+        inbox: bool = True,
+    ) -> None:
+        """``api_in_flight`` and ``inbox=False`` are experiments (bench/throughput.py):
+        Bot API requests capped, fetched updates not stored. The bot ships with neither."""
+        self.application = build_application(
+            settings, catalog, rate_limiter=bench_rate_limiter(api_in_flight)
+        )
+        self._inbox = inbox
 
     @property
     def storage(self) -> Storage:
@@ -232,7 +262,14 @@ class RealBot:
 
     async def feed(self, updates: Sequence[dict[str, Any]]) -> None:
         """Handle updates exactly as the poller does after getUpdates returned them."""
-        poller = StreamPoller(self.application, self.storage, batches_of(updates))
+        storage = self.storage
+        if not self._inbox:
+
+            async def not_stored(updates: Sequence[tuple[int, str]]) -> None:
+                return None
+
+            storage.inbox_add = not_stored  # type: ignore[method-assign]
+        poller = StreamPoller(self.application, storage, batches_of(updates))
         await poller.run(asyncio.Event())
 
 

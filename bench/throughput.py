@@ -4,6 +4,10 @@ Run from the repository root::
 
     .venv/bin/python bench/throughput.py [--members 500] [--repeats 3] [--seed 6] [--profile FILE]
 
+Experiments, to measure what part of the gap a cost is by taking it away (never a PASS):
+``--api-in-flight N`` (at most N Bot API requests at once; 1 is how the sequential baseline
+makes them) and ``--no-inbox`` (fetched updates not stored).
+
 Set-up (not timed): the Bot API stand-in of ``tests/standin`` serves on 127.0.0.1 in this
 process, with no delay. Five groups of 100 members each run the seed lesson (four of them
 with quiz polls, one with a copy of it asked with answer buttons, ``style: buttons``); each
@@ -231,6 +235,9 @@ async def main(args: argparse.Namespace) -> int:
     begun = time.perf_counter()
     rng = random.Random(args.seed)
     print("Answer throughput benchmark (bench/throughput.py)")
+    experiment = experiment_of(args)
+    if experiment:
+        print(f"EXPERIMENT, not the bot as shipped: {experiment}")
     print(b.machine_line())
     configure_logging("INFO", b.TOKEN)  # as `python -m bot run` does
     hop = await b.round_trip_us()
@@ -244,7 +251,9 @@ async def main(args: argparse.Namespace) -> int:
         db_path = folder / "bot.sqlite3"
         async with b.standin_for_bench() as standin:
             settings = b.settings_for(standin, db_path, prompts)
-            async with b.RealBot(settings, catalog) as bot:
+            async with b.RealBot(
+                settings, catalog, api_in_flight=args.api_in_flight, inbox=not args.no_inbox
+            ) as bot:
                 closing: float | None = None
                 for number in range(1, args.repeats + 1):
                     print(f"repeat {number}:")
@@ -279,7 +288,8 @@ async def main(args: argparse.Namespace) -> int:
     print(f"bot:      {bot_rate:8.0f} answers/s  ({1000 / bot_rate:.2f} ms per answer)")
     print(f"baseline: {baseline_rate:8.0f} answers/s  ({1000 / baseline_rate:.2f} ms per answer)")
     ok = ratio >= TARGET and recorded == updates and acked == presses and left == 0
-    line = f"ratio:    {ratio:.3f}  (target >= {TARGET})  {b.verdict(ok)}"
+    verdict = f"experiment ({experiment})" if experiment else b.verdict(ok)
+    line = f"ratio:    {ratio:.3f}  (target >= {TARGET})  {verdict}"
     if ratio < TARGET:
         line += (
             f"  -- short by {TARGET - ratio:.3f} ({TARGET / ratio:.1f}x too slow: "
@@ -290,12 +300,41 @@ async def main(args: argparse.Namespace) -> int:
     return 0
 
 
+def experiment_of(args: argparse.Namespace) -> str:
+    """What the run changes in the bot to measure a part of its cost ('' for none)."""
+    changes = []
+    if args.api_in_flight is not None:
+        changes.append(f"at most {args.api_in_flight} Bot API requests at once")
+    if args.no_inbox:
+        changes.append("fetched updates not stored in the inbox")
+    return "; ".join(changes)
+
+
+def at_least_one(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
 def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--members", type=int, default=500, help="members (40 answers each)")
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--repeats", type=int, default=3, help="fresh sessions, timed again")
     parser.add_argument("--profile", metavar="FILE", help="cProfile the bot's run into FILE")
+    # Experiments: what part of the gap a cost is, by taking it away (docs/benchmarks.md).
+    parser.add_argument(
+        "--api-in-flight",
+        type=at_least_one,
+        metavar="N",
+        help="experiment: the bot makes at most N Bot API requests at once (1: as the baseline)",
+    )
+    parser.add_argument(
+        "--no-inbox",
+        action="store_true",
+        help="experiment: fetched updates are not stored in the inbox (no crash safety)",
+    )
     return parser.parse_args()
 
 
