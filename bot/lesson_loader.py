@@ -80,6 +80,8 @@ _LOADER_FIELDS = frozenset({"version"})
 
 _TAG_PREFIX = "tag:yaml.org,2002:"
 _STR_TAG = _TAG_PREFIX + "str"
+# Half of a UTF-16 pair, which a "\\uD83D" escape can put in a text on its own.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _NULL_TAG = _TAG_PREFIX + "null"
 _SEQ_TAG = _TAG_PREFIX + "seq"
 _MAP_TAG = _TAG_PREFIX + "map"
@@ -665,6 +667,26 @@ class _Checker:
 
     # ---- nodes to plain values
 
+    def _text(self, node: ScalarNode, loc: _Loc) -> str:
+        """A text, with "\\uD83D\\uDE42" (an emoji as JSON escapes it: two halves, which
+        PyYAML keeps apart) made the one character it stands for. A half with no other half
+        is no character at all: reported, as the text could never be sent."""
+        value: str = node.value
+        if _SURROGATE.search(value) is None:
+            return value
+        value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+        lone = _SURROGATE.search(value)
+        if lone is not None:
+            self.add(
+                node,
+                f"{_thing(loc)} has the escape \\u{ord(lone.group()):04X}, one half of a pair"
+                " that stands for one character (an emoji, say), without the other half:"
+                " write the character itself, or its 8-digit escape, like \\U0001F642 for"
+                f" \U0001F642{_in_field(loc)}",
+            )
+            self.flagged.add(loc)
+        return value
+
     def convert(self, node: Node, loc: _Loc, key: Node | None, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
@@ -698,7 +720,7 @@ class _Checker:
 
     def _scalar(self, node: ScalarNode, loc: _Loc) -> Any:
         if node.tag == _STR_TAG:
-            return node.value
+            return self._text(node, loc)
         if node.tag not in _SCALAR_TAGS:
             self._bad_tag(node, loc)
             return node.value
@@ -761,6 +783,14 @@ class _Checker:
             if key_node.tag not in _SCALAR_TAGS:
                 self._bad_tag(key_node, loc, flag=False)
             name = str(key_node.value)
+            if _SURROGATE.search(name) is not None:  # could not even be printed as it is
+                shown = name.encode("unicode_escape").decode("ascii")
+                self.add(
+                    key_node,
+                    f"the key '{shown}' is not one a lesson uses: keys are plain names like"
+                    f" 'title', written without escapes{_in(loc)}",
+                )
+                continue
             if name in first:
                 line, _ = _position(first[name])
                 self.add(

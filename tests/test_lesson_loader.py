@@ -892,6 +892,39 @@ def test_invalid_escape_code_in_double_quotes(
     assert "put the text in single quotes" in problem.message
 
 
+def test_an_escaped_pair_is_the_one_character_it_stands_for(tmp_path: Path, parser: str) -> None:
+    # JSON writes an emoji as two escapes; PyYAML keeps the two halves apart, libyaml refuses.
+    text = VALID.replace("title: A test lesson", 'title: "Smile \\uD83D\\uDE42 please"')
+    text = text.replace("prompt: Which one?", 'prompt: "Which \\ud83d\\ude42?"')
+    lesson, problems = load_lesson_file(write(tmp_path, text))
+    assert problems == []
+    assert lesson is not None
+    assert lesson.title == "Smile \U0001F642 please"
+    assert lesson.sections[0].questions[0].prompt == "Which \U0001F642?"
+
+
+@pytest.mark.parametrize(
+    ("title", "half"),
+    [('"Lone \\uD800 half"', "\\uD800"), ('"\\uDE42 second half first \\uD83D"', "\\uDE42")],
+)
+def test_half_of_a_pair_alone_is_explained(
+    tmp_path: Path, parser: str, title: str, half: str
+) -> None:
+    # Used to be pydantic's "unable to parse raw data as a unicode string".
+    path = write(tmp_path, VALID.replace("title: A test lesson", f"title: {title}"))
+    problem = only_problem(path, "2:8", f"'title' has the escape {half}, one half of a pair")
+    assert "write the character itself, or its 8-digit escape" in problem.message
+    assert "unicode string" not in problem.message
+
+
+def test_a_key_with_half_a_pair_is_explained(tmp_path: Path, parser: str) -> None:
+    path = write(tmp_path, VALID.replace("title: A test lesson", '"ti\\uD800tle": A test lesson'))
+    problems = problems_in(path)
+    assert_problem(problems, "2:1", "the key 'ti\\ud800tle' is not one a lesson uses")
+    assert_problem(problems, "1:1", "missing required field 'title'")
+    "\n".join(map(str, problems)).encode("utf-8")  # printable: no half of a pair in it
+
+
 @pytest.mark.parametrize(
     "text",
     [
