@@ -1,17 +1,19 @@
 """A results chart as a PNG, sized for a phone: one bar per question.
 
 Choice questions show the share right (green) and wrong (red); debate questions the split
-of stances; short questions how many of the participants answered. Drawn with Pillow and
-its bundled scalable font, so no system fonts are needed.
+of stances; short questions how many of the participants answered. Drawn with Pillow, the
+text with the fonts of ``bot.chart_fonts`` (a bundled one, and the server's for other
+scripts).
 """
 
 from __future__ import annotations
 
 import io
-import textwrap
+import threading
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
+from bot.chart_fonts import ChartFont, warn_if_missing
 from bot.lessons import ChoiceQuestion, DebateQuestion
 from bot.reports import QuestionResult, SessionResults
 
@@ -36,20 +38,34 @@ STANCE_COLOURS = (
 )
 
 
-_Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+# Charts are drawn in worker threads, and the fonts are shared: a FreeType face must not be
+# used by two threads at once.
+_DRAWING = threading.Lock()
 
 
-def _font(size: int) -> _Font:
-    return ImageFont.load_default(size=size)
-
-
-def _fit(draw: ImageDraw.ImageDraw, text: str, font: _Font, width: float) -> str:
+def _fit(draw: ImageDraw.ImageDraw, text: str, font: ChartFont, width: float) -> str:
     """The text, cut with an ellipsis where it would run past ``width`` pixels."""
-    if draw.textlength(text, font=font) <= width:
+    if font.length(draw, text) <= width:
         return text
-    while text and draw.textlength(text + "…", font=font) > width:
+    while text and font.length(draw, text + "…") > width:
         text = text[:-1]
     return text.rstrip() + "…"
+
+
+def _wrap(
+    draw: ImageDraw.ImageDraw, text: str, font: ChartFont, width: float, lines: int
+) -> list[str]:
+    """The words of ``text`` in lines that fit ``width`` pixels, at most ``lines`` of them (the
+    last cut with an ellipsis if more would be needed)."""
+    wrapped: list[str] = []
+    for word in text.split():
+        if wrapped and font.length(draw, f"{wrapped[-1]} {word}") <= width:
+            wrapped[-1] = f"{wrapped[-1]} {word}"
+        else:
+            wrapped.append(word)
+    if len(wrapped) > lines:
+        wrapped[lines - 1 :] = [" ".join(wrapped[lines - 1 :])]
+    return [_fit(draw, line, font, width) for line in wrapped] or [""]
 
 
 def _segments(
@@ -77,24 +93,35 @@ def _segments(
 
 def results_chart(title: str, results: SessionResults) -> bytes:
     """The chart as PNG bytes."""
-    title_font, label_font, caption_font = _font(40), _font(26), _font(24)
-    title_lines = textwrap.wrap(title, width=40)[:3]  # about 40 characters fit at this size
+    with _DRAWING:
+        return _draw_chart(title, results)
+
+
+def _draw_chart(title: str, results: SessionResults) -> bytes:
+    title_font, label_font, caption_font = (ChartFont.of_size(n) for n in (40, 26, 24))
+    warn_if_missing(
+        [
+            title,
+            *(result.question.prompt for result in results.questions),
+            *(stance for result in results.questions for stance, _ in result.stances),
+        ],
+        label_font,
+    )
+    span = WIDTH - 2 * MARGIN
+    title_lines = _wrap(ImageDraw.Draw(Image.new("RGB", (1, 1))), title, title_font, span, 3)
     row = 30 + BAR_HEIGHT + 34 + ROW_GAP
     height = MARGIN * 2 + 52 * len(title_lines) + 50 + row * max(len(results.questions), 1)
     image = Image.new("RGB", (WIDTH, height), BACKGROUND)
     draw = ImageDraw.Draw(image)
     y = MARGIN
     for line in title_lines:
-        draw.text((MARGIN, y), line, font=title_font, fill=INK)
+        title_font.draw(draw, (MARGIN, y), line, INK)
         y += 52
-    draw.text(
-        (MARGIN, y), f"Participants: {len(results.participants)}", font=caption_font, fill=MUTED
-    )
+    caption_font.draw(draw, (MARGIN, y), f"Participants: {len(results.participants)}", MUTED)
     y += 50
-    span = WIDTH - 2 * MARGIN
     for result in results.questions:
         label = f"Q{result.number}. {result.question.prompt}"
-        draw.text((MARGIN, y), _fit(draw, label, label_font, span), font=label_font, fill=INK)
+        label_font.draw(draw, (MARGIN, y), _fit(draw, label, label_font, span), INK)
         y += 34
         x = float(MARGIN)
         captions = []
@@ -107,13 +134,15 @@ def results_chart(title: str, results: SessionResults) -> bytes:
             x += width
         y += BAR_HEIGHT + 6
         kind = f"{result.question.type}, {result.answered} answered"
-        draw.text((MARGIN, y), kind, font=caption_font, fill=MUTED)
-        cx = MARGIN + int(draw.textlength(kind, font=caption_font)) + 28
+        caption_font.draw(draw, (MARGIN, y), kind, MUTED)
+        cx = MARGIN + int(caption_font.length(draw, kind)) + 28
         for caption, colour in captions:
-            draw.text(
-                (cx, y), caption, font=caption_font, fill=colour if colour != EMPTY else MUTED
-            )
-            cx += int(draw.textlength(caption, font=caption_font)) + 28
+            room = WIDTH - MARGIN - cx
+            if room < caption_font.length(draw, "…"):
+                break  # the stances that do not fit are in the text report
+            shown = _fit(draw, caption, caption_font, room)
+            caption_font.draw(draw, (cx, y), shown, colour if colour != EMPTY else MUTED)
+            cx += int(caption_font.length(draw, shown)) + 28
         y += 30 + ROW_GAP
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
