@@ -682,7 +682,7 @@ class _Checker:
                 f"{_thing(loc)} has the escape \\u{ord(lone.group()):04X}, one half of a pair"
                 " that stands for one character (an emoji, say), without the other half:"
                 " write the character itself, or its 8-digit escape, like \\U0001F642 for"
-                f" \U0001F642{_in_field(loc)}",
+                f" \U0001f642{_in_field(loc)}",
             )
             self.flagged.add(loc)
         return value

@@ -899,8 +899,8 @@ def test_an_escaped_pair_is_the_one_character_it_stands_for(tmp_path: Path, pars
     lesson, problems = load_lesson_file(write(tmp_path, text))
     assert problems == []
     assert lesson is not None
-    assert lesson.title == "Smile \U0001F642 please"
-    assert lesson.sections[0].questions[0].prompt == "Which \U0001F642?"
+    assert lesson.title == "Smile \U0001f642 please"
+    assert lesson.sections[0].questions[0].prompt == "Which \U0001f642?"
 
 
 @pytest.mark.parametrize(
