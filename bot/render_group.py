@@ -74,8 +74,10 @@ def _with_next(
 
 
 def session_started(lesson: Lesson, walk: Walk) -> Reply:
+    count = part_count(lesson)
+    parts = texts.GROUP_PARTS_ONE if count == 1 else texts.GROUP_PARTS_MANY.format(count=count)
     text = texts.GROUP_SESSION_STARTED.format(
-        lesson=esc(lesson.title), source=source_line(lesson), parts=part_count(lesson)
+        lesson=esc(lesson.title), source=source_line(lesson), parts=parts
     )
     return Reply(text, _with_next([], walk, walk.position))
 
@@ -183,8 +185,15 @@ def picks_feedback(question: ChoiceQuestion, picked: Sequence[int]) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
-def stance_feedback(stance: str) -> str:
-    return texts.GROUP_STANCE_SAVED.format(stance=stance)[:200]
+def stance_feedback(stance: str, *, privately: bool = False) -> str:
+    """The pop-up after a stance: in the group the reason is a reply, in private a message."""
+    saved = texts.PRIVATE_STANCE_SAVED if privately else texts.GROUP_STANCE_SAVED
+    return saved.format(stance=stance)[:200]
+
+
+def paused(lesson: Lesson | None, walk: Walk) -> Reply:
+    """/next while the session is paused (the bot was removed, say): /begin resumes it."""
+    return Reply(texts.GROUP_PAUSED.format(lesson=esc(lesson.title if lesson else walk.lesson_id)))
 
 
 def status(lesson: Lesson, walk: Walk, members: int) -> Reply:

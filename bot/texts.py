@@ -67,6 +67,7 @@ YOUR_ANSWER = "Your answer: <b>{answer}</b>"
 RIGHT = "✅ Right!"
 WRONG_SHORT = "❌ Not quite."
 WRONG = "❌ Not quite. The right answer: <b>{right}</b>"
+WRONG_SEVERAL = "❌ Not quite. The right answers: <b>{right}</b>"
 EXPLANATION = "💡 {explanation}"
 ANSWER_RECORDED = "✅ Saved your answer."
 ANSWER_UPDATED = "✏️ Updated your answer (the earlier version is kept too)."
@@ -103,6 +104,10 @@ HINT_TEXT_ONLY = "I can only save typed text as an answer. Please type your answ
 HINT_PICK_STANCE_FIRST = "Pick your stance with the buttons above first, then tell me why."
 
 ALREADY_ANSWERED = "You already answered this question."
+STANCE_ALREADY_PICKED = (
+    "You already picked your stance: {stance}. Now type your reason as a message."
+)
+EDIT_TOO_LATE = "That lesson attempt is over, so your answer stays as it was."
 STALE_BUTTON = "That button belongs to an earlier step. Send /progress to see where you are."
 CLOSED_BUTTON = "That lesson attempt is over. Send /lessons to begin again."
 UNKNOWN_BUTTON = "Sorry, I don't recognise that button any more."
@@ -113,9 +118,10 @@ PICK_AT_LEAST_ONE = "Tick at least one option first."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 TRY_AGAIN_BUSY = "⏳ I couldn't save that just now (the database was busy). Please try again."
 NOT_RECORDED = (
-    "⚠️ Sorry, your answer was NOT recorded: I can't write to my database right now. "
-    "The people who run this bot have been told."
+    "⚠️ Sorry, my database is not working right now: what you just sent was NOT saved. "
+    "Please try again later."
 )
+NOT_RECORDED_TOLD = " The people who run this bot have been told."
 ALERT_STORAGE = (
     "⚠️ Editorial bot: writing to the database failed ({error}). Answers are not being "
     "recorded: check the disk and the database file."
@@ -143,14 +149,23 @@ GROUP_ALREADY_RUNNING = (
 )
 GROUP_SESSION_STARTED = (
     "📚 <b>Discussion session: {lesson}</b>\n{source}\n\n"
-    "The editorial comes in {parts} parts, each followed by questions. Answer the quizzes, "
+    "The editorial comes in {parts}. Answer the quizzes, "
     "tap the buttons, or reply to a question's message; you can also answer privately. "
     "An admin posts each part with <b>Next</b>."
 )
+GROUP_PARTS_ONE = "one part, followed by questions"
+GROUP_PARTS_MANY = "{count} parts, each followed by questions"
 GROUP_RESUMED = (
     "▶️ The session of <b>{lesson}</b> goes on. An admin can post the next part with /next."
 )
 GROUP_NO_SESSION = "No session is running here. An admin can start one with /begin."
+GROUP_PAUSED = "⏸ The session of <b>{lesson}</b> is paused. An admin can resume it with /begin."
+# Pop-ups (plain text, at most 200 characters).
+GROUP_ALREADY_RUNNING_POPUP = (
+    "A session is already running here. Use /next to go on, or /end to close it."
+)
+GROUP_SESSION_ENDED = "This session has ended."
+SESSION_PAUSED = "This session is paused. Answers count again once an admin resumes it with /begin."
 GROUP_NEXT_BUTTON = "Next ▸ (admins)"
 GROUP_ALREADY_POSTED = "That part is already posted."
 GROUP_REPLY_TO_ANSWER = "↩️ <i>Reply to this message with your answer.</i>"
@@ -165,13 +180,14 @@ GROUP_PICK_WRONG = "❌ Not quite. The right answer: {right}"
 GROUP_PICKS_NOW = "Your choice now: {picks}. Tap again to change it."
 GROUP_PICKS_NONE = "You have no option ticked now."
 GROUP_STANCE_SAVED = "Your stance: {stance}. Reply to the question to give your reason."
+PRIVATE_STANCE_SAVED = "Your stance: {stance}. Now type your reason as a message."
 GROUP_QUESTION_CLOSED = "This question is closed: its session has ended."
 GROUP_STATUS = "📍 <b>{lesson}</b>\n{where}\nMembers who have answered so far: {members}"
 GROUP_STATUS_START = "The session has started; no part is posted yet."
 GROUP_STATUS_SECTION = "Part {part} of {parts} is posted."
 GROUP_STATUS_QUESTIONS = "The questions of part {part} of {parts} are posted."
 GROUP_STATUS_DISCUSSION = "The discussion questions are posted."
-GROUP_STATUS_PAUSED = " (paused: an admin can resume it with /begin)"
+GROUP_STATUS_PAUSED = "\n⏸ Paused: an admin can resume it with /begin."
 GROUP_END_HEADER = "🏁 <b>Session closed: {lesson}</b>\nParticipants: {participants}"
 GROUP_END_CHOICE = "• {prompt}\n  {answered} answered, {right}% right"
 GROUP_END_DEBATE = "• {prompt}\n  {split}"
@@ -213,7 +229,7 @@ NEED_PRIVATE_CHAT = (
 )
 OPEN_PRIVATE_BUTTON = "Open a private chat"
 EXPORT_USAGE = "Use /export, /export csv, /export jsonl, or add “all” for every session."
-EXPORT_CAPTION = "Responses of {group}: {scope}, {rows} rows ({fmt})."
+EXPORT_CAPTION = "Responses of {group}: {scope}, {rows} ({fmt})."
 EXPORT_SCOPE_LATEST = "the latest session"
 EXPORT_SCOPE_ALL = "all sessions"
 EXPORT_EMPTY = "There are no answers to export yet in {group}."

@@ -184,12 +184,32 @@ async def test_a_full_disk_tells_the_student_and_alerts_the_moderators_once(
         for _ in range(2):
             query = standin.press(student.user, question, question.button_texts[0])
             answer = await standin.wait_for_callback_answer(query)
-            assert "NOT recorded" in (answer.text or "")
+            assert "what you just sent was NOT saved" in (answer.text or "")
+            assert "have been told" in (answer.text or "")  # the moderators are
         alert = await standin.next_bot_message(owner_chat.id)
         assert "writing to the database failed" in text(alert)
         student.says("/help")  # the bot keeps running
         assert "/restart" in text(await student.reads())
         assert len(standin.bot_messages(owner_chat.id)) == 1  # rate-limited: one alert
+
+
+async def test_a_full_disk_with_no_moderators_promises_no_one_was_told(
+    standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    student = Student(standin)
+    async with running_bot(make_settings(standin, tmp_path / "bot.sqlite3")) as application:
+        question = await first_question(student)
+        storage = application.bot_data.storage
+        assert storage is not None
+
+        async def disk_full(*args: object, **kwargs: object) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        monkeypatch.setattr(storage, "record_answer", disk_full)
+        query = standin.press(student.user, question, question.button_texts[0])
+        said = (await standin.wait_for_callback_answer(query)).text or ""
+        assert "NOT saved" in said
+        assert "told" not in said  # BOT_MODERATOR_IDS is empty: nobody is
 
 
 async def test_two_instances_refuse_to_share_a_database(tmp_path: Path) -> None:

@@ -231,7 +231,7 @@ async def test_a_removed_bot_pauses_the_session_and_begin_resumes_it(
         await standin.wait_for(lambda: rows(tmp_path, "SELECT status FROM walks") == [("paused",)])
         room.chat.members[bot.id] = ChatMember(bot, "member")
         standin.enqueue("my_chat_member", membership_change(room, "left", "member"))
-        assert "paused" in await room.barrier()
+        assert "⏸ Paused" in await room.barrier()
         room.says(room.admin, "/begin")
         assert "goes on" in ((await room.reads()).text or "")
         room.says(room.admin, "/next")

@@ -101,6 +101,9 @@ async def _group_answer(
             await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
             return
     lesson = context.catalog.get(walk.lesson_id)
+    if walk.status == "paused":
+        await popup(query, texts.SESSION_PAUSED, show_alert=True)
+        return
     if walk.status != "active" or lesson is None or lesson.question(action.question_id) is None:
         await popup(query, texts.GROUP_QUESTION_CLOSED, show_alert=True)
         return

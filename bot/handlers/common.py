@@ -42,6 +42,9 @@ async def on_error(update: object, context: BotContext) -> None:
     apology = _apology(error)
     if apology == texts.NOT_RECORDED:
         await alert_moderators(context, texts.ALERT_STORAGE.format(error=type(error).__name__))
+        settings = context.bot_data.settings
+        if settings is not None and settings.moderator_ids:
+            apology += texts.NOT_RECORDED_TOLD  # only when someone is actually told
     if not isinstance(update, Update) or apology is None:
         return
     try:

@@ -154,8 +154,11 @@ async def next_command(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     assert chat is not None
     walk = await context.storage.open_walk(chat.id)
-    if walk is None or walk.status != "active":
+    if walk is None:
         await _reply(update, Reply(texts.GROUP_NO_SESSION))
+        return
+    if walk.status == "paused":
+        await _reply(update, render_group.paused(context.catalog.get(walk.lesson_id), walk))
         return
     await _post_next_part(context, walk)
 
@@ -292,7 +295,7 @@ async def on_begin_button(update: Update, context: BotContext, action: GroupBegi
         await popup(query, texts.UNKNOWN_LESSON, show_alert=True)
         return
     if await context.storage.open_walk(chat.id) is not None:
-        await popup(query, texts.GROUP_ALREADY_POSTED, show_alert=True)
+        await popup(query, texts.GROUP_ALREADY_RUNNING_POPUP, show_alert=True)
         return
     await popup(query)
     if isinstance(query.message, Message):
@@ -309,7 +312,8 @@ async def on_next_button(update: Update, context: BotContext, action: GroupNext)
         await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     if walk.status != "active":
-        await popup(query, texts.GROUP_QUESTION_CLOSED, show_alert=True)
+        closed = texts.SESSION_PAUSED if walk.status == "paused" else texts.GROUP_SESSION_ENDED
+        await popup(query, closed, show_alert=True)
         return
     if walk.position != action.position:
         await popup(query, texts.GROUP_ALREADY_POSTED, show_alert=True)
@@ -432,7 +436,11 @@ async def on_stance_button(
         ),
         keep="reason",  # the reason already given goes with the new stance
     )
-    await popup(query, render_group.stance_feedback(stance), show_alert=not via_private)
+    await popup(
+        query,
+        render_group.stance_feedback(stance, privately=via_private),
+        show_alert=not via_private,
+    )
 
 
 async def on_poll_answer(update: Update, context: BotContext) -> None:

@@ -53,6 +53,7 @@ async def send(context: BotContext, chat_id: int, reply: Reply) -> Message:
 
 async def show_step(context: BotContext, lesson: Lesson, walk: Walk) -> None:
     """Send what the walk's current step looks like: a section, a question or the summary."""
+    await _leave_group_question(context, walk.chat_id)
     step = step_at(lesson, walk.position)
     if isinstance(step, SectionStep):
         for reply in render.section_messages(
@@ -69,6 +70,13 @@ async def show_step(context: BotContext, lesson: Lesson, walk: Walk) -> None:
         answers = await context.storage.current_answers(walk.id, walk.user_id)
         for reply in render.summary_messages(lesson, answers):
             await send(context, walk.chat_id, reply)
+
+
+async def _leave_group_question(context: BotContext, chat_id: int) -> None:
+    """Back to their own lesson (or to /start): a group's question opened here from its link
+    and left unanswered must no longer take the next typed message."""
+    if await context.storage.private_prompt(chat_id) is not None:
+        await context.storage.clear_private_prompt(chat_id)
 
 
 async def begin_lesson(context: BotContext, update: Update, lesson: Lesson) -> None:
@@ -124,6 +132,7 @@ async def start(update: Update, context: BotContext) -> None:
     if link is not None:
         await _answer_privately(update, context, link)
         return
+    await _leave_group_question(context, chat.id)
     current = await _current(context, chat.id)
     if current is not None:
         walk, lesson = current
@@ -230,8 +239,11 @@ async def edited_text(update: Update, context: BotContext) -> None:
     earlier = await context.storage.answer_with_key(f"msg:{message.chat_id}:{message.message_id}")
     walk = await context.storage.walk(earlier.walk_id) if earlier else None
     lesson = context.catalog.get(walk.lesson_id) if walk else None
-    if earlier is None or walk is None or walk.status != "active" or lesson is None:
-        return  # an edit of a message that was not an answer, or of a closed one
+    if earlier is None or walk is None or lesson is None:
+        return  # an edit of a message that was not an answer
+    if walk.status != "active":
+        await message.reply_text(texts.EDIT_TOO_LATE)
+        return
     stamp = message.edit_date.timestamp() if message.edit_date else 0
     await context.storage.record_answer(
         NewAnswer(
@@ -466,8 +478,9 @@ async def _pick_stance(
             source_key=f"stance:{walk.id}:{question.id}",
         )
     )
-    if not recorded.created:
-        await popup(query, texts.ALREADY_ANSWERED, show_alert=True)
+    if not recorded.created:  # one stance per attempt: the reason is what is awaited now
+        picked = recorded.answer.stance or stance
+        await popup(query, texts.STANCE_ALREADY_PICKED.format(stance=picked)[:200], show_alert=True)
         return
     await popup(query)
     if isinstance(query.message, Message):
@@ -487,6 +500,9 @@ async def _answer_privately(
     walk = await context.storage.walk(link.walk_id)
     lesson = context.catalog.get(walk.lesson_id) if walk else None
     question = lesson.question(link.question_id) if lesson else None
+    if walk is not None and walk.audience == "group" and walk.status == "paused":
+        await send(context, chat.id, Reply(texts.SESSION_PAUSED))
+        return
     if (
         walk is None
         or walk.audience != "group"
@@ -554,7 +570,8 @@ async def _private_answer_for_group(
         or not isinstance(question, ShortQuestion | DebateQuestion)
     ):
         await context.storage.clear_private_prompt(message.chat_id)
-        await message.reply_text(texts.PRIVATE_LINK_CLOSED)
+        paused = walk is not None and walk.status == "paused"
+        await message.reply_text(texts.SESSION_PAUSED if paused else texts.PRIVATE_LINK_CLOSED)
         return
     stance: str | None = None
     if isinstance(question, DebateQuestion):

@@ -95,7 +95,9 @@ async def deliver_export(
     await context.bot.send_document(
         user_id,
         InputFile(io.BytesIO(data), filename=name),
-        caption=texts.EXPORT_CAPTION.format(group=esc(title), scope=scope, rows=rows, fmt=fmt),
+        caption=texts.EXPORT_CAPTION.format(
+            group=esc(title), scope=scope, rows=_count(rows, "row"), fmt=fmt
+        ),
     )
 
 

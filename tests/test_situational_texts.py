@@ -1,0 +1,297 @@
+"""The right words for the situation: paused sessions, a second lesson menu, a stance given
+privately or twice, a group question left open in a private chat, edits too late, several
+right answers."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import Settings
+from tests.conftest import TOKEN, running_bot
+from tests.standin import BotApiStandIn, ChatMember, FakeChat, FakeUser, StoredMessage
+
+WINDOW = 1.0
+TALK = """\
+id: talk
+title: Talk
+source: {publisher: Test Press, date: 2024-01-02}
+sections:
+  - title: Only part
+    text: Short text.
+    questions:
+      - id: say
+        type: short
+        prompt: Say something.
+      - id: stance
+        type: debate
+        prompt: Agree with the text?
+      - id: both
+        type: choice
+        prompt: Which two?
+        options: [A, B, C]
+        answer: [A, C]
+discussion:
+  - id: last
+    type: short
+    prompt: Anything else?
+"""
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[BotApiStandIn]:
+    async with BotApiStandIn(TOKEN, flood_window=WINDOW) as server:
+        yield server
+
+
+def settings_for(standin: BotApiStandIn, tmp_path: Path, *, lessons: int = 1) -> Settings:
+    prompts = tmp_path / "prompts"
+    prompts.mkdir(exist_ok=True)
+    (prompts / "talk.yaml").write_text(TALK)
+    if lessons > 1:
+        (prompts / "other.yaml").write_text(
+            TALK.replace("id: talk", "id: other").replace("title: Talk", "title: Other")
+        )
+    return Settings(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=standin.base_url,
+        BOT_DB_PATH=tmp_path / "bot.sqlite3",
+        BOT_PROMPTS_DIR=prompts,
+    )
+
+
+def text(message: StoredMessage) -> str:
+    return message.text or ""
+
+
+class Room:
+    def __init__(self, standin: BotApiStandIn) -> None:
+        self.standin = standin
+        self.admin = standin.user("Ada", username="ada")
+        self.member = standin.user("Mo", username="mo")
+        self.chat: FakeChat = standin.group("Room", members=[self.member], admins=[self.admin])
+
+    def says(self, user: FakeUser, words: str) -> None:
+        self.standin.send_text(user, self.chat, words)
+
+    async def reads(self) -> StoredMessage:
+        return await self.standin.next_bot_message(self.chat.id, timeout=10)
+
+    async def popup(self, user: FakeUser, message: StoredMessage, button: str) -> str:
+        query = self.standin.press(user, message, button)
+        return (await self.standin.wait_for_callback_answer(query)).text or ""
+
+    async def post_questions(self) -> tuple[StoredMessage, list[StoredMessage]]:
+        """/begin and two /next: the start message and the part's three questions."""
+        self.says(self.admin, "/begin")
+        started = await self.reads()
+        self.says(self.admin, "/next")
+        await self.reads()  # the section
+        self.says(self.admin, "/next")
+        return started, [await self.reads() for _ in range(3)]
+
+    def bot_membership(self, old: str, new: str) -> None:
+        bot = self.standin.bot_user
+        self.chat.members[bot.id] = ChatMember(bot, new)
+        change = {"status": new, "user": bot.to_api()}
+        if new == "kicked":
+            change["until_date"] = 0
+        self.standin.enqueue(
+            "my_chat_member",
+            {
+                "chat": self.chat.to_api(),
+                "from": self.admin.to_api(),
+                "date": int(time.time()),
+                "old_chat_member": {"status": old, "user": bot.to_api()},
+                "new_chat_member": change,
+            },
+        )
+
+
+class Student:
+    def __init__(self, standin: BotApiStandIn, user: FakeUser) -> None:
+        self.standin = standin
+        self.user = user
+        self.chat = standin.private_chat(user)
+
+    def says(self, words: str) -> StoredMessage:
+        return self.standin.send_text(self.user, self.chat, words)
+
+    async def reads(self) -> StoredMessage:
+        return await self.standin.next_bot_message(self.chat.id, timeout=10)
+
+    async def popup(self, message: StoredMessage, button: str) -> str:
+        query = self.standin.press(self.user, message, button)
+        return (await self.standin.wait_for_callback_answer(query)).text or ""
+
+    async def opens_link(self, message: StoredMessage) -> StoredMessage:
+        """The group question's "Answer privately" link: the question, asked here."""
+        self.says(f"/start {link_payload(message)}")
+        assert "answering privately" in text(await self.reads())
+        return await self.reads()
+
+    async def begins_own_lesson(self) -> StoredMessage:
+        """/lessons, Begin, Continue: the lesson's first question."""
+        self.says("/lessons")
+        await self.popup(await self.reads(), "▶️ Begin")
+        await self.popup(await self.reads(), "Continue ▸")
+        return await self.reads()
+
+
+def link_payload(message: StoredMessage) -> str:
+    url = next(b.url for row in message.buttons for b in row if b.url)
+    assert url is not None
+    return url.split("?start=", 1)[1]
+
+
+def rows(tmp_path: Path, query: str) -> list[tuple[Any, ...]]:
+    db = sqlite3.connect(tmp_path / "bot.sqlite3")
+    try:
+        return db.execute(query).fetchall()
+    finally:
+        db.close()
+
+
+async def test_a_paused_session_is_called_paused_everywhere(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Room(standin)
+    student = Student(standin, room.member)
+    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+        started, (_, debate, _) = await room.post_questions()
+        room.bot_membership("member", "kicked")  # removed from the group: the session pauses
+        await standin.wait_for(lambda: rows(tmp_path, "SELECT status FROM walks") == [("paused",)])
+        room.bot_membership("left", "member")  # added back; /begin would resume
+        room.says(room.admin, "/next")
+        assert "Talk</b> is paused. An admin can resume it with /begin" in (
+            (await room.reads()).html or ""
+        )
+        assert "one part, followed by questions" in text(started)
+        carrier = next(
+            m for m in standin.bot_messages(room.chat.id) if "Next ▸ (admins)" in m.button_texts
+        )
+        assert "paused" in await room.popup(room.admin, carrier, "Next ▸ (admins)")
+        assert "paused. Answers count again" in await room.popup(room.member, debate, "Agree")
+        student.says(f"/start {link_payload(debate)}")
+        assert "paused. Answers count again" in text(await student.reads())
+        room.says(room.member, "/status")
+        assert "⏸ Paused: an admin can resume it with /begin." in text(await room.reads())
+        room.says(room.admin, "/begin")
+        assert "goes on" in text(await room.reads())
+    assert rows(tmp_path, "SELECT COUNT(*) FROM answers") == [(0,)]
+
+
+async def test_an_old_lesson_menu_says_a_session_is_already_running(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Room(standin)
+    async with running_bot(settings_for(standin, tmp_path, lessons=2), group_window=WINDOW):
+        room.says(room.admin, "/begin")
+        menu = await room.reads()
+        room.says(room.admin, "/begin other")
+        assert "Other" in text(await room.reads())
+        said = await room.popup(room.admin, menu, "Talk")
+        assert said == "A session is already running here. Use /next to go on, or /end to close it."
+    assert rows(tmp_path, "SELECT lesson_id FROM walks") == [("other",)]
+
+
+async def test_a_stance_given_privately_asks_for_a_typed_reason(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Room(standin)
+    student = Student(standin, room.member)
+    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+        _, (_, debate, _) = await room.post_questions()
+        asked = await student.opens_link(debate)
+        said = await student.popup(asked, "Agree")
+        assert said == "Your stance: Agree. Now type your reason as a message."
+        assert "Reply to the question" not in said
+
+
+async def test_a_group_question_left_open_does_not_take_the_own_lessons_answer(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Room(standin)
+    student = Student(standin, room.member)
+    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+        _, (say, _, _) = await room.post_questions()
+        await student.opens_link(say)  # opened, never answered
+        own = await student.begins_own_lesson()
+        assert "Say something." in text(own)
+        student.says("my own answer")
+        acknowledged = text(await student.reads())
+        assert "Saved your answer for" not in acknowledged
+    assert rows(
+        tmp_path, "SELECT w.audience, a.answer_text FROM answers a JOIN walks w ON w.id = a.walk_id"
+    ) == [("private", "my own answer")]
+
+
+async def test_a_stance_pressed_again_says_the_reason_is_awaited(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    student = Student(standin, standin.user("Ana", username="ana"))
+    async with running_bot(settings_for(standin, tmp_path)):
+        await student.begins_own_lesson()
+        student.says("something")
+        await student.reads()  # the acknowledgement
+        debate = await student.reads()
+        assert await student.popup(debate, "Agree") == ""
+        await student.reads()  # "Why?"
+        student.says("/start")  # welcome back: the question again, with its buttons
+        await student.reads()
+        again = await student.reads()
+        await student.reads()  # "Why?" again
+        said = await student.popup(again, "Disagree")
+        assert said == "You already picked your stance: Agree. Now type your reason as a message."
+
+
+async def test_a_wrong_pick_names_all_the_right_answers_and_a_late_edit_is_answered(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    student = Student(standin, standin.user("Ana", username="ana"))
+    async with running_bot(settings_for(standin, tmp_path)):
+        await student.begins_own_lesson()
+        student.says("something")
+        await student.reads()
+        debate = await student.reads()
+        await student.popup(debate, "Agree")
+        await student.reads()
+        student.says("because")
+        await student.reads()
+        both = await student.reads()
+        await student.popup(both, "⬜ B")
+        ticked = await student.standin.wait_for(lambda: with_button(student, both, "☑️ B"))
+        await student.popup(ticked, "✔️ Submit my choice")
+        feedback = await student.standin.wait_for(lambda: judged(student, both))
+        assert "The right answers: A; C" in feedback
+        assert "Anything else?" in text(await student.reads())  # the discussion question
+        last = student.says("all done")
+        while "finished" not in text(await student.reads()):
+            pass
+        student.standin.edit_text(student.user, last, "all done, edited")
+        assert (
+            text(await student.reads())
+            == "That lesson attempt is over, so your answer stays as it was."
+        )
+
+
+def current(student: Student, message: StoredMessage) -> StoredMessage:
+    """The message as it is now (its buttons as the bot last edited them)."""
+    chat = student.standin.messages(message.chat_id)
+    return next(m for m in chat if m.message_id == message.message_id)
+
+
+def with_button(student: Student, message: StoredMessage, button: str) -> StoredMessage | None:
+    now = current(student, message)
+    return now if button in now.button_texts else None
+
+
+def judged(student: Student, message: StoredMessage) -> str | None:
+    """The question's text once the bot has edited the verdict into it."""
+    now = current(student, message).text
+    return now if now and "Not quite" in now else None
