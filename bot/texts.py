@@ -228,6 +228,11 @@ NEED_PRIVATE_CHAT = (
     "Tap the button, press Start, and it comes right away."
 )
 OPEN_PRIVATE_BUTTON = "Open a private chat"
+ANONYMOUS_CANNOT_RECEIVE = (
+    "You are posting as the group (an anonymous admin), so I cannot tell who you are or "
+    "send this to you privately. Send the command as yourself: switch off “Remain "
+    "anonymous” in your admin rights for a moment."
+)
 EXPORT_USAGE = "Use /export, /export csv, /export jsonl, or add “all” for every session."
 EXPORT_CAPTION = "Responses of {group}: {scope}, {rows} ({fmt})."
 EXPORT_SCOPE_LATEST = "the latest session"

@@ -16,6 +16,8 @@ from bot.config import Settings
 from tests.conftest import TOKEN, running_bot
 from tests.standin import BotApiStandIn, ChatMember, FakeChat, FakeUser, StoredMessage
 
+ANONYMOUS_ADMIN = 1087968824  # Telegram's GroupAnonymousBot
+
 WINDOW = 1.0
 TALK = """\
 id: talk
@@ -295,3 +297,31 @@ def judged(student: Student, message: StoredMessage) -> str | None:
     """The question's text once the bot has edited the verdict into it."""
     now = current(student, message).text
     return now if now and "Not quite" in now else None
+
+
+@pytest.mark.parametrize("command", ["/report", "/export"])
+async def test_an_anonymous_admin_is_told_to_ask_as_themselves(
+    standin: BotApiStandIn, tmp_path: Path, command: str
+) -> None:
+    room = Room(standin)
+    anonymous = FakeUser(
+        id=ANONYMOUS_ADMIN, first_name="Group", username="GroupAnonymousBot", is_bot=True
+    )
+    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+        await room.post_questions()
+        standin.enqueue(
+            "message",
+            {
+                "message_id": 900_000,
+                "date": int(time.time()),
+                "chat": room.chat.to_api(),
+                "from": anonymous.to_api(),
+                "sender_chat": room.chat.to_api(),
+                "text": command,
+                "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
+            },
+        )
+        said = text(await room.reads())
+        assert "posting as the group (an anonymous admin)" in said
+        assert "Remain anonymous" in said
+    assert rows(tmp_path, "SELECT COUNT(*) FROM deliveries") == [(0,)]  # nothing left waiting

@@ -127,6 +127,9 @@ async def _deliver_or_ask(
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     assert chat is not None and user is not None and message is not None
     await context.storage.remember_chat(chat.id, chat.type, chat.title)
+    if message.sender_chat is not None:  # an anonymous admin: there is no one to send it to
+        await message.reply_text(texts.ANONYMOUS_CANNOT_RECEIVE)
+        return
     try:
         if kind == "report":
             await deliver_report(context, user.id, chat.id)
