@@ -113,6 +113,11 @@ def register_handlers(application: BotApplication) -> None:
         CommandHandler("forget", reports.forget_command, filters=in_private & new_messages),
         CommandHandler("report", reports.report_in_private, filters=in_private & new_messages),
         CommandHandler("export", reports.export_in_private, filters=in_private & new_messages),
+        CommandHandler(
+            ["begin", "next", "end", "status"],
+            private.group_only_command,
+            filters=in_private & new_messages,
+        ),
         # 3. Commands in a group; all but /status are for moderators only.
         CommandHandler("begin", group.begin, filters=in_groups & new_messages),
         CommandHandler("next", group.next_command, filters=in_groups & new_messages),
@@ -121,6 +126,11 @@ def register_handlers(application: BotApplication) -> None:
         CommandHandler("report", reports.report_in_group, filters=in_groups & new_messages),
         CommandHandler("export", reports.export_in_group, filters=in_groups & new_messages),
         CommandHandler(["start", "help"], group.group_start, filters=in_groups & new_messages),
+        CommandHandler(
+            ["lessons", "progress", "restart", "myanswers", "forget"],
+            group.private_only_command,
+            filters=in_groups & new_messages,
+        ),
         # 4. The group itself: upgraded to a supergroup; the bot removed or re-added.
         MessageHandler(filters.StatusUpdate.MIGRATE, group.on_migration),
         ChatMemberHandler(group.on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER),

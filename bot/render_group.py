@@ -191,6 +191,15 @@ def stance_feedback(stance: str, *, privately: bool = False) -> str:
     return saved.format(stance=stance)[:200]
 
 
+def private_only(command: str, bot_username: str) -> Reply:
+    """A private chat's command sent in a group: where it works, with the way there."""
+    button = InlineKeyboardButton(texts.OPEN_PRIVATE_BUTTON, url=f"https://t.me/{bot_username}")
+    return Reply(
+        texts.PRIVATE_ONLY_COMMAND.format(command=esc(command)),
+        InlineKeyboardMarkup([[button]]),
+    )
+
+
 def paused(lesson: Lesson | None, walk: Walk) -> Reply:
     """/next while the session is paused (the bot was removed, say): /begin resumes it."""
     return Reply(texts.GROUP_PAUSED.format(lesson=esc(lesson.title if lesson else walk.lesson_id)))

@@ -30,6 +30,9 @@ HELP = (
     "I send an editorial in parts. Read a part, press <i>Continue</i>, then answer its "
     "questions: press an option, or type a reply when I ask for one. Debate questions ask "
     "for your stance, then your reason.\n\n"
+    "<b>Study groups</b>\n"
+    "Add me to your group: an admin starts a discussion session there with /begin and posts "
+    "each part with /next; members answer in the group.\n\n"
     "<b>Commands</b>\n"
     "/start — welcome, or pick up where you left off\n"
     "/lessons — the lessons you can take\n"
@@ -99,6 +102,13 @@ HINT_NOT_WAITING = (
     "or send /progress to see where you are."
 )
 UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
+GROUP_ONLY_COMMAND = (
+    "/{command} is for a study group: add me to your group and send it there. "
+    "Send /help to see what works here."
+)
+PRIVATE_ONLY_COMMAND = (
+    "/{command} works in a private chat with me: open it below and send it there."
+)
 HINT_IDLE = "Send /lessons to pick a lesson, or /help to see how this works."
 HINT_TEXT_ONLY = "I can only save typed text as an answer. Please type your answer as a message."
 HINT_PICK_STANCE_FIRST = "Pick your stance with the buttons above first, then tell me why."

@@ -325,3 +325,23 @@ async def test_an_anonymous_admin_is_told_to_ask_as_themselves(
         assert "posting as the group (an anonymous admin)" in said
         assert "Remain anonymous" in said
     assert rows(tmp_path, "SELECT COUNT(*) FROM deliveries") == [(0,)]  # nothing left waiting
+
+
+async def test_commands_sent_in_the_wrong_kind_of_chat_say_where_they_work(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Room(standin)
+    student = Student(standin, room.member)
+    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+        for command in ("/begin", "/next", "/end", "/status"):
+            student.says(command)
+            said = text(await student.reads())
+            assert said.startswith(f"{command} is for a study group: add me to your group")
+        for command in ("/lessons", "/progress", "/restart", "/myanswers", "/forget"):
+            room.says(room.member, f"{command}@{standin.bot_user.username}")
+            said = await room.reads()
+            assert text(said).startswith(f"{command} works in a private chat with me")
+            assert [b.url for row in said.buttons for b in row] == [
+                f"https://t.me/{standin.bot_user.username}"
+            ]
+    assert rows(tmp_path, "SELECT COUNT(*) FROM walks") == [(0,)]  # nothing was started

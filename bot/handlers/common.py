@@ -18,6 +18,12 @@ log = logging.getLogger(__name__)
 ALERT_INTERVAL_SECONDS = 600.0  # at most one alert to the moderators per ten minutes
 
 
+def command_of(text: str | None) -> str:
+    """The command a message starts with, without its slash and @botname: "lessons"."""
+    first = (text or "").split(maxsplit=1)[0] if (text or "").strip() else ""
+    return first.lstrip("/").split("@", 1)[0]
+
+
 def _apology(error: BaseException | None) -> str | None:
     """What to tell the user about a failed update (None: nothing, e.g. they blocked us)."""
     if isinstance(error, Forbidden):

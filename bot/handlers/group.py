@@ -15,6 +15,7 @@ from bot import render_group, texts
 from bot.answers import choice_answer, stance_answer, written_answer
 from bot.callbacks import GroupBegin, GroupNext, GroupPick, PickStance, SubmitChoice
 from bot.context import BotContext
+from bot.handlers.common import command_of
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
 from bot.moderation import moderators_only
 from bot.popups import popup
@@ -280,6 +281,14 @@ async def status(update: Update, context: BotContext) -> None:
 async def group_start(update: Update, context: BotContext) -> None:
     """/start or /help in a group: what the bot does here."""
     await _reply(update, Reply(texts.GROUP_HELP))
+
+
+async def private_only_command(update: Update, context: BotContext) -> None:
+    """/lessons, /myanswers… sent in a group: they work in a private chat with the bot."""
+    message = update.effective_message
+    assert message is not None
+    command = command_of(message.text)
+    await _reply(update, render_group.private_only(command, _bot_username(context)))
 
 
 # --- moderator buttons --------------------------------------------------------------------

@@ -25,6 +25,7 @@ from bot.callbacks import (
 from bot.context import BotContext
 from bot.edits import drop_keyboard, edit
 from bot.handlers import reports
+from bot.handlers.common import command_of
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
 from bot.popups import popup
 from bot.render import Reply
@@ -174,6 +175,14 @@ async def restart(update: Update, context: BotContext) -> None:
         await send(context, chat.id, Reply(texts.NOTHING_TO_RESTART))
         return
     await begin_lesson(context, update, lesson)
+
+
+async def group_only_command(update: Update, context: BotContext) -> None:
+    """/begin, /next, /end, /status sent privately: they run a group's session."""
+    message = update.effective_message
+    assert message is not None
+    command = render.esc(command_of(message.text))
+    await message.reply_text(texts.GROUP_ONLY_COMMAND.format(command=command))
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
