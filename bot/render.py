@@ -241,7 +241,8 @@ def choice_feedback(step: QuestionStep, picked: Sequence[int], correct: bool) ->
     if correct:
         lines.append(texts.RIGHT)
     else:
-        lines.append(texts.WRONG.format(right=esc("; ".join(question.correct_options))))
+        wrong = texts.WRONG_SEVERAL if len(question.correct_options) > 1 else texts.WRONG
+        lines.append(wrong.format(right=esc("; ".join(question.correct_options))))
     if question.explanation:
         lines.append(texts.EXPLANATION.format(explanation=esc(question.explanation)))
     return Reply(question_text(step, *lines))
