@@ -8,7 +8,7 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -97,10 +97,10 @@ class Room:
         self.says(self.admin, "/next")
         return started, [await self.reads() for _ in range(3)]
 
-    def bot_membership(self, old: str, new: str) -> None:
+    def bot_membership(self, old: str, new: Literal["member", "kicked"]) -> None:
         bot = self.standin.bot_user
         self.chat.members[bot.id] = ChatMember(bot, new)
-        change = {"status": new, "user": bot.to_api()}
+        change: dict[str, Any] = {"status": new, "user": bot.to_api()}
         if new == "kicked":
             change["until_date"] = 0
         self.standin.enqueue(
@@ -339,9 +339,9 @@ async def test_commands_sent_in_the_wrong_kind_of_chat_say_where_they_work(
             assert said.startswith(f"{command} is for a study group: add me to your group")
         for command in ("/lessons", "/progress", "/restart", "/myanswers", "/forget"):
             room.says(room.member, f"{command}@{standin.bot_user.username}")
-            said = await room.reads()
-            assert text(said).startswith(f"{command} works in a private chat with me")
-            assert [b.url for row in said.buttons for b in row] == [
+            pointer = await room.reads()
+            assert text(pointer).startswith(f"{command} works in a private chat with me")
+            assert [b.url for row in pointer.buttons for b in row] == [
                 f"https://t.me/{standin.bot_user.username}"
             ]
     assert rows(tmp_path, "SELECT COUNT(*) FROM walks") == [(0,)]  # nothing was started
