@@ -7,22 +7,29 @@ from collections.abc import Sequence
 from bot import texts
 from bot.lesson_loader import LessonCatalog
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson
-from bot.render import MESSAGE_LIMIT, Reply, clip, esc, visible_length
+from bot.render import MESSAGE_LIMIT, Reply, clip, esc, split_html, visible_length
 from bot.reports import QuestionResult, SessionResults
 from bot.storage import StoredAnswer, Walk
 
 
 def chunked(blocks: Sequence[str], separator: str = "\n\n") -> list[Reply]:
-    """Blocks of HTML joined into as few messages as Telegram's limit allows."""
+    """Blocks of HTML joined into as few messages as Telegram's limit allows.
+
+    A block too long for one message is split (at its line breaks first: ``split_html``);
+    its first piece may join the message before, the others start messages of their own.
+    """
+    budget = MESSAGE_LIMIT - 50
     messages: list[str] = []
     current = ""
     for block in blocks:
-        candidate = f"{current}{separator}{block}" if current else block
-        if current and visible_length(candidate) > MESSAGE_LIMIT - 50:
-            messages.append(current)
-            current = block
-        else:
-            current = candidate
+        pieces = [block] if visible_length(block) <= MESSAGE_LIMIT else split_html(block, budget)
+        for i, piece in enumerate(pieces):
+            candidate = f"{current}{separator}{piece}" if current else piece
+            if current and (i > 0 or visible_length(candidate) > budget):
+                messages.append(current)
+                current = piece
+            else:
+                current = candidate
     if current:
         messages.append(current)
     return [Reply(text) for text in messages]
