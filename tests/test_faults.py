@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.context import BotApplication
 from bot.storage import Storage, StorageError
 from tests.bot_process import bot_env, finish, start_bot
 from tests.conftest import TOKEN, make_settings, running_bot
@@ -173,14 +174,7 @@ async def test_a_full_disk_tells_the_student_and_alerts_the_moderators_once(
     )
     async with running_bot(settings) as application:
         question = await first_question(student)
-        storage = application.bot_data.storage
-        assert storage is not None
-
-        # The disk fills up: SQLite's own error, from the storage layer's write.
-        async def disk_full(*args: object, **kwargs: object) -> None:
-            raise sqlite3.OperationalError("database or disk is full")
-
-        monkeypatch.setattr(storage, "record_answer", disk_full)
+        fill_the_disk(application, monkeypatch)
         for _ in range(2):
             query = standin.press(student.user, question, question.button_texts[0])
             answer = await standin.wait_for_callback_answer(query)
@@ -199,17 +193,22 @@ async def test_a_full_disk_with_no_moderators_promises_no_one_was_told(
     student = Student(standin)
     async with running_bot(make_settings(standin, tmp_path / "bot.sqlite3")) as application:
         question = await first_question(student)
-        storage = application.bot_data.storage
-        assert storage is not None
-
-        async def disk_full(*args: object, **kwargs: object) -> None:
-            raise sqlite3.OperationalError("database or disk is full")
-
-        monkeypatch.setattr(storage, "record_answer", disk_full)
+        fill_the_disk(application, monkeypatch)
         query = standin.press(student.user, question, question.button_texts[0])
         said = (await standin.wait_for_callback_answer(query)).text or ""
         assert "NOT saved" in said
         assert "told" not in said  # BOT_MODERATOR_IDS is empty: nobody is
+
+
+def fill_the_disk(application: BotApplication, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on answers fail with SQLite's own error, from the storage layer's write."""
+    storage = application.bot_data.storage
+    assert storage is not None
+
+    async def disk_full(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(storage, "record_answer", disk_full)
 
 
 async def test_two_instances_refuse_to_share_a_database(tmp_path: Path) -> None:

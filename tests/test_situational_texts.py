@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Literal
 
@@ -144,6 +145,23 @@ class Student:
         await self.popup(await self.reads(), "Continue ▸")
         return await self.reads()
 
+    async def reaches_the_debate(self) -> StoredMessage:
+        """Their own lesson begun and its first question answered: the debate question."""
+        await self.begins_own_lesson()
+        self.says("something")
+        await self.reads()  # the acknowledgement
+        return await self.reads()
+
+
+@asynccontextmanager
+async def bot_in_a_group(
+    standin: BotApiStandIn, tmp_path: Path, *, lessons: int = 1
+) -> AsyncIterator[tuple[Room, Student]]:
+    """The bot running, a group with an admin and a member, and the member's private chat."""
+    room = Room(standin)
+    async with running_bot(settings_for(standin, tmp_path, lessons=lessons), group_window=WINDOW):
+        yield room, Student(standin, room.member)
+
 
 def link_payload(message: StoredMessage) -> str:
     url = next(b.url for row in message.buttons for b in row if b.url)
@@ -162,9 +180,7 @@ def rows(tmp_path: Path, query: str) -> list[tuple[Any, ...]]:
 async def test_a_paused_session_is_called_paused_everywhere(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    room = Room(standin)
-    student = Student(standin, room.member)
-    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+    async with bot_in_a_group(standin, tmp_path) as (room, student):
         started, (_, debate, _) = await room.post_questions()
         room.bot_membership("member", "kicked")  # removed from the group: the session pauses
         await standin.wait_for(lambda: rows(tmp_path, "SELECT status FROM walks") == [("paused",)])
@@ -191,8 +207,7 @@ async def test_a_paused_session_is_called_paused_everywhere(
 async def test_an_old_lesson_menu_says_a_session_is_already_running(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    room = Room(standin)
-    async with running_bot(settings_for(standin, tmp_path, lessons=2), group_window=WINDOW):
+    async with bot_in_a_group(standin, tmp_path, lessons=2) as (room, _):
         room.says(room.admin, "/begin")
         menu = await room.reads()
         room.says(room.admin, "/begin other")
@@ -205,9 +220,7 @@ async def test_an_old_lesson_menu_says_a_session_is_already_running(
 async def test_a_stance_given_privately_asks_for_a_typed_reason(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    room = Room(standin)
-    student = Student(standin, room.member)
-    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+    async with bot_in_a_group(standin, tmp_path) as (room, student):
         _, (_, debate, _) = await room.post_questions()
         asked = await student.opens_link(debate)
         said = await student.popup(asked, "Agree")
@@ -218,9 +231,7 @@ async def test_a_stance_given_privately_asks_for_a_typed_reason(
 async def test_a_group_question_left_open_does_not_take_the_own_lessons_answer(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    room = Room(standin)
-    student = Student(standin, room.member)
-    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+    async with bot_in_a_group(standin, tmp_path) as (room, student):
         _, (say, _, _) = await room.post_questions()
         await student.opens_link(say)  # opened, never answered
         own = await student.begins_own_lesson()
@@ -238,10 +249,7 @@ async def test_a_stance_pressed_again_says_the_reason_is_awaited(
 ) -> None:
     student = Student(standin, standin.user("Ana", username="ana"))
     async with running_bot(settings_for(standin, tmp_path)):
-        await student.begins_own_lesson()
-        student.says("something")
-        await student.reads()  # the acknowledgement
-        debate = await student.reads()
+        debate = await student.reaches_the_debate()
         assert await student.popup(debate, "Agree") == ""
         await student.reads()  # "Why?"
         student.says("/start")  # welcome back: the question again, with its buttons
@@ -257,10 +265,7 @@ async def test_a_wrong_pick_names_all_the_right_answers_and_a_late_edit_is_answe
 ) -> None:
     student = Student(standin, standin.user("Ana", username="ana"))
     async with running_bot(settings_for(standin, tmp_path)):
-        await student.begins_own_lesson()
-        student.says("something")
-        await student.reads()
-        debate = await student.reads()
+        debate = await student.reaches_the_debate()
         await student.popup(debate, "Agree")
         await student.reads()
         student.says("because")
@@ -330,9 +335,7 @@ async def test_an_anonymous_admin_is_told_to_ask_as_themselves(
 async def test_commands_sent_in_the_wrong_kind_of_chat_say_where_they_work(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    room = Room(standin)
-    student = Student(standin, room.member)
-    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+    async with bot_in_a_group(standin, tmp_path) as (room, student):
         for command in ("/begin", "/next", "/end", "/status"):
             student.says(command)
             said = text(await student.reads())
