@@ -169,6 +169,10 @@ GROUP_RESUMED = (
     "▶️ The session of <b>{lesson}</b> goes on. An admin can post the next part with /next."
 )
 GROUP_NO_SESSION = "No session is running here. An admin can start one with /begin."
+GROUP_CANNOT_POST = (
+    "⚠️ I could not post everything here. Telegram said: {reason}. What was posted counts; an "
+    "admin can check my rights (to send messages and polls) and try again: /next posts the rest."
+)
 GROUP_PAUSED = "⏸ The session of <b>{lesson}</b> is paused. An admin can resume it with /begin."
 # Pop-ups (plain text, at most 200 characters).
 GROUP_ALREADY_RUNNING_POPUP = (

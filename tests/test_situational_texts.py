@@ -52,10 +52,12 @@ async def standin() -> AsyncIterator[BotApiStandIn]:
         yield server
 
 
-def settings_for(standin: BotApiStandIn, tmp_path: Path, *, lessons: int = 1) -> Settings:
+def settings_for(
+    standin: BotApiStandIn, tmp_path: Path, *, lessons: int = 1, lesson: str = TALK
+) -> Settings:
     prompts = tmp_path / "prompts"
     prompts.mkdir(exist_ok=True)
-    (prompts / "talk.yaml").write_text(TALK)
+    (prompts / "talk.yaml").write_text(lesson)
     if lessons > 1:
         (prompts / "other.yaml").write_text(
             TALK.replace("id: talk", "id: other").replace("title: Talk", "title: Other")
@@ -155,11 +157,12 @@ class Student:
 
 @asynccontextmanager
 async def bot_in_a_group(
-    standin: BotApiStandIn, tmp_path: Path, *, lessons: int = 1
+    standin: BotApiStandIn, tmp_path: Path, *, lessons: int = 1, lesson: str = TALK
 ) -> AsyncIterator[tuple[Room, Student]]:
     """The bot running, a group with an admin and a member, and the member's private chat."""
     room = Room(standin)
-    async with running_bot(settings_for(standin, tmp_path, lessons=lessons), group_window=WINDOW):
+    settings = settings_for(standin, tmp_path, lessons=lessons, lesson=lesson)
+    async with running_bot(settings, group_window=WINDOW):
         yield room, Student(standin, room.member)
 
 
@@ -348,3 +351,92 @@ async def test_commands_sent_in_the_wrong_kind_of_chat_say_where_they_work(
                 f"https://t.me/{standin.bot_user.username}"
             ]
     assert rows(tmp_path, "SELECT COUNT(*) FROM walks") == [(0,)]  # nothing was started
+
+
+# A part whose second question is a quiz poll: a refused poll stops the part half-way.
+WITH_POLL = TALK.replace(
+    """      - id: stance
+        type: debate
+        prompt: Agree with the text?
+""",
+    """      - id: quiz
+        type: choice
+        prompt: Right or wrong?
+        options: [Right, Wrong]
+        answer: Right
+""",
+)
+
+
+async def test_a_part_cut_short_keeps_what_was_posted_and_next_posts_the_rest(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    async with bot_in_a_group(standin, tmp_path, lesson=WITH_POLL) as (room, _):
+        room.says(room.admin, "/begin")
+        await room.reads()
+        room.says(room.admin, "/next")
+        await room.reads()  # the section
+        standin.fail_next(
+            "sendPoll", code=400, description="Bad Request: not enough rights to send polls"
+        )
+        room.says(room.admin, "/next")
+        say = await room.reads()
+        assert "Say something." in text(say)
+        told = text(await room.reads())
+        assert told.startswith(
+            "⚠️ I could not post everything here. Telegram said: Not enough rights to send polls."
+        )
+        standin.reply(room.member, say, "an answer to what was posted")
+        room.says(room.admin, "/next")
+        rest = [await room.reads() for _ in range(2)]
+        assert rest[0].poll is not None and "Which two?" in text(rest[1])
+        room.says(room.member, "/status")  # handled after the reply: a barrier
+        await room.reads()
+    posted = [text(m) for m in standin.bot_messages(room.chat.id) if "Say something." in text(m)]
+    assert len(posted) == 1  # not posted again
+    assert rows(tmp_path, "SELECT question_id, answer_text FROM answers") == [
+        ("say", "an answer to what was posted")
+    ]
+
+
+async def test_a_student_who_blocks_and_unblocks_the_bot_keeps_their_lesson(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    student = Student(standin, standin.user("Ana", username="ana"))
+    async with running_bot(settings_for(standin, tmp_path)):
+        own = await student.begins_own_lesson()
+        for old, new in (("member", "kicked"), ("kicked", "member")):
+            standin.enqueue(
+                "my_chat_member",
+                {
+                    "chat": student.chat.to_api(),
+                    "from": student.user.to_api(),
+                    "date": int(time.time()),
+                    "old_chat_member": {"status": old, "user": standin.bot_user.to_api()},
+                    "new_chat_member": {"status": new, "user": standin.bot_user.to_api()}
+                    | ({"until_date": 0} if new == "kicked" else {}),
+                },
+            )
+        student.says("after unblocking")
+        assert "Saved your answer" in text(await student.reads())
+        assert "Say something." in text(own)
+    assert rows(tmp_path, "SELECT status FROM walks") == [("active",)]
+
+
+async def test_a_summary_refused_leaves_the_session_closed(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    async with bot_in_a_group(standin, tmp_path) as (room, _):
+        await room.post_questions()
+        # Removed from the group just as /end arrives: the closing summary is refused.
+        standin.fail_next(
+            "sendMessage", code=403, description="Forbidden: bot was kicked from the group chat"
+        )
+        room.says(room.admin, "/end")
+        await standin.wait_for(
+            lambda: any(c.method == "sendMessage" and c.error_code == 403 for c in standin.calls),
+            what="the closing summary refused",
+        )
+        room.says(room.member, "/status")
+        assert "No session is running here" in text(await room.reads())
+    assert rows(tmp_path, "SELECT status FROM walks") == [("finished",)]  # not 'paused'

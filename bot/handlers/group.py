@@ -6,6 +6,7 @@ question's message; nothing is posted in the group per answer, so the chat stays
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import Message, Update, User
@@ -66,10 +67,21 @@ async def send_to_group(context: BotContext, walk: Walk, message: GroupMessage) 
             await context.storage.migrate_chat(chat_id, moved.new_chat_id)
             return await _send(context, moved.new_chat_id, message)
     except Forbidden:
-        log.info("may not post in chat %s: session %s paused", chat_id, walk.id)
         await context.storage.set_chat_active(chat_id, active=False)
-        await context.storage.set_walk_status(walk.id, "paused")
+        if walk.status == "active":  # a closing summary leaves a finished session finished
+            log.info("may not post in chat %s: session %s paused", chat_id, walk.id)
+            await context.storage.set_walk_status(walk.id, "paused")
         return None
+
+
+async def _tell_cannot_post(context: BotContext, chat_id: int, error: TelegramError) -> None:
+    """Say in the group why a part was not (all) posted: a moderator can fix the bot's
+    rights and go on. If even this cannot be posted, the log has it."""
+    log.warning("could not post in chat %s: %s", chat_id, error)
+    with contextlib.suppress(TelegramError):
+        await context.bot.send_message(
+            chat_id, texts.GROUP_CANNOT_POST.format(reason=esc(error.message))
+        )
 
 
 async def _reply(update: Update, reply: Reply) -> None:
@@ -143,7 +155,11 @@ async def _start_session(update: Update, context: BotContext, lesson: Lesson) ->
         lesson_id=lesson.id,
         lesson_version=lesson.version,
     )
-    sent = await send_to_group(context, walk, render_group.session_started(lesson, walk))
+    try:
+        sent = await send_to_group(context, walk, render_group.session_started(lesson, walk))
+    except TelegramError as error:
+        await _tell_cannot_post(context, walk.chat_id, error)  # the session is on: /next goes on
+        return
     if sent is not None:
         await context.storage.record_part(
             walk, 0, [Post(sent.chat_id, sent.message_id, walk.id, -1, carries_next=True)]
@@ -176,9 +192,18 @@ async def _post_next_part(context: BotContext, walk: Walk) -> None:
     posts: list[Post] = []
     messages = render_group.part_messages(lesson, walk, steps, after, _bot_username(context))
     for index, (step, message) in enumerate(messages):
-        sent = await send_to_group(context, walk, message)
-        if sent is None:
-            return  # paused: the bot may not post here any more
+        try:
+            sent = await send_to_group(context, walk, message)
+        except TelegramError as error:
+            # What was posted counts (answers to it are kept); /next posts the rest.
+            if posts:
+                await context.storage.record_part(walk, walk.position + steps.index(step), posts)
+            await _tell_cannot_post(context, walk.chat_id, error)
+            return
+        if sent is None:  # paused: the bot may not post here any more
+            if posts:
+                await context.storage.record_part(walk, walk.position + steps.index(step), posts)
+            return
         question_id = step.question.id if isinstance(step, QuestionStep) else None
         section = step.number if isinstance(step, SectionStep) else None
         poll_id = sent.poll.id if sent.poll is not None else None
@@ -262,8 +287,12 @@ async def _end_session(context: BotContext, walk: Walk, lesson: Lesson | None) -
     if lesson is not None:
         results = session_results(lesson, await context.storage.standing_answers(walk.id))
         for message in render_group.session_summary(lesson, results):
-            if await send_to_group(context, ended, message) is None:
-                return  # the bot may no longer post there
+            try:
+                if await send_to_group(context, ended, message) is None:
+                    return  # the bot may no longer post there
+            except TelegramError as error:
+                await _tell_cannot_post(context, ended.chat_id, error)  # closed all the same
+                return
 
 
 async def status(update: Update, context: BotContext) -> None:
@@ -539,7 +568,8 @@ async def on_my_membership(update: Update, context: BotContext) -> None:
     # Telegram lets us try, and a refusal pauses the session when it comes.
     can_post = change.new_chat_member.status not in ("left", "kicked")
     await context.storage.set_chat_active(chat_id, active=can_post)
-    if not can_post:
+    # A student who blocks the bot keeps their own lesson as it is, for when they unblock it.
+    if not can_post and change.chat.type != "private":
         walk = await context.storage.open_walk(chat_id)
         if walk is not None and walk.status == "active":
             await context.storage.set_walk_status(walk.id, "paused")

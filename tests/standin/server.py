@@ -75,7 +75,8 @@ class BotApiStandIn(StandInState):
         self._event = asyncio.Event()
         self._version = 0
         self._in_flight = 0  # requests being handled, getUpdates excluded
-        self._injected_failures: dict[str, int] = {}  # method (lower case) -> failures left
+        # method (lower case) -> (failures left, error code, description)
+        self._injected_failures: dict[str, tuple[int, int, str]] = {}
         self._polls_waiting = 0
         self._poll_generation = 0
         self._closing = False
@@ -136,9 +137,13 @@ class BotApiStandIn(StandInState):
             return False
         return True
 
-    def fail_next(self, method: str, times: int = 1) -> None:
-        """The next ``times`` calls of ``method`` fail as a flaky network would: 502."""
-        self._injected_failures[method.lower()] = times
+    def fail_next(
+        self, method: str, times: int = 1, *, code: int = 502, description: str = "Bad Gateway"
+    ) -> None:
+        """The next ``times`` calls of ``method`` fail: by default as a flaky network would
+        (502); or as Telegram refuses, e.g. ``code=400, description="Bad Request: not enough
+        rights to send polls to the chat"``."""
+        self._injected_failures[method.lower()] = (times, code, description)
 
     @property
     def polling(self) -> bool:
@@ -269,11 +274,11 @@ class BotApiStandIn(StandInState):
             )
             return self._finish(call, unreadable)
 
-        injected = self._injected_failures.get(method.lower(), 0)
-        if injected:
-            self._injected_failures[method.lower()] = injected - 1
-            call = ApiCall(method, values, False, error_code=502, error="Bad Gateway")
-            return self._finish(call, ApiError(502, "Bad Gateway"))
+        left, code, description = self._injected_failures.get(method.lower(), (0, 0, ""))
+        if left:
+            self._injected_failures[method.lower()] = (left - 1, code, description)
+            call = ApiCall(method, values, False, error_code=code, error=description)
+            return self._finish(call, ApiError(code, description))
 
         is_poll = method.lower() == "getupdates"
         if not is_poll:
