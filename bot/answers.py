@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from telegram import User
+import hashlib
+
+from telegram import Message, User
 
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
 from bot.storage import AnswerVia, NewAnswer, Respondent, Walk
 from bot.walk import choice_is_correct
+
+
+def typed_answer_key(message: Message) -> str:
+    """The key a typed answer is recorded under: its message, or one edit of it. Telegram
+    stamps edits in whole seconds, so the edited text is part of the key: two edits within a
+    second are two versions, and the same edit delivered twice is one."""
+    if message.edit_date is None:
+        return f"msg:{message.chat_id}:{message.message_id}"
+    digest = hashlib.sha256((message.text or "").encode("utf-8", "surrogatepass")).hexdigest()
+    stamp = message.edit_date.timestamp()
+    return f"edit:{message.chat_id}:{message.message_id}:{stamp:.0f}:{digest[:16]}"
 
 
 def respondent(user: User) -> Respondent:

@@ -440,3 +440,39 @@ async def test_a_summary_refused_leaves_the_session_closed(
         room.says(room.member, "/status")
         assert "No session is running here" in text(await room.reads())
     assert rows(tmp_path, "SELECT status FROM walks") == [("finished",)]  # not 'paused'
+
+
+async def test_editing_a_private_reason_keeps_the_stance_changed_since(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    async with bot_in_a_group(standin, tmp_path) as (room, student):
+        _, (_, debate, _) = await room.post_questions()
+        asked = await student.opens_link(debate)
+        await student.popup(asked, "Agree")
+        await student.reads()  # "Why?"
+        reason = student.says("because it says so")
+        assert "Saved your answer" in text(await student.reads())
+        assert "Disagree" in await room.popup(room.member, debate, "Disagree")  # in the group
+        standin.edit_text(room.member, reason, "because it says so, fixed")
+        assert "Updated" in text(await student.reads())
+        # Two edits within one second (Telegram's edit_date has whole seconds): both count.
+        standin.edit_text(room.member, reason, "first fix")
+        standin.edit_text(room.member, reason, "second fix")
+        await student.reads()
+        await student.reads()
+    current = rows(
+        tmp_path,
+        "SELECT stance, answer_text FROM answers WHERE question_id = 'stance' "
+        "ORDER BY version DESC LIMIT 1",
+    )
+    assert current == [("Disagree", "second fix")]
+
+
+async def test_a_sticker_while_a_groups_question_awaits_asks_for_typed_text(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    async with bot_in_a_group(standin, tmp_path) as (room, student):
+        _, (say, _, _) = await room.post_questions()
+        await student.opens_link(say)
+        standin.send_sticker(student.user, student.chat)
+        assert "type your answer as a message" in text(await student.reads())

@@ -13,7 +13,7 @@ from telegram import Message, Update, User
 from telegram.error import ChatMigrated, Forbidden, TelegramError
 
 from bot import render_group, texts
-from bot.answers import choice_answer, stance_answer, written_answer
+from bot.answers import choice_answer, stance_answer, typed_answer_key, written_answer
 from bot.callbacks import GroupBegin, GroupNext, GroupPick, PickStance, SubmitChoice
 from bot.context import BotContext
 from bot.handlers.common import command_of
@@ -531,12 +531,7 @@ async def on_reply(update: Update, context: BotContext) -> None:
     question = lesson.question(post.question_id)
     if not isinstance(question, ShortQuestion | DebateQuestion):
         return
-    edited = update.edited_message is not None
-    key = (
-        f"edit:{message.chat_id}:{message.message_id}:{message.edit_date.timestamp():.0f}"
-        if edited and message.edit_date is not None
-        else f"msg:{message.chat_id}:{message.message_id}"
-    )
+    key = typed_answer_key(message)
     await context.storage.record_answer(
         written_answer(walk, lesson, question, member, text, via="reply", source_key=key),
         # A reason keeps the stance already picked, read in the same transaction.

@@ -13,7 +13,13 @@ from telegram import CallbackQuery, Message, Update
 from telegram.error import TelegramError
 
 from bot import callbacks, render, texts
-from bot.answers import choice_answer, respondent, stance_answer, written_answer
+from bot.answers import (
+    choice_answer,
+    respondent,
+    stance_answer,
+    typed_answer_key,
+    written_answer,
+)
 from bot.callbacks import (
     BeginLesson,
     ContinueReading,
@@ -253,8 +259,8 @@ async def edited_text(update: Update, context: BotContext) -> None:
     if walk.status != "active":
         await message.reply_text(texts.EDIT_TOO_LATE)
         return
-    stamp = message.edit_date.timestamp() if message.edit_date else 0
-    await context.storage.record_answer(
+    debate = earlier.question_type == "debate"
+    recorded = await context.storage.record_answer(
         NewAnswer(
             walk=walk,
             lesson_version=lesson.version,
@@ -262,18 +268,24 @@ async def edited_text(update: Update, context: BotContext) -> None:
             question_id=earlier.question_id,
             question_type=earlier.question_type,  # type: ignore[arg-type]  # as stored
             via=earlier.via,  # type: ignore[arg-type]
-            source_key=f"edit:{message.chat_id}:{message.message_id}:{stamp:.0f}",
+            source_key=typed_answer_key(message),
             answer_text=message.text,
-            stance=earlier.stance,
-        )
+        ),
+        # A new reason keeps the stance as it is now (it may have changed since), read in
+        # the same transaction.
+        keep="stance" if debate else None,
     )
-    await message.reply_text(texts.ANSWER_UPDATED)
+    if recorded.created:  # the same edit delivered twice is acknowledged once
+        await message.reply_text(texts.ANSWER_UPDATED)
 
 
 async def other_message(update: Update, context: BotContext) -> None:
     """Stickers, photos, voice…: never an answer, always a hint."""
     message = update.effective_message
     assert message is not None
+    if await context.storage.private_prompt(message.chat_id) is not None:
+        await message.reply_text(texts.HINT_TEXT_ONLY)  # a group's question awaits typed text
+        return
     current = await _current(context, message.chat_id)
     if current is None:
         await message.reply_text(texts.HINT_IDLE)
