@@ -20,7 +20,7 @@ from typing import IO, Generic, Literal, TypeVar
 
 import aiosqlite
 
-from bot.writer import Writer
+from bot.writer import BUSY_TIMEOUT_MS, Writer
 
 Clock = Callable[[], dt.datetime]
 Audience = Literal["private", "group"]
@@ -35,14 +35,16 @@ V = TypeVar("V")
 # Small page caches: the bot touches recent rows only, and memory stays flat
 # (bench/memory.py); exports and backups use their own connections.
 WRITER_PRAGMAS = (
-    "PRAGMA busy_timeout = 5000",
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}",
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = NORMAL",
     "PRAGMA cache_size = -256",
     "PRAGMA foreign_keys = ON",
+    # Deleted rows are overwritten, not left in free pages (/forget); some builds default off.
+    "PRAGMA secure_delete = ON",
 )
 READER_PRAGMAS = (
-    "PRAGMA busy_timeout = 5000",
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}",
     "PRAGMA cache_size = -128",
     "PRAGMA query_only = ON",  # every write goes through the writer
 )
@@ -888,6 +890,8 @@ class Storage:
             for statement in (
                 "UPDATE walks SET chat_id = ? WHERE chat_id = ?",
                 "UPDATE answers SET chat_id = ? WHERE chat_id = ?",
+                # A report or export asked for before the move is the new chat's.
+                "UPDATE deliveries SET chat_id = ? WHERE chat_id = ?",
             ):
                 db.execute(statement, (new_id, old_id))
             db.execute("DELETE FROM chats WHERE id = ?", (old_id,))
@@ -1003,7 +1007,10 @@ class Storage:
             )
             return Forgotten(answers=answers, walks=walks, other=other)
 
-        return await self._write(forget, changes_walks=True)
+        gone = await self._write(forget, changes_walks=True)
+        # The log (WAL) still holds the deleted rows' old pages until a checkpoint empties it.
+        await self._writer.checkpoint()
+        return gone
 
     # --- the inbox: updates stored before Telegram is told they arrived --------------------
 

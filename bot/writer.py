@@ -27,6 +27,7 @@ T = TypeVar("T")
 
 # Bounds one transaction, so that the first job of a flood is not kept waiting for the last.
 MAX_JOBS_PER_TRANSACTION = 500
+BUSY_TIMEOUT_MS = 5000  # as storage.WRITER_PRAGMAS sets it
 
 
 @dataclass(slots=True)
@@ -84,6 +85,21 @@ class Writer:
                 self._connection.execute(pragma)
 
         await asyncio.get_running_loop().run_in_executor(self._executor, apply)
+
+    async def checkpoint(self) -> bool:
+        """Copy the log (WAL) into the database file and empty it, between transactions: the
+        log still holds the old pages of rows just deleted. Gives up at once, rather than
+        hold writes up, while a read is in progress (False); SQLite checkpoints later."""
+
+        def truncate() -> bool:
+            self._connection.execute("PRAGMA busy_timeout = 0")
+            try:
+                busy = self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            finally:
+                self._connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+            return busy is not None and busy[0] == 0
+
+        return await asyncio.get_running_loop().run_in_executor(self._executor, truncate)
 
     async def run(
         self,

@@ -185,3 +185,33 @@ async def test_a_failed_write_leaves_nothing_half_written(tmp_path: Path) -> Non
         assert await storage.answer_history(walk.id) == []
     finally:
         await storage.close()
+
+
+async def test_a_report_asked_for_before_a_supergroup_upgrade_follows_the_group(
+    tmp_path: Path,
+) -> None:
+    storage = await open_storage(tmp_path)
+    try:
+        await storage.remember_chat(-100, "group", "Room")
+        await storage.add_delivery(7, "report", -100)
+        assert await storage.migrate_chat(-100, -1000000000100)
+        (delivery,) = await storage.take_deliveries(7)
+        assert delivery.chat_id == -1000000000100  # the old id is gone with the old chat
+    finally:
+        await storage.close()
+
+
+async def test_forget_leaves_nothing_of_the_person_in_the_files(tmp_path: Path) -> None:
+    # Not in the database's free pages, and not in the log (WAL), while the bot runs on.
+    storage = await open_storage(tmp_path)
+    path = tmp_path / "nested" / "bot.sqlite3"
+    try:
+        walk = await start(storage)
+        for n in range(50):
+            await storage.record_answer(short_answer(walk, f"msg:501:{n}", f"Zebulon says {n}"))
+        await storage.forget_user(STUDENT.user_id)
+        for file in (path, path.with_name("bot.sqlite3-wal")):
+            data = file.read_bytes() if file.exists() else b""
+            assert b"Zebulon" not in data and b"Ana Kim" not in data, file.name
+    finally:
+        await storage.close()
