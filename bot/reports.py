@@ -6,11 +6,11 @@ Shared by the moderator's /report (text and chart) and the group's closing summa
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, Question
-from bot.storage import AnswerFact
+from bot.storage import AnswerFact, Post
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,14 +45,33 @@ class SessionResults:
     questions: tuple[QuestionResult, ...]
 
 
-def session_results(lesson: Lesson, live: Sequence[AnswerFact]) -> SessionResults:
-    """Participants (anyone with a standing answer) and per-question results."""
+def asked_in(posts: Iterable[Post]) -> set[str]:
+    """The questions a group session has posted (its messages and polls)."""
+    return {post.question_id for post in posts if post.question_id is not None}
+
+
+def session_results(
+    lesson: Lesson, live: Sequence[AnswerFact], asked: Collection[str] | None = None
+) -> SessionResults:
+    """Participants (anyone with a standing answer) and per-question results.
+
+    ``asked``: the ids of the questions a group session has posted so far; the others (not
+    reached yet, or added to parts already past by an edit of the lesson) are left out, and
+    so are answers to questions the lesson no longer has. Numbers stay the lesson's.
+    """
+    numbered = [
+        (number, question)
+        for number, question in enumerate(lesson.questions(), start=1)
+        if asked is None or question.id in asked
+    ]
+    shown = {question.id for _, question in numbered}
+    live = [answer for answer in live if answer.question_id in shown]
     members: dict[int, Member] = {}
     for answer in live:  # the newest name seen wins
         members[answer.user_id] = Member(answer.user_id, answer.display_name, answer.username)
     participants = tuple(sorted(members.values(), key=lambda m: m.display_name.casefold()))
     results = []
-    for number, question in enumerate(lesson.questions(), start=1):
+    for number, question in numbered:
         given = [a for a in live if a.question_id == question.id]
         who = {a.user_id for a in given}
         stances: tuple[tuple[str, int], ...] = ()

@@ -22,7 +22,7 @@ from bot.moderation import moderators_only
 from bot.popups import popup
 from bot.render import Reply, esc
 from bot.render_group import GroupMessage, QuizPoll
-from bot.reports import session_results
+from bot.reports import asked_in, session_results
 from bot.storage import Post, Walk
 from bot.walk import (
     EndStep,
@@ -276,7 +276,8 @@ async def _end_session(context: BotContext, walk: Walk, lesson: Lesson | None) -
     ended = await context.storage.set_walk_status(walk.id, "finished")
     if ended is None:
         return
-    for post in await context.storage.posts_of_walk(walk.id):
+    posts = await context.storage.posts_of_walk(walk.id)
+    for post in posts:
         if post.carries_next:
             await _drop_next_button(context, lesson, walk, post)
         if post.poll_id is not None and post.chat_id == walk.chat_id:
@@ -285,7 +286,8 @@ async def _end_session(context: BotContext, walk: Walk, lesson: Lesson | None) -
             except TelegramError as error:
                 log.debug("could not stop poll %s: %s", post.poll_id, error)
     if lesson is not None:
-        results = session_results(lesson, await context.storage.standing_answers(walk.id))
+        answers = await context.storage.standing_answers(walk.id)
+        results = session_results(lesson, answers, asked_in(posts))
         for message in render_group.session_summary(lesson, results):
             try:
                 if await send_to_group(context, ended, message) is None:

@@ -30,7 +30,7 @@ from bot.moderation import is_moderator, moderators_only
 from bot.popups import popup
 from bot.render import Reply, button, column, esc
 from bot.render_reports import my_answers, report
-from bot.reports import session_results
+from bot.reports import asked_in, session_results
 from bot.storage import Forgotten, Walk
 from bot.telegram_export import export_chat
 
@@ -59,7 +59,8 @@ async def deliver_report(context: BotContext, user_id: int, chat_id: int) -> boo
         await _send_private(context, user_id, Reply(texts.REPORT_NO_SESSION))
         return False
     title = await context.storage.chat_title(chat_id) or str(chat_id)
-    results = session_results(lesson, await context.storage.standing_answers(walk.id))
+    asked = asked_in(await context.storage.posts_of_walk(walk.id))
+    results = session_results(lesson, await context.storage.standing_answers(walk.id), asked)
     for message in report(title, lesson, walk, results):
         await _send_private(context, user_id, message)
     chart = await asyncio.to_thread(results_chart, f"{title}: {lesson.title}", results)
