@@ -249,6 +249,11 @@ ANONYMOUS_CANNOT_RECEIVE = (
 )
 EXPORT_USAGE = "Use /export, /export csv, /export jsonl, or add “all” for every session."
 EXPORT_CAPTION = "Responses of {group}: {scope}, {rows} ({fmt})."
+EXPORT_TOO_BIG = (
+    "The export would be a file of about {size} MB, more than Telegram lets me send (50 MB). "
+    "Export the latest session only (/export without “all”), or ask whoever runs this bot for "
+    "the full log from the server (<code>python -m bot export</code>)."
+)
 EXPORT_SCOPE_LATEST = "the latest session"
 EXPORT_SCOPE_ALL = "all sessions"
 EXPORT_EMPTY = "There are no answers to export yet in {group}."

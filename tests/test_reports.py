@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from bot.handlers import reports
 from tests.conftest import TOKEN, running_bot
 from tests.standin import BotApiStandIn, FakeUser, StoredMessage
 from tests.test_group_edges import Room, settings_for
@@ -117,6 +118,21 @@ async def test_export_waits_for_start_then_arrives_privately(
         lines = [json.loads(line) for line in jsonl.document.data.decode().splitlines()]
         assert len(lines) == 7 and {line["chat_id"] for line in lines} == {room.chat.id}
         assert all(isinstance(line["option_indexes"], list) for line in lines)
+
+
+async def test_an_export_too_big_for_telegram_says_so(
+    standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reports, "EXPORT_FILE_LIMIT", 100)  # bytes: the 7 answers are more
+    room = Room(standin)
+    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+        await run_session(room)
+        chat = await start_private(standin, room.admin)
+        room.says(room.admin, "/export all")
+        said = text(await standin.next_bot_message(chat))
+        assert said.startswith("The export would be a file of about 0 MB, more than Telegram")
+        assert "python -m bot export" in said
+    assert all(m.document is None for m in standin.bot_messages(chat))
 
 
 async def test_a_moderator_of_one_group_gets_nothing_of_another(

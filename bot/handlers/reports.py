@@ -43,6 +43,10 @@ async def _send_private(context: BotContext, user_id: int, reply: Reply) -> Mess
     return await context.bot.send_message(user_id, reply.text, reply_markup=reply.keyboard)
 
 
+# Telegram takes files of up to 50 MB from a bot.
+EXPORT_FILE_LIMIT = 50_000_000
+
+
 def _start_link(context: BotContext) -> InlineKeyboardMarkup:
     url = f"https://t.me/{context.bot.username}?start=deliver"
     return InlineKeyboardMarkup([[InlineKeyboardButton(texts.OPEN_PRIVATE_BUTTON, url=url)]])
@@ -90,6 +94,10 @@ async def deliver_export(
     )
     if rows == 0:
         await _send_private(context, user_id, Reply(texts.EXPORT_EMPTY.format(group=esc(title))))
+        return
+    if len(data) > EXPORT_FILE_LIMIT:
+        size = f"{len(data) / 1_000_000:.0f}"
+        await _send_private(context, user_id, Reply(texts.EXPORT_TOO_BIG.format(size=size)))
         return
     scope = texts.EXPORT_SCOPE_ALL if every else texts.EXPORT_SCOPE_LATEST
     name = f"responses-{chat_id}-{'all' if every else walk.id if walk else 'latest'}.{fmt}"
