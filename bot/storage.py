@@ -195,6 +195,10 @@ class UpdateMark:
 _HANDLING: ContextVar[UpdateMark | None] = ContextVar("handling", default=None)
 
 
+class WalkClosed(Exception):
+    """An answer for a walk that ended (or paused) after its handler looked: not recorded."""
+
+
 class StorageError(Exception):
     """The database could not be opened or is not one this bot can use."""
 
@@ -677,12 +681,19 @@ class Storage:
         over the member's current stance (to a new reason) or reason (to a new stance), read
         in the same transaction, so that nothing written meanwhile is lost. An answer whose
         ``source_key`` was already recorded changes nothing and returns the earlier answer
-        with ``created=False``.
+        with ``created=False``. ``WalkClosed`` if the walk is no longer active, read in the
+        same transaction: a session closed between a handler's look and this write (a
+        private answer and the group's /end, handled at once) gets no answer after its end.
         """
         now = self._now()
         ended = self._now() if finished else None
 
         def record(db: Db) -> Recorded:
+            if _one(db, _WALK_IS_ACTIVE, (answer.walk.id,)) is None:
+                earlier = _answer_by_key(db, answer.source_key)
+                if earlier is not None:  # recorded before it closed: the same answer again
+                    return Recorded(created=False, answer=earlier)
+                raise WalkClosed(answer.walk.id)
             stored = answer
             if keep is not None:
                 earlier = _current_answer(
@@ -1086,6 +1097,7 @@ _INSERT_ANSWER = (
     f"ON CONFLICT (source_key) DO NOTHING "
     f"RETURNING {_ANSWER_COLUMNS}"
 )
+_WALK_IS_ACTIVE = "SELECT 1 FROM walks WHERE id = ? AND status = 'active'"
 _ANSWER_BY_KEY = f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE source_key = ?"  # noqa: S608
 _CURRENT_ANSWER = (
     f"SELECT {_ANSWER_COLUMNS} FROM answers "  # noqa: S608

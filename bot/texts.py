@@ -126,6 +126,7 @@ PICKED_TICK = "☑️ {option}"
 UNPICKED_TICK = "⬜ {option}"
 PICK_AT_LEAST_ONE = "Tick at least one option first."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
+ANSWER_TOO_LATE = "Too late: that question closed just now, so this answer was not recorded."
 TRY_AGAIN_BUSY = "⏳ I couldn't save that just now (the database was busy). Please try again."
 NOT_RECORDED = (
     "⚠️ Sorry, my database is not working right now: what you just sent was NOT saved. "

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from bot.context import BotApplication
-from bot.storage import Storage, StorageError
+from bot.storage import NewAnswer, Storage, StorageError, WalkClosed
 from tests.bot_process import bot_env, finish, start_bot
 from tests.conftest import TOKEN, make_settings, running_bot
 from tests.standin import BotApiStandIn, StoredMessage
@@ -198,6 +198,24 @@ async def test_a_full_disk_with_no_moderators_promises_no_one_was_told(
         said = (await standin.wait_for_callback_answer(query)).text or ""
         assert "NOT saved" in said
         assert "told" not in said  # BOT_MODERATOR_IDS is empty: nobody is
+
+
+async def test_an_answer_racing_the_end_of_its_walk_is_told_too_late(
+    standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    student = Student(standin)
+    async with running_bot(make_settings(standin, tmp_path / "bot.sqlite3")) as application:
+        question = await first_question(student)
+        storage = application.bot_data.storage
+        assert storage is not None
+
+        async def closed_meanwhile(answer: NewAnswer, **kwargs: object) -> None:
+            raise WalkClosed(answer.walk.id)  # as the write finds it, in its transaction
+
+        monkeypatch.setattr(storage, "record_answer", closed_meanwhile)
+        query = standin.press(student.user, question, question.button_texts[0])
+        said = (await standin.wait_for_callback_answer(query)).text or ""
+        assert said == "Too late: that question closed just now, so this answer was not recorded."
 
 
 def fill_the_disk(application: BotApplication, monkeypatch: pytest.MonkeyPatch) -> None:

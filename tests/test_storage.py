@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import SCHEMA_VERSION, NewAnswer, Respondent, Storage, StorageError, Walk
+from bot.storage import (
+    SCHEMA_VERSION,
+    NewAnswer,
+    Respondent,
+    Storage,
+    StorageError,
+    Walk,
+    WalkClosed,
+)
 
 STUDENT = Respondent(user_id=501, display_name="Ana Kim", username="ana")
 FIXED = dt.datetime(2026, 11, 28, 4, 5, 6, 789000, tzinfo=dt.UTC)
@@ -213,5 +221,23 @@ async def test_forget_leaves_nothing_of_the_person_in_the_files(tmp_path: Path) 
         for file in (path, path.with_name("bot.sqlite3-wal")):
             data = file.read_bytes() if file.exists() else b""
             assert b"Zebulon" not in data and b"Ana Kim" not in data, file.name
+    finally:
+        await storage.close()
+
+
+async def test_an_answer_for_a_walk_closed_meanwhile_is_refused_in_its_transaction(
+    tmp_path: Path,
+) -> None:
+    storage = await open_storage(tmp_path)
+    try:
+        walk = await start(storage)
+        await storage.record_answer(short_answer(walk, "msg:501:1", "in time"))
+        await storage.set_walk_status(walk.id, "finished")
+        # The handler looked before the close; the write comes after it.
+        with pytest.raises(WalkClosed):
+            await storage.record_answer(short_answer(walk, "msg:501:2", "too late"))
+        again = await storage.record_answer(short_answer(walk, "msg:501:1", "in time"))
+        assert not again.created and again.answer.answer_text == "in time"  # idempotent
+        assert [a.answer_text for a in await storage.answer_history(walk.id)] == ["in time"]
     finally:
         await storage.close()

@@ -12,6 +12,7 @@ from telegram.error import Forbidden, TelegramError
 from bot import texts
 from bot.context import BotContext
 from bot.popups import popup
+from bot.storage import WalkClosed
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,8 @@ def _apology(error: BaseException | None) -> str | None:
     """What to tell the user about a failed update (None: nothing, e.g. they blocked us)."""
     if isinstance(error, Forbidden):
         return None
+    if isinstance(error, WalkClosed):
+        return texts.ANSWER_TOO_LATE
     if isinstance(error, sqlite3.OperationalError) and "locked" in str(error).lower():
         return texts.TRY_AGAIN_BUSY
     if isinstance(error, sqlite3.DatabaseError):
