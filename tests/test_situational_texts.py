@@ -476,3 +476,34 @@ async def test_a_sticker_while_a_groups_question_awaits_asks_for_typed_text(
         await student.opens_link(say)
         standin.send_sticker(student.user, student.chat)
         assert "type your answer as a message" in text(await student.reads())
+
+
+async def test_a_reply_to_an_earlier_question_is_not_taken_for_the_current_one(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    student = Student(standin, standin.user("Ana", username="ana"))
+    async with running_bot(settings_for(standin, tmp_path)):
+        say = await student.begins_own_lesson()
+        student.says("first")
+        await student.reads()  # the acknowledgement
+        debate = await student.reads()
+        await student.popup(debate, "Agree")
+        why = await student.reads()
+        # A reply to the bot's "Why?" is the reason: that is the question now.
+        standin.send_text(student.user, student.chat, "because", reply_to=why)
+        assert "Saved your stance and your reason" in text(await student.reads())
+        both = await student.reads()
+        await student.popup(both, "⬜ A")
+        ticked = await standin.wait_for(lambda: with_button(student, both, "☑️ A"))
+        await student.popup(ticked, "✔️ Submit my choice")
+        assert "Anything else?" in text(await student.reads())  # a typed answer is awaited
+        standin.send_text(student.user, student.chat, "a correction", reply_to=say)
+        said = await student.reads()
+        assert text(said).startswith("That reply is to an earlier question, so I did not save it")
+        assert "Anything else?" in text(said)
+    assert rows(tmp_path, "SELECT question_id, answer_text FROM answers ORDER BY id") == [
+        ("say", "first"),
+        ("stance", None),
+        ("stance", "because"),
+        ("both", "A"),
+    ]

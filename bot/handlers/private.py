@@ -32,7 +32,7 @@ from bot.context import BotContext
 from bot.edits import drop_keyboard, edit
 from bot.handlers import reports
 from bot.handlers.common import command_of
-from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
+from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, Question, ShortQuestion
 from bot.popups import popup
 from bot.render import Reply
 from bot.storage import NewAnswer, PrivatePrompt, Walk
@@ -216,6 +216,10 @@ async def text_message(update: Update, context: BotContext) -> None:
         await message.reply_text(texts.HINT_NOT_WAITING)
         return
     question = step.question
+    earlier_question = _replied_question(message, lesson)
+    if earlier_question is not None and earlier_question.id != question.id:
+        await message.reply_text(texts.REPLY_TO_EARLIER.format(prompt=render.esc(question.prompt)))
+        return
     stance: str | None = None
     if isinstance(question, DebateQuestion):
         earlier = await context.storage.current_answer(walk.id, user.id, question.id)
@@ -244,6 +248,15 @@ async def text_message(update: Update, context: BotContext) -> None:
     else:
         await message.reply_text(render.reason_acknowledgement().text)
     await _show_next(context, lesson, walk)
+
+
+def _replied_question(message: Message, lesson: Lesson) -> Question | None:
+    """The lesson question whose message this one replies to, if it replies to one."""
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or not replied.from_user.is_bot:
+        return None
+    shown = replied.text or ""
+    return next((q for q in lesson.questions() if q.prompt in shown), None)
 
 
 async def edited_text(update: Update, context: BotContext) -> None:
