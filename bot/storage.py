@@ -180,6 +180,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
     ),
+    (
+        # 2: the forum topic a group session runs in (None: the General topic, or a group
+        # without topics).
+        "ALTER TABLE walks ADD COLUMN thread_id INTEGER",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -242,6 +247,7 @@ class Walk:
     status: WalkStatus
     started_at: str
     ended_at: str | None
+    thread_id: int | None = None  # a group session's forum topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,7 +367,7 @@ class Recorded:
 
 _WALK_COLUMNS = (
     "id, chat_id, audience, user_id, lesson_id, lesson_version, attempt, position, status, "
-    "started_at, ended_at"
+    "started_at, ended_at, thread_id"
 )
 _POST_COLUMNS = (
     "chat_id, message_id, walk_id, position, question_id, poll_id, carries_next, section"
@@ -604,8 +610,10 @@ class Storage:
         user_id: int | None,
         lesson_id: str,
         lesson_version: str,
+        thread_id: int | None = None,
     ) -> Walk:
-        """Begin a new attempt at a lesson; the chat's unfinished walk, if any, is abandoned."""
+        """Begin a new attempt at a lesson; the chat's unfinished walk, if any, is abandoned.
+        ``thread_id``: the forum topic a group session runs in."""
         now = self._now()
 
         def start(db: Db) -> Walk:
@@ -624,9 +632,9 @@ class Storage:
             created = _one(
                 db,
                 f"INSERT INTO walks (chat_id, audience, user_id, lesson_id, lesson_version, "  # noqa: S608
-                f"attempt, position, status, started_at) VALUES (?, ?, ?, ?, ?, ?, 0, 'active', ?) "
-                f"RETURNING {_WALK_COLUMNS}",
-                (chat_id, audience, user_id, lesson_id, lesson_version, attempt, now),
+                f"attempt, position, status, started_at, thread_id) "
+                f"VALUES (?, ?, ?, ?, ?, ?, 0, 'active', ?, ?) RETURNING {_WALK_COLUMNS}",
+                (chat_id, audience, user_id, lesson_id, lesson_version, attempt, now, thread_id),
             )
             assert created is not None
             return _walk(created)

@@ -507,3 +507,29 @@ async def test_a_reply_to_an_earlier_question_is_not_taken_for_the_current_one(
         ("stance", "because"),
         ("both", "A"),
     ]
+
+
+async def test_a_session_begun_in_a_forum_topic_runs_in_that_topic(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    admin, member = standin.user("Ada", username="ada"), standin.user("Mo", username="mo")
+    forum = standin.group("Forum", members=[member], admins=[admin], forum=True)
+    topic = 7
+
+    async def reads() -> StoredMessage:
+        return await standin.next_bot_message(forum.id, timeout=10)
+
+    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+        standin.send_text(admin, forum, "/begin", topic=topic)
+        started = await reads()
+        standin.send_text(admin, forum, "/next", topic=topic)
+        section = await reads()
+        standin.send_text(admin, forum, "/next", topic=topic)
+        questions = [await reads() for _ in range(3)]
+        standin.reply(member, questions[0], "said in the topic")
+        standin.send_text(member, forum, "/status", topic=topic)
+        status = await reads()
+        assert "Members who have answered so far: 1" in text(status)
+    assert [m.thread_id for m in (started, section, *questions, status)] == [topic] * 6
+    assert rows(tmp_path, "SELECT thread_id FROM walks") == [(topic,)]
+    assert rows(tmp_path, "SELECT answer_text FROM answers") == [("said in the topic",)]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage import (
+    MIGRATIONS,
     SCHEMA_VERSION,
     NewAnswer,
     Respondent,
@@ -239,5 +240,27 @@ async def test_an_answer_for_a_walk_closed_meanwhile_is_refused_in_its_transacti
         again = await storage.record_answer(short_answer(walk, "msg:501:1", "in time"))
         assert not again.created and again.answer.answer_text == "in time"  # idempotent
         assert [a.answer_text for a in await storage.answer_history(walk.id)] == ["in time"]
+    finally:
+        await storage.close()
+
+
+async def test_a_version_1_database_is_migrated_and_keeps_its_walks(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "bot.sqlite3"
+    path.parent.mkdir()
+    raw = sqlite3.connect(path)
+    for statement in MIGRATIONS[0]:
+        raw.execute(statement)
+    raw.execute(
+        "INSERT INTO walks (chat_id, audience, user_id, lesson_id, lesson_version, attempt, "
+        "position, status, started_at) VALUES (-100, 'group', 1, 'l', 'v', 1, 2, 'active', 'x')"
+    )
+    raw.execute("PRAGMA user_version = 1")
+    raw.commit()
+    raw.close()
+    storage = await open_storage(tmp_path)
+    try:
+        assert await storage.schema_version() == SCHEMA_VERSION == 2
+        walk = await storage.open_walk(-100)
+        assert walk is not None and walk.position == 2 and walk.thread_id is None
     finally:
         await storage.close()

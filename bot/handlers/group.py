@@ -39,7 +39,9 @@ log = logging.getLogger(__name__)
 # --- sending ------------------------------------------------------------------------------
 
 
-async def _send(context: BotContext, chat_id: int, message: GroupMessage) -> Message:
+async def _send(
+    context: BotContext, chat_id: int, message: GroupMessage, thread_id: int | None
+) -> Message:
     if isinstance(message, QuizPoll):
         return await context.bot.send_poll(
             chat_id,
@@ -53,8 +55,11 @@ async def _send(context: BotContext, chat_id: int, message: GroupMessage) -> Mes
             question_parse_mode=None,
             explanation_parse_mode=None,
             reply_markup=message.keyboard,
+            message_thread_id=thread_id,
         )
-    return await context.bot.send_message(chat_id, message.text, reply_markup=message.keyboard)
+    return await context.bot.send_message(
+        chat_id, message.text, reply_markup=message.keyboard, message_thread_id=thread_id
+    )
 
 
 async def send_to_group(context: BotContext, walk: Walk, message: GroupMessage) -> Message | None:
@@ -62,10 +67,10 @@ async def send_to_group(context: BotContext, walk: Walk, message: GroupMessage) 
     chat_id = walk.chat_id
     try:
         try:
-            return await _send(context, chat_id, message)
-        except ChatMigrated as moved:
+            return await _send(context, chat_id, message, walk.thread_id)
+        except ChatMigrated as moved:  # a basic group, so no topics
             await context.storage.migrate_chat(chat_id, moved.new_chat_id)
-            return await _send(context, moved.new_chat_id, message)
+            return await _send(context, moved.new_chat_id, message, None)
     except Forbidden:
         await context.storage.set_chat_active(chat_id, active=False)
         if walk.status == "active":  # a closing summary leaves a finished session finished
@@ -74,13 +79,15 @@ async def send_to_group(context: BotContext, walk: Walk, message: GroupMessage) 
         return None
 
 
-async def _tell_cannot_post(context: BotContext, chat_id: int, error: TelegramError) -> None:
+async def _tell_cannot_post(context: BotContext, walk: Walk, error: TelegramError) -> None:
     """Say in the group why a part was not (all) posted: a moderator can fix the bot's
     rights and go on. If even this cannot be posted, the log has it."""
-    log.warning("could not post in chat %s: %s", chat_id, error)
+    log.warning("could not post in chat %s: %s", walk.chat_id, error)
     with contextlib.suppress(TelegramError):
         await context.bot.send_message(
-            chat_id, texts.GROUP_CANNOT_POST.format(reason=esc(error.message))
+            walk.chat_id,
+            texts.GROUP_CANNOT_POST.format(reason=esc(error.message)),
+            message_thread_id=walk.thread_id,
         )
 
 
@@ -146,7 +153,11 @@ async def _resume_or_refuse(update: Update, context: BotContext, session: Walk) 
 async def _start_session(update: Update, context: BotContext, lesson: Lesson) -> None:
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
+    # Begun in a forum topic, the session runs there.
+    message = update.effective_message
+    topic = message.message_thread_id if message and message.is_topic_message else None
     walk = await context.storage.start_walk(
+        thread_id=topic,
         chat_id=chat.id,
         chat_type=chat.type,
         chat_title=chat.title,
@@ -158,7 +169,7 @@ async def _start_session(update: Update, context: BotContext, lesson: Lesson) ->
     try:
         sent = await send_to_group(context, walk, render_group.session_started(lesson, walk))
     except TelegramError as error:
-        await _tell_cannot_post(context, walk.chat_id, error)  # the session is on: /next goes on
+        await _tell_cannot_post(context, walk, error)  # the session is on: /next goes on
         return
     if sent is not None:
         await context.storage.record_part(
@@ -198,7 +209,7 @@ async def _post_next_part(context: BotContext, walk: Walk) -> None:
             # What was posted counts (answers to it are kept); /next posts the rest.
             if posts:
                 await context.storage.record_part(walk, walk.position + steps.index(step), posts)
-            await _tell_cannot_post(context, walk.chat_id, error)
+            await _tell_cannot_post(context, walk, error)
             return
         if sent is None:  # paused: the bot may not post here any more
             if posts:
@@ -293,7 +304,7 @@ async def _end_session(context: BotContext, walk: Walk, lesson: Lesson | None) -
                 if await send_to_group(context, ended, message) is None:
                     return  # the bot may no longer post there
             except TelegramError as error:
-                await _tell_cannot_post(context, ended.chat_id, error)  # closed all the same
+                await _tell_cannot_post(context, ended, error)  # closed all the same
                 return
 
 

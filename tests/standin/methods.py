@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.standin.entities import FormattedText, utf16_len
-from tests.standin.model import CallbackAnswer, JSONDict, StoredMessage
+from tests.standin.model import CallbackAnswer, FakeChat, JSONDict, StoredMessage
 from tests.standin.params import ApiError, Params, bad_request
 from tests.standin.state import StandInState, scope_key
 
@@ -200,6 +200,15 @@ def _send_options(p: Params) -> JSONDict:
     }
 
 
+def _thread_of(p: Params, chat: FakeChat, reply_to: StoredMessage | None) -> int | None:
+    """The forum topic a send goes to: message_thread_id, else the topic of the message it
+    replies to; None is the General topic (or a chat without topics)."""
+    thread = p.get_int("message_thread_id")
+    if thread is not None and not chat.is_forum:
+        raise bad_request("message thread not found")
+    return thread if thread is not None or reply_to is None else reply_to.thread_id
+
+
 def _text_param(p: Params) -> str:
     text = p.get_str("text")
     if not text:
@@ -233,9 +242,11 @@ def send_message(s: StandInState, p: Params) -> JSONDict:
     formatted = _format_message_text(s, p, text)
     inline, sent = s.parse_reply_markup(p.raw("reply_markup"))
     reply_to = s.reply_target(p, chat)
+    thread = _thread_of(p, chat, reply_to)
     s.check_flood(chat)
     message = s.bot_send(
         chat,
+        thread_id=thread,
         kind="text",
         text=formatted.text,
         entities=formatted.entities,
@@ -255,11 +266,13 @@ def _send_media(s: StandInState, p: Params, kind: str) -> JSONDict:
     caption = _format_caption(s, p)
     inline, sent = s.parse_reply_markup(p.raw("reply_markup"))
     reply_to = s.reply_target(p, chat)
+    thread = _thread_of(p, chat, reply_to)
     s.check_flood(chat)
     options = _send_options(p)
     options.pop("link_preview_options")
     message = s.bot_send(
         chat,
+        thread_id=thread,
         kind=kind,
         caption=caption.text if caption else None,
         entities=caption.entities if caption else (),
@@ -587,6 +600,7 @@ def send_poll(s: StandInState, p: Params) -> JSONDict:
         raise bad_request("open_period must be 5-2628000 seconds")
     inline, sent = s.parse_reply_markup(p.raw("reply_markup"))
     reply_to = s.reply_target(p, chat)
+    thread = _thread_of(p, chat, reply_to)
     s.check_flood(chat)
     poll = s.new_poll(
         question=question.text,
@@ -607,6 +621,7 @@ def send_poll(s: StandInState, p: Params) -> JSONDict:
     options_kw.pop("link_preview_options")
     message = s.bot_send(
         chat,
+        thread_id=thread,
         kind="poll",
         reply_markup=inline,
         sent_markup=sent,

@@ -127,6 +127,7 @@ class FakeChat:
     migrated_to: int | None = None  # a group upgraded to this supergroup
     migrated_from: int | None = None
     reply_keyboard: JSONDict | None = None  # the custom keyboard the bot showed, if any
+    is_forum: bool = False  # a supergroup with topics
     menu_button: JSONDict | None = None
 
     @property
@@ -144,6 +145,8 @@ class FakeChat:
         else:
             data["title"] = self.title
             data["username"] = self.username
+            if self.is_forum:
+                data["is_forum"] = True
         return _drop_none(data)
 
     def full_info(self) -> JSONDict:
@@ -315,6 +318,7 @@ class StoredMessage:
     link_preview_options: JSONDict | None = None
     disable_notification: bool = False
     protect_content: bool = False
+    thread_id: int | None = None  # its forum topic (None: General, or no topics)
 
     @property
     def chat_id(self) -> int:
@@ -368,6 +372,8 @@ class StoredMessage:
         }
         if self.edit_date is not None:
             data["edit_date"] = self.edit_date
+        if self.thread_id is not None:
+            data.update(message_thread_id=self.thread_id, is_topic_message=True)
         if self.reply_to is not None and not nested:
             data["reply_to_message"] = self.reply_to.to_api(nested=True)
         if self.text is not None:

@@ -269,12 +269,15 @@ class StandInState:
         supergroup: bool = False,
         bot_is_admin: bool = False,
         username: str | None = None,
+        forum: bool = False,
     ) -> FakeChat:
         """A group (or supergroup) the bot is already in. The owner defaults to the first
-        admin, else the first member; admins need not be listed among members."""
+        admin, else the first member; admins need not be listed among members. A ``forum``
+        is a supergroup with topics."""
+        supergroup = supergroup or forum
         kind: ChatType = "supergroup" if supergroup else "group"
         chat_id = -next(self._supergroup_ids if supergroup else self._group_ids)
-        chat = FakeChat(id=chat_id, type=kind, title=title, username=username)
+        chat = FakeChat(id=chat_id, type=kind, title=title, username=username, is_forum=forum)
         people = [*admins, *members]
         owner = owner or (people[0] if people else None)
         if owner is not None:
@@ -342,9 +345,13 @@ class StandInState:
         text: str,
         *,
         reply_to: StoredMessage | None = None,
+        topic: int | None = None,
     ) -> StoredMessage:
-        """The user sends a text; commands, mentions, urls... get their entities."""
+        """The user sends a text; commands, mentions, urls... get their entities. In a forum
+        ``topic`` is the topic's thread id; a reply goes to the topic of what it replies to."""
         self._check_can_post(user, chat)
+        if topic is not None and not chat.is_forum:
+            raise ValueError(f"{chat!r} has no topics")
         if not text.strip():
             raise ValueError("Telegram clients do not send empty messages")
         if utf16_len(text) > 4096:
@@ -358,6 +365,7 @@ class StandInState:
             html=text,
             entities=formatted.entities,
             reply_to=reply_to,
+            thread_id=topic if reply_to is None else reply_to.thread_id,
         )
         self._publish("message", message)
         return message
