@@ -38,7 +38,7 @@ from bot.storage_exports import (
 EXPORT_COMMANDS: Final = frozenset({"export", "sessions"})
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}|\d{8}")  # 2026-11-30, or ISO 8601's basic 20261130
 _Writer = Callable[[IO[bytes]], int]
 
 

@@ -286,7 +286,11 @@ FROM chats AS c
 LEFT JOIN walks AS w ON w.chat_id = c.id
 LEFT JOIN (
     SELECT walk_id, COUNT(*) AS answers, COUNT(DISTINCT user_id) AS members
-    FROM (SELECT DISTINCT walk_id, user_id, question_id FROM answers)
+    FROM answers AS a  -- each standing answer: the newest version, not a withdrawn vote
+    WHERE a.retracted = 0 AND a.version = (
+        SELECT MAX(version) FROM answers AS b
+        WHERE b.walk_id = a.walk_id AND b.user_id = a.user_id AND b.question_id = a.question_id
+    )
     GROUP BY walk_id
 ) AS n ON n.walk_id = w.id
 ORDER BY c.id, w.id

@@ -37,7 +37,7 @@ from bot.export import (
     write_answers,
     write_export,
 )
-from bot.export_cli import UsageError, sessions_table, time_window
+from bot.export_cli import UsageError, _moment, sessions_table, time_window
 from bot.lesson_loader import load_lessons
 from bot.lessons import Lesson
 from bot.storage import NewAnswer, Respondent, Storage, Walk
@@ -752,7 +752,8 @@ async def test_subprocess_sessions_table(golden: Golden, tmp_path: Path) -> None
         ("4", "-1001"),
         ("2", "501"),
     ]
-    assert body[1][-2:] == ["10", "5"]  # session 1: ten current answers by five members
+    # session 1: nine standing answers by five members (a withdrawn vote is not an answer)
+    assert body[1][-2:] == ["9", "5"]
     assert body[0][-2:] == ["2", "1"]
     assert "abandoned" in lines[3] and "finished" not in out.decode()
 
@@ -908,7 +909,7 @@ async def test_rows_stream_in_batches(golden: Golden) -> None:
         connection.close()
     assert [(s.walk_id, s.answers, s.members) for s in summaries] == [
         (3, 2, 1),
-        (1, 10, 5),
+        (1, 9, 5),  # the withdrawn vote is not counted
         (4, 2, 1),
         (2, 2, 1),
     ]
@@ -919,3 +920,9 @@ def test_open_readonly_refuses_what_is_not_there(tmp_path: Path) -> None:
     with pytest.raises(ExportSourceError, match="no database"):
         open_readonly(tmp_path / "x.sqlite3")
     assert not (tmp_path / "x.sqlite3").exists()
+
+
+@pytest.mark.parametrize("day", ["2026-11-30", "20261130"])
+def test_a_day_in_either_iso_form_is_the_whole_day(day: str) -> None:
+    # ISO 8601's basic form used to be read as the day's first millisecond.
+    assert _moment("--until", day) == (dt.datetime(2026, 11, 30, tzinfo=dt.UTC), True)
