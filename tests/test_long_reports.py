@@ -7,11 +7,13 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot import render_reports, texts
 from bot.lesson_loader import LessonCatalog, load_lesson_file
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson
-from bot.render import MESSAGE_LIMIT, Reply, esc, visible_length, visible_text
+from bot.render import MESSAGE_LIMIT, Reply, esc, split_html, visible_length, visible_text
 from bot.reports import session_results
 from bot.storage import AnswerFact, StoredAnswer, Walk
 from tests.conftest import PROMPTS
@@ -198,3 +200,35 @@ def test_normal_sized_report_is_unchanged(lesson: Lesson) -> None:
     assert len(replies) == 1
     assert "Participants (1): @ann" in replies[0].text
     assert replies[0].text.count("Not yet: @ann") == len(lesson.questions()) - 1
+
+
+# --- any HTML of ours, any budget ------------------------------------------------------------
+
+_WORD = st.text(alphabet=st.sampled_from(list("ab&<>é한🙂")), min_size=1, max_size=12)
+
+
+@st.composite
+def _html_lines(draw: st.DrawFn) -> str:
+    """Lines as the bot writes them: escaped text, some of it in <b> or <i>, some indented."""
+    lines = []
+    for _ in range(draw(st.integers(1, 12))):
+        parts = []
+        for _ in range(draw(st.integers(1, 8))):
+            piece = esc(" ".join(draw(st.lists(_WORD, min_size=1, max_size=6))))
+            tag = draw(st.sampled_from(["", "b", "i"]))
+            parts.append(f"<{tag}>{piece}</{tag}>" if tag else piece)
+        lines.append(draw(st.sampled_from(["", "  "])) + " ".join(parts))
+    return "\n".join(lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(html=_html_lines(), budget=st.integers(8, 120))
+def test_any_html_of_ours_splits_into_valid_pieces(html: str, budget: int) -> None:
+    pieces = split_html(html, budget)
+    for piece in pieces:
+        assert visible_length(piece) <= budget
+        check_message(Reply(piece))
+    # Only the spaces and line breaks cut at are dropped: every word is there, in order.
+    assert "".join("".join(visible_text(p).split()) for p in pieces) == "".join(
+        visible_text(html).split()
+    )
