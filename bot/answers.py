@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 from telegram import Message, User
 
@@ -20,6 +21,22 @@ def typed_answer_key(message: Message) -> str:
     digest = hashlib.sha256((message.text or "").encode("utf-8", "surrogatepass")).hexdigest()
     stamp = message.edit_date.timestamp()
     return f"edit:{message.chat_id}:{message.message_id}:{stamp:.0f}:{digest[:16]}"
+
+
+def as_posted(
+    question: ChoiceQuestion, posted: tuple[str, ...] | None, picked: Iterable[int]
+) -> tuple[int, ...] | None:
+    """Options picked on a message (indexes into the options it showed, ``posted``) as
+    indexes into the question's options now, matched by text: the lesson may have been
+    edited since it was posted. None if one of them is not an option any more."""
+    if posted is None or posted == question.options:
+        return tuple(i for i in picked if 0 <= i < len(question.options))
+    found = []
+    for index in picked:
+        if not 0 <= index < len(posted) or posted[index] not in question.options:
+            return None
+        found.append(question.options.index(posted[index]))
+    return tuple(sorted(found))
 
 
 def respondent(user: User) -> Respondent:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import json
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -185,6 +186,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # without topics).
         "ALTER TABLE walks ADD COLUMN thread_id INTEGER",
     ),
+    (
+        # 3: a choice question's options as posted (a JSON list), so that a vote on a
+        # message posted before the lesson was edited is matched to the options by text.
+        "ALTER TABLE posts ADD COLUMN options TEXT",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -262,6 +268,7 @@ class Post:
     poll_id: str | None = None
     carries_next: bool = False
     section: int | None = None  # a section's message: its 1-based number
+    options: tuple[str, ...] | None = None  # a choice question's options, as posted
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,7 +377,7 @@ _WALK_COLUMNS = (
     "started_at, ended_at, thread_id"
 )
 _POST_COLUMNS = (
-    "chat_id, message_id, walk_id, position, question_id, poll_id, carries_next, section"
+    "chat_id, message_id, walk_id, position, question_id, poll_id, carries_next, section, options"
 )
 _ANSWER_COLUMNS = (
     "id, walk_id, chat_id, user_id, display_name, username, lesson_id, lesson_version, attempt, "
@@ -391,9 +398,18 @@ def _walk(row: sqlite3.Row) -> Walk:
 
 
 def _post(row: sqlite3.Row) -> Post:
-    chat_id, message_id, walk_id, position, question_id, poll_id, carries_next, section = row
+    chat_id, message_id, walk_id, position, question_id, poll_id, carries_next, section = row[:8]
+    options = tuple(json.loads(row[8])) if row[8] is not None else None
     return Post(
-        chat_id, message_id, walk_id, position, question_id, poll_id, bool(carries_next), section
+        chat_id,
+        message_id,
+        walk_id,
+        position,
+        question_id,
+        poll_id,
+        bool(carries_next),
+        section,
+        options,
     )
 
 
@@ -831,7 +847,7 @@ class Storage:
             )
             db.executemany(
                 f"INSERT OR REPLACE INTO posts ({_POST_COLUMNS}) "  # noqa: S608
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         p.chat_id,
@@ -842,6 +858,7 @@ class Storage:
                         p.poll_id,
                         int(p.carries_next),
                         p.section,
+                        None if p.options is None else json.dumps(p.options, ensure_ascii=False),
                     )
                     for p in posts
                 ],

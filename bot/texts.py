@@ -200,6 +200,10 @@ GROUP_PICKS_NOW = "Your choice now: {picks}. Tap again to change it."
 GROUP_PICKS_NONE = "You have no option ticked now."
 GROUP_STANCE_SAVED = "Your stance: {stance}. Reply to the question to give your reason."
 PRIVATE_STANCE_SAVED = "Your stance: {stance}. Now type your reason as a message."
+QUESTION_CHANGED = (
+    "This question was changed after it was posted (the lesson was edited), and the option "
+    "you tapped is no longer one of its answers, so I could not record it."
+)
 GROUP_QUESTION_CLOSED = "This question is closed: its session has ended."
 GROUP_STATUS = "📍 <b>{lesson}</b>\n{where}\nMembers who have answered so far: {members}"
 GROUP_STATUS_START = "The session has started; no part is posted yet."

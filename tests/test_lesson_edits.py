@@ -4,9 +4,13 @@ at the first unanswered question (matched by id), and a removed question closes 
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from pathlib import Path
 
+from bot.answers import as_posted
 from bot.config import Settings
+from bot.lesson_loader import load_lesson_file
+from bot.lessons import ChoiceQuestion, Lesson
 from tests.conftest import TOKEN, running_bot
 from tests.standin import BotApiStandIn
 from tests.test_private_story import Student, text
@@ -125,3 +129,58 @@ async def test_a_group_session_goes_on_after_what_it_posted(
         assert "Part 2 of 2" in (part_two.text or "")
         standin.send_text(admin, group, "/next")
         assert "Three?" in ((await standin.next_bot_message(group.id)).text or "")
+
+
+async def test_votes_on_a_poll_posted_before_an_edit_are_matched_by_option_text(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    (tmp_path / "prompts").mkdir()
+    lesson_file = tmp_path / "prompts" / "edited.yaml"
+    lesson_file.write_text(BEFORE)
+    admin = standin.user("Ada", username="ada")
+    bob, cy = standin.user("Bob", username="bob"), standin.user("Cy", username="cy")
+    group = standin.group("Room", members=[bob, cy], admins=[admin])
+    async with running_bot(settings_for(standin, tmp_path)):
+        for command in ("/begin", "/next", "/next"):  # the intro, part 1, its questions
+            standin.send_text(admin, group, command)
+            await standin.next_bot_message(group.id)
+        await standin.next_bot_message(group.id)  # q-two, the part's last message
+    quiz = next(m for m in standin.bot_messages(group.id) if m.poll is not None)
+
+    # The options swapped, and "No" reworded: the poll in the chat still shows the old ones.
+    lesson_file.write_text(BEFORE.replace('["Yes it is", "No"]', '["Not at all", "Yes it is"]'))
+    async with running_bot(settings_for(standin, tmp_path)):
+        standin.vote(bob, quiz, [0])  # "Yes it is", as posted: now option 1, and right
+        standin.vote(cy, quiz, [1])  # "No": no longer an option
+        standin.send_text(admin, group, "/status")  # handled after the votes
+        assert "Members who have answered so far: 1" in (
+            (await standin.next_bot_message(group.id)).text or ""
+        )
+    db = sqlite3.connect(tmp_path / "bot.sqlite3")
+    try:
+        rows = db.execute("SELECT user_id, option_indexes, answer_text, is_correct FROM answers")
+        assert rows.fetchall() == [(bob.id, "1", "Yes it is", 1)]
+    finally:
+        db.close()
+
+
+def test_options_as_posted_are_matched_to_the_edited_question_by_text() -> None:
+    lesson = load_catalog_of(BEFORE.replace('["Yes it is", "No"]', '["No", "Maybe", "Yes it is"]'))
+    question = lesson.question("q-one")
+    assert isinstance(question, ChoiceQuestion)
+    posted = ("Yes it is", "No")
+    assert as_posted(question, posted, [0]) == (2,)
+    assert as_posted(question, posted, [1, 0]) == (0, 2)
+    assert as_posted(question, ("Yes it is", "Nope"), [1]) is None  # reworded: gone
+    assert as_posted(question, posted, [5]) is None  # not an option of that message
+    assert as_posted(question, None, [1, 7]) == (1,)  # not a post: as the question is now
+    assert as_posted(question, question.options, [2]) == (2,)
+
+
+def load_catalog_of(text: str) -> Lesson:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "edited.yaml"
+        path.write_text(text)
+        lesson, problems = load_lesson_file(path)
+    assert lesson is not None, problems
+    return lesson

@@ -9,11 +9,17 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from telegram import Message, Update, User
+from telegram import CallbackQuery, Message, Update, User
 from telegram.error import ChatMigrated, Forbidden, TelegramError
 
 from bot import render_group, texts
-from bot.answers import choice_answer, stance_answer, typed_answer_key, written_answer
+from bot.answers import (
+    as_posted,
+    choice_answer,
+    stance_answer,
+    typed_answer_key,
+    written_answer,
+)
 from bot.callbacks import GroupBegin, GroupNext, GroupPick, PickStance, SubmitChoice
 from bot.context import BotContext
 from bot.handlers.common import command_of
@@ -215,7 +221,9 @@ async def _post_next_part(context: BotContext, walk: Walk) -> None:
             if posts:
                 await context.storage.record_part(walk, walk.position + steps.index(step), posts)
             return
-        question_id = step.question.id if isinstance(step, QuestionStep) else None
+        question = step.question if isinstance(step, QuestionStep) else None
+        question_id = question.id if question is not None else None
+        options = question.options if isinstance(question, ChoiceQuestion) else None
         section = step.number if isinstance(step, SectionStep) else None
         poll_id = sent.poll.id if sent.poll is not None else None
         position = walk.position + steps.index(step)
@@ -230,6 +238,7 @@ async def _post_next_part(context: BotContext, walk: Walk) -> None:
                 poll_id,
                 last,
                 section,
+                options,
             )
         )
     moved = await context.storage.record_part(walk, after, posts)
@@ -409,10 +418,18 @@ async def on_choice_button(
     query = update.callback_query
     assert query is not None
     question = lesson.question(action.question_id)
-    if not isinstance(question, ChoiceQuestion) or action.mask >= 1 << len(question.options):
+    if not isinstance(question, ChoiceQuestion):
         await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
-    picked = tuple(i for i in range(len(question.options)) if action.mask & (1 << i))
+    shown = await _options_shown(context, query, question)
+    if action.mask >= 1 << len(shown):
+        await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        return
+    tapped = tuple(i for i in range(len(shown)) if action.mask & (1 << i))
+    picked = as_posted(question, shown, tapped)
+    if picked is None:
+        await popup(query, texts.QUESTION_CHANGED, show_alert=True)
+        return
     if len(picked) != 1:
         await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
@@ -434,6 +451,20 @@ async def on_choice_button(
     await popup(query, feedback, show_alert=True)
 
 
+async def _options_shown(
+    context: BotContext, query: CallbackQuery, question: ChoiceQuestion
+) -> tuple[str, ...]:
+    """The options the pressed message showed: as posted (the lesson may have been edited
+    since), or the question's own if the message is not a recorded post."""
+    message = query.message
+    post = (
+        await context.storage.post_for_message(message.chat.id, message.message_id)
+        if message is not None
+        else None
+    )
+    return post.options if post is not None and post.options is not None else question.options
+
+
 async def on_pick_button(
     update: Update, context: BotContext, walk: Walk, lesson: Lesson, action: GroupPick
 ) -> None:
@@ -441,13 +472,21 @@ async def on_pick_button(
     query = update.callback_query
     assert query is not None
     question = lesson.question(action.question_id)
-    if not isinstance(question, ChoiceQuestion) or action.index >= len(question.options):
+    if not isinstance(question, ChoiceQuestion):
         await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        return
+    shown = await _options_shown(context, query, question)
+    if action.index >= len(shown):
+        await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        return
+    tapped = as_posted(question, shown, [action.index])
+    if tapped is None:
+        await popup(query, texts.QUESTION_CHANGED, show_alert=True)
         return
     user = query.from_user
     earlier = await context.storage.current_answer(walk.id, user.id, question.id)
     picks = set(earlier.option_indexes) if earlier else set()
-    picks ^= {action.index}
+    picks ^= set(tapped)
     picked = tuple(sorted(picks))
     await context.storage.record_answer(
         choice_answer(
@@ -507,8 +546,12 @@ async def on_poll_answer(update: Update, context: BotContext) -> None:
         return
     walk, lesson = found
     question = lesson.question(post.question_id)
-    assert isinstance(question, ChoiceQuestion)
-    picked = tuple(i for i in answer.option_ids if 0 <= i < len(question.options))
+    if not isinstance(question, ChoiceQuestion):
+        return  # the lesson was edited: no longer a choice question
+    picked = as_posted(question, post.options, answer.option_ids)
+    if picked is None:  # a vote for an option the edited lesson no longer has
+        log.info("vote in poll %s for an option since removed: not recorded", answer.poll_id)
+        return
     await context.storage.record_answer(
         choice_answer(
             walk,
