@@ -334,6 +334,22 @@ def choice_keyboard(question: ChoiceQuestion, walk: Walk, mask: int = 0) -> Inli
     return column(buttons)
 
 
+def options_shown(message: object, question: ChoiceQuestion) -> tuple[str, ...]:
+    """The options a question's message shows on its buttons (``choice_keyboard``), which
+    may be an earlier version's; the question's own when the message has no keyboard."""
+    markup = getattr(message, "reply_markup", None)
+    if not isinstance(markup, InlineKeyboardMarkup):
+        return question.options
+    labels = [b.text for row in markup.inline_keyboard for b in row]
+    if not labels or labels[-1] != texts.SUBMIT_BUTTON:
+        return tuple(labels)
+    ticks = [texts.PICKED_TICK.format(option=""), texts.UNPICKED_TICK.format(option="")]
+    return tuple(
+        next((label[len(t) :] for t in ticks if label.startswith(t)), label)
+        for label in labels[:-1]
+    )
+
+
 def question_message(step: QuestionStep, walk: Walk) -> Reply:
     question = step.question
     if isinstance(question, ChoiceQuestion):

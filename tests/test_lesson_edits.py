@@ -12,8 +12,8 @@ from bot.config import Settings
 from bot.lesson_loader import load_lesson_file
 from bot.lessons import ChoiceQuestion, Lesson
 from tests.conftest import TOKEN, running_bot
-from tests.standin import BotApiStandIn
-from tests.test_private_story import Student, text
+from tests.standin import BotApiStandIn, StoredMessage
+from tests.test_private_story import Student, edited, text
 
 BEFORE = """\
 id: edited
@@ -184,3 +184,69 @@ def load_catalog_of(text: str) -> Lesson:
         lesson, problems = load_lesson_file(path)
     assert lesson is not None, problems
     return lesson
+
+
+PRIVATE = """\
+id: edited
+title: An edited lesson
+source: {publisher: Test Press, date: 2024-01-02}
+sections:
+  - title: One
+    text: First part.
+    questions:
+      - id: q-zero
+        type: short
+        prompt: "Zero?"
+      - id: q-one
+        type: choice
+        prompt: "One?"
+        options: ["Yes it is", "No", "Maybe"]
+        answer: "Yes it is"
+"""
+
+
+async def test_a_students_buttons_sent_before_an_edit_are_matched_by_option_text(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    (tmp_path / "prompts").mkdir()
+    lesson_file = tmp_path / "prompts" / "edited.yaml"
+    lesson_file.write_text(PRIVATE)
+    ana, bob = Student(standin), Student(standin, "Bob", "bob_k")
+    shown: dict[str, StoredMessage] = {}
+    async with running_bot(settings_for(standin, tmp_path)):
+        for student in (ana, bob):
+            student.says("/start")
+            await student.reads()
+            standin.press(student.user, await student.reads(), "▶️ Begin")
+            standin.press(student.user, await student.reads(), "Continue ▸")
+            await student.reads()  # q-zero
+            student.says("zero")
+            await student.reads()  # saved
+            shown[student.user.first_name] = await student.reads()
+    assert shown["Ana"].button_texts == ["Yes it is", "No", "Maybe"]
+
+    # Reordered, and "No" reworded: the messages in the chats still show the old buttons.
+    edited_options = '"Maybe", "Not at all", "Yes it is"'
+    lesson_file.write_text(PRIVATE.replace('"Yes it is", "No", "Maybe"', edited_options))
+    async with running_bot(settings_for(standin, tmp_path)):
+        standin.press(ana.user, shown["Ana"], "Yes it is")  # now option 3, and right
+        assert "Yes it is ✅" in text(await ana.reads())  # the lesson ends: right
+        query = standin.press(bob.user, shown["Bob"], "No")  # gone: refused, buttons renewed
+        said = (await standin.wait_for_callback_answer(query)).text or ""
+        assert said.startswith("This question was changed after it was posted")
+        renewed = await standin.wait_for(lambda: renewed_buttons(standin, shown["Bob"]))
+        assert renewed == ["Maybe", "Not at all", "Yes it is"]
+    db = sqlite3.connect(tmp_path / "bot.sqlite3")
+    try:
+        rows = db.execute(
+            "SELECT user_id, option_indexes, answer_text, is_correct FROM answers "
+            "WHERE question_id = 'q-one'"
+        ).fetchall()
+    finally:
+        db.close()
+    assert rows == [(ana.user.id, "2", "Yes it is", 1)]
+
+
+def renewed_buttons(standin: BotApiStandIn, message: StoredMessage) -> list[str] | None:
+    now = edited(standin, message)
+    return now.button_texts if now is not None and "Not at all" in now.button_texts else None

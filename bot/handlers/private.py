@@ -7,6 +7,7 @@ write to commit, then sends what ``bot.render`` builds. Buttons carry strict cal
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import CallbackQuery, Message, Update
@@ -14,6 +15,7 @@ from telegram.error import TelegramError
 
 from bot import callbacks, render, texts
 from bot.answers import (
+    as_posted,
     choice_answer,
     respondent,
     stance_answer,
@@ -430,13 +432,34 @@ async def _toggle_choice(
         await popup(query, texts.STALE_BUTTON, show_alert=True)
         return
     question = found[0].question
-    if action.mask >= 1 << len(question.options):
+    shown = render.options_shown(query.message, question)
+    if action.mask >= 1 << len(shown):
         await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        return
+    mask = _mask_now(question, shown, action.mask)
+    if mask is None:
+        await _question_changed(query, question, walk)
         return
     await popup(query)
     message = query.message
     if isinstance(message, Message):
-        await message.edit_reply_markup(render.choice_keyboard(question, walk, action.mask))
+        await message.edit_reply_markup(render.choice_keyboard(question, walk, mask))
+
+
+def _mask_now(question: ChoiceQuestion, shown: tuple[str, ...], mask: int) -> int | None:
+    """A mask over the options a message shows, over the question's options now (matched
+    by text: the lesson may have been edited since it was sent). None if an option picked
+    is no longer one."""
+    picked = as_posted(question, shown, [i for i in range(len(shown)) if mask & (1 << i)])
+    return None if picked is None else sum(1 << i for i in picked)
+
+
+async def _question_changed(query: CallbackQuery, question: ChoiceQuestion, walk: Walk) -> None:
+    """Say so, and show the question's options as they are now on the message."""
+    await popup(query, texts.QUESTION_CHANGED, show_alert=True)
+    if isinstance(query.message, Message):
+        with contextlib.suppress(TelegramError):
+            await query.message.edit_reply_markup(render.choice_keyboard(question, walk))
 
 
 async def _submit_choice(
@@ -453,10 +476,15 @@ async def _submit_choice(
     step, position = found
     question = step.question
     assert isinstance(question, ChoiceQuestion)
-    picked = render.picked_options(question, action.mask)
-    if action.mask >= 1 << len(question.options):
+    shown = render.options_shown(query.message, question)
+    if action.mask >= 1 << len(shown):
         await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
+    mask = _mask_now(question, shown, action.mask)
+    if mask is None:
+        await _question_changed(query, question, walk)
+        return
+    picked = render.picked_options(question, mask)
     if not picked:
         await popup(query, texts.PICK_AT_LEAST_ONE, show_alert=True)
         return
