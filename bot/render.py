@@ -284,9 +284,9 @@ def section_messages(
         parts=part_count(lesson),
         title=esc(step.section.title),
     )
+    continued = header + texts.SECTION_CONTINUED  # the source line only on the first
     if step.number == 1:
         header += "\n" + source_line(lesson)
-    continued = header + texts.SECTION_CONTINUED
     budget = MESSAGE_LIMIT - visible_length(continued) - 2
     chunks = split_text(step.section.text, budget)
     replies = [

@@ -797,9 +797,11 @@ class Storage:
         return _answer(row) if row else None
 
     async def answer_count(self, walk_id: int, user_id: int) -> int:
-        """How many questions of a walk a member has answered."""
+        """How many questions of a walk a member has answered (a debate once its reason is
+        given, not at its stance)."""
         row = await self._read_one(
-            "SELECT COUNT(DISTINCT question_id) FROM answers WHERE walk_id = ? AND user_id = ?",
+            "SELECT COUNT(DISTINCT question_id) FROM answers WHERE walk_id = ? AND user_id = ? "
+            "AND (question_type != 'debate' OR answer_text IS NOT NULL)",
             (walk_id, user_id),
         )
         return int(row[0]) if row else 0

@@ -13,7 +13,7 @@ WELCOME = (
     "Every answer is saved, so you can stop at any time and carry on later."
 )
 WELCOME_BACK = (
-    "👋 <b>Welcome back!</b> You are in the middle of <b>{lesson}</b>. Here is where you stopped:"
+    "👋 <b>Welcome back!</b> You are in the middle of <b>{lesson}</b> — here is where you stopped:"
 )
 CHOOSE_LESSON = "📚 <b>Lessons</b> — pick one to begin:"
 ONE_LESSON = "📚 Today's lesson: <b>{lesson}</b>"
@@ -76,7 +76,7 @@ ANSWER_RECORDED = "✅ Saved your answer."
 ANSWER_UPDATED = "✏️ Updated your answer (the earlier version is kept too)."
 MODEL_ANSWER = "📝 A model answer: <i>{model_answer}</i>"
 YOUR_STANCE = "Your stance: <b>{stance}</b>"
-ASK_REASON = "🗣 You chose <b>{stance}</b>. Why? Type your reason as a message."
+ASK_REASON = "🗣 Your stance: <b>{stance}</b>\nWhy? Type your reason as a message."
 REASON_RECORDED = "✅ Saved your stance and your reason."
 
 SUMMARY_HEADER = "🏁 <b>You finished {lesson}!</b>"
@@ -124,6 +124,9 @@ STANCE_ALREADY_PICKED = (
 EDIT_TOO_LATE = "That lesson attempt is over, so your answer stays as it was."
 STALE_BUTTON = "That button belongs to an earlier step. Send /progress to see where you are."
 CLOSED_BUTTON = "That lesson attempt is over. Send /lessons to begin again."
+EARLIER_ATTEMPT_BUTTON = (
+    "That button is from an earlier attempt. Send /progress to see where you are now."
+)
 UNKNOWN_BUTTON = "Sorry, I don't recognise that button any more."
 UNKNOWN_LESSON = "That lesson is no longer available. Send /lessons to see what there is."
 PICKED_TICK = "☑️ {option}"

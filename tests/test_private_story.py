@@ -292,9 +292,10 @@ async def test_restart_begins_again_and_keeps_the_earlier_attempt(
         assert "attempt 2" in text(progress) and "Reading part 1" in text(progress)
         student.says("/help")
         assert "/restart" in text(await student.reads())
-        # Buttons of the first attempt are closed; the new attempt's work.
+        # Buttons of the first attempt are closed (and say so without advice that would close
+        # this one); the new attempt's work.
         old = standin.press_data(student.user, first_part, "v1:nx:1:0")
-        assert "attempt is over" in await popup(standin, old)
+        assert "from an earlier attempt. Send /progress" in await popup(standin, old)
         await student.presses(first_part, "Continue ▸")
         assert lesson.sections[0].questions[0].prompt in text(await student.reads())
     db = sqlite3.connect(tmp_path / "bot.sqlite3")

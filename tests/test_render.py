@@ -48,7 +48,10 @@ def test_long_section_splits_at_paragraphs_within_the_limit() -> None:
     for reply in replies:
         assert render.visible_length(reply.text) <= render.MESSAGE_LIMIT
     assert all(r.keyboard is None for r in replies[:-1]) and replies[-1].keyboard is not None
-    assert "(continued)" in replies[1].text
+    # "(continued)" goes with the part's title; the source line is on the first message only.
+    source = render.source_line(lesson)
+    assert source in replies[0].text and all(source not in r.text for r in replies[1:])
+    assert replies[1].text.split("\n\n", 1)[0].endswith(" (continued)")
     joined = "\n\n".join(r.text.split("\n\n", 1)[1] for r in replies)
     for paragraph in paragraphs:  # each paragraph whole, in one message, in order
         assert render.esc(paragraph.strip()) in joined

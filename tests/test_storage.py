@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -262,5 +263,29 @@ async def test_a_version_1_database_is_migrated_and_keeps_its_walks(tmp_path: Pa
         assert await storage.schema_version() == SCHEMA_VERSION == len(MIGRATIONS)
         walk = await storage.open_walk(-100)
         assert walk is not None and walk.position == 2 and walk.thread_id is None
+    finally:
+        await storage.close()
+
+
+async def test_a_debate_counts_as_answered_once_its_reason_is_given(tmp_path: Path) -> None:
+    storage = await open_storage(tmp_path)
+    try:
+        walk = await start(storage)
+        debate = NewAnswer(
+            walk=walk,
+            respondent=STUDENT,
+            question_id="q-debate",
+            question_type="debate",
+            via="button",
+            source_key="stance:1",
+            stance="Agree",
+        )
+        await storage.record_answer(debate)
+        assert await storage.answer_count(walk.id, STUDENT.user_id) == 0  # a reason is owed
+        await storage.record_answer(
+            replace(debate, via="text", source_key="msg:501:9", answer_text="because"),
+            keep="stance",
+        )
+        assert await storage.answer_count(walk.id, STUDENT.user_id) == 1
     finally:
         await storage.close()

@@ -376,7 +376,10 @@ async def _walk_of_button(context: BotContext, query: CallbackQuery, walk: Walk)
         return None
     lesson = context.catalog.get(walk.lesson_id)
     if walk.status != "active" or lesson is None:
-        await popup(query, texts.CLOSED_BUTTON, show_alert=True)
+        # Following "send /lessons" would close the attempt the student is in now.
+        now = await context.storage.active_walk(walk.chat_id)
+        closed = texts.EARLIER_ATTEMPT_BUTTON if now is not None else texts.CLOSED_BUTTON
+        await popup(query, closed, show_alert=True)
         return None
     return lesson
 
