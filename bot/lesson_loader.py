@@ -82,6 +82,8 @@ _TAG_PREFIX = "tag:yaml.org,2002:"
 _STR_TAG = _TAG_PREFIX + "str"
 # Half of a UTF-16 pair, which a "\\uD83D" escape can put in a text on its own.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# After a plain value: a comment whose '#' is followed straight by text, as in 'question #3'.
+_COMMENT_AFTER_TEXT = re.compile(r"[ \t]+(#\S.*)$")
 _NULL_TAG = _TAG_PREFIX + "null"
 _SEQ_TAG = _TAG_PREFIX + "seq"
 _MAP_TAG = _TAG_PREFIX + "map"
@@ -445,7 +447,7 @@ def _load_file(path: Path) -> _Loaded:
         return fail(
             1, 1, "the file is empty: a lesson needs at least id, title, source and sections"
         )
-    checker = _Checker()
+    checker = _Checker(lines=text.splitlines())
     try:
         data = checker.convert(root, (), None, 1)
     except _Fatal as exc:
@@ -657,6 +659,7 @@ class _Checker:
     constructor: yaml.constructor.SafeConstructor = field(
         default_factory=yaml.constructor.SafeConstructor
     )
+    lines: list[str] = field(default_factory=list)  # the file's text, to look past a value
 
     def add(self, node: Node, message: str) -> None:
         line, column = _position(node)
@@ -667,11 +670,32 @@ class _Checker:
 
     # ---- nodes to plain values
 
+    def _cut_by_comment(self, node: ScalarNode, loc: _Loc) -> None:
+        """'question #3' unquoted is 'question': YAML reads ' #' as the start of a comment.
+        A comment like '# note' (a space after '#') is taken as meant; '#3' is not."""
+        line, column = node.end_mark.line, node.end_mark.column
+        rest = self.lines[line][column:] if line < len(self.lines) else ""
+        cut = _COMMENT_AFTER_TEXT.match(rest)
+        if cut is None:
+            return
+        self.found.append(
+            (
+                line + 1,
+                column + cut.start(1) + 1,
+                f"{_thing(loc)} stops before '{_clip(cut.group(1), 30)}': in YAML a ' #' starts a"
+                f" comment, so the rest of the line is left out; put the whole text in quotes,"
+                f' like "{_clip(str(node.value) + " " + cut.group(1), 60)}"{_in_field(loc)}',
+            )
+        )
+        self.flagged.add(loc)
+
     def _text(self, node: ScalarNode, loc: _Loc) -> str:
         """A text, with "\\uD83D\\uDE42" (an emoji as JSON escapes it: two halves, which
         PyYAML keeps apart) made the one character it stands for. A half with no other half
         is no character at all: reported, as the text could never be sent."""
         value: str = node.value
+        if not node.style:  # plain (unquoted): did a '#' end it early?
+            self._cut_by_comment(node, loc)
         if _SURROGATE.search(value) is None:
             return value
         value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
@@ -894,7 +918,16 @@ class _Checker:
                 if isinstance(item, str)
             )
         listed = ", ".join(f"'{_clip(option, 40)}'" for option in options)
+        named: set[str] = set()
         for item_loc, text in given:
+            if text in named:  # it would count as two right options, and ask for two ticks
+                self._add_at(
+                    item_loc,
+                    f"the answer '{_clip(text)}' is listed twice: name each right option once"
+                    f"{_in(loc)}",
+                )
+                continue
+            named.add(text)
             if text in options:
                 continue
             close = difflib.get_close_matches(text, options, n=1, cutoff=0.75)

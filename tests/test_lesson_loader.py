@@ -1053,3 +1053,22 @@ def test_title_too_long(tmp_path: Path, old: str, new: str, mark: str) -> None:
         "'title' is too long: 201 characters, but a title heads the bot's messages, so it can"
         " have at most 200",
     )
+
+
+def test_a_hash_in_unquoted_text_is_explained_not_silently_cut(tmp_path: Path, parser: str) -> None:
+    # 'question #3' unquoted is 'question': YAML reads ' #' as a comment. It used to validate.
+    path = write(tmp_path, VALID.replace("prompt: Which one?", "prompt: Which is claim #3?"))
+    problem = only_problem(path, "12:32", "'prompt' stops before '#3?': in YAML a ' #' starts")
+    assert 'put the whole text in quotes, like "Which is claim #3?"' in problem.message
+    listed = "options:\n          - Alpha #1\n          - Beta"
+    option = VALID.replace("options: [Alpha, Beta]", listed)
+    only_problem(write(tmp_path, option), "14:19", "this option stops before '#1'")
+    # A comment written as comments are ('# ' with a space) is taken as meant.
+    commented = VALID.replace("prompt: Which one?", "prompt: Which one?   # ask it plainly")
+    assert load_lesson_file(write(tmp_path, commented))[1] == []
+
+
+def test_an_answer_named_twice_is_reported(tmp_path: Path, parser: str) -> None:
+    # Counted twice, it made the question 'several answers are right' in Telegram.
+    path = write(tmp_path, VALID.replace("answer: Alpha", "answer: [Alpha, Alpha]"))
+    only_problem(path, "14:25", "the answer 'Alpha' is listed twice: name each right option once")
