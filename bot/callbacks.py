@@ -26,6 +26,13 @@ class BeginLesson:
 
 
 @dataclass(frozen=True, slots=True)
+class SwitchLesson:
+    """Begin a lesson although another is in progress (asked first: that one closes)."""
+
+    lesson_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class ListLessons:
     pass
 
@@ -110,6 +117,7 @@ class Forget:
 
 Action = (
     BeginLesson
+    | SwitchLesson
     | ListLessons
     | ContinueReading
     | SubmitChoice
@@ -138,6 +146,7 @@ _FIELD_PATTERNS = {
 }
 _TAGS: dict[type[Action], str] = {
     BeginLesson: "go",
+    SwitchLesson: "sw",
     ListLessons: "ls",
     ContinueReading: "nx",
     SubmitChoice: "ch",

@@ -334,6 +334,25 @@ def choice_keyboard(question: ChoiceQuestion, walk: Walk, mask: int = 0) -> Inli
     return column(buttons)
 
 
+def switch_lesson(current: Lesson, other: Lesson) -> Reply:
+    """Asked before a lesson is begun while another is in progress (which it closes)."""
+    return Reply(
+        texts.SWITCH_LESSON.format(current=esc(current.title), other=esc(other.title)),
+        column(
+            [
+                button(
+                    texts.SWITCH_BUTTON.format(lesson=clip(other.title, 50)),
+                    callbacks.SwitchLesson(other.id),
+                ),
+                button(
+                    texts.RESUME_BUTTON.format(lesson=clip(current.title, 50)),
+                    callbacks.BeginLesson(current.id),
+                ),
+            ]
+        ),
+    )
+
+
 def options_shown(message: object, question: ChoiceQuestion) -> tuple[str, ...]:
     """The options a question's message shows on its buttons (``choice_keyboard``), which
     may be an earlier version's; the question's own when the message has no keyboard."""

@@ -15,6 +15,16 @@ WELCOME = (
 WELCOME_BACK = (
     "👋 <b>Welcome back!</b> You are in the middle of <b>{lesson}</b> — here is where you stopped:"
 )
+LESSON_IN_PROGRESS = (
+    "You are in this lesson already. Send /progress to see where you are, or /restart to "
+    "begin it again."
+)
+SWITCH_LESSON = (
+    "You are in the middle of <b>{current}</b>. Beginning <b>{other}</b> closes it: you "
+    "would take it again from the top (the answers you gave are kept)."
+)
+SWITCH_BUTTON = "▶️ Begin {lesson}"
+RESUME_BUTTON = "↩️ Go on with {lesson}"
 CHOOSE_LESSON = "📚 <b>Lessons</b> — pick one to begin:"
 ONE_LESSON = "📚 Today's lesson: <b>{lesson}</b>"
 NO_LESSONS = "There are no lessons yet. Ask the person who runs this bot to add one."

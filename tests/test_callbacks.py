@@ -11,6 +11,7 @@ from bot.callbacks import (
     ListLessons,
     PickStance,
     SubmitChoice,
+    SwitchLesson,
     ToggleChoice,
 )
 
@@ -21,6 +22,7 @@ LONGEST_SLUG = "a" * 32
     "action",
     [
         BeginLesson(LONGEST_SLUG),
+        SwitchLesson(LONGEST_SLUG),
         ListLessons(),
         ContinueReading(999_999_999_999, 9999),
         SubmitChoice(999_999_999_999, LONGEST_SLUG, 4095),

@@ -34,6 +34,7 @@ from bot.callbacks import (
     PickStance,
     ReportFor,
     SubmitChoice,
+    SwitchLesson,
     ToggleChoice,
     decode,
     decode_start,
@@ -283,6 +284,7 @@ CHAT_IDS = st.integers(1, 10**16 - 1) | st.integers(-(10**16) + 1, -1)
 
 VALID_ACTIONS: st.SearchStrategy[Action] = st.one_of(
     st.builds(BeginLesson, SLUGS),
+    st.builds(SwitchLesson, SLUGS),
     st.builds(ListLessons),
     st.builds(ContinueReading, WALK_IDS, SMALL),
     st.builds(SubmitChoice, WALK_IDS, SLUGS, SMALL),

@@ -533,3 +533,39 @@ async def test_a_session_begun_in_a_forum_topic_runs_in_that_topic(
     assert [m.thread_id for m in (started, section, *questions, status)] == [topic] * 6
     assert rows(tmp_path, "SELECT thread_id FROM walks") == [(topic,)]
     assert rows(tmp_path, "SELECT answer_text FROM answers") == [("said in the topic",)]
+
+
+async def test_beginning_another_lesson_asks_first_and_a_second_begin_is_no_second_start(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    student = Student(standin, standin.user("Ana", username="ana"))
+    async with running_bot(settings_for(standin, tmp_path, lessons=2)):
+        student.says("/lessons")
+        menu = await student.reads()
+        assert menu.button_texts == ["Other", "Talk"]
+        first = standin.press_data(student.user, menu, "v1:go:talk")
+        second = standin.press_data(student.user, menu, "v1:go:talk")  # a double tap
+        await standin.wait_for_callback_answer(first)
+        said = (await standin.wait_for_callback_answer(second)).text or ""
+        assert said.startswith("You are in this lesson already")  # no second start
+        part = await student.reads()
+        assert "Only part" in text(part)
+        await student.popup(part, "Continue ▸")
+        await student.reads()  # the first question
+        # Another lesson, while this one is in progress: asked first.
+        query = standin.press_data(student.user, menu, "v1:go:other")
+        await standin.wait_for_callback_answer(query)
+        ask = await student.reads()
+        assert "You are in the middle of <b>Talk</b>. Beginning <b>Other</b> closes it" in (
+            ask.html or ""
+        )
+        assert ask.button_texts == ["▶️ Begin Other", "↩️ Go on with Talk"]
+        await student.popup(ask, "↩️ Go on with Talk")
+        assert "Welcome back" in text(await student.reads())
+        assert "Say something." in text(await student.reads())  # where it stopped
+        await student.popup(ask, "▶️ Begin Other")
+        assert "Other" in text(await student.reads())
+    assert rows(tmp_path, "SELECT lesson_id, status FROM walks ORDER BY id") == [
+        ("talk", "abandoned"),
+        ("other", "active"),
+    ]

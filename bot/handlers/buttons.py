@@ -22,6 +22,7 @@ from bot.callbacks import (
     PickStance,
     ReportFor,
     SubmitChoice,
+    SwitchLesson,
 )
 from bot.context import BotContext
 from bot.handlers import group, private, reports
@@ -40,7 +41,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         log.warning("refused callback data from user %s", query.from_user.id)
         await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
-    if isinstance(action, ListLessons | BeginLesson):
+    if isinstance(action, ListLessons | BeginLesson | SwitchLesson):
         await private.on_menu_action(update, context, action)
         return
     if isinstance(action, GroupBegin | GroupNext):

@@ -28,6 +28,7 @@ from bot.callbacks import (
     ListLessons,
     PickStance,
     SubmitChoice,
+    SwitchLesson,
     ToggleChoice,
 )
 from bot.context import BotContext
@@ -326,11 +327,12 @@ async def _show_next(context: BotContext, lesson: Lesson, walk: Walk) -> None:
 
 
 async def on_menu_action(
-    update: Update, context: BotContext, action: ListLessons | BeginLesson
+    update: Update, context: BotContext, action: ListLessons | BeginLesson | SwitchLesson
 ) -> None:
-    """The lessons menu and its Begin buttons."""
-    query = update.callback_query
-    assert query is not None
+    """The lessons menu and its Begin buttons (a lesson in progress is never closed by
+    one without asking: it goes on, or the student confirms the switch)."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
     if isinstance(action, ListLessons):
         await popup(query)
         await lessons(update, context)
@@ -338,6 +340,19 @@ async def on_menu_action(
     lesson = context.catalog.get(action.lesson_id)
     if lesson is None:
         await popup(query, texts.UNKNOWN_LESSON, show_alert=True)
+        return
+    current = await _current(context, chat.id)
+    if current is not None and isinstance(action, BeginLesson):
+        walk, active = current
+        if active.id != lesson.id:
+            await popup(query)
+            await send(context, chat.id, render.switch_lesson(active, lesson))
+        elif walk.position == 0:  # just begun (a double tap, say): its first part is there
+            await popup(query, texts.LESSON_IN_PROGRESS, show_alert=True)
+        else:  # go on where they stopped
+            await popup(query)
+            await send(context, chat.id, render.welcome_back(active))
+            await show_step(context, active, walk)
         return
     await popup(query)
     await _drop_keyboard(query)
