@@ -1050,6 +1050,15 @@ class _Checker:
             )
         elif etype in ("too_short", "too_long"):
             self._explain_count(etype, path, value, ctx)
+        elif etype == "literal_error":
+            allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+            close = difflib.get_close_matches(str(value).lower(), allowed, n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            self._add_at(
+                path,
+                f"{_thing(path)} must be {_or(allowed)}, not '{_clip(str(value))}'{hint}"
+                f"{_in_field(path)}",
+            )
         elif etype.startswith(("date_", "datetime_")):
             self._add_at(
                 path,

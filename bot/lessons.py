@@ -10,7 +10,8 @@ import datetime as dt
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 # Telegram's limits for quiz polls (Bot API sendPoll); a choice question must fit them.
 POLL_QUESTION_MAX = 300
@@ -44,10 +45,17 @@ Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX)]
 Text = Annotated[str, Field(min_length=1)]
 
 
+def _not_a_number(value: object) -> object:
+    """pydantic reads a number as a Unix timestamp: 'date: 0' would be 1970-01-01."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise PydanticCustomError("date_type", "a date, not a number")
+    return value
+
+
 class Source(_Strict):
     publisher: Text
     kind: Text = "editorial"
-    date: dt.date
+    date: Annotated[dt.date, BeforeValidator(_not_a_number)]
     url: Text | None = None
 
 

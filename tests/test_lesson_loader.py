@@ -1072,3 +1072,20 @@ def test_an_answer_named_twice_is_reported(tmp_path: Path, parser: str) -> None:
     # Counted twice, it made the question 'several answers are right' in Telegram.
     path = write(tmp_path, VALID.replace("answer: Alpha", "answer: [Alpha, Alpha]"))
     only_problem(path, "14:25", "the answer 'Alpha' is listed twice: name each right option once")
+
+
+def test_a_style_typo_names_the_styles(tmp_path: Path, parser: str) -> None:
+    # Was pydantic's "Input should be 'poll' or 'buttons'".
+    path = write(
+        tmp_path, VALID.replace("title: A test lesson", "title: A test lesson\nstyle: Button")
+    )
+    only_problem(
+        path, "3:8", "'style' must be poll or buttons, not 'Button' (did you mean 'buttons'?)"
+    )
+
+
+@pytest.mark.parametrize("number", ["0", "86400", "20200708.5"])
+def test_a_number_is_not_a_date(tmp_path: Path, parser: str, number: str) -> None:
+    # pydantic took a number for a Unix timestamp: 'date: 0' was 1 January 1970.
+    path = write(tmp_path, VALID.replace("date: 2020-07-08", f"date: {number}"))
+    only_problem(path, "5:9", "'date' should be a date written like 2020-07-08")
