@@ -1084,7 +1084,7 @@ def test_a_style_typo_names_the_styles(tmp_path: Path, parser: str) -> None:
     )
 
 
-@pytest.mark.parametrize("number", ["0", "86400", "20200708.5"])
+@pytest.mark.parametrize("number", ["0", "86400"])
 def test_a_number_is_not_a_date(tmp_path: Path, parser: str, number: str) -> None:
     # pydantic took a number for a Unix timestamp: 'date: 0' was 1 January 1970.
     path = write(tmp_path, VALID.replace("date: 2020-07-08", f"date: {number}"))
