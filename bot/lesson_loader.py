@@ -486,8 +486,22 @@ def _load_file(path: Path) -> _Loaded:
 
 def _syntax_problem(exc: yaml.MarkedYAMLError) -> tuple[int, int, str]:
     mark = exc.problem_mark or exc.context_mark
+    if _missing_colon(exc) and exc.context_mark is not None:
+        mark = exc.context_mark  # the line without its ':' (PyYAML notices on the next one)
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     return line, column, _syntax_message(exc)
+
+
+def _missing_colon(exc: yaml.MarkedYAMLError) -> bool:
+    return (exc.problem or "").startswith("could not find expected ':'")
+
+
+def _line_of(mark: Mark | None) -> str:
+    """The text of the line a mark is on, when the loader kept the text."""
+    buffer = getattr(mark, "buffer", None)
+    if mark is None or not isinstance(buffer, str):
+        return ""
+    return buffer.split("\n")[mark.line] if mark.line < buffer.count("\n") + 1 else ""
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
@@ -525,7 +539,14 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
             "a text starting with '*' or '&' must be put in quotes, like \"*important*\""
             " ('*' and '&' at the start mean references in YAML)"
         )
-    if problem.startswith("could not find expected ':'"):
+    if _missing_colon(exc):
+        glued = re.match(r"\s*(?:-\s+)?([A-Za-z_]+):(\S.*?)\s*$", _line_of(exc.context_mark))
+        if glued:
+            key, value = glued.group(1), _clip(glued.group(2), 40)
+            return (
+                f"a space is missing after '{key}:': write '{key}: {value}' (YAML needs ': '"
+                " between a key and its value)"
+            )
         return (
             "a ':' is missing: each line should be 'key: value', and a text that goes on"
             " over several lines must be indented more than its key (or use '|')"

@@ -209,7 +209,12 @@ def test_yaml_syntax_errors_explained(
 
 def test_yaml_syntax_error_missing_colon(tmp_path: Path) -> None:
     path = write(tmp_path, VALID.replace("title: A test lesson", "title: A test\nlesson"))
-    only_problem(path, "4:1", "a ':' is missing")
+    only_problem(path, "3:1", "a ':' is missing")  # the line without it (PyYAML: the next)
+
+
+def test_a_key_glued_to_its_value_is_pointed_at(tmp_path: Path, parser: str) -> None:
+    path = write(tmp_path, VALID.replace("type: choice", "type:choice"))
+    only_problem(path, "11:9", "a space is missing after 'type:': write 'type: choice'")
 
 
 def test_tab_indentation(tmp_path: Path) -> None:
