@@ -1126,6 +1126,15 @@ class _Checker:
             and node.tag != _STR_TAG
         ):
             raw = str(node.value)
+            options = _options_beside(path, data)
+            if path[-1] == "answer" and raw.isdigit() and 1 <= int(raw) <= len(options):
+                # An option's number, as a teacher counts: the answer is its text.
+                self.add(
+                    node,
+                    f"'answer' is the right option's text, not its number: for option {raw}"
+                    f' write answer: "{_clip(options[int(raw) - 1], 60)}"{where}',
+                )
+                return
             self.add(
                 node,
                 f"`{raw}` would be read as {_read_as(node, _value_at(data, path))}, not"
@@ -1135,6 +1144,13 @@ class _Checker:
             self.add(
                 node, f"{_thing(path)} should be {expected}, not {_describe_node(node)}{where}"
             )
+
+
+def _options_beside(path: _Loc, data: dict[str, Any]) -> list[str]:
+    """The option texts of the question a value at ``path`` belongs to ([] if none)."""
+    question = _value_at(data, path[:-1])
+    options = question.get("options") if isinstance(question, dict) else None
+    return [o for o in options if isinstance(o, str)] if isinstance(options, list) else []
 
 
 _TYPE_ERRORS = {

@@ -1094,3 +1094,15 @@ def test_a_number_is_not_a_date(tmp_path: Path, parser: str, number: str) -> Non
     # pydantic took a number for a Unix timestamp: 'date: 0' was 1 January 1970.
     path = write(tmp_path, VALID.replace("date: 2020-07-08", f"date: {number}"))
     only_problem(path, "5:9", "'date' should be a date written like 2020-07-08")
+
+
+def test_an_answer_given_as_the_options_number_is_told_to_use_its_text(
+    tmp_path: Path, parser: str
+) -> None:
+    # Was "`2` would be read as the number 2 … put it in quotes", which only led to the next
+    # error ('2' is not one of the options).
+    path = write(tmp_path, VALID.replace("answer: Alpha", "answer: 2"))
+    only_problem(path, "14:17", "'answer' is the right option's text, not its number")
+    assert 'for option 2 write answer: "Beta"' in problems_in(path)[0].message
+    path = write(tmp_path, VALID.replace("answer: Alpha", "answer: 7"))  # no option 7
+    only_problem(path, "14:17", "`7` would be read as the number 7, not text")
