@@ -951,6 +951,15 @@ class _Checker:
             named.add(text)
             if text in options:
                 continue
+            spaced = next((o for o in options if o.split() == text.split()), None)
+            if spaced is not None:  # printed, the two would look the same
+                self._add_at(
+                    item_loc,
+                    f"the answer differs from the option '{_clip(spaced)}' only in its spaces"
+                    " (an extra one, or a non-breaking space pasted from a document): copy the"
+                    f" option's text exactly{_in(loc)}",
+                )
+                continue
             close = difflib.get_close_matches(text, options, n=1, cutoff=0.75)
             hint = f" (did you mean '{_clip(close[0])}'?)" if close else ""
             self._add_at(

@@ -1106,3 +1106,11 @@ def test_an_answer_given_as_the_options_number_is_told_to_use_its_text(
     assert 'for option 2 write answer: "Beta"' in problems_in(path)[0].message
     path = write(tmp_path, VALID.replace("answer: Alpha", "answer: 7"))  # no option 7
     only_problem(path, "14:17", "`7` would be read as the number 7, not text")
+
+
+@pytest.mark.parametrize("spaced", ['"Alpha "', '"Alpha\\u00a0"', "'Al  pha'"])
+def test_an_answer_off_only_by_spaces_says_so(tmp_path: Path, parser: str, spaced: str) -> None:
+    # Was "'Alpha' is not one of the options (did you mean 'Alpha'?)": the same text twice.
+    options = VALID.replace("options: [Alpha, Beta]", "options: [Alpha, Beta, Al pha]")
+    path = write(tmp_path, options.replace("answer: Alpha", f"answer: {spaced}"))
+    only_problem(path, "14:17", "differs from the option")
