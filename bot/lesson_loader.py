@@ -510,6 +510,11 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
     context = exc.context or ""
     quotes = "put texts that contain , [ ] { } or : in quotes"
     if "'\\t'" in problem:
+        if _mid_line(exc.problem_mark):  # often pasted from a document with the text
+            return (
+                "a tab character inside the line, which YAML does not read there: replace it"
+                " with a space, or put the text in quotes"
+            )
         return (
             "a tab character is used for indentation here: YAML needs spaces;"
             " replace the tab with spaces"

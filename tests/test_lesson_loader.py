@@ -854,7 +854,7 @@ def test_pyyaml_reads_what_libyaml_finds_wrong(tmp_path: Path, composed_by: list
         ("answer: Alpha", "answer: Alpha\n        answer: Beta", "15:9", "duplicate key 'answer'"),
         ("title: A test lesson", "title: !!binary aGVsbG8=", "2:8", "the tag '!!binary' is not"),
         # Where libyaml on its own would say something else:
-        ("title: A test lesson", "title:\tA test lesson", "2:7", "a tab character is used"),
+        ("title: A test lesson", "title:\tA test lesson", "2:7", "a tab character inside the line"),
         ("options: [Alpha, Beta]", "options: [Why?, Beta]", "13:22", "a list in [ ] or a group"),
         ("text: Some text.", "text: |# a comment\n      Some text.", "8:12", "a block scalar"),
         ("title: A test lesson", "title: !", "2:1", "'title' has no value"),
@@ -1114,3 +1114,9 @@ def test_an_answer_off_only_by_spaces_says_so(tmp_path: Path, parser: str, space
     options = VALID.replace("options: [Alpha, Beta]", "options: [Alpha, Beta, Al pha]")
     path = write(tmp_path, options.replace("answer: Alpha", f"answer: {spaced}"))
     only_problem(path, "14:17", "differs from the option")
+
+
+def test_a_tab_inside_a_sentence_is_not_called_indentation(tmp_path: Path) -> None:
+    path = write(tmp_path, VALID.replace("prompt: Which one?", "prompt: Which\tone?"))
+    problem = only_problem(path, "12:22", "a tab character inside the line")
+    assert "replace it with a space, or put the text in quotes" in problem.message
