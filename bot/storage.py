@@ -191,6 +191,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # message posted before the lesson was edited is matched to the options by text.
         "ALTER TABLE posts ADD COLUMN options TEXT",
     ),
+    (
+        # 4: the message that asks a student's current typed question: a message sent
+        # before it is not that question's answer.
+        "ALTER TABLE walks ADD COLUMN asked_message_id INTEGER",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -254,6 +259,7 @@ class Walk:
     started_at: str
     ended_at: str | None
     thread_id: int | None = None  # a group session's forum topic
+    asked_message_id: int | None = None  # the message asking the current typed question
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,7 +380,7 @@ class Recorded:
 
 _WALK_COLUMNS = (
     "id, chat_id, audience, user_id, lesson_id, lesson_version, attempt, position, status, "
-    "started_at, ended_at, thread_id"
+    "started_at, ended_at, thread_id, asked_message_id"
 )
 _POST_COLUMNS = (
     "chat_id, message_id, walk_id, position, question_id, poll_id, carries_next, section, options"
@@ -936,6 +942,16 @@ class Storage:
             return True
 
         return await self._write(migrate, changes_walks=True)
+
+    async def mark_asked(self, walk: Walk, message_id: int) -> None:
+        """The message that asks the walk's current (typed) question, if it is still there."""
+        await self._write(
+            lambda db: db.execute(
+                "UPDATE walks SET asked_message_id = ? WHERE id = ? AND position = ?",
+                (message_id, walk.id, walk.position),
+            ),
+            changes_walks=True,
+        )
 
     async def set_private_prompt(self, chat_id: int, walk_id: int, question_id: str) -> None:
         now = self._now()

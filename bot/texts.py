@@ -121,6 +121,10 @@ PRIVATE_ONLY_COMMAND = (
 )
 HINT_IDLE = "Send /lessons to pick a lesson, or /help to see how this works."
 HINT_TEXT_ONLY = "I can only save typed text as an answer. Please type your answer as a message."
+SENT_BEFORE_QUESTION = (
+    "That was sent before this question appeared, so I did not save it as its answer. To "
+    "add to your last answer, edit that message."
+)
 REPLY_TO_EARLIER = (
     "That reply is to an earlier question, so I did not save it (to change an answer you "
     "typed, edit that message). The question now is: <b>{prompt}</b>"

@@ -569,3 +569,36 @@ async def test_beginning_another_lesson_asks_first_and_a_second_begin_is_no_seco
         ("talk", "abandoned"),
         ("other", "active"),
     ]
+
+
+# Two typed questions in a row: a second quick message belongs to the first.
+TWO_TYPED = TALK.replace(
+    """      - id: stance
+        type: debate
+        prompt: Agree with the text?
+""",
+    """      - id: more
+        type: short
+        prompt: Say more.
+""",
+)
+
+
+async def test_a_message_sent_before_the_next_question_is_not_its_answer(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    student = Student(standin, standin.user("Ana", username="ana"))
+    async with running_bot(settings_for(standin, tmp_path, lesson=TWO_TYPED)):
+        assert "Say something." in text(await student.begins_own_lesson())
+        student.says("The main claim is that Seoul")
+        student.says("is putting the North first")  # before the next question appears
+        assert "Saved your answer" in text(await student.reads())
+        assert "Say more." in text(await student.reads())
+        said = text(await student.reads())
+        assert said.startswith("That was sent before this question appeared")
+        student.says("more, now")
+        assert "Saved your answer" in text(await student.reads())
+    assert rows(tmp_path, "SELECT question_id, answer_text FROM answers ORDER BY id") == [
+        ("say", "The main claim is that Seoul"),
+        ("more", "more, now"),
+    ]

@@ -71,7 +71,9 @@ async def show_step(context: BotContext, lesson: Lesson, walk: Walk) -> None:
         ):
             await send(context, walk.chat_id, reply)
     elif isinstance(step, QuestionStep):
-        await send(context, walk.chat_id, render.question_message(step, walk))
+        asked = await send(context, walk.chat_id, render.question_message(step, walk))
+        if not isinstance(step.question, ChoiceQuestion):  # its answer will be typed
+            await context.storage.mark_asked(walk, asked.message_id)
         if isinstance(step.question, DebateQuestion) and walk.user_id is not None:
             earlier = await context.storage.current_answer(walk.id, walk.user_id, step.question.id)
             if earlier is not None and earlier.stance:
@@ -219,6 +221,10 @@ async def text_message(update: Update, context: BotContext) -> None:
         await message.reply_text(texts.HINT_NOT_WAITING)
         return
     question = step.question
+    if walk.asked_message_id is not None and message.message_id < walk.asked_message_id:
+        # Sent before this question appeared: the rest of the last answer, most likely.
+        await message.reply_text(texts.SENT_BEFORE_QUESTION)
+        return
     earlier_question = _replied_question(message, lesson)
     if earlier_question is not None and earlier_question.id != question.id:
         await message.reply_text(texts.REPLY_TO_EARLIER.format(prompt=render.esc(question.prompt)))
