@@ -15,7 +15,8 @@ from tests.conftest import TOKEN, running_bot
 from tests.standin import BotApiStandIn, StoredMessage
 from tests.test_private_story import Student, edited, text
 
-BEFORE = """\
+# The lesson's first lines, up to its first question.
+OPENING = """\
 id: edited
 title: An edited lesson
 source: {publisher: Test Press, date: 2024-01-02}
@@ -23,6 +24,10 @@ sections:
   - title: One
     text: First part.
     questions:
+"""
+BEFORE = (
+    OPENING
+    + """\
       - id: q-one
         type: choice
         prompt: "One?"
@@ -38,6 +43,7 @@ sections:
         type: short
         prompt: "Three?"
 """
+)
 NEW_QUESTION = """\
       - id: q-new
         type: short
@@ -54,6 +60,14 @@ AFTER = BEFORE.replace(
 ).replace(REMOVED, "")
 
 
+def lesson_in(tmp_path: Path, text: str) -> Path:
+    """The lesson file, in the prompts folder of ``settings_for``."""
+    (tmp_path / "prompts").mkdir()
+    lesson_file = tmp_path / "prompts" / "edited.yaml"
+    lesson_file.write_text(text)
+    return lesson_file
+
+
 def settings_for(standin: BotApiStandIn, tmp_path: Path) -> Settings:
     return Settings(
         TELEGRAM_BOT_TOKEN=TOKEN,
@@ -66,9 +80,7 @@ def settings_for(standin: BotApiStandIn, tmp_path: Path) -> Settings:
 async def test_a_student_goes_on_in_the_edited_lesson(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    (tmp_path / "prompts").mkdir()
-    lesson_file = tmp_path / "prompts" / "edited.yaml"
-    lesson_file.write_text(BEFORE)
+    lesson_file = lesson_in(tmp_path, BEFORE)
     student = Student(standin)
     async with running_bot(settings_for(standin, tmp_path)):
         student.says("/start")
@@ -106,9 +118,7 @@ async def test_a_student_goes_on_in_the_edited_lesson(
 async def test_a_group_session_goes_on_after_what_it_posted(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    (tmp_path / "prompts").mkdir()
-    lesson_file = tmp_path / "prompts" / "edited.yaml"
-    lesson_file.write_text(BEFORE)
+    lesson_file = lesson_in(tmp_path, BEFORE)
     admin = standin.user("Ada", username="ada")
     member = standin.user("Bob", username="bob")
     group = standin.group("Room", members=[member], admins=[admin])
@@ -134,9 +144,7 @@ async def test_a_group_session_goes_on_after_what_it_posted(
 async def test_votes_on_a_poll_posted_before_an_edit_are_matched_by_option_text(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    (tmp_path / "prompts").mkdir()
-    lesson_file = tmp_path / "prompts" / "edited.yaml"
-    lesson_file.write_text(BEFORE)
+    lesson_file = lesson_in(tmp_path, BEFORE)
     admin = standin.user("Ada", username="ada")
     bob, cy = standin.user("Bob", username="bob"), standin.user("Cy", username="cy")
     group = standin.group("Room", members=[bob, cy], admins=[admin])
@@ -186,14 +194,9 @@ def load_catalog_of(text: str) -> Lesson:
     return lesson
 
 
-PRIVATE = """\
-id: edited
-title: An edited lesson
-source: {publisher: Test Press, date: 2024-01-02}
-sections:
-  - title: One
-    text: First part.
-    questions:
+PRIVATE = (
+    OPENING
+    + """\
       - id: q-zero
         type: short
         prompt: "Zero?"
@@ -203,14 +206,13 @@ sections:
         options: ["Yes it is", "No", "Maybe"]
         answer: "Yes it is"
 """
+)
 
 
 async def test_a_students_buttons_sent_before_an_edit_are_matched_by_option_text(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    (tmp_path / "prompts").mkdir()
-    lesson_file = tmp_path / "prompts" / "edited.yaml"
-    lesson_file.write_text(PRIVATE)
+    lesson_file = lesson_in(tmp_path, PRIVATE)
     ana, bob = Student(standin), Student(standin, "Bob", "bob_k")
     shown: dict[str, StoredMessage] = {}
     async with running_bot(settings_for(standin, tmp_path)):
