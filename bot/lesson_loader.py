@@ -815,6 +815,7 @@ class _Checker:
     def _mapping(self, node: MappingNode, loc: _Loc, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         first: dict[str, Node] = {}
+        restarted = False
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.add(
@@ -842,6 +843,18 @@ class _Checker:
                 )
                 continue
             if name in first:
+                if restarted:
+                    continue  # the keys of the question that began without its '- '
+                if name == "id" and len(loc) >= 2 and loc[-2] in ("questions", "discussion"):
+                    # A second question run into the first: its '- ' is missing.
+                    self.add(
+                        key_node,
+                        "a new question starts here without its '- ': write '- id: …' (each"
+                        f" question in the list starts with '- '){_in(loc)}",
+                    )
+                    self.flagged.add(loc)  # its other keys would only repeat the confusion
+                    restarted = True
+                    continue
                 line, _ = _position(first[name])
                 self.add(
                     key_node,

@@ -1120,3 +1120,16 @@ def test_a_tab_inside_a_sentence_is_not_called_indentation(tmp_path: Path) -> No
     path = write(tmp_path, VALID.replace("prompt: Which one?", "prompt: Which\tone?"))
     problem = only_problem(path, "12:22", "a tab character inside the line")
     assert "replace it with a space, or put the text in quotes" in problem.message
+
+
+def test_a_question_without_its_dash_is_one_clear_problem(tmp_path: Path, parser: str) -> None:
+    # Its keys ran into the question before: four messages about duplicate and unknown keys.
+    second = (
+        "        answer: Alpha\n"
+        "        id: q2\n"
+        "        type: short\n"
+        "        prompt: Why?\n"
+        "        model_answer: Because.\n"
+    )
+    path = write(tmp_path, VALID.replace("        answer: Alpha\n", second))
+    only_problem(path, "15:9", "a new question starts here without its '- ': write '- id: …'")
