@@ -496,12 +496,15 @@ def _missing_colon(exc: yaml.MarkedYAMLError) -> bool:
     return (exc.problem or "").startswith("could not find expected ':'")
 
 
-def _line_of(mark: Mark | None) -> str:
-    """The text of the line a mark is on, when the loader kept the text."""
-    buffer = getattr(mark, "buffer", None)
-    if mark is None or not isinstance(buffer, str):
-        return ""
-    return buffer.split("\n")[mark.line] if mark.line < buffer.count("\n") + 1 else ""
+def _line_of(mark: Mark | None) -> tuple[str, str]:
+    """The text of the line a mark is on, before the mark and from it on ('' and '' when
+    the loader kept no text)."""
+    if mark is None or not isinstance(mark.buffer, str):
+        return "", ""
+    start = mark.buffer.rfind("\n", 0, mark.pointer) + 1
+    end = mark.buffer.find("\n", mark.pointer)
+    rest = mark.buffer[mark.pointer : end if end >= 0 else len(mark.buffer)]
+    return mark.buffer[start : mark.pointer], rest.rstrip("\0")
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
@@ -545,7 +548,8 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
             " ('*' and '&' at the start mean references in YAML)"
         )
     if _missing_colon(exc):
-        glued = re.match(r"\s*(?:-\s+)?([A-Za-z_]+):(\S.*?)\s*$", _line_of(exc.context_mark))
+        line = "".join(_line_of(exc.context_mark))
+        glued = re.match(r"\s*(?:-\s+)?([A-Za-z_]+):(\S.*?)\s*$", line)
         if glued:
             key, value = glued.group(1), _clip(glued.group(2), 40)
             return (
@@ -586,10 +590,7 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
 
 def _mid_line(mark: Mark | None) -> bool:
     """Whether ``mark`` is after other text on its line (not at the line's indentation)."""
-    if mark is None or mark.buffer is None:
-        return False
-    line_start = mark.buffer.rfind("\n", 0, mark.pointer) + 1
-    return bool(mark.buffer[line_start : mark.pointer].strip())
+    return bool(_line_of(mark)[0].strip())
 
 
 def _text_position(text: str, index: int) -> tuple[int, int]:

@@ -209,17 +209,17 @@ async def _post_next_part(context: BotContext, walk: Walk) -> None:
     posts: list[Post] = []
     messages = render_group.part_messages(lesson, walk, steps, after, _bot_username(context))
     for index, (step, message) in enumerate(messages):
+        refused: TelegramError | None = None
         try:
             sent = await send_to_group(context, walk, message)
         except TelegramError as error:
+            sent, refused = None, error
+        if sent is None:  # refused, or paused: the bot may not post here any more
             # What was posted counts (answers to it are kept); /next posts the rest.
             if posts:
                 await context.storage.record_part(walk, walk.position + steps.index(step), posts)
-            await _tell_cannot_post(context, walk, error)
-            return
-        if sent is None:  # paused: the bot may not post here any more
-            if posts:
-                await context.storage.record_part(walk, walk.position + steps.index(step), posts)
+            if refused is not None:
+                await _tell_cannot_post(context, walk, refused)
             return
         question = step.question if isinstance(step, QuestionStep) else None
         question_id = question.id if question is not None else None

@@ -144,13 +144,13 @@ async def start(update: Update, context: BotContext) -> None:
     if link is not None:
         await _answer_privately(update, context, link)
         return
-    await _leave_group_question(context, chat.id)
     current = await _current(context, chat.id)
     if current is not None:
         walk, lesson = current
         await send(context, chat.id, render.welcome_back(lesson))
-        await show_step(context, lesson, walk)
+        await show_step(context, lesson, walk)  # which leaves a group's question too
         return
+    await _leave_group_question(context, chat.id)
     await send(context, chat.id, Reply(texts.WELCOME))
     await send(context, chat.id, render.lessons_menu(context.catalog))
 
@@ -347,8 +347,9 @@ async def on_menu_action(
     if lesson is None:
         await popup(query, texts.UNKNOWN_LESSON, show_alert=True)
         return
-    current = await _current(context, chat.id)
-    if current is not None and isinstance(action, BeginLesson):
+    # A switch was asked for and confirmed: only a Begin button needs to look first.
+    current = await _current(context, chat.id) if isinstance(action, BeginLesson) else None
+    if current is not None:
         walk, active = current
         if active.id != lesson.id:
             await popup(query)
