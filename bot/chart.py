@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 
 from bot.chart_fonts import ChartFont, warn_if_missing
 from bot.lessons import ChoiceQuestion, DebateQuestion
-from bot.reports import QuestionResult, SessionResults
+from bot.results import QuestionResult, SessionResults
 
 WIDTH = 1080
 MARGIN = 40

@@ -15,7 +15,7 @@ from bot.chart import MARGIN, WIDTH, _wrap, results_chart
 from bot.chart_fonts import ChartFont
 from bot.lesson_loader import load_lesson_file
 from bot.lessons import Lesson
-from bot.reports import SessionResults, session_results
+from bot.results import SessionResults, session_results
 from bot.storage import AnswerFact
 
 STANCES = [

@@ -10,11 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import render_reports, texts
+from bot import texts
 from bot.lesson_loader import LessonCatalog, load_lesson_file
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson
-from bot.render import MESSAGE_LIMIT, Reply, esc, split_html, visible_length, visible_text
-from bot.reports import session_results
+from bot.render import reports as render_reports
+from bot.render.fit import MESSAGE_LIMIT, split_html, visible_length, visible_text
+from bot.render.markup import Reply, esc
+from bot.results import session_results
 from bot.storage import AnswerFact, StoredAnswer, Walk
 from tests.conftest import PROMPTS
 
