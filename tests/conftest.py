@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from telegram.ext import AIORateLimiter
@@ -21,18 +22,35 @@ REPO = Path(__file__).resolve().parent.parent
 PROMPTS = REPO / "prompts"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "standin(**options): options of the standin fixture's BotApiStandIn, e.g. "
+        "flood_window=1.0; on a module and a test, the test's win",
+    )
+
+
 @pytest.fixture
-async def standin() -> AsyncIterator[BotApiStandIn]:
-    async with BotApiStandIn(TOKEN) as server:
+async def standin(request: pytest.FixtureRequest) -> AsyncIterator[BotApiStandIn]:
+    """The Bot API stand-in, serving; ``@pytest.mark.standin(...)`` sets its options."""
+    options: dict[str, Any] = {}
+    for marker in reversed(list(request.node.iter_markers("standin"))):  # the closest last
+        options.update(marker.kwargs)
+    async with BotApiStandIn(TOKEN, **options) as server:
         yield server
 
 
-def make_settings(standin: BotApiStandIn, db_path: Path, prompts: Path = PROMPTS) -> Settings:
+def make_settings(
+    standin: BotApiStandIn, db_path: Path, prompts: Path = PROMPTS, **extra: Any
+) -> Settings:
+    """The bot's settings against the stand-in; ``extra`` as environment names
+    (``BOT_MODERATOR_IDS="1,2"``)."""
     return Settings(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_URL=standin.base_url,
         BOT_DB_PATH=db_path,
         BOT_PROMPTS_DIR=prompts,
+        **extra,
     )
 
 
