@@ -4,30 +4,25 @@ after its own answer's commit; a moderator's /status sent after them counts them
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import TOKEN, running_bot
+from tests.actors import FLOOD_WINDOW, SMALL_LESSON, Group, rows, settings_for
+from tests.conftest import running_bot
 from tests.standin import BotApiStandIn
-from tests.test_group_edges import WINDOW, Room, rows, settings_for
 
+pytestmark = pytest.mark.standin(flood_window=FLOOD_WINDOW)
 CROWD = 40
-
-
-@pytest.fixture
-async def standin() -> AsyncIterator[BotApiStandIn]:
-    async with BotApiStandIn(TOKEN, flood_window=WINDOW) as server:
-        yield server
 
 
 async def test_a_crowd_of_presses_shares_commits_and_each_popup_follows_its_commit(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    room = Room(standin, members=CROWD)
-    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW) as app:
-        buttons_question, _, _ = await room.start_and_post_questions()
+    room = Group(standin, members=CROWD)
+    settings = settings_for(standin, tmp_path, SMALL_LESSON)
+    async with running_bot(settings, group_window=FLOOD_WINDOW) as app:
+        _, (buttons_question, _, _) = await room.posts_first_questions()
         storage = app.bot_data.storage
         assert storage is not None
         statements: list[str] = []

@@ -5,39 +5,35 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image
 
 from bot.handlers import reports
-from tests.conftest import TOKEN, running_bot
-from tests.standin import BotApiStandIn, FakeUser, StoredMessage
-from tests.test_group_edges import Room, settings_for
+from tests.actors import (
+    FLOOD_WINDOW,
+    SMALL_LESSON,
+    Group,
+    Moderator,
+    Student,
+    rows,
+    settings_for,
+    text,
+)
+from tests.conftest import running_bot
+from tests.standin import BotApiStandIn
 
-WINDOW = 1.0
+pytestmark = pytest.mark.standin(flood_window=FLOOD_WINDOW)
 
 
-@pytest.fixture
-async def standin() -> AsyncIterator[BotApiStandIn]:
-    async with BotApiStandIn(TOKEN, flood_window=WINDOW) as server:
-        yield server
-
-
-def text(message: StoredMessage) -> str:
-    return message.text or message.caption or ""
-
-
-async def run_session(room: Room) -> None:
+async def run_session(room: Group) -> None:
     """A short session in which three members answer; M2 skips the short question."""
-    one, two, quiz = await room.start_and_post_questions()
+    _, (one, two, quiz) = await room.posts_first_questions()
     m0, m1, m2 = room.members
-    await room.popup(m0, one, "Right")
-    await room.popup(m1, one, "Wrong")
-    await room.popup(m2, two, "A")
+    await room.presses(m0, one, "Right")
+    await room.presses(m1, one, "Wrong")
+    await room.presses(m2, two, "A")
     room.standin.vote(m0, quiz, [0])
     room.standin.vote(m2, quiz, [1])
     room.says(room.admin, "/next")
@@ -47,37 +43,24 @@ async def run_session(room: Room) -> None:
     await room.barrier()
 
 
-def table(tmp_path: Path, query: str, *params: Any) -> list[tuple[Any, ...]]:
-    db = sqlite3.connect(tmp_path / "bot.sqlite3")
-    try:
-        return db.execute(query, params).fetchall()
-    finally:
-        db.close()
-
-
-async def start_private(standin: BotApiStandIn, user: FakeUser) -> int:
-    chat = standin.private_chat(user)
-    standin.send_text(user, chat, "/help")
-    await standin.next_bot_message(chat.id)
-    return chat.id
-
-
 async def test_report_goes_privately_with_a_chart_and_others_are_refused(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    room = Room(standin)
-    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+    room = Group(standin)
+    settings = settings_for(standin, tmp_path, SMALL_LESSON)
+    async with running_bot(settings, group_window=FLOOD_WINDOW):
         await run_session(room)
-        admin_chat = await start_private(standin, room.admin)
+        admin = Moderator(standin, room)
+        await admin.opens_chat()
         room.says(room.members[0], "/report")
         assert "only the group's admins" in text(await room.reads())
         room.says(room.admin, "/report")
         assert "Sent to you in a private chat" in text(await room.reads())
-        body = text(await standin.next_bot_message(admin_chat))
+        body = text(await admin.reads())
         assert "Report: Room" in body and "Participants (3): @m0, @m1, @m2" in body
         assert "Q1. Which is right?\n2 answered · 50% right\nNot yet: @m2" in body
         assert "Q4. Say something.\n2 answered\nNot yet: @m2" in body
-        chart = await standin.next_bot_message(admin_chat)
+        chart = await admin.reads()
         assert chart.photo is not None
         image = Image.open(io.BytesIO(chart.photo.data))
         assert image.format == "PNG" and image.width == 1080 and image.height > 600
@@ -88,32 +71,33 @@ async def test_report_goes_privately_with_a_chart_and_others_are_refused(
 async def test_export_waits_for_start_then_arrives_privately(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    room = Room(standin)
-    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+    room = Group(standin)
+    settings = settings_for(standin, tmp_path, SMALL_LESSON)
+    async with running_bot(settings, group_window=FLOOD_WINDOW):
         await run_session(room)
         room.says(room.admin, "/export csv")
         ask = await room.reads()
         assert "have not started a chat with me" in text(ask)
         url = ask.buttons[0][0].url
         assert url == "https://t.me/editorial_test_bot?start=deliver"
-        chat = standin.private_chat(room.admin)
-        standin.send_text(room.admin, chat, "/start deliver")
-        delivered = await standin.next_bot_message(chat.id)
+        admin = Moderator(standin, room)  # opens the chat with the bot only now
+        admin.says("/start deliver")
+        delivered = await admin.reads()
         assert delivered.document is not None and delivered.document.file_name is not None
         assert delivered.document.file_name.endswith(".csv")
         assert "the latest session, 7 rows (csv)" in text(delivered)
         content = delivered.document.data.decode("utf-8-sig")
-        rows = list(csv.DictReader(io.StringIO(content, newline="")))
-        assert {r["username"] for r in rows} == {"m0", "m1", "m2"}
-        assert {r["chat_id"] for r in rows} == {str(room.chat.id)}
-        assert "'=cmd|' /C calc'!A0" in {r["answer"] for r in rows}  # neutralised
-        assert "Line one\nline two — 한국어" in {r["answer"] for r in rows}
+        exported = list(csv.DictReader(io.StringIO(content, newline="")))
+        assert {r["username"] for r in exported} == {"m0", "m1", "m2"}
+        assert {r["chat_id"] for r in exported} == {str(room.chat.id)}
+        assert "'=cmd|' /C calc'!A0" in {r["answer"] for r in exported}  # neutralised
+        assert "Line one\nline two — 한국어" in {r["answer"] for r in exported}
         # A second /start brings nothing twice.
-        standin.send_text(room.admin, chat, "/export jsonl all")
-        choose = await standin.next_bot_message(chat.id)
+        admin.says("/export jsonl all")
+        choose = await admin.reads()
         assert choose.button_texts == ["Room"]
         standin.press(room.admin, choose, "Room")
-        jsonl = await standin.next_bot_message(chat.id)
+        jsonl = await admin.reads()
         assert jsonl.document is not None
         lines = [json.loads(line) for line in jsonl.document.data.decode().splitlines()]
         assert len(lines) == 7 and {line["chat_id"] for line in lines} == {room.chat.id}
@@ -124,82 +108,92 @@ async def test_an_export_too_big_for_telegram_says_so(
     standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(reports, "EXPORT_FILE_LIMIT", 100)  # bytes: the 7 answers are more
-    room = Room(standin)
-    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+    room = Group(standin)
+    settings = settings_for(standin, tmp_path, SMALL_LESSON)
+    async with running_bot(settings, group_window=FLOOD_WINDOW):
         await run_session(room)
-        chat = await start_private(standin, room.admin)
+        admin = Moderator(standin, room)
+        await admin.opens_chat()
         room.says(room.admin, "/export all")
-        said = text(await standin.next_bot_message(chat))
+        said = text(await admin.reads())
         assert said.startswith("The export would be a file of about 0 MB, more than Telegram")
         assert "python -m bot export" in said
-    assert all(m.document is None for m in standin.bot_messages(chat))
+    assert all(m.document is None for m in standin.bot_messages(admin.chat.id))
 
 
 async def test_a_moderator_of_one_group_gets_nothing_of_another(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    room = Room(standin)
+    room = Group(standin)
     other_admin = standin.user("Otto", username="otto")
     other = standin.group("Other", members=room.members, admins=[other_admin])
-    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+    settings = settings_for(standin, tmp_path, SMALL_LESSON)
+    async with running_bot(settings, group_window=FLOOD_WINDOW):
         await run_session(room)
-        chat = await start_private(standin, other_admin)
-        standin.send_text(other_admin, standin.chats[chat], "/report")
-        assert "don't moderate any group" in text(await standin.next_bot_message(chat))
+        otto = Moderator(standin, user=other_admin)
+        await otto.opens_chat()
+        otto.says("/report")
+        assert "don't moderate any group" in text(await otto.reads())
         # Forged buttons naming the other group are refused, and so is a member's.
-        stray = standin.bot_messages(chat)[-1]
+        stray = standin.bot_messages(otto.chat.id)[-1]
         for data in (f"v1:rp:{room.chat.id}", f"v1:ex:{room.chat.id}:csv:1"):
             query = standin.press_data(other_admin, stray, data)
             answer = await standin.wait_for_callback_answer(query)
             assert "only the group's admins" in (answer.text or "")
         standin.send_text(other_admin, other, "/export")
-        assert "no answers to export yet in Other" in text(await standin.next_bot_message(chat))
-    assert all(m.document is None and m.photo is None for m in standin.bot_messages(chat))
+        assert "no answers to export yet in Other" in text(await otto.reads())
+    assert all(m.document is None and m.photo is None for m in standin.bot_messages(otto.chat.id))
 
 
 async def test_my_answers_and_forget_remove_that_member_and_nothing_else(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    room = Room(standin)
-    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+    room = Group(standin)
+    settings = settings_for(standin, tmp_path, SMALL_LESSON)
+    async with running_bot(settings, group_window=FLOOD_WINDOW):
         await run_session(room)
         m0 = room.members[0]
-        chat = await start_private(standin, m0)
-        standin.send_text(m0, standin.chats[chat], "/myanswers")
-        mine = text(await standin.next_bot_message(chat))
+        member = Student(standin, user=m0)
+        await member.opens_chat()
+        member.says("/myanswers")
+        mine = text(await member.reads())
         assert "A <mini> & lesson — in Room" in mine
         assert "Which is right?\n  → Right — ✅" in mine
-        before = table(tmp_path, "SELECT * FROM answers WHERE user_id != ? ORDER BY id", m0.id)
-        standin.send_text(m0, standin.chats[chat], "/forget")
-        confirm = await standin.next_bot_message(chat)
+        before = rows(tmp_path, "SELECT * FROM answers WHERE user_id != ? ORDER BY id", m0.id)
+        member.says("/forget")
+        confirm = await member.reads()
+        chat = member.chat.id
         standin.press(m0, confirm, "No, keep it")
         await standin.wait_for(
             lambda: "Nothing was deleted" in text(standin.message(chat, confirm.message_id))
         )
-        assert table(tmp_path, "SELECT COUNT(*) FROM answers WHERE user_id = ?", m0.id) == [(3,)]
-        standin.send_text(m0, standin.chats[chat], "/forget")
-        confirm = await standin.next_bot_message(chat)
+        assert rows(tmp_path, "SELECT COUNT(*) FROM answers WHERE user_id = ?", m0.id) == [(3,)]
+        member.says("/forget")
+        confirm = await member.reads()
         standin.press(m0, confirm, "Yes, delete everything")
         done = await standin.wait_for(
             lambda: "deleted 3 answers" in text(standin.message(chat, confirm.message_id))
         )
         assert done
-    assert table(tmp_path, "SELECT COUNT(*) FROM answers WHERE user_id = ?", m0.id) == [(0,)]
-    assert table(tmp_path, "SELECT * FROM answers WHERE user_id != ? ORDER BY id", m0.id) == before
-    assert table(tmp_path, "SELECT COUNT(*) FROM chats WHERE id = ?", m0.id) == [(0,)]
-    assert table(tmp_path, "SELECT COUNT(*) FROM walks WHERE audience = 'group'") == [(1,)]
+    assert rows(tmp_path, "SELECT COUNT(*) FROM answers WHERE user_id = ?", m0.id) == [(0,)]
+    assert rows(tmp_path, "SELECT * FROM answers WHERE user_id != ? ORDER BY id", m0.id) == before
+    assert rows(tmp_path, "SELECT COUNT(*) FROM chats WHERE id = ?", m0.id) == [(0,)]
+    assert rows(tmp_path, "SELECT COUNT(*) FROM walks WHERE audience = 'group'") == [(1,)]
 
 
 async def test_a_double_tap_on_forget_keeps_the_first_answer(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    room = Room(standin)
-    async with running_bot(settings_for(standin, tmp_path), group_window=WINDOW):
+    room = Group(standin)
+    settings = settings_for(standin, tmp_path, SMALL_LESSON)
+    async with running_bot(settings, group_window=FLOOD_WINDOW):
         await run_session(room)
         m0 = room.members[0]
-        chat = await start_private(standin, m0)
-        standin.send_text(m0, standin.chats[chat], "/forget")
-        confirm = await standin.next_bot_message(chat)
+        member = Student(standin, user=m0)
+        await member.opens_chat()
+        member.says("/forget")
+        confirm = await member.reads()
+        chat = member.chat.id
         first = standin.press(m0, confirm, "Yes, delete everything")
         second = standin.press(m0, confirm, "Yes, delete everything")
         await standin.wait_for_callback_answer(first)
