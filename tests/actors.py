@@ -139,6 +139,11 @@ def edited(standin: BotApiStandIn, message: StoredMessage) -> StoredMessage | No
     return now if now.edit_count > 0 else None
 
 
+async def popup(standin: BotApiStandIn, query_id: str) -> str:
+    """The text the bot answered a button press with ("" if none)."""
+    return (await standin.wait_for_callback_answer(query_id, timeout=10)).text or ""
+
+
 def link_payload(message: StoredMessage) -> str:
     """The /start payload of the message's link button (a group question's "answer
     privately", an export waiting for /start)."""
@@ -192,8 +197,7 @@ class Student:
 
     async def presses(self, message: StoredMessage, button: str) -> str:
         """Press the button and wait for the bot's answer: the pop-up's text ("" if none)."""
-        query = self.standin.press(self.user, message, button)
-        return (await self.standin.wait_for_callback_answer(query, timeout=10)).text or ""
+        return await popup(self.standin, self.standin.press(self.user, message, button))
 
     async def begins_lesson(self, command: str = "/start") -> StoredMessage:
         """Begin the only lesson from its menu, after /start's welcome (or /lessons), and read
@@ -249,8 +253,7 @@ class Group:
 
     async def presses(self, user: FakeUser, message: StoredMessage, button: str) -> str:
         """``user`` presses the button; the pop-up's text ("" if none)."""
-        query = self.standin.press(user, message, button)
-        return (await self.standin.wait_for_callback_answer(query, timeout=10)).text or ""
+        return await popup(self.standin, self.standin.press(user, message, button))
 
     async def barrier(self) -> str:
         """/status, answered: updates are handled in order, so everything sent before it has

@@ -6,65 +6,40 @@ import asyncio
 import signal
 import sqlite3
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
 from bot.context import BotApplication
 from bot.storage import NewAnswer, Storage, StorageError, WalkClosed
+from tests.actors import Student, settings_for, text, value
 from tests.bot_process import bot_env, finish, start_bot
-from tests.conftest import TOKEN, make_settings, running_bot
-from tests.standin import BotApiStandIn, StoredMessage
-from tests.test_private_story import Student, text
+from tests.conftest import TOKEN, running_bot
+from tests.standin import BotApiStandIn
 
 
-@pytest.fixture
-async def late_standin() -> AsyncIterator[BotApiStandIn]:
-    """Every button answer arrives too late: Telegram refuses it with "query is too old"."""
-    async with BotApiStandIn(TOKEN, callback_query_timeout=0.0) as server:
-        yield server
-
-
-def count(db_path: Path, query: str, *params: Any) -> Any:
-    db = sqlite3.connect(db_path)
-    try:
-        return db.execute(query, params).fetchone()[0]
-    finally:
-        db.close()
-
-
-async def first_question(student: Student) -> StoredMessage:
-    student.says("/start")
-    await student.reads()
-    menu = await student.reads()
-    student.standin.press(student.user, menu, "▶️ Begin")
-    section = await student.reads()
-    student.standin.press(student.user, section, "Continue ▸")
-    return await student.reads()
-
-
+# Every button answer arrives too late: Telegram refuses it with "query is too old".
+@pytest.mark.standin(callback_query_timeout=0.0)
 async def test_an_answer_pressed_too_late_is_still_recorded(
-    late_standin: BotApiStandIn, tmp_path: Path
+    standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    student = Student(late_standin)
-    async with running_bot(make_settings(late_standin, tmp_path / "bot.sqlite3")):
-        question = await first_question(student)
-        late_standin.press(student.user, question, question.button_texts[0])
+    student = Student(standin)
+    async with running_bot(settings_for(standin, tmp_path)):
+        question = await student.begins_lesson()
+        standin.press(student.user, question, question.button_texts[0])
         following = await student.reads()
         assert "Question 2 of 3" in text(following)
-    assert {c.method for c in late_standin.rejected} == {"answerCallbackQuery"}
-    assert count(tmp_path / "bot.sqlite3", "SELECT COUNT(*) FROM answers") == 1
+    assert {c.method for c in standin.rejected} == {"answerCallbackQuery"}
+    assert value(tmp_path, "SELECT COUNT(*) FROM answers") == 1
 
 
 async def test_an_edit_of_a_deleted_message_is_sent_anew(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
     student = Student(standin)
-    async with running_bot(make_settings(standin, tmp_path / "bot.sqlite3")):
-        question = await first_question(student)
+    async with running_bot(settings_for(standin, tmp_path)):
+        question = await student.begins_lesson()
         data = question.buttons[0][0].callback_data
         assert data is not None
         question.deleted = True  # the student deleted it in their client
@@ -79,33 +54,33 @@ async def test_a_student_who_blocked_the_bot_is_marked_and_their_answer_kept(
 ) -> None:
     student = Student(standin)
     db_path = tmp_path / "bot.sqlite3"
-    async with running_bot(make_settings(standin, db_path)):
-        question = await first_question(student)
+    async with running_bot(settings_for(standin, tmp_path)):
+        question = await student.begins_lesson()
         data = question.buttons[0][0].callback_data
         assert data is not None
         standin.block_bot(student.user)
         query = standin.press_data(student.user, question, data)
         await standin.wait_for_callback_answer(query)
         await standin.wait_for(
-            lambda: count(db_path, "SELECT active FROM chats WHERE id = ?", student.chat.id) == 0
+            lambda: value(db_path, "SELECT active FROM chats WHERE id = ?", student.chat.id) == 0
         )
         standin.unblock_bot(student.user)
         student.says("/start")  # back: the chat can be written to again
         assert "Welcome back" in text(await student.reads())
-    assert count(db_path, "SELECT active FROM chats WHERE id = ?", student.chat.id) == 1
+    assert value(db_path, "SELECT active FROM chats WHERE id = ?", student.chat.id) == 1
 
 
 async def test_a_malformed_update_is_skipped_and_the_next_one_handled(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
     student = Student(standin)
-    async with running_bot(make_settings(standin, tmp_path / "bot.sqlite3")):
+    async with running_bot(settings_for(standin, tmp_path)):
         standin.enqueue("poll_answer", {"poll_id": "1", "user": {"id": "not a number"}})
         standin.enqueue("message", {"message_id": "x"})
         standin.enqueue("some_future_update_kind", {"whatever": [1, 2, 3]})
         student.says("/help")
         assert "/restart" in text(await student.reads())
-    assert count(tmp_path / "bot.sqlite3", "SELECT COUNT(*) FROM inbox") == 0
+    assert value(tmp_path, "SELECT COUNT(*) FROM inbox") == 0
 
 
 async def test_a_locked_database_delays_updates_and_loses_none(
@@ -113,8 +88,8 @@ async def test_a_locked_database_delays_updates_and_loses_none(
 ) -> None:
     student = Student(standin)
     db_path = tmp_path / "bot.sqlite3"
-    async with running_bot(make_settings(standin, db_path)) as application:
-        question = await first_question(student)
+    async with running_bot(settings_for(standin, tmp_path)) as application:
+        question = await student.begins_lesson()
         storage = application.bot_data.storage
         assert storage is not None
         await storage._writer.run(
@@ -134,7 +109,7 @@ async def test_a_locked_database_delays_updates_and_loses_none(
             blocker.close()
         await standin.wait_for_callback_answer(query, timeout=10)
         assert "Question 2 of 3" in text(await student.reads())
-    assert count(db_path, "SELECT COUNT(*) FROM answers") == 1
+    assert value(db_path, "SELECT COUNT(*) FROM answers") == 1
 
 
 async def test_a_busy_database_while_recording_asks_to_try_again(
@@ -142,8 +117,8 @@ async def test_a_busy_database_while_recording_asks_to_try_again(
 ) -> None:
     student = Student(standin)
     db_path = tmp_path / "bot.sqlite3"
-    async with running_bot(make_settings(standin, db_path)) as application:
-        question = await first_question(student)
+    async with running_bot(settings_for(standin, tmp_path)) as application:
+        question = await student.begins_lesson()
         storage = application.bot_data.storage
         assert storage is not None
 
@@ -158,8 +133,8 @@ async def test_a_busy_database_while_recording_asks_to_try_again(
         query = standin.press(student.user, question, question.button_texts[0])
         await standin.wait_for_callback_answer(query)
         assert "Question 2 of 3" in text(await student.reads())
-    assert count(db_path, "SELECT COUNT(*) FROM answers") == 1
-    assert count(db_path, "SELECT position FROM walks") == 2  # past the section and Q1
+    assert value(db_path, "SELECT COUNT(*) FROM answers") == 1
+    assert value(db_path, "SELECT position FROM walks") == 2  # past the section and Q1
     assert standin.rejected == []
 
 
@@ -169,11 +144,11 @@ async def test_a_full_disk_tells_the_student_and_alerts_the_moderators_once(
     student = Student(standin)
     owner = standin.user("Owner", username="owner")
     owner_chat = standin.private_chat(owner)
-    settings = make_settings(standin, tmp_path / "bot.sqlite3").model_copy(
+    settings = settings_for(standin, tmp_path).model_copy(
         update={"moderator_ids": frozenset({owner.id})}
     )
     async with running_bot(settings) as application:
-        question = await first_question(student)
+        question = await student.begins_lesson()
         fill_the_disk(application, monkeypatch)
         for _ in range(2):
             query = standin.press(student.user, question, question.button_texts[0])
@@ -191,8 +166,8 @@ async def test_a_full_disk_with_no_moderators_promises_no_one_was_told(
     standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     student = Student(standin)
-    async with running_bot(make_settings(standin, tmp_path / "bot.sqlite3")) as application:
-        question = await first_question(student)
+    async with running_bot(settings_for(standin, tmp_path)) as application:
+        question = await student.begins_lesson()
         fill_the_disk(application, monkeypatch)
         query = standin.press(student.user, question, question.button_texts[0])
         said = (await standin.wait_for_callback_answer(query)).text or ""
@@ -204,8 +179,8 @@ async def test_an_answer_racing_the_end_of_its_walk_is_told_too_late(
     standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     student = Student(standin)
-    async with running_bot(make_settings(standin, tmp_path / "bot.sqlite3")) as application:
-        question = await first_question(student)
+    async with running_bot(settings_for(standin, tmp_path)) as application:
+        question = await student.begins_lesson()
         storage = application.bot_data.storage
         assert storage is not None
 
@@ -278,7 +253,7 @@ async def test_a_network_failure_while_polling_is_retried(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
     student = Student(standin)
-    async with running_bot(make_settings(standin, tmp_path / "bot.sqlite3")):
+    async with running_bot(settings_for(standin, tmp_path)):
         standin.fail_next("getUpdates")  # the next long poll fails with 502
         await standin.wait_for(
             lambda: any(c.error_code == 502 for c in standin.calls_to("getUpdates"))

@@ -3,17 +3,25 @@ at the first unanswered question (matched by id), and a removed question closes 
 
 from __future__ import annotations
 
-import sqlite3
 import tempfile
 from pathlib import Path
 
-from bot.answers import as_posted
-from bot.config import Settings
-from bot.lesson_loader import load_lesson_file
+from bot.answering import as_posted
 from bot.lessons import ChoiceQuestion, Lesson
-from tests.conftest import TOKEN, running_bot
+from bot.lessons.load import load_lesson_file
+from tests.actors import (
+    Group,
+    Student,
+    edited,
+    popup,
+    rows,
+    settings_for,
+    text,
+    value,
+    write_lesson,
+)
+from tests.conftest import running_bot
 from tests.standin import BotApiStandIn, StoredMessage
-from tests.test_private_story import Student, edited, text
 
 # The lesson's first lines, up to its first question.
 OPENING = """\
@@ -60,40 +68,20 @@ AFTER = BEFORE.replace(
 ).replace(REMOVED, "")
 
 
-def lesson_in(tmp_path: Path, text: str) -> Path:
-    """The lesson file, in the prompts folder of ``settings_for``."""
-    (tmp_path / "prompts").mkdir()
-    lesson_file = tmp_path / "prompts" / "edited.yaml"
-    lesson_file.write_text(text)
-    return lesson_file
-
-
-def settings_for(standin: BotApiStandIn, tmp_path: Path) -> Settings:
-    return Settings(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_URL=standin.base_url,
-        BOT_DB_PATH=tmp_path / "bot.sqlite3",
-        BOT_PROMPTS_DIR=tmp_path / "prompts",
-    )
-
-
 async def test_a_student_goes_on_in_the_edited_lesson(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    lesson_file = lesson_in(tmp_path, BEFORE)
+    lesson_file = write_lesson(tmp_path, BEFORE)
+    settings = settings_for(standin, tmp_path, prompts=lesson_file.parent)
     student = Student(standin)
-    async with running_bot(settings_for(standin, tmp_path)):
-        student.says("/start")
-        await student.reads()
-        standin.press(student.user, await student.reads(), "▶️ Begin")
-        standin.press(student.user, await student.reads(), "Continue ▸")
-        one = await student.reads()
+    async with running_bot(settings):
+        one = await student.begins_lesson()
         standin.press(student.user, one, "Yes it is")
         two = await student.reads()
         assert "Two?" in text(two)
 
     lesson_file.write_text(AFTER)
-    async with running_bot(settings_for(standin, tmp_path)):
+    async with running_bot(settings):
         student.says("/start")
         assert "Welcome back" in text(await student.reads())
         # q-one is answered, q-two is gone: the first unanswered question is the new one,
@@ -101,75 +89,56 @@ async def test_a_student_goes_on_in_the_edited_lesson(
         assert "Part 1 of 2" in text(await student.reads())
         # The old version's button for an answered question: a clear pop-up, nothing stored.
         query = standin.press_data(student.user, one, "v1:ch:1:q-one:2")
-        assert "already answered" in ((await standin.wait_for_callback_answer(query)).text or "")
+        assert "already answered" in await popup(standin, query)
         student.says("/progress")
         assert "Answered so far: 1 of 3" in text(await student.reads())
-    db = sqlite3.connect(tmp_path / "bot.sqlite3")
-    try:
-        versions = db.execute("SELECT DISTINCT lesson_version FROM answers").fetchall()
-        walk_version = db.execute("SELECT lesson_version FROM walks").fetchone()[0]
-        answers = db.execute("SELECT question_id FROM answers").fetchall()
-    finally:
-        db.close()
+    versions = rows(tmp_path, "SELECT DISTINCT lesson_version FROM answers")
+    walk_version = value(tmp_path, "SELECT lesson_version FROM walks")
     assert len(versions) == 1 and versions[0][0] != walk_version  # answered against v1
-    assert answers == [("q-one",)]
+    assert rows(tmp_path, "SELECT question_id FROM answers") == [("q-one",)]
 
 
 async def test_a_group_session_goes_on_after_what_it_posted(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    lesson_file = lesson_in(tmp_path, BEFORE)
-    admin = standin.user("Ada", username="ada")
-    member = standin.user("Bob", username="bob")
-    group = standin.group("Room", members=[member], admins=[admin])
-    async with running_bot(settings_for(standin, tmp_path)):
-        for command in ("/begin", "/next", "/next"):  # the intro, part 1, its questions
-            standin.send_text(admin, group, command)
-            await standin.next_bot_message(group.id)
-        quiz = await standin.next_bot_message(group.id)  # wait for the part's last message
-        assert "Two?" in (quiz.text or "")
+    lesson_file = write_lesson(tmp_path, BEFORE)
+    settings = settings_for(standin, tmp_path, prompts=lesson_file.parent)
+    room = Group(standin, members=["Bob"])
+    async with running_bot(settings):
+        _, (_, last) = await room.posts_first_questions(2)  # wait for the part's last message
+        assert "Two?" in text(last)
 
     # q-new added to part 1: every later step moves one place down.
     lesson_file.write_text(BEFORE.replace(REMOVED, NEW_QUESTION + REMOVED))
-    async with running_bot(settings_for(standin, tmp_path)):
-        standin.send_text(admin, group, "/next")
+    async with running_bot(settings):
+        room.says(room.admin, "/next")
         # Part 1's questions were posted: the session goes on with part 2, not with the
         # step that now sits at the old position.
-        part_two = await standin.next_bot_message(group.id)
-        assert "Part 2 of 2" in (part_two.text or "")
-        standin.send_text(admin, group, "/next")
-        assert "Three?" in ((await standin.next_bot_message(group.id)).text or "")
+        assert "Part 2 of 2" in text(await room.reads())
+        room.says(room.admin, "/next")
+        assert "Three?" in text(await room.reads())
 
 
 async def test_votes_on_a_poll_posted_before_an_edit_are_matched_by_option_text(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    lesson_file = lesson_in(tmp_path, BEFORE)
-    admin = standin.user("Ada", username="ada")
-    bob, cy = standin.user("Bob", username="bob"), standin.user("Cy", username="cy")
-    group = standin.group("Room", members=[bob, cy], admins=[admin])
-    async with running_bot(settings_for(standin, tmp_path)):
-        for command in ("/begin", "/next", "/next"):  # the intro, part 1, its questions
-            standin.send_text(admin, group, command)
-            await standin.next_bot_message(group.id)
-        await standin.next_bot_message(group.id)  # q-two, the part's last message
-    quiz = next(m for m in standin.bot_messages(group.id) if m.poll is not None)
+    lesson_file = write_lesson(tmp_path, BEFORE)
+    settings = settings_for(standin, tmp_path, prompts=lesson_file.parent)
+    room = Group(standin, members=["Bob", "Cy"])
+    bob, cy = room.members
+    async with running_bot(settings):
+        _, (quiz, _) = await room.posts_first_questions(2)  # the part's last message read
+    assert quiz.poll is not None
 
     # The options swapped, and "No" reworded: the poll in the chat still shows the old ones.
     lesson_file.write_text(BEFORE.replace('["Yes it is", "No"]', '["Not at all", "Yes it is"]'))
-    async with running_bot(settings_for(standin, tmp_path)):
+    async with running_bot(settings):
         standin.vote(bob, quiz, [0])  # "Yes it is", as posted: now option 1, and right
         standin.vote(cy, quiz, [1])  # "No": no longer an option
-        standin.send_text(admin, group, "/status")  # handled after the votes
-        assert "Members who have answered so far: 1" in (
-            (await standin.next_bot_message(group.id)).text or ""
-        )
-    db = sqlite3.connect(tmp_path / "bot.sqlite3")
-    try:
-        rows = db.execute("SELECT user_id, option_indexes, answer_text, is_correct FROM answers")
-        assert rows.fetchall() == [(bob.id, "1", "Yes it is", 1)]
-    finally:
-        db.close()
+        assert "Members who have answered so far: 1" in await room.barrier()  # after the votes
+    assert rows(
+        tmp_path, "SELECT user_id, option_indexes, answer_text, is_correct FROM answers"
+    ) == [(bob.id, "1", "Yes it is", 1)]
 
 
 def test_options_as_posted_are_matched_to_the_edited_question_by_text() -> None:
@@ -212,16 +181,13 @@ PRIVATE = (
 async def test_a_students_buttons_sent_before_an_edit_are_matched_by_option_text(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    lesson_file = lesson_in(tmp_path, PRIVATE)
+    lesson_file = write_lesson(tmp_path, PRIVATE)
+    settings = settings_for(standin, tmp_path, prompts=lesson_file.parent)
     ana, bob = Student(standin), Student(standin, "Bob", "bob_k")
     shown: dict[str, StoredMessage] = {}
-    async with running_bot(settings_for(standin, tmp_path)):
+    async with running_bot(settings):
         for student in (ana, bob):
-            student.says("/start")
-            await student.reads()
-            standin.press(student.user, await student.reads(), "▶️ Begin")
-            standin.press(student.user, await student.reads(), "Continue ▸")
-            await student.reads()  # q-zero
+            await student.begins_lesson()  # q-zero
             student.says("zero")
             await student.reads()  # saved
             shown[student.user.first_name] = await student.reads()
@@ -230,23 +196,20 @@ async def test_a_students_buttons_sent_before_an_edit_are_matched_by_option_text
     # Reordered, and "No" reworded: the messages in the chats still show the old buttons.
     edited_options = '"Maybe", "Not at all", "Yes it is"'
     lesson_file.write_text(PRIVATE.replace('"Yes it is", "No", "Maybe"', edited_options))
-    async with running_bot(settings_for(standin, tmp_path)):
+    async with running_bot(settings):
         standin.press(ana.user, shown["Ana"], "Yes it is")  # now option 3, and right
         assert "Yes it is ✅" in text(await ana.reads())  # the lesson ends: right
         query = standin.press(bob.user, shown["Bob"], "No")  # gone: refused, buttons renewed
-        said = (await standin.wait_for_callback_answer(query)).text or ""
+        said = await popup(standin, query)
         assert said.startswith("This question was changed after it was posted")
         renewed = await standin.wait_for(lambda: renewed_buttons(standin, shown["Bob"]))
         assert renewed == ["Maybe", "Not at all", "Yes it is"]
-    db = sqlite3.connect(tmp_path / "bot.sqlite3")
-    try:
-        rows = db.execute(
-            "SELECT user_id, option_indexes, answer_text, is_correct FROM answers "
-            "WHERE question_id = 'q-one'"
-        ).fetchall()
-    finally:
-        db.close()
-    assert rows == [(ana.user.id, "2", "Yes it is", 1)]
+    answers = rows(
+        tmp_path,
+        "SELECT user_id, option_indexes, answer_text, is_correct FROM answers "
+        "WHERE question_id = 'q-one'",
+    )
+    assert answers == [(ana.user.id, "2", "Yes it is", 1)]
 
 
 def renewed_buttons(standin: BotApiStandIn, message: StoredMessage) -> list[str] | None:

@@ -6,14 +6,14 @@ and started again mid-lesson, and the database holds every answer with every fie
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
-from bot.lesson_loader import load_catalog
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
+from bot.lessons.load import load_catalog
 from bot.walk import EndStep, QuestionStep, SectionStep, Step, steps_of
-from tests.conftest import PROMPTS, make_settings, running_bot
-from tests.standin import BotApiStandIn, FakeChat, FakeUser, StoredMessage
+from tests.actors import Student, edited, html, popup, records, rows, settings_for, text
+from tests.conftest import PROMPTS, running_bot
+from tests.standin import BotApiStandIn, FakeUser
 
 SEED_ID = "biegun-seoul-2020"
 
@@ -22,47 +22,6 @@ def seed_lesson() -> Lesson:
     lesson = load_catalog([PROMPTS]).get(SEED_ID)
     assert lesson is not None
     return lesson
-
-
-def edited(standin: BotApiStandIn, message: StoredMessage) -> StoredMessage | None:
-    """The message as it is now, once the bot has edited it."""
-    now = next(m for m in standin.messages(message.chat_id) if m.message_id == message.message_id)
-    return now if now.edit_count > 0 else None
-
-
-def text(message: StoredMessage) -> str:
-    assert message.text is not None, f"not a text message: {message!r}"
-    return message.text
-
-
-def html(message: StoredMessage) -> str:
-    assert message.html is not None, f"not a text message: {message!r}"
-    return message.html
-
-
-async def popup(standin: BotApiStandIn, query_id: str) -> str:
-    """The text the bot answered a button press with."""
-    return (await standin.wait_for_callback_answer(query_id)).text or ""
-
-
-class Student:
-    """A student in a private chat, acting through the stand-in like a Telegram client."""
-
-    def __init__(self, standin: BotApiStandIn, first_name: str = "Ana", username: str = "ana_k"):
-        self.standin = standin
-        self.user: FakeUser = standin.user(first_name, last_name="Kim", username=username)
-        self.chat: FakeChat = standin.private_chat(self.user)
-
-    def says(self, text: str) -> StoredMessage:
-        return self.standin.send_text(self.user, self.chat, text)
-
-    async def reads(self) -> StoredMessage:
-        return await self.standin.next_bot_message(self.chat.id)
-
-    async def presses(self, message: StoredMessage, button: str) -> str:
-        query_id = self.standin.press(self.user, message, button)
-        await self.standin.wait_for_callback_answer(query_id)
-        return query_id
 
 
 async def play_step(student: Student, lesson: Lesson, step: Step, index: int) -> None:
@@ -112,7 +71,7 @@ async def test_a_student_reads_and_answers_the_whole_lesson_across_a_restart(
 ) -> None:
     lesson = seed_lesson()
     steps = steps_of(lesson)
-    settings = make_settings(standin, tmp_path / "bot.sqlite3")
+    settings = settings_for(standin, tmp_path)
     student = Student(standin)
     halfway = next(i for i, s in enumerate(steps) if isinstance(s, SectionStep) and s.number == 3)
 
@@ -171,27 +130,22 @@ async def test_a_student_reads_and_answers_the_whole_lesson_across_a_restart(
         "report",
         "export",
     ]
-    check_stored_answers(tmp_path / "bot.sqlite3", lesson, student.user)
+    check_stored_answers(tmp_path, lesson, student.user)
 
 
-def check_stored_answers(db_path: Path, lesson: Lesson, user: FakeUser) -> None:
-    db = sqlite3.connect(db_path)
-    db.row_factory = sqlite3.Row
-    try:
-        rows = db.execute("SELECT * FROM answers ORDER BY id").fetchall()
-        walk = db.execute("SELECT * FROM walks").fetchone()
-    finally:
-        db.close()
+def check_stored_answers(db: Path, lesson: Lesson, user: FakeUser) -> None:
+    answers = records(db, "SELECT * FROM answers ORDER BY id")
+    (walk,) = records(db, "SELECT * FROM walks")
     assert walk["status"] == "finished" and walk["attempt"] == 1
     questions = lesson.questions()
     debates = [q for q in questions if isinstance(q, DebateQuestion)]
-    assert len(rows) == len(questions) + len(debates)  # a debate stores its stance, then reason
-    for row in rows:
+    assert len(answers) == len(questions) + len(debates)  # a debate: its stance, then reason
+    for row in answers:
         assert row["user_id"] == user.id and row["chat_id"] == user.id
         assert row["display_name"] == "Ana Kim" and row["username"] == "ana_k"
         assert row["lesson_id"] == lesson.id and row["lesson_version"] == lesson.version
         assert row["attempt"] == 1 and row["answered_at"].endswith("Z")
-    by_question = {row["question_id"]: row for row in rows}  # the newest version wins
+    by_question = {row["question_id"]: row for row in answers}  # the newest version wins
     for question in questions:
         row = by_question[question.id]
         assert row["question_type"] == question.type
@@ -212,7 +166,7 @@ async def test_buttons_twice_stray_input_and_forgeries_get_clear_answers(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
     lesson = seed_lesson()
-    settings = make_settings(standin, tmp_path / "bot.sqlite3")
+    settings = settings_for(standin, tmp_path)
     student = Student(standin)
     async with running_bot(settings):
         student.says("hello?")
@@ -259,18 +213,14 @@ async def test_buttons_twice_stray_input_and_forgeries_get_clear_answers(
         progress = await student.reads()
         assert "Answered so far: 1 of" in text(progress) and "attempt 1" in text(progress)
     assert standin.rejected == []
-    db = sqlite3.connect(tmp_path / "bot.sqlite3")
-    try:
-        assert db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 1
-    finally:
-        db.close()
+    assert rows(tmp_path, "SELECT COUNT(*) FROM answers") == [(1,)]
 
 
 async def test_restart_begins_again_and_keeps_the_earlier_attempt(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
     lesson = seed_lesson()
-    settings = make_settings(standin, tmp_path / "bot.sqlite3")
+    settings = settings_for(standin, tmp_path)
     student = Student(standin)
     async with running_bot(settings):
         student.says("/restart")
@@ -298,10 +248,6 @@ async def test_restart_begins_again_and_keeps_the_earlier_attempt(
         assert "from an earlier attempt. Send /progress" in await popup(standin, old)
         await student.presses(first_part, "Continue ▸")
         assert lesson.sections[0].questions[0].prompt in text(await student.reads())
-    db = sqlite3.connect(tmp_path / "bot.sqlite3")
-    try:
-        attempts = db.execute("SELECT attempt, status FROM walks ORDER BY id").fetchall()
-        assert attempts == [(1, "abandoned"), (2, "active")]
-        assert db.execute("SELECT COUNT(*) FROM answers WHERE attempt = 1").fetchone()[0] == 2
-    finally:
-        db.close()
+    attempts = rows(tmp_path, "SELECT attempt, status FROM walks ORDER BY id")
+    assert attempts == [(1, "abandoned"), (2, "active")]
+    assert rows(tmp_path, "SELECT COUNT(*) FROM answers WHERE attempt = 1") == [(2,)]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
-from tests.conftest import make_settings, running_bot
+from tests.actors import Student, rows, settings_for, text
+from tests.conftest import running_bot
 from tests.standin import BotApiStandIn
-from tests.test_private_story import Student, text
 
 TRICKY = [
     "<b>not bold</b> & <script>alert(1)</script> &amp; &lt;",
@@ -22,18 +21,14 @@ async def test_tricky_and_maximal_answers_are_stored_verbatim_and_edits_are_vers
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
     student = Student(standin)
-    db_path = tmp_path / "bot.sqlite3"
     longest = "Long answer 😀 " * 273 + "x"  # exactly 4096 UTF-16 units: 😀 counts as two
     assert len(longest.encode("utf-16-le")) // 2 == 4096
-    async with running_bot(make_settings(standin, db_path)):
-        student.says("/start")
-        await student.reads()
-        standin.press(student.user, await student.reads(), "▶️ Begin")
-        standin.press(student.user, await student.reads(), "Continue ▸")
+    async with running_bot(settings_for(standin, tmp_path)):
+        question = await student.begins_lesson()
         for _ in range(2):  # the two choice questions of part 1
-            question = await student.reads()
             standin.press(student.user, question, question.button_texts[0])
-        assert "Type your answer" in text(await student.reads())
+            question = await student.reads()
+        assert "Type your answer" in text(question)
         answer = student.says(longest)
         assert "Saved your answer" in text(await student.reads())
         part_two = await student.reads()
@@ -50,14 +45,11 @@ async def test_tricky_and_maximal_answers_are_stored_verbatim_and_edits_are_vers
         summary = message
         assert "<b>not bold</b>" in text(summary)  # shown as text, not as markup
     assert standin.rejected == []
-    db = sqlite3.connect(db_path)
-    try:
-        versions = db.execute(
-            "SELECT answer_text, version FROM answers WHERE question_id = 'ffvd-meaning' "
-            "ORDER BY version"
-        ).fetchall()
-        typed = {row[0] for row in db.execute("SELECT answer_text FROM answers")}
-    finally:
-        db.close()
+    versions = rows(
+        tmp_path,
+        "SELECT answer_text, version FROM answers WHERE question_id = 'ffvd-meaning' "
+        "ORDER BY version",
+    )
+    typed = {row[0] for row in rows(tmp_path, "SELECT answer_text FROM answers")}
     assert versions == [(longest, 1), (TRICKY[0], 2)]
     assert set(TRICKY[1:]) <= typed
