@@ -9,37 +9,35 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.lesson_loader import load_catalog
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
+from bot.lessons.load import load_catalog
 from bot.walk import QuestionStep, SectionStep, next_part, steps_of
-from tests.conftest import PROMPTS, TOKEN, make_settings, running_bot
-from tests.standin import BotApiStandIn, FakeChat, FakeUser, StoredMessage
+from tests.actors import (
+    FLOOD_WINDOW,
+    Group,
+    Student,
+    link_payload,
+    records,
+    settings_for,
+    text,
+    value,
+)
+from tests.conftest import PROMPTS, running_bot
+from tests.standin import BotApiStandIn, FakeUser, StoredMessage
 
-WINDOW = 1.0  # seconds standing in for Telegram's one-minute flood window
-
-
-@pytest.fixture
-async def standin() -> Any:
-    async with BotApiStandIn(TOKEN, flood_window=WINDOW) as server:
-        yield server
+pytestmark = pytest.mark.standin(flood_window=FLOOD_WINDOW)
 
 
 def seed() -> Lesson:
     lesson = load_catalog([PROMPTS]).get("biegun-seoul-2020")
     assert lesson is not None
     return lesson
-
-
-def text(message: StoredMessage) -> str:
-    return message.text or ""
 
 
 @dataclass
@@ -52,37 +50,14 @@ class Expected:
         self.rows.setdefault((user.id, question_id), {}).update(values)
 
 
-class Group:
-    """A Telegram group with an admin and members, acting through the stand-in."""
+class StoryGroup(Group):
+    """A group whose session the test follows: what it expects stored, and where it is."""
 
     def __init__(self, standin: BotApiStandIn, title: str, admin: str, members: list[str]):
-        self.standin = standin
-        self.admin = standin.user(admin, username=admin.lower())
-        self.members = [standin.user(name, username=name.lower()) for name in members]
-        self.chat: FakeChat = standin.group(title, members=self.members, admins=[self.admin])
+        super().__init__(standin, title, admin=admin, members=members)
         self.expected = Expected()
         self.position = 0  # where the test believes the session is
         self.joined: list[FakeUser] = []  # members who joined mid-session
-
-    @property
-    def everyone(self) -> list[FakeUser]:
-        return [self.admin, *self.members]
-
-    def says(self, user: FakeUser, words: str) -> StoredMessage:
-        return self.standin.send_text(user, self.chat, words)
-
-    async def reads(self) -> StoredMessage:
-        return await self.standin.next_bot_message(self.chat.id, timeout=10)
-
-    async def popup(self, user: FakeUser, message: StoredMessage, button: str) -> str:
-        query = self.standin.press(user, message, button)
-        return (await self.standin.wait_for_callback_answer(query, timeout=10)).text or ""
-
-    async def status(self) -> str:
-        """/status also serves as a barrier: updates are handled in order, so once its
-        answer is here, everything sent before it has been handled."""
-        self.says(self.members[-1], "/status")
-        return text(await self.reads())
 
     async def next_part(
         self, lesson: Lesson
@@ -97,14 +72,10 @@ class Group:
         return posted
 
 
-def deep_link_payload(message: StoredMessage) -> str:
-    url = next(b.url for row in message.buttons for b in row if b.url)
-    assert url is not None and "?start=" in url
-    return url.split("?start=", 1)[1]
-
-
 async def answer_part(
-    group: Group, lesson: Lesson, posted: list[tuple[QuestionStep | SectionStep, StoredMessage]]
+    group: StoryGroup,
+    lesson: Lesson,
+    posted: list[tuple[QuestionStep | SectionStep, StoredMessage]],
 ) -> None:
     """Every member answers every question of a part, each in a different way."""
     standin = group.standin
@@ -144,69 +115,54 @@ async def answer_part(
             assert isinstance(question, DebateQuestion)
             for i, member in enumerate(group.members[:3]):
                 stance = question.stances[i % len(question.stances)]
-                assert stance in await group.popup(member, message, stance)
+                assert stance in await group.presses(member, message, stance)
                 standin.reply(member, message, f"because {member.first_name}")
                 group.expected.set(
                     member, question.id, stance=stance, answer_text=f"because {member.first_name}"
                 )
             # A stance changed after the reason: the reason stays, the stance is new.
             changer = group.members[0]
-            await group.popup(changer, message, question.stances[1])
+            await group.presses(changer, message, question.stances[1])
             group.expected.set(changer, question.id, stance=question.stances[1])
             await answer_privately(group, group.members[3], question, message)
 
 
 async def answer_privately(
-    group: Group, member: FakeUser, question: DebateQuestion, message: StoredMessage
+    group: StoryGroup, member: FakeUser, question: DebateQuestion, message: StoredMessage
 ) -> None:
     """The deep link: the member answers in a private chat; the group sees nothing."""
-    standin = group.standin
-    chat = standin.private_chat(member)
-    seen_in_group = len(standin.bot_messages(group.chat.id))
-    standin.send_text(member, chat, f"/start {deep_link_payload(message)}")
-    intro = await standin.next_bot_message(chat.id)
+    student = Student(group.standin, user=member)
+    seen_in_group = len(group.standin.bot_messages(group.chat.id))
+    student.says(f"/start {link_payload(message)}")
+    intro = await student.reads()
     assert group.chat.title is not None and group.chat.title in text(intro)
-    asked = await standin.next_bot_message(chat.id)
+    asked = await student.reads()
     assert question.prompt in text(asked)
     stance = question.stances[-1]
-    standin.press(member, asked, stance)
-    assert "Why?" in text(await standin.next_bot_message(chat.id))
-    standin.send_text(member, chat, "my private reason")
-    assert "Saved your answer" in text(await standin.next_bot_message(chat.id))
-    assert len(standin.bot_messages(group.chat.id)) == seen_in_group
+    group.standin.press(member, asked, stance)
+    assert "Why?" in text(await student.reads())
+    student.says("my private reason")
+    assert "Saved your answer" in text(await student.reads())
+    assert len(group.standin.bot_messages(group.chat.id)) == seen_in_group
     group.expected.set(
         member, question.id, stance=stance, answer_text="my private reason", via="private"
     )
 
 
-@contextmanager
-def database(path: Path) -> Iterator[sqlite3.Connection]:
-    db = sqlite3.connect(path)
-    db.row_factory = sqlite3.Row
-    try:
-        yield db
-    finally:
-        db.close()
-
-
-def current_answers(path: Path, chat_id: int) -> dict[tuple[int, str], sqlite3.Row]:
-    with database(path) as db:
-        rows = db.execute(
-            "SELECT * FROM answers WHERE chat_id = ? ORDER BY version", (chat_id,)
-        ).fetchall()
-    return {(row["user_id"], row["question_id"]): row for row in rows}  # newest version wins
+def current_answers(db: Path, chat_id: int) -> dict[tuple[int, str], sqlite3.Row]:
+    found = records(db, "SELECT * FROM answers WHERE chat_id = ? ORDER BY version", chat_id)
+    return {(row["user_id"], row["question_id"]): row for row in found}  # newest version wins
 
 
 async def test_two_groups_run_the_whole_lesson_at_once_across_restart_and_migration(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
     lesson = seed()
-    db_path = tmp_path / "bot.sqlite3"
-    settings = make_settings(standin, db_path)
-    a = Group(standin, "Current Affairs A", "Alice", ["Bob", "Cara", "Dan", "Eve"])
-    b = Group(standin, "Current Affairs B", "Fay", ["Gus", "Hal", "Ivy", "Jo"])
+    settings = settings_for(standin, tmp_path)
+    a = StoryGroup(standin, "Current Affairs A", "Alice", ["Bob", "Cara", "Dan", "Eve"])
+    b = StoryGroup(standin, "Current Affairs B", "Fay", ["Gus", "Hal", "Ivy", "Jo"])
 
-    async with running_bot(settings, group_window=WINDOW):
+    async with running_bot(settings, group_window=FLOOD_WINDOW):
         for group in (a, b):
             # Members cannot start, advance or end a session.
             group.says(group.members[0], "/begin")
@@ -214,7 +170,7 @@ async def test_two_groups_run_the_whole_lesson_at_once_across_restart_and_migrat
             group.says(group.admin, "/begin@editorial_test_bot")
             started = await group.reads()
             assert lesson.title in text(started)
-            assert "only the group's admins" in await group.popup(
+            assert "only the group's admins" in await group.presses(
                 group.members[1], started, "Next ▸ (admins)"
             )
             group.says(group.admin, "/begin")
@@ -225,7 +181,7 @@ async def test_two_groups_run_the_whole_lesson_at_once_across_restart_and_migrat
             for group, posted in zip((a, b), parts, strict=True):
                 await answer_part(group, lesson, posted)
         for group in (a, b):
-            assert "Members who have answered so far: 5" in await group.status()
+            assert "Members who have answered so far: 5" in await group.barrier()
         # The Next button moved to the newest part only.
         with_next = [
             m for m in standin.bot_messages(a.chat.id) if "Next ▸ (admins)" in m.button_texts
@@ -234,7 +190,7 @@ async def test_two_groups_run_the_whole_lesson_at_once_across_restart_and_migrat
 
     # A restart mid-session: everything needed lives in SQLite.
     b_chat_before = b.chat.id
-    async with running_bot(settings, group_window=WINDOW):
+    async with running_bot(settings, group_window=FLOOD_WINDOW):
         # A poll posted before the restart still records answers.
         old_poll = next(m for m in standin.bot_messages(a.chat.id) if m.poll is not None)
         late = standin.user("Late Lou", username="lou")
@@ -247,7 +203,7 @@ async def test_two_groups_run_the_whole_lesson_at_once_across_restart_and_migrat
         # Group B becomes a supergroup; its session and answers move along.
         new_chat = standin.migrate_to_supergroup(b.chat)
         b.chat = new_chat
-        assert "Members who have answered so far: 5" in await b.status()
+        assert "Members who have answered so far: 5" in await b.barrier()
         # The second half, both groups at once.
         while a.position < _end_position(lesson):
             parts = await asyncio.gather(a.next_part(lesson), b.next_part(lesson))
@@ -265,22 +221,16 @@ async def test_two_groups_run_the_whole_lesson_at_once_across_restart_and_migrat
         debate_message = next(
             m for m in standin.bot_messages(a.chat.id) if "Agree" in m.button_texts
         )
-        assert "closed" in await a.popup(a.members[1], debate_message, "Agree")
+        assert "closed" in await a.presses(a.members[1], debate_message, "Agree")
         assert all(m.poll.is_closed for m in standin.bot_messages(a.chat.id) if m.poll is not None)
-        assert "No session is running" in await a.status()
+        assert "No session is running" in await a.barrier()
 
     assert [c for c in standin.rejected if c.error_code != 429] == []
     for group in (a, b):
-        check_group_answers(db_path, group)
-    with database(db_path) as db:
-        assert (
-            db.execute(
-                "SELECT COUNT(*) FROM answers WHERE chat_id = ?", (b_chat_before,)
-            ).fetchone()[0]
-            == 0
-        )
-        titles = [r[0] for r in db.execute("SELECT title FROM chats WHERE type != 'private'")]
-        assert sorted(titles) == ["Current Affairs A", "Current Affairs B"]
+        check_group_answers(tmp_path, group)
+    assert value(tmp_path, "SELECT COUNT(*) FROM answers WHERE chat_id = ?", b_chat_before) == 0
+    titles = [r[0] for r in records(tmp_path, "SELECT title FROM chats WHERE type != 'private'")]
+    assert sorted(titles) == ["Current Affairs A", "Current Affairs B"]
 
 
 def _end_position(lesson: Lesson) -> int:
@@ -288,8 +238,8 @@ def _end_position(lesson: Lesson) -> int:
     return len(steps_of(lesson)) - 1
 
 
-def check_group_answers(db_path: Path, group: Group) -> None:
-    stored = current_answers(db_path, group.chat.id)
+def check_group_answers(db: Path, group: StoryGroup) -> None:
+    stored = current_answers(db, group.chat.id)
     assert set(stored) == set(group.expected.rows)
     people = {u.id: u for u in [*group.everyone, *group.joined]}
     for (user_id, question_id), values in group.expected.rows.items():
@@ -297,5 +247,5 @@ def check_group_answers(db_path: Path, group: Group) -> None:
         person = people[user_id]
         assert row["display_name"] == person.full_name and row["username"] == person.username
         assert row["chat_id"] == group.chat.id
-        for column, value in values.items():
-            assert row[column] == value, (person.first_name, question_id, column)
+        for column, expected in values.items():
+            assert row[column] == expected, (person.first_name, question_id, column)
