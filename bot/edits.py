@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import Message
 from telegram.error import BadRequest
 
-from bot.render import Reply
+from bot.render.markup import Reply
 
 
 async def edit(message: Message, reply: Reply) -> None:

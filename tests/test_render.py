@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import callbacks, render
+from bot import callbacks
 from bot.callbacks import SubmitChoice, ToggleChoice
 from bot.lessons import ChoiceQuestion, Lesson, Section, Source
+from bot.render import fit, markup
+from bot.render import private as render
 from bot.storage import Walk
 from bot.walk import SectionStep, steps_of
 
@@ -23,8 +25,8 @@ def lesson_with(text: str, title: str = "A <b>bold</b> & *odd* title") -> Lesson
 
 
 def test_visible_length_counts_utf16_after_entities() -> None:
-    assert render.visible_length("<b>a&amp;b</b>") == 3
-    assert render.visible_length("😀") == 2
+    assert fit.visible_length("<b>a&amp;b</b>") == 3
+    assert fit.visible_length("😀") == 2
 
 
 def test_lesson_and_user_text_is_escaped() -> None:
@@ -46,7 +48,7 @@ def test_long_section_splits_at_paragraphs_within_the_limit() -> None:
     replies = render.section_messages(lesson, step, render.continue_keyboard(WALK, 0))
     assert len(replies) > 1
     for reply in replies:
-        assert render.visible_length(reply.text) <= render.MESSAGE_LIMIT
+        assert fit.visible_length(reply.text) <= fit.MESSAGE_LIMIT
     assert all(r.keyboard is None for r in replies[:-1]) and replies[-1].keyboard is not None
     # "(continued)" goes with the part's title; the source line is on the first message only.
     source = render.source_line(lesson)
@@ -54,16 +56,16 @@ def test_long_section_splits_at_paragraphs_within_the_limit() -> None:
     assert replies[1].text.split("\n\n", 1)[0].endswith(" (continued)")
     joined = "\n\n".join(r.text.split("\n\n", 1)[1] for r in replies)
     for paragraph in paragraphs:  # each paragraph whole, in one message, in order
-        assert render.esc(paragraph.strip()) in joined
+        assert markup.esc(paragraph.strip()) in joined
 
 
 def test_one_huge_paragraph_is_cut_at_sentences_then_words() -> None:
     sentence = "Emoji 😀 and <tags> in a sentence. "
     text = sentence * 400
-    chunks = render.split_text(text, 1000)
+    chunks = fit.split_text(text, 1000)
     assert len(chunks) > 1
-    assert all(render.visible_length(c) <= 1000 for c in chunks)
-    assert " ".join(render.visible_text(c) for c in chunks).split() == text.split()
+    assert all(fit.visible_length(c) <= 1000 for c in chunks)
+    assert " ".join(fit.visible_text(c) for c in chunks).split() == text.split()
 
 
 def test_single_and_multiple_choice_keyboards() -> None:

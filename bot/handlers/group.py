@@ -12,7 +12,7 @@ import logging
 from telegram import CallbackQuery, Message, Update, User
 from telegram.error import ChatMigrated, Forbidden, TelegramError
 
-from bot import render_group, texts
+from bot import texts
 from bot.answers import (
     as_posted,
     choice_answer,
@@ -26,9 +26,10 @@ from bot.handlers.common import command_of
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
 from bot.moderation import moderators_only
 from bot.popups import popup
-from bot.render import Reply, esc
-from bot.render_group import GroupMessage, QuizPoll
-from bot.reports import asked_in, session_results
+from bot.render import group as render_group
+from bot.render.group import GroupMessage, QuizPoll
+from bot.render.markup import Reply, esc
+from bot.results import asked_in, session_results
 from bot.storage import Post, Walk
 from bot.walk import (
     EndStep,

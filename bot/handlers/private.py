@@ -13,7 +13,7 @@ import logging
 from telegram import CallbackQuery, Message, Update
 from telegram.error import TelegramError
 
-from bot import callbacks, render, texts
+from bot import callbacks, texts
 from bot.answers import (
     as_posted,
     choice_answer,
@@ -37,7 +37,8 @@ from bot.handlers import reports
 from bot.handlers.common import command_of
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, Question, ShortQuestion
 from bot.popups import popup
-from bot.render import Reply
+from bot.render import private as render
+from bot.render.markup import Reply, esc
 from bot.storage import NewAnswer, PrivatePrompt, Walk
 from bot.walk import (
     EndStep,
@@ -192,7 +193,7 @@ async def group_only_command(update: Update, context: BotContext) -> None:
     """/begin, /next, /end, /status sent privately: they run a group's session."""
     message = update.effective_message
     assert message is not None
-    command = render.esc(command_of(message.text))
+    command = esc(command_of(message.text))
     await message.reply_text(texts.GROUP_ONLY_COMMAND.format(command=command))
 
 
@@ -227,7 +228,7 @@ async def text_message(update: Update, context: BotContext) -> None:
         return
     earlier_question = _replied_question(message, lesson)
     if earlier_question is not None and earlier_question.id != question.id:
-        await message.reply_text(texts.REPLY_TO_EARLIER.format(prompt=render.esc(question.prompt)))
+        await message.reply_text(texts.REPLY_TO_EARLIER.format(prompt=esc(question.prompt)))
         return
     stance: str | None = None
     if isinstance(question, DebateQuestion):
@@ -607,7 +608,7 @@ async def _answer_privately(
     await send(
         context,
         chat.id,
-        Reply(texts.PRIVATE_ANSWER_FOR_GROUP.format(group=render.esc(group_title))),
+        Reply(texts.PRIVATE_ANSWER_FOR_GROUP.format(group=esc(group_title))),
     )
     position = position_of_question(lesson, question.id)
     step = step_at(lesson, position if position is not None else 0)
@@ -681,4 +682,4 @@ async def _private_answer_for_group(
     )
     await context.storage.clear_private_prompt(message.chat_id)
     group_title = await context.storage.chat_title(walk.chat_id) or ""
-    await message.reply_text(texts.PRIVATE_ANSWER_SAVED.format(group=render.esc(group_title)))
+    await message.reply_text(texts.PRIVATE_ANSWER_SAVED.format(group=esc(group_title)))

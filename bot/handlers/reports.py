@@ -28,9 +28,9 @@ from bot.context import BotContext
 from bot.edits import edit
 from bot.moderation import is_moderator, moderators_only
 from bot.popups import popup
-from bot.render import Reply, button, column, esc
-from bot.render_reports import my_answers, report
-from bot.reports import asked_in, session_results
+from bot.render.markup import Reply, button, column, esc
+from bot.render.reports import my_answers, report
+from bot.results import asked_in, session_results
 from bot.storage import Forgotten, Walk
 from bot.telegram_export import export_chat
 

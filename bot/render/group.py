@@ -1,7 +1,7 @@
 """Render for groups: session messages, quiz polls, question keyboards, status and summary.
 
-Shares the section and question wording with the private chat (``bot.render``) and adds
-what only a group has: the moderators' Next button, polls, deep links to answer privately.
+Shares the section and question wording with the private chat (``bot.render.private``) and
+adds what only a group has: the moderators' Next button, polls, deep links to answer privately.
 """
 
 from __future__ import annotations
@@ -23,18 +23,10 @@ from bot.callbacks import (
 )
 from bot.lesson_loader import LessonCatalog
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
-from bot.render import (
-    MESSAGE_LIMIT,
-    Reply,
-    button,
-    column,
-    esc,
-    pack_paragraphs,
-    question_text,
-    section_messages,
-    source_line,
-)
-from bot.reports import SessionResults
+from bot.render.fit import MESSAGE_LIMIT, pack_paragraphs
+from bot.render.markup import Reply, button, column, esc
+from bot.render.private import question_text, section_messages, source_line
+from bot.results import SessionResults
 from bot.storage import Walk
 from bot.walk import QuestionStep, SectionStep, Step, part_count, steps_of
 

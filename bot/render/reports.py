@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from bot import texts
 from bot.lesson_loader import LessonCatalog
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson
-from bot.render import MESSAGE_LIMIT, Reply, clip, esc, split_html, visible_length
-from bot.reports import QuestionResult, SessionResults
+from bot.render.fit import MESSAGE_LIMIT, clip, split_html, visible_length
+from bot.render.markup import Reply, esc
+from bot.results import QuestionResult, SessionResults
 from bot.storage import StoredAnswer, Walk
 
 
