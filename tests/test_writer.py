@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage import NewAnswer, Post, Respondent, Storage, Walk, _Cache
+from tests.actors import rows
 
 FIRST, SECOND = Respondent(601, "Ana Kim", "ana"), Respondent(602, "Minsu", None)
 
@@ -58,15 +59,6 @@ def stance(walk: Walk, who: Respondent, key: str, picked: str) -> NewAnswer:
         source_key=key,
         stance=picked,
     )
-
-
-def rows(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
-    """Read with a connection of its own: only what has been committed."""
-    connection = sqlite3.connect(path)
-    try:
-        return connection.execute(sql, params).fetchall()
-    finally:
-        connection.close()
 
 
 async def test_concurrent_answers_share_a_few_transactions(
