@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from bot.cli_exit import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from bot.config import Settings
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 STEP_PAGES: Final = 128
 STEP_PAUSE_SECONDS: Final = 0.005
 BUSY_TIMEOUT_MS: Final = 5000
@@ -103,14 +103,24 @@ def _check_paths(source: Path, target: Path) -> None:
         raise BackupError(
             f"cannot write the backup {target}: the folder {target.parent} is missing"
         )
-    real_source = source.resolve()
-    forbidden = {real_source, *(Path(f"{real_source}{suffix}") for suffix in _SIDECARS)}
-    same = target.resolve() in forbidden
-    if not same and target.exists():
-        with contextlib.suppress(OSError):
-            same = target.samefile(source)
-    if same:
+    if is_database_file(target, source):
         raise BackupRefused(f"refusing to back up {source} onto itself: give another file as PATH")
+
+
+def is_database_file(path: Path, database: Path) -> bool:
+    """Whether writing ``path`` would replace ``database`` or a file kept beside it (its
+    -wal, -shm, -journal or the bot's lock file): the same file by inode where both exist (a
+    hard link), else the same path once links and ``..`` are resolved (a file not made yet).
+    The backup and export commands refuse such a path."""
+    real = database.resolve()
+    guarded = [database, *(Path(f"{database}{suffix}") for suffix in _SIDECARS)]
+    if path.resolve() in {real, *(Path(f"{real}{suffix}") for suffix in _SIDECARS)}:
+        return True
+    for guarded_file in guarded:
+        with contextlib.suppress(OSError):  # either one missing: not the same file
+            if path.samefile(guarded_file):
+                return True
+    return False
 
 
 def _temporary_beside(target: Path) -> tuple[int, str]:

@@ -21,6 +21,8 @@ from contextlib import closing
 from pathlib import Path
 from typing import IO, Final
 
+from bot.backup import is_database_file
+from bot.cli_exit import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from bot.config import Settings
 from bot.export import FORMATS, LessonIndex, Pseudonymizer, write_answers
 from bot.lesson_loader import load_lessons
@@ -36,7 +38,6 @@ from bot.storage_exports import (
 )
 
 EXPORT_COMMANDS: Final = frozenset({"export", "sessions"})
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}|\d{8}")  # 2026-11-30, or ISO 8601's basic 20261130
 _Writer = Callable[[IO[bytes]], int]
@@ -124,6 +125,13 @@ def _export(arguments: argparse.Namespace, settings: Settings) -> int:
     if out is not None and (out.is_dir() or not out.parent.is_dir()):
         raise UsageError(f"cannot write {out}: not a file in an existing folder")
     db_path: Path = arguments.db or settings.db_path
+    if out is not None and is_database_file(out, db_path):
+        # The export would be renamed over the bot's own files: a running bot would go on
+        # acknowledging answers into a database that is gone at its next start.
+        raise UsageError(
+            f"refusing to write the export over {out}: it is the database {db_path} or a file "
+            "beside it; give another file as --out"
+        )
     prompts: Path = arguments.prompts or settings.prompts_dir
 
     with closing(open_readonly(db_path)) as connection:
