@@ -7,17 +7,18 @@ happens at import time.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot import backup
+from bot.cli_exit import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from bot.config import Settings, SettingsError, load_settings
 from bot.export_cli import EXPORT_COMMANDS, add_commands, run_command
+from bot.file_modes import PRIVATE_UMASK
 from bot.lesson_loader import load_lessons, summarize
 from bot.logs import configure_logging
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,7 +43,7 @@ def _validate(settings: Settings, paths: Sequence[Path]) -> int:
     if problems:
         count = len(problems)
         print(f"{count} problem{'s' if count != 1 else ''} found.", file=sys.stderr)
-        return EXIT_INVALID
+        return EXIT_FAILED
     print(summarize(catalog))
     return EXIT_OK
 
@@ -61,18 +62,21 @@ def _run(settings: Settings) -> int:
         for problem in problems:
             print(problem, file=sys.stderr)
         print("The bot did not start: fix the lessons above first.", file=sys.stderr)
-        return EXIT_INVALID
+        return EXIT_FAILED
     application = build_application(settings, catalog)
     try:
         run_until_signalled(application)
     except (StorageError, PollingStopped) as error:
         print(f"error: {error}", file=sys.stderr)
-        return EXIT_INVALID
+        return EXIT_FAILED
     return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
+    # What a command creates (the database and its files, backups, exports) holds members'
+    # names and answers: readable by this user only. Restored for callers in the process.
+    umask = os.umask(PRIVATE_UMASK)
     try:
         settings = load_settings()
         if arguments.command == "validate":
@@ -85,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    finally:
+        os.umask(umask)
 
 
 if __name__ == "__main__":

@@ -1,22 +1,41 @@
 """Running the bot: the application's lifecycle around the inbox poller, and clean stops.
 
-SIGTERM and SIGINT set ``stop``: the long poll is dropped at once (nothing fetched is lost,
-Telegram confirms only what the inbox holds), the update in hand is finished, the database
-is closed, and the process exits with status 0.
+At start the bot asks Telegram who it is (getMe). While Telegram cannot be reached (no
+network yet, a 5xx, a timeout) it tries again after 1, 2, 4 … seconds (at most 30), with one
+log line per attempt; only a rejected token is final.
+
+SIGTERM and SIGINT set ``stop``: the long poll (or the wait for Telegram at start) is
+dropped at once (nothing fetched is lost, Telegram confirms only what the inbox holds), the
+update in hand is finished, the database is closed, and the process exits with status 0.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import signal
+from collections.abc import Awaitable
+from dataclasses import dataclass
 
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, RetryAfter, TelegramError
 
+from bot import file_modes
 from bot.context import BotApplication
 from bot.poller import InboxPoller, PollingStopped
 
+log = logging.getLogger(__name__)
+
 # The update kinds the handlers consume; Telegram sends nothing else.
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "poll_answer", "my_chat_member")
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """Waits between attempts to reach Telegram at start: ``first``, doubling up to ``most``."""
+
+    first: float = 1.0
+    most: float = 30.0
 
 
 async def serve(
@@ -25,15 +44,13 @@ async def serve(
     *,
     long_poll_timeout: int = 30,
     ready: asyncio.Event | None = None,
+    backoff: Backoff = Backoff(),  # frozen: one shared default is safe
 ) -> None:
     """Initialise, poll until ``stop`` is set, then shut everything down; ``ready`` is set
-    once the database is open and polling begins."""
-    try:
-        await application.initialize()  # asks Telegram who we are: the token is checked here
-    except InvalidToken:
-        raise PollingStopped(
-            "Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN (from @BotFather)"
-        ) from None
+    once the database is open and polling begins. A stop while Telegram cannot be reached
+    at start returns at once."""
+    if not await _initialize(application, stop, backoff):
+        return
     try:
         if application.post_init is not None:
             await application.post_init(application)  # opens the database
@@ -58,8 +75,70 @@ async def serve(
             await application.post_shutdown(application)  # closes the database
 
 
+async def _initialize(application: BotApplication, stop: asyncio.Event, backoff: Backoff) -> bool:
+    """Ask Telegram who we are (the token is checked here), until it answers; False if
+    ``stop`` was set first. PollingStopped if the token is rejected."""
+    attempt, wait = 1, backoff.first
+    while True:
+        try:
+            if not await _unless_stopped(application.initialize(), stop):
+                await application.bot.shutdown()  # closes the HTTP clients it opened
+                return False
+            return True
+        except InvalidToken:
+            await application.bot.shutdown()
+            raise PollingStopped(
+                "Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN (from @BotFather)"
+            ) from None
+        except TelegramError as error:
+            # Telegram or the way to it is down (NetworkError, TimedOut, a 5xx) or busy
+            # (RetryAfter): worth waiting for. One line, no traceback: it is not a bug.
+            delay = max(wait, _seconds(error.retry_after) if isinstance(error, RetryAfter) else 0)
+            log.warning(
+                "Telegram cannot be reached (attempt %d: %s); trying again in %g s",
+                attempt,
+                error.message or type(error).__name__,
+                delay,
+            )
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=delay)
+        if stop.is_set():
+            await application.bot.shutdown()
+            return False
+        attempt, wait = attempt + 1, min(wait * 2, backoff.most)
+
+
+async def _unless_stopped(work: Awaitable[None], stop: asyncio.Event) -> bool:
+    """Await ``work`` unless ``stop`` is set first (then ``work`` is cancelled): True if it
+    finished (its exception, if any, is raised)."""
+    task = asyncio.ensure_future(work)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:  # cancelled from outside: leave nothing running
+        task.cancel()
+        raise
+    finally:
+        stopped.cancel()
+    if task.done():
+        task.result()
+        return True
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return False
+
+
+def _seconds(value: object) -> float:
+    total = getattr(value, "total_seconds", None)  # a timedelta, or seconds in older PTB
+    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
+
+
 def run_until_signalled(application: BotApplication) -> None:
     """The command line's `run`: serve until SIGINT or SIGTERM."""
+    settings = application.bot_data.settings
+    if settings is not None:
+        file_modes.check_at_start(settings.db_path)
 
     async def main() -> None:
         stop = asyncio.Event()
