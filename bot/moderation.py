@@ -2,7 +2,10 @@
 
 Rights are asked of Telegram (getChatMember) and cached briefly, so that a burst of
 ``/next`` presses costs one request, while a demoted admin loses the right within a minute.
-``moderators_only`` wraps a handler so that everyone else gets a polite refusal.
+Deliveries of reports and exports (the data leaving the group) ask afresh instead
+(``afresh=True``): a demoted admin gets nothing from the moment Telegram says so.
+``moderators_only`` wraps a handler so that everyone else gets a polite refusal;
+``moderators_asked_afresh`` does the same without the cache.
 """
 
 from __future__ import annotations
@@ -27,8 +30,12 @@ _MODERATOR_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
-async def is_moderator(update: Update, context: BotContext, chat_id: int | None = None) -> bool:
-    """Whether the sender of this update may moderate ``chat_id`` (default: this chat)."""
+async def is_moderator(
+    update: Update, context: BotContext, chat_id: int | None = None, *, afresh: bool = False
+) -> bool:
+    """Whether the sender of this update may moderate ``chat_id`` (default: this chat).
+
+    ``afresh``: ask Telegram even if the answer is cached (and cache the new answer)."""
     chat, user = update.effective_chat, update.effective_user
     message = update.effective_message
     chat_id = chat_id if chat_id is not None else (chat.id if chat else None)
@@ -41,7 +48,7 @@ async def is_moderator(update: Update, context: BotContext, chat_id: int | None 
     if settings is not None and user.id in settings.moderator_ids:
         return True
     cache = context.bot_data.rights
-    known = cache.get(chat_id, user.id)
+    known = None if afresh else cache.get(chat_id, user.id)
     if known is not None:
         return known
     try:
@@ -54,10 +61,10 @@ async def is_moderator(update: Update, context: BotContext, chat_id: int | None 
     return allowed
 
 
-async def allowed_or_refused(update: Update, context: BotContext) -> bool:
+async def allowed_or_refused(update: Update, context: BotContext, *, afresh: bool = False) -> bool:
     """True for a moderator; anyone else gets a polite one-line refusal (a pop-up for a
     button, a reply for a command) and False."""
-    if await is_moderator(update, context):
+    if await is_moderator(update, context, afresh=afresh):
         return True
     if update.callback_query is not None:
         await popup(update.callback_query, texts.MODERATORS_ONLY, show_alert=True)
@@ -67,11 +74,21 @@ async def allowed_or_refused(update: Update, context: BotContext) -> bool:
 
 
 def moderators_only(handler: Handler) -> Handler:
-    """Run the handler for moderators only; nothing changes for anyone else."""
+    """Run the handler for moderators only (rights as cached); nothing changes for anyone
+    else."""
+    return _guarded(handler, afresh=False)
 
+
+def moderators_asked_afresh(handler: Handler) -> Handler:
+    """As ``moderators_only``, with rights asked of Telegram now: for handlers that send the
+    group's data out (reports, exports)."""
+    return _guarded(handler, afresh=True)
+
+
+def _guarded(handler: Handler, *, afresh: bool) -> Handler:
     @functools.wraps(handler)
     async def guarded(update: Update, context: BotContext) -> None:
-        if await allowed_or_refused(update, context):
+        if await allowed_or_refused(update, context, afresh=afresh):
             await handler(update, context)
 
     return guarded

@@ -1,6 +1,6 @@
 """Moderators pull the response logs (/report, /export); members see and erase their own
 data (/myanswers, /forget). Reports and exports go to a private chat, never into a group,
-and rights are checked again for every delivery.
+and rights are asked of Telegram again for every delivery (never taken from the cache).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from bot.callbacks import Action, ExportFor, Forget, ReportFor
 from bot.chart import results_chart
 from bot.context import BotContext
 from bot.edits import edit
-from bot.moderation import is_moderator, moderators_only
+from bot.moderation import is_moderator, moderators_asked_afresh
 from bot.popups import popup
 from bot.render.markup import Reply, button, column, esc
 from bot.render.reports import my_answers, report
@@ -117,8 +117,8 @@ async def deliver_pending(update: Update, context: BotContext) -> int:
         return 0
     delivered = 0
     for delivery in await context.storage.take_deliveries(user.id):
-        if not await is_moderator(update, context, delivery.chat_id):
-            continue  # rights are checked again at delivery: they may have been removed
+        if not await is_moderator(update, context, delivery.chat_id, afresh=True):
+            continue  # rights are asked again at delivery: they may have been removed
         if delivery.kind == "report":
             await deliver_report(context, user.id, delivery.chat_id)
         else:
@@ -155,7 +155,7 @@ async def _deliver_or_ask(
 # --- commands -----------------------------------------------------------------------------
 
 
-@moderators_only
+@moderators_asked_afresh
 async def report_in_group(update: Update, context: BotContext) -> None:
     chat, message = update.effective_chat, update.effective_message
     assert chat is not None and message is not None
@@ -178,7 +178,7 @@ def parse_export_args(args: list[str]) -> tuple[Format, bool] | None:
     return fmt, every
 
 
-@moderators_only
+@moderators_asked_afresh
 async def export_in_group(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
@@ -231,7 +231,7 @@ async def on_group_chosen(
 ) -> None:
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
-    if not await is_moderator(update, context, action.chat_id):
+    if not await is_moderator(update, context, action.chat_id, afresh=True):
         await popup(query, texts.MODERATORS_ONLY, show_alert=True)
         return
     await popup(query)
