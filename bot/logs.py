@@ -1,8 +1,17 @@
-"""Logging set-up that never shows the bot token.
+"""Logging set-up that never shows the bot token, nor what members wrote or are called.
 
 httpx and httpcore log full request URLs, and Bot API URLs carry the token
 (``/bot<token>/getUpdates``). Their chatter is lowered to WARNING, and every record that
 reaches our handler is scrubbed of anything shaped like a token, at every level.
+
+At DEBUG, libraries dump content: PTB's ``telegram.Bot`` logs every request's parameters and
+every answer (so every update, with names, usernames and texts), ``telegram.ext`` logs each
+update in full, and aiosqlite logs every call with its SQL parameters (answers, names).
+/forget cannot reach a log file, so these loggers are held at INFO even when BOT_LOG_LEVEL
+is DEBUG: their INFO lines carry no such content ("Application started", a flood-limit
+wait). Our own log lines name ids (update, chat, user, walk), never texts or names. A
+level on the logger, rather than a filter on the handler, also spares building the
+records: the dumps are big.
 """
 
 from __future__ import annotations
@@ -13,7 +22,8 @@ import sys
 
 TOKEN_SHAPE = re.compile(r"\d{5,16}:[A-Za-z0-9_-]{30,64}")
 REDACTED = "<redacted-token>"
-NOISY_LOGGERS = ("httpx", "httpcore", "apscheduler")
+NOISY_LOGGERS = ("httpx", "httpcore", "apscheduler")  # held at WARNING
+CONTENT_LOGGERS = ("telegram", "aiosqlite")  # held at INFO: at DEBUG they dump content
 
 
 class RedactTokens(logging.Filter):
@@ -53,3 +63,5 @@ def configure_logging(level: str, *secrets: str) -> None:
     root.setLevel(level)
     for name in NOISY_LOGGERS:
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
+    for name in CONTENT_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.INFO, root.level))
