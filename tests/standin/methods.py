@@ -11,28 +11,13 @@ from typing import Any
 from tests.standin.entities import FormattedText, utf16_len
 from tests.standin.model import CallbackAnswer, FakeChat, JSONDict, StoredMessage
 from tests.standin.params import ApiError, Params, bad_request
-from tests.standin.state import StandInState, scope_key
+from tests.standin.state import StandInState
 
 Method = Callable[[StandInState, Params], Any]
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_ANSWER = 200
-CHAT_ACTIONS = frozenset(
-    {
-        "typing",
-        "upload_photo",
-        "record_video",
-        "upload_video",
-        "record_voice",
-        "upload_voice",
-        "upload_document",
-        "choose_sticker",
-        "find_location",
-        "record_video_note",
-        "upload_video_note",
-    }
-)
 QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the "
@@ -66,16 +51,6 @@ def get_me(s: StandInState, p: Params) -> JSONDict:
     }
 
 
-@method("logOut")
-def log_out(s: StandInState, p: Params) -> bool:
-    return True
-
-
-@method("close")
-def close(s: StandInState, p: Params) -> bool:
-    return True
-
-
 @method("deleteWebhook")
 def delete_webhook(s: StandInState, p: Params) -> bool:
     s.webhook_url = ""
@@ -93,15 +68,6 @@ def set_webhook(s: StandInState, p: Params) -> bool:
     if p.get_bool("drop_pending_updates"):
         s.drop_pending_updates()
     return True
-
-
-@method("getWebhookInfo")
-def get_webhook_info(s: StandInState, p: Params) -> JSONDict:
-    return {
-        "url": s.webhook_url,
-        "has_custom_certificate": False,
-        "pending_update_count": len(s.pending_updates),
-    }
 
 
 @method("setMyCommands")
@@ -124,66 +90,6 @@ def set_my_commands(s: StandInState, p: Params) -> bool:
         checked.append({"command": name.lower(), "description": description})
     s.record_commands(p.get_dict("scope"), p.get_str("language_code") or "", checked)
     return True
-
-
-@method("getMyCommands")
-def get_my_commands(s: StandInState, p: Params) -> list[JSONDict]:
-    key = (scope_key(p.get_dict("scope")), p.get_str("language_code") or "")
-    return list(s.commands.get(key, []))
-
-
-@method("deleteMyCommands")
-def delete_my_commands(s: StandInState, p: Params) -> bool:
-    s.record_commands(p.get_dict("scope"), p.get_str("language_code") or "", [])
-    return True
-
-
-@method("setChatMenuButton")
-def set_chat_menu_button(s: StandInState, p: Params) -> bool:
-    button = p.get_dict("menu_button") or {"type": "default"}
-    if p.has("chat_id"):
-        s.chat_for_bot(p, sending=False).menu_button = button
-    else:
-        s.default_menu_button = button
-    return True
-
-
-@method("getChatMenuButton")
-def get_chat_menu_button(s: StandInState, p: Params) -> JSONDict:
-    if p.has("chat_id"):
-        chat = s.chat_for_bot(p, sending=False)
-        if chat.menu_button is not None:
-            return chat.menu_button
-    return s.default_menu_button
-
-
-def _profile_setter(field: str, limit: int) -> Method:
-    def setter(s: StandInState, p: Params) -> bool:
-        value = p.get_str(field) or ""
-        if len(value) > limit:
-            raise bad_request(f"{field} is too long")
-        s.bot_profile[f"{field}:{p.get_str('language_code') or ''}"] = value
-        return True
-
-    return setter
-
-
-def _profile_getter(field: str) -> Method:
-    def getter(s: StandInState, p: Params) -> JSONDict:
-        key = f"{field}:{p.get_str('language_code') or ''}"
-        default = s.bot_user.first_name if field == "name" else ""
-        return {field: s.bot_profile.get(key, default)}
-
-    return getter
-
-
-for _field, _limit, _name in (
-    ("name", 64, "MyName"),
-    ("description", 512, "MyDescription"),
-    ("short_description", 120, "MyShortDescription"),
-):
-    METHODS[f"set{_name}".lower()] = _profile_setter(_field, _limit)
-    METHODS[f"get{_name}".lower()] = _profile_getter(_field)
 
 
 # ---------------------------------------------------------------------- sending
@@ -240,7 +146,7 @@ def send_message(s: StandInState, p: Params) -> JSONDict:
     chat = s.chat_for_bot(p)
     text = _text_param(p)
     formatted = _format_message_text(s, p, text)
-    inline, sent = s.parse_reply_markup(p.raw("reply_markup"))
+    inline = s.parse_reply_markup(p.raw("reply_markup"))
     reply_to = s.reply_target(p, chat)
     thread = _thread_of(p, chat, reply_to)
     s.check_flood(chat)
@@ -253,7 +159,6 @@ def send_message(s: StandInState, p: Params) -> JSONDict:
         html=text,
         parse_mode=p.get_str("parse_mode"),
         reply_markup=inline,
-        sent_markup=sent,
         reply_to=reply_to,
         **_send_options(p),
     )
@@ -264,7 +169,7 @@ def _send_media(s: StandInState, p: Params, kind: str) -> JSONDict:
     chat = s.chat_for_bot(p)
     stored = s.input_file(p, kind, photo=kind == "photo")
     caption = _format_caption(s, p)
-    inline, sent = s.parse_reply_markup(p.raw("reply_markup"))
+    inline = s.parse_reply_markup(p.raw("reply_markup"))
     reply_to = s.reply_target(p, chat)
     thread = _thread_of(p, chat, reply_to)
     s.check_flood(chat)
@@ -279,7 +184,6 @@ def _send_media(s: StandInState, p: Params, kind: str) -> JSONDict:
         html=p.get_str("caption"),
         parse_mode=p.get_str("parse_mode"),
         reply_markup=inline,
-        sent_markup=sent,
         reply_to=reply_to,
         **options,
     )
@@ -300,29 +204,6 @@ def send_document(s: StandInState, p: Params) -> JSONDict:
     return _send_media(s, p, "document")
 
 
-@method("sendChatAction")
-def send_chat_action(s: StandInState, p: Params) -> bool:
-    chat = s.chat_for_bot(p)
-    action = p.get_str("action")
-    if action not in CHAT_ACTIONS:
-        raise bad_request("wrong parameter action in request")
-    s.chat_actions.append((chat.id, action))
-    return True
-
-
-@method("getFile")
-def get_file(s: StandInState, p: Params) -> JSONDict:
-    stored = s.files.get(p.get_str("file_id") or "")
-    if stored is None:
-        raise bad_request("invalid file_id")
-    return {
-        "file_id": stored.file_id,
-        "file_unique_id": stored.file_unique_id,
-        "file_size": stored.size,
-        "file_path": stored.file_path,
-    }
-
-
 # ---------------------------------------------------------------------- editing
 
 
@@ -337,13 +218,6 @@ def _message_to_edit(s: StandInState, p: Params) -> StoredMessage:
     if message.from_user is not s.bot_user:
         raise bad_request("message can't be edited")
     return message
-
-
-def _inline_only(s: StandInState, p: Params) -> JSONDict | None:
-    inline, sent = s.parse_reply_markup(p.raw("reply_markup"))
-    if sent is not None and "inline_keyboard" not in sent:
-        raise bad_request("inline keyboard expected")
-    return inline
 
 
 def _apply_edit(s: StandInState, message: StoredMessage, **changes: Any) -> JSONDict:
@@ -362,7 +236,7 @@ def edit_message_text(s: StandInState, p: Params) -> JSONDict:
         raise bad_request("there is no text in the message to edit")
     text = _text_param(p)
     formatted = _format_message_text(s, p, text)
-    inline = _inline_only(s, p)
+    inline = s.parse_reply_markup(p.raw("reply_markup"))
     if (formatted.text, formatted.entities, inline) == (
         message.text,
         message.entities,
@@ -375,84 +249,19 @@ def edit_message_text(s: StandInState, p: Params) -> JSONDict:
         "html": text,
         "parse_mode": p.get_str("parse_mode"),
         "reply_markup": inline,
-        "sent_markup": p.get_dict("reply_markup"),
     }
     if p.has("link_preview_options"):
         changes["link_preview_options"] = p.get_dict("link_preview_options")
     return _apply_edit(s, message, **changes)
 
 
-@method("editMessageCaption")
-def edit_message_caption(s: StandInState, p: Params) -> JSONDict:
-    message = _message_to_edit(s, p)
-    if message.kind not in ("photo", "document"):
-        raise bad_request("there is no caption in the message to edit")
-    caption = _format_caption(s, p)
-    inline = _inline_only(s, p)
-    new_text = caption.text if caption else None
-    new_entities = caption.entities if caption else ()
-    if (new_text, new_entities, inline) == (
-        message.caption,
-        message.entities,
-        message.reply_markup,
-    ):
-        raise bad_request(NOT_MODIFIED)
-    return _apply_edit(
-        s,
-        message,
-        caption=new_text,
-        entities=new_entities,
-        html=p.get_str("caption"),
-        parse_mode=p.get_str("parse_mode"),
-        reply_markup=inline,
-        sent_markup=p.get_dict("reply_markup"),
-    )
-
-
 @method("editMessageReplyMarkup")
 def edit_message_reply_markup(s: StandInState, p: Params) -> JSONDict:
     message = _message_to_edit(s, p)
-    inline = _inline_only(s, p)
+    inline = s.parse_reply_markup(p.raw("reply_markup"))
     if inline == message.reply_markup:
         raise bad_request(NOT_MODIFIED)
-    return _apply_edit(s, message, reply_markup=inline, sent_markup=p.get_dict("reply_markup"))
-
-
-@method("deleteMessage")
-def delete_message(s: StandInState, p: Params) -> bool:
-    chat = s.chat_for_bot(p, sending=False)
-    message_id = p.require_int("message_id", "message identifier is not specified")
-    _delete(s, chat.id, message_id)
-    return True
-
-
-@method("deleteMessages")
-def delete_messages(s: StandInState, p: Params) -> bool:
-    chat = s.chat_for_bot(p, sending=False)
-    ids = p.get_list("message_ids") or []
-    if not 1 <= len(ids) <= 100:
-        raise bad_request("message_ids must contain 1-100 identifiers")
-    for message_id in ids:
-        message = s.find_message(chat, message_id if isinstance(message_id, int) else None)
-        if message is not None and _may_delete(s, message):
-            message.deleted = True
-    return True
-
-
-def _may_delete(s: StandInState, message: StoredMessage) -> bool:
-    if message.from_user is s.bot_user or message.chat.type == "private":
-        return True
-    me = message.chat.member(s.bot_user.id)
-    return me is not None and me.is_admin
-
-
-def _delete(s: StandInState, chat_id: int, message_id: int) -> None:
-    message = s.find_message(s.chats[chat_id], message_id)
-    if message is None:
-        raise bad_request("message to delete not found")
-    if not _may_delete(s, message):
-        raise bad_request("message can't be deleted")
-    message.deleted = True
+    return _apply_edit(s, message, reply_markup=inline)
 
 
 # ---------------------------------------------------------------------- callback queries
@@ -485,11 +294,6 @@ def _answer(query_id: str, p: Params, text: str | None) -> CallbackAnswer:
 # ---------------------------------------------------------------------- chats and members
 
 
-@method("getChat")
-def get_chat(s: StandInState, p: Params) -> JSONDict:
-    return s.chat_for_bot(p, sending=False).full_info()
-
-
 @method("getChatMember")
 def get_chat_member(s: StandInState, p: Params) -> JSONDict:
     chat = s.chat_for_bot(p, sending=False)
@@ -503,20 +307,6 @@ def get_chat_member(s: StandInState, p: Params) -> JSONDict:
             raise bad_request("user not found")
         return {"status": "left", "user": user.to_api()}
     return member.to_api()
-
-
-@method("getChatAdministrators")
-def get_chat_administrators(s: StandInState, p: Params) -> list[JSONDict]:
-    chat = s.chat_for_bot(p, sending=False)
-    if chat.type == "private":
-        raise bad_request("there are no administrators in the private chat")
-    return [m.to_api() for m in chat.members.values() if m.is_admin]
-
-
-@method("getChatMemberCount")
-def get_chat_member_count(s: StandInState, p: Params) -> int:
-    chat = s.chat_for_bot(p, sending=False)
-    return sum(1 for m in chat.members.values() if m.is_present)
 
 
 # ---------------------------------------------------------------------- polls
@@ -598,7 +388,7 @@ def send_poll(s: StandInState, p: Params) -> JSONDict:
     close_date = p.get_int("close_date")
     if open_period is not None and not 5 <= open_period <= 2628000:
         raise bad_request("open_period must be 5-2628000 seconds")
-    inline, sent = s.parse_reply_markup(p.raw("reply_markup"))
+    inline = s.parse_reply_markup(p.raw("reply_markup"))
     reply_to = s.reply_target(p, chat)
     thread = _thread_of(p, chat, reply_to)
     s.check_flood(chat)
@@ -624,7 +414,6 @@ def send_poll(s: StandInState, p: Params) -> JSONDict:
         thread_id=thread,
         kind="poll",
         reply_markup=inline,
-        sent_markup=sent,
         reply_to=reply_to,
         **options_kw,
     )
@@ -645,7 +434,7 @@ def stop_poll(s: StandInState, p: Params) -> JSONDict:
     poll = message.poll
     if poll.is_closed:
         raise bad_request("poll has already been closed")
-    inline = _inline_only(s, p)
+    inline = s.parse_reply_markup(p.raw("reply_markup"))
     poll.is_closed = True
     message.reply_markup = inline
     s.enqueue("poll", poll.to_api())

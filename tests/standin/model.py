@@ -53,6 +53,7 @@ class ChatMember:
     user: FakeUser
     status: MemberStatus = "member"
     custom_title: str | None = None
+    is_member: bool = True  # a restricted user: still in the chat, or not
 
     @property
     def is_admin(self) -> bool:
@@ -60,7 +61,9 @@ class ChatMember:
 
     @property
     def is_present(self) -> bool:
-        return self.status in ("creator", "administrator", "member", "restricted")
+        return self.status in ("creator", "administrator", "member") or (
+            self.status == "restricted" and self.is_member
+        )
 
     def to_api(self) -> JSONDict:
         data: JSONDict = {"status": self.status, "user": self.user.to_api()}
@@ -106,7 +109,7 @@ class ChatMember:
                 "can_edit_tag",
                 "can_react_to_messages",
             )
-            data.update(dict.fromkeys(muted, False), is_member=True, until_date=0)
+            data.update(dict.fromkeys(muted, False), is_member=self.is_member, until_date=0)
         elif self.status == "kicked":
             data["until_date"] = 0
         return data
@@ -126,9 +129,7 @@ class FakeChat:
     members: dict[int, ChatMember] = field(default_factory=dict)
     migrated_to: int | None = None  # a group upgraded to this supergroup
     migrated_from: int | None = None
-    reply_keyboard: JSONDict | None = None  # the custom keyboard the bot showed, if any
     is_forum: bool = False  # a supergroup with topics
-    menu_button: JSONDict | None = None
 
     @property
     def is_group(self) -> bool:
@@ -148,29 +149,6 @@ class FakeChat:
             if self.is_forum:
                 data["is_forum"] = True
         return _drop_none(data)
-
-    def full_info(self) -> JSONDict:
-        """ChatFullInfo, as getChat returns it."""
-        data = self.to_api()
-        data.update(
-            accent_color_id=0,
-            max_reaction_count=11,
-            accepted_gift_types={
-                "unlimited_gifts": False,
-                "limited_gifts": False,
-                "unique_gifts": False,
-                "premium_subscription": False,
-                "gifts_from_channels": False,
-            },
-        )
-        if self.is_group:
-            data["permissions"] = {
-                "can_send_messages": True,
-                "can_send_polls": True,
-                "can_send_other_messages": True,
-                "can_add_web_page_previews": True,
-            }
-        return data
 
     def __repr__(self) -> str:
         name = self.title or self.first_name
@@ -200,10 +178,6 @@ class StoredFile:
     @property
     def size(self) -> int:
         return len(self.data)
-
-    @property
-    def file_path(self) -> str:
-        return f"files/{self.file_unique_id}/{self.file_name or 'file'}"
 
 
 @dataclass(frozen=True)
@@ -289,8 +263,7 @@ class StoredMessage:
     """A message in a chat, in its current state (edits applied, ``deleted`` flagged).
 
     ``text`` is the plain text (entities parsed out, HTML unescaped); ``html`` the text or
-    caption exactly as sent; ``reply_markup`` the current inline keyboard (None if none);
-    ``sent_markup`` the last reply_markup parameter of any kind (ForceReply, keyboards...).
+    caption exactly as sent; ``reply_markup`` the current inline keyboard (None if none).
     """
 
     message_id: int
@@ -304,7 +277,6 @@ class StoredMessage:
     entities: tuple[JSONDict, ...] = ()
     caption: str | None = None
     reply_markup: JSONDict | None = None
-    sent_markup: JSONDict | None = None
     reply_to: StoredMessage | None = None
     edit_count: int = 0
     edit_date: int | None = None

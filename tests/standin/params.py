@@ -24,22 +24,15 @@ JSON_FIELDS = frozenset(
         "reply_parameters",
         "link_preview_options",
         "scope",
-        "menu_button",
         "options",
         "explanation_entities",
         "question_entities",
-        "description_entities",
         "correct_option_ids",
-        "country_codes",
-        "media",
-        "permissions",
-        "message_ids",
     }
 )
 INT_FIELDS = frozenset(
     {
         "chat_id",
-        "from_chat_id",
         "message_id",
         "user_id",
         "offset",
@@ -51,7 +44,6 @@ INT_FIELDS = frozenset(
         "close_date",
         "cache_time",
         "message_thread_id",
-        "until_date",
     }
 )
 BOOL_FIELDS = frozenset(
@@ -73,8 +65,6 @@ BOOL_FIELDS = frozenset(
         "has_spoiler",
         "show_caption_above_media",
         "disable_content_type_detection",
-        "revoke_messages",
-        "only_if_banned",
         "allow_paid_broadcast",
     }
 )

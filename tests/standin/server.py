@@ -1,7 +1,7 @@
 """``BotApiStandIn``: the stand-in served over HTTP on 127.0.0.1, plus event-driven waiting.
 
-Point the bot at it with ``ApplicationBuilder().base_url(f"{standin.base_url}/bot")
-.base_file_url(f"{standin.base_url}/file/bot")``. Every request is answered from the state in
+Point the bot at it with ``ApplicationBuilder().base_url(f"{standin.base_url}/bot")``
+(no files are downloaded from it). Every request is answered from the state in
 ``StandInState`` (see ``tests.standin.methods``); getUpdates long-polls, returning as soon as an
 update is enqueued. Waiting is driven by a change signal raised on every call and every state
 change, never by sleeping in a loop.
@@ -29,7 +29,6 @@ from tests.standin.state import StandInState
 T = TypeVar("T")
 
 _BOT_PATH = re.compile(r"^/bot([^/]+)/([A-Za-z0-9_]+)/?$")
-_FILE_PATH = re.compile(r"^/file/bot([^/]+)/(.+)$")
 WEBHOOK_CONFLICT = (
     "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to "
     "delete the webhook first"
@@ -196,10 +195,6 @@ class BotApiStandIn(StandInState):
         self._read_cursor[chat_id] = self._read_cursor.get(chat_id, 0) + 1
         return message
 
-    def skip_bot_messages(self, chat_id: int) -> None:
-        """Move the chat's read cursor past everything the bot has sent so far."""
-        self._read_cursor[chat_id] = len(self.bot_messages(chat_id, include_deleted=True))
-
     async def wait_for_callback_answer(
         self,
         query_id: str,
@@ -211,21 +206,6 @@ class BotApiStandIn(StandInState):
             timeout=timeout,
             what=f"an answer to callback query {query_id}",
         )
-
-    async def wait_for_call(
-        self,
-        method: str,
-        *,
-        after: int = 0,
-        timeout: float = 5.0,  # noqa: ASYNC109
-    ) -> ApiCall:
-        """The first call of ``method`` at index ``after`` or later in ``calls`` (pass
-        ``len(standin.calls)`` taken before acting to see only new calls)."""
-
-        def found() -> ApiCall | None:
-            return next((c for c in self.calls[after:] if c.method.lower() == method.lower()), None)
-
-        return await self.wait_for(found, timeout=timeout, what=f"a {method} call")
 
     async def wait_until_idle(
         self,
@@ -253,9 +233,6 @@ class BotApiStandIn(StandInState):
     # ------------------------------------------------------------------ HTTP
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
-        file_match = _FILE_PATH.match(request.path)
-        if file_match is not None:
-            return self._serve_file(file_match.group(1), file_match.group(2))
         match = _BOT_PATH.match(request.path)
         if match is None:
             return _error_response(ApiError(404, "Not Found"))
@@ -319,16 +296,6 @@ class BotApiStandIn(StandInState):
         if error is not None or not call.ok:
             return _error_response(error or ApiError(call.error_code or 400, call.error or ""))
         return web.json_response({"ok": True, "result": call.result}, dumps=_dumps)
-
-    def _serve_file(self, token: str, path: str) -> web.Response:
-        if token != self.token:
-            return _error_response(ApiError(401, "Unauthorized"))
-        stored = next((f for f in self.files.values() if f.file_path == path), None)
-        if stored is None:
-            return _error_response(ApiError(404, "Not Found"))
-        return web.Response(
-            body=stored.data, content_type=stored.mime_type or "application/octet-stream"
-        )
 
     async def _get_updates(self, p: Params) -> list[JSONDict]:
         if self.webhook_url:

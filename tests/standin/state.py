@@ -23,8 +23,6 @@ from tests.standin.entities import (
     check_entities,
     find_auto_entities,
     parse_html,
-    parse_markdown,
-    parse_markdown_v2,
     trim,
     utf16_len,
 )
@@ -154,9 +152,6 @@ class StandInState:
         self.callback_answers: dict[str, CallbackAnswer] = {}
         self.callback_queries: dict[str, CallbackQueryState] = {}
         self.commands: dict[tuple[str, str], list[JSONDict]] = {}
-        self.chat_actions: list[tuple[int, str]] = []
-        self.bot_profile: dict[str, str] = {}
-        self.default_menu_button: JSONDict = {"type": "commands"}
         self.webhook_url = ""
         self.allowed_updates: list[str] | None = None
         self.confirmed_update_id = 0  # the highest update id the bot confirmed via an offset
@@ -189,11 +184,6 @@ class StandInState:
         return [call for call in self.calls if not call.ok]
 
     @property
-    def my_commands(self) -> list[JSONDict]:
-        """The commands of the default scope and no language, as setMyCommands set them."""
-        return list(self.commands.get(("default", ""), []))
-
-    @property
     def pending_updates(self) -> list[PendingUpdate]:
         """Updates enqueued and not yet confirmed by the bot."""
         return list(self._updates)
@@ -207,10 +197,6 @@ class StandInState:
 
     def message(self, chat_id: int, message_id: int) -> StoredMessage:
         return self._by_id[(chat_id, message_id)]
-
-    def last_bot_message(self, chat_id: int) -> StoredMessage | None:
-        sent = self.bot_messages(chat_id)
-        return sent[-1] if sent else None
 
     def calls_to(self, method: str) -> list[ApiCall]:
         return [call for call in self.calls if call.method.lower() == method.lower()]
@@ -409,31 +395,6 @@ class StandInState:
             entities=formatted.entities if formatted else (),
         )
         message.photo = photo
-        self._publish("message", message)
-        return message
-
-    def send_document(
-        self,
-        user: FakeUser,
-        chat: FakeChat,
-        data: bytes,
-        *,
-        file_name: str = "document.txt",
-        mime_type: str = "text/plain",
-        caption: str | None = None,
-    ) -> StoredMessage:
-        self._check_can_post(user, chat)
-        document = self._new_file(data, file_name, mime_type, prefix="BQAC")
-        formatted = find_auto_entities(trim(FormattedText(caption))) if caption else None
-        message = self._new_message(
-            chat,
-            user,
-            kind="document",
-            caption=formatted.text if formatted else None,
-            html=caption,
-            entities=formatted.entities if formatted else (),
-        )
-        message.document = document
         self._publish("message", message)
         return message
 
@@ -712,15 +673,14 @@ class StandInState:
             return user.to_api() if user else None
 
         mode = (parse_mode or "").strip().lower()
+        if mode in ("markdown", "markdownv2"):
+            # Telegram takes them; the bot sends HTML, so the stand-in has no parser for them.
+            raise bad_request(f"the stand-in parses HTML only, not parse_mode {parse_mode}")
         try:
             if mode == "html":
                 parsed = parse_html(
                     text, strict_ampersand=self.strict_ampersand, resolve_user=resolve
                 )
-            elif mode == "markdownv2":
-                parsed = parse_markdown_v2(text, resolve_user=resolve)
-            elif mode == "markdown":
-                parsed = parse_markdown(text, resolve_user=resolve)
             elif mode:
                 raise bad_request("unsupported parse_mode")
             elif entities is not None:
@@ -732,27 +692,16 @@ class StandInState:
         trimmed = trim(parsed)
         return find_auto_entities(trimmed) if auto_entities else trimmed
 
-    def parse_reply_markup(self, raw: object) -> tuple[JSONDict | None, JSONDict | None]:
-        """(the inline keyboard to show on the message or None, the markup as sent)."""
+    def parse_reply_markup(self, raw: object) -> JSONDict | None:
+        """The inline keyboard to show on the message, or None."""
         if raw is None or raw == "":
-            return None, None
+            return None
         if not isinstance(raw, dict):
             raise bad_request("can't parse reply keyboard markup JSON object")
-        if "inline_keyboard" in raw:
-            return self._check_inline_keyboard(raw), raw
-        if "keyboard" in raw:
-            rows = raw["keyboard"]
-            if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-                raise bad_request("can't parse reply keyboard markup JSON object")
-            for row in rows:
-                for button in row:
-                    text = button.get("text") if isinstance(button, dict) else button
-                    if not isinstance(text, str) or not text:
-                        raise bad_request("can't parse keyboard button: Text must be non-empty")
-            return None, raw
-        if raw.get("remove_keyboard") is True or raw.get("force_reply") is True:
-            return None, raw
-        raise bad_request("can't parse reply keyboard markup JSON object")
+        if "inline_keyboard" not in raw:
+            # Telegram also takes reply keyboards and ForceReply; the bot sends neither.
+            raise bad_request(f"the stand-in takes inline keyboards only, not {sorted(raw)}")
+        return self._check_inline_keyboard(raw)
 
     def _check_inline_keyboard(self, raw: JSONDict) -> JSONDict | None:
         rows = raw["inline_keyboard"]
@@ -814,17 +763,11 @@ class StandInState:
         sent.append(now)
 
     def bot_send(self, chat: FakeChat, **fields: Any) -> StoredMessage:
-        """Store a message the bot sent, applying reply keyboards to the chat."""
-        message = self._new_message(chat, self.bot_user, **fields)
-        sent = message.sent_markup or {}
-        if "keyboard" in sent:
-            chat.reply_keyboard = sent
-        elif sent.get("remove_keyboard"):
-            chat.reply_keyboard = None
-        return message
+        """Store a message the bot sent."""
+        return self._new_message(chat, self.bot_user, **fields)
 
     def input_file(self, p: Params, name: str, *, photo: bool = False) -> StoredFile:
-        """The file a send method names: uploaded, an earlier file_id, or a URL."""
+        """The file a send method names: uploaded, or an earlier file_id."""
         upload = p.files.get(name)
         value = p.raw(name)
         if upload is None and isinstance(value, str) and value.startswith("attach://"):
@@ -835,10 +778,6 @@ class StandInState:
             raise bad_request(f"there is no {name} in the request")
         if value in self.files:
             return self.files[value]
-        if value.startswith(("http://", "https://")):
-            file_name = value.rstrip("/").rsplit("/", 1)[-1] or None
-            stored = self._new_file(b"", file_name, None, prefix="AgAC" if photo else "BQAC")
-            return stored
         raise bad_request("wrong file identifier/HTTP URL specified")
 
     def _stored_upload(self, upload: UploadedFile, *, photo: bool) -> StoredFile:
