@@ -33,7 +33,7 @@ from typing import IO, Final, Literal, NamedTuple
 
 from bot.lesson_loader import LessonCatalog
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
-from bot.storage_exports import AnswerFilter, RawAnswer, iter_answers
+from bot.storage.exports import AnswerFilter, RawAnswer, iter_answers
 
 ExportFormat = Literal["csv", "jsonl"]
 AnyQuestion = ChoiceQuestion | ShortQuestion | DebateQuestion

@@ -27,7 +27,7 @@ from bot.config import Settings
 from bot.export import FORMATS, LessonIndex, Pseudonymizer, write_answers
 from bot.lesson_loader import load_lessons
 from bot.storage import iso_utc
-from bot.storage_exports import (
+from bot.storage.exports import (
     AnswerFilter,
     ExportSourceError,
     SessionSummary,

@@ -10,7 +10,7 @@ from typing import Literal
 
 from bot.export import LessonIndex, export_rows, write_export
 from bot.lesson_loader import LessonCatalog
-from bot.storage_exports import AnswerFilter, iter_answers, open_readonly
+from bot.storage.exports import AnswerFilter, iter_answers, open_readonly
 
 
 def export_chat(

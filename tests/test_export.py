@@ -41,7 +41,7 @@ from bot.export_cli import UsageError, _moment, sessions_table, time_window
 from bot.lesson_loader import load_lessons
 from bot.lessons import Lesson
 from bot.storage import NewAnswer, Respondent, Storage, Walk
-from bot.storage_exports import (
+from bot.storage.exports import (
     SALT_KEY,
     AnswerFilter,
     ExportSourceError,

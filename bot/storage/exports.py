@@ -21,6 +21,8 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.storage.sql import NEWEST_VERSION, newest_version
+
 SALT_KEY = "pseudonym_salt"
 BATCH_SIZE = 2000
 
@@ -201,14 +203,11 @@ _ANSWERS_CONDITIONS = {
     "since": " AND a.answered_at >= :since",
     "until": " AND a.answered_at < :until",
 }
-# Not --history: only a member's newest version of an answer (within the time window).
-_CURRENT_ONLY = (
-    " AND NOT EXISTS (SELECT 1 FROM answers AS b WHERE b.walk_id = a.walk_id "
-    "AND b.user_id = a.user_id AND b.question_id = a.question_id AND b.version > a.version"
-)
-_CURRENT_CONDITIONS = {
-    "since": " AND b.answered_at >= :since",
-    "until": " AND b.answered_at < :until",
+# Not --history: only a member's newest version of an answer, among the versions within the
+# time window (``v`` in ``newest_version``).
+_WINDOW_CONDITIONS = {
+    "since": " AND v.answered_at >= :since",
+    "until": " AND v.answered_at < :until",
 }
 # Session, then the question's place in its lesson (unknown questions last, by id), then
 # member, then version.
@@ -227,9 +226,8 @@ def answers_query(answer_filter: AnswerFilter) -> tuple[str, dict[str, object]]:
             params[name] = value
             sql.append(condition)
     if not answer_filter.history:
-        sql.append(_CURRENT_ONLY)
-        sql.extend(cond for name, cond in _CURRENT_CONDITIONS.items() if name in params)
-        sql.append(")")
+        window = "".join(cond for name, cond in _WINDOW_CONDITIONS.items() if name in params)
+        sql.append(f" AND {newest_version('a', within=window)}")
     sql.append(_ANSWERS_ORDER)
     return "".join(sql), params
 
@@ -279,7 +277,7 @@ def load_question_order(
         connection.commit()
 
 
-_SESSIONS_QUERY = """
+_SESSIONS_QUERY = f"""
 SELECT w.id, c.id, c.title, c.type, w.audience, w.lesson_id, w.status, w.started_at,
        COALESCE(n.answers, 0), COALESCE(n.members, 0)
 FROM chats AS c
@@ -287,10 +285,7 @@ LEFT JOIN walks AS w ON w.chat_id = c.id
 LEFT JOIN (
     SELECT walk_id, COUNT(*) AS answers, COUNT(DISTINCT user_id) AS members
     FROM answers AS a  -- each standing answer: the newest version, not a withdrawn vote
-    WHERE a.retracted = 0 AND a.version = (
-        SELECT MAX(version) FROM answers AS b
-        WHERE b.walk_id = a.walk_id AND b.user_id = a.user_id AND b.question_id = a.question_id
-    )
+    WHERE a.retracted = 0 AND {NEWEST_VERSION}
     GROUP BY walk_id
 ) AS n ON n.walk_id = w.id
 ORDER BY c.id, w.id

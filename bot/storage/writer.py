@@ -27,7 +27,7 @@ T = TypeVar("T")
 
 # Bounds one transaction, so that the first job of a flood is not kept waiting for the last.
 MAX_JOBS_PER_TRANSACTION = 500
-BUSY_TIMEOUT_MS = 5000  # as storage.WRITER_PRAGMAS sets it
+BUSY_TIMEOUT_MS = 5000  # as schema.WRITER_PRAGMAS sets it
 
 
 @dataclass(slots=True)

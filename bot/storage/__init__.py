@@ -1,0 +1,75 @@
+"""Everything the bot stores, in SQLite: ``Storage`` (the one object handlers use), the
+records it hands out, the schema and its migrations.
+
+    records.py      the dataclasses and literals (no SQLite: render and results use them)
+    schema.py       migrations, SCHEMA_VERSION, the connections' pragmas, migrating
+    writer.py       the one writer: every write transaction, group commit
+    base.py         the two connections, the cache, open/close; facade.py composes Storage
+    cache.py, lock.py, sql.py    in-memory posts and walks; the instance lock; shared SQL
+    walks.py, answers.py, posts.py, chats.py, inbox.py, deliveries.py, private_prompts.py,
+    privacy.py      the queries, next to their noun, as mixins of Storage
+    exports.py      the read-only export queries (synchronous sqlite3, for the CLI)
+
+Every name that callers imported from the single ``bot/storage.py`` is still importable
+from ``bot.storage``.
+"""
+
+from bot.storage.base import UpdateMark
+from bot.storage.cache import CACHE_LIMIT, Cache
+from bot.storage.facade import Storage
+from bot.storage.records import (
+    AnswerFact,
+    AnswerVia,
+    Audience,
+    Clock,
+    Delivery,
+    Forgotten,
+    NewAnswer,
+    Post,
+    PrivatePrompt,
+    Recorded,
+    Respondent,
+    StorageError,
+    StoredAnswer,
+    Walk,
+    WalkClosed,
+    WalkStatus,
+    iso_utc,
+    utc_now,
+)
+from bot.storage.schema import MIGRATIONS, READER_PRAGMAS, SCHEMA_VERSION, WRITER_PRAGMAS
+from bot.storage.writer import Writer
+
+# The cache's name when it lived in the single module (tests import it so).
+_Cache = Cache
+
+__all__ = [
+    "CACHE_LIMIT",
+    "MIGRATIONS",
+    "READER_PRAGMAS",
+    "SCHEMA_VERSION",
+    "WRITER_PRAGMAS",
+    "AnswerFact",
+    "AnswerVia",
+    "Audience",
+    "Cache",
+    "Clock",
+    "Delivery",
+    "Forgotten",
+    "NewAnswer",
+    "Post",
+    "PrivatePrompt",
+    "Recorded",
+    "Respondent",
+    "Storage",
+    "StorageError",
+    "StoredAnswer",
+    "UpdateMark",
+    "Walk",
+    "WalkClosed",
+    "WalkStatus",
+    "Writer",
+    "_Cache",
+    "iso_utc",
+    "utc_now",
+]

@@ -1,0 +1,160 @@
+"""What every query module stands on: the two connections (the one writer, and a reader),
+the in-memory posts and walks, opening and closing the database.
+
+``Storage`` (``bot.storage.facade``) is this plus the queries of each noun, as mixins: a
+handler sees one object, and a query is one method call away, as fast as before the split.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Self, TypeVar
+
+import aiosqlite
+
+from bot.storage.cache import CACHE_LIMIT, Cache
+from bot.storage.lock import InstanceLock
+from bot.storage.records import Clock, Post, StorageError, Walk, iso_utc, utc_now
+from bot.storage.schema import READER_PRAGMAS, WRITER_PRAGMAS, migrate
+from bot.storage.sql import Db
+from bot.storage.writer import Writer
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class UpdateMark:
+    """The update being handled, and whether a write has already marked it done."""
+
+    update_id: int
+    done: bool = False
+
+
+HANDLING: ContextVar[UpdateMark | None] = ContextVar("handling", default=None)
+
+
+class StorageBase:
+    """The connections and the ways to use them; the queries are in the mixins.
+
+    Writes go through one ``Writer`` (its own thread and connection; concurrent writes share
+    a transaction). Reads use an aiosqlite connection of their own, which WAL lets run beside
+    the writer and which sees every committed write."""
+
+    def __init__(
+        self, reader: aiosqlite.Connection, writer: Writer, clock: Clock = utc_now
+    ) -> None:
+        self._reader = reader
+        self._writer = writer
+        self._clock = clock
+        self._lock: InstanceLock | None = None
+        # Looked up by every answer; changed only by the writes that pass ``changes_walks``.
+        self._walks: Cache[int, Walk] = Cache(CACHE_LIMIT)
+        self._posts: Cache[tuple[int, int] | str, Post] = Cache(CACHE_LIMIT)
+
+    @classmethod
+    async def open(cls, path: Path, clock: Clock = utc_now, *, exclusive: bool = False) -> Self:
+        """Open (creating the folder and file if needed), check and migrate the database.
+
+        ``exclusive``: the running bot holds a lock file beside the database, so that a
+        second instance on the same database refuses to start (exports and backups don't
+        take it: they only read).
+        """
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = InstanceLock.take(path) if exclusive else None
+        try:
+            writer = await Writer.open(path)
+        except sqlite3.Error as error:
+            if lock is not None:
+                lock.release()
+            raise StorageError(f"cannot open the database {path}: {error}") from None
+        try:
+            reader = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as error:
+            await writer.close()
+            if lock is not None:
+                lock.release()
+            raise StorageError(f"cannot open the database {path}: {error}") from None
+        writer.mark_handled_with(cls._mark_handled)
+        storage = cls(reader, writer, clock)
+        storage._lock = lock
+        try:
+            await writer.configure(WRITER_PRAGMAS)
+            for pragma in READER_PRAGMAS:
+                await reader.execute(pragma)
+            await storage._check()
+            await storage._write(migrate)
+        except (StorageError, sqlite3.DatabaseError) as error:
+            await storage.close()
+            if isinstance(error, StorageError):
+                raise
+            raise StorageError(f"cannot use the database {path}: {error}") from None
+        return storage
+
+    async def close(self) -> None:
+        await self._writer.close()
+        await self._reader.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    @staticmethod
+    def _mark_handled(db: Db, update_ids: list[int]) -> None:
+        """How a transaction marks the updates its writes came from handled: the inbox's
+        statements (``bot.storage.inbox``)."""
+        raise NotImplementedError
+
+    async def _check(self) -> None:
+        """Refuse a damaged database at start rather than fail on a student's answer."""
+        rows = await self._read_all("PRAGMA quick_check")
+        problems = [str(row[0]) for row in rows if row[0] != "ok"]
+        if problems:
+            found = "; ".join(" ".join(p.split()) for p in problems[:3])  # one line
+            raise StorageError(f"the database failed its integrity check: {found}")
+
+    async def schema_version(self) -> int:
+        found = await self._reader.execute_fetchall("PRAGMA user_version")
+        row = next(iter(found), None)
+        return int(row[0]) if row else 0
+
+    async def _write(self, work: Callable[[Db], T], *, changes_walks: bool = False) -> T:
+        """Run ``work`` in a write transaction; return once that transaction has committed.
+
+        The first write made while handling an update (see ``handling``) also marks that
+        update handled, in the same transaction: an answer and "this update is done" are
+        committed together, and the update costs no extra commit. ``changes_walks``: the
+        work changes walks or posts, so the cached ones are dropped.
+        """
+        mark = HANDLING.get()
+        marking = mark if mark is not None and not mark.done else None
+
+        def committed() -> None:
+            if marking is not None:
+                marking.done = True
+            if changes_walks:
+                self._walks.drop_all()
+                self._posts.drop_all()
+
+        return await self._writer.run(
+            work, committed, None if marking is None else marking.update_id
+        )
+
+    async def _read_one(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Row | None:
+        found = await self._reader.execute_fetchall(sql, params)
+        return next(iter(found), None)
+
+    async def _read_all(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        """Every row of a query that may return many (a session's answers, say).
+
+        Not ``execute_fetchall``: aiosqlite's thread keeps the last call's result until its
+        next call, and since answers hardly read any more, a session summary's rows (1.7 MiB
+        for 100 members) would stay in memory for minutes. Here the last call is the
+        cursor's close."""
+        async with self._reader.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    def _now(self) -> str:
+        return iso_utc(self._clock())

@@ -1,0 +1,73 @@
+"""Chats the bot has heard from: their kind and title, whether it may still post there, a
+group's move to a supergroup."""
+
+from __future__ import annotations
+
+from bot.storage.base import StorageBase
+from bot.storage.sql import Db, one
+
+
+def upsert_chat(db: Db, chat_id: int, chat_type: str, title: str | None, now: str) -> None:
+    db.execute(
+        # A chat we hear from can be written to again.
+        "INSERT INTO chats (id, type, title, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title, "
+        "active = 1, updated_at = excluded.updated_at",
+        (chat_id, chat_type, title, now),
+    )
+
+
+class ChatQueries(StorageBase):
+    async def remember_chat(self, chat_id: int, chat_type: str, title: str | None) -> None:
+        now = self._now()
+        await self._write(lambda db: upsert_chat(db, chat_id, chat_type, title, now))
+
+    async def chat_title(self, chat_id: int) -> str | None:
+        row = await self._read_one("SELECT title FROM chats WHERE id = ?", (chat_id,))
+        return str(row[0]) if row and row[0] is not None else None
+
+    async def set_chat_active(self, chat_id: int, active: bool) -> None:
+        now = self._now()
+        await self._write(
+            lambda db: db.execute(
+                "UPDATE chats SET active = ?, updated_at = ? WHERE id = ?",
+                (int(active), now, chat_id),
+            )
+        )
+
+    async def groups_with_sessions(self) -> list[tuple[int, str]]:
+        """(chat id, title) of every group that has had a session, by title."""
+        rows = await self._read_all(
+            "SELECT DISTINCT c.id, COALESCE(c.title, '') FROM chats AS c "
+            "JOIN walks AS w ON w.chat_id = c.id WHERE w.audience = 'group' ORDER BY 2, 1"
+        )
+        return [(int(row[0]), str(row[1])) for row in rows]
+
+    async def migrate_chat(self, old_id: int, new_id: int) -> bool:
+        """A group became a supergroup: move its sessions, posts and answers to the new id.
+
+        Idempotent (Telegram announces the move in both chats); False if nothing moved.
+        """
+        now = self._now()
+
+        def migrate(db: Db) -> bool:
+            if one(db, "SELECT 1 FROM chats WHERE id = ?", (old_id,)) is None:
+                return False
+            db.execute(
+                "INSERT OR IGNORE INTO chats (id, type, title, active, updated_at) "
+                "SELECT ?, 'supergroup', title, 1, ? FROM chats WHERE id = ?",
+                (new_id, now, old_id),
+            )
+            # Posts keep the old id: those messages stay in the old chat, where polls still
+            # count (a poll answer names its poll, not its chat).
+            for statement in (
+                "UPDATE walks SET chat_id = ? WHERE chat_id = ?",
+                "UPDATE answers SET chat_id = ? WHERE chat_id = ?",
+                # A report or export asked for before the move is the new chat's.
+                "UPDATE deliveries SET chat_id = ? WHERE chat_id = ?",
+            ):
+                db.execute(statement, (new_id, old_id))
+            db.execute("DELETE FROM chats WHERE id = ?", (old_id,))
+            return True
+
+        return await self._write(migrate, changes_walks=True)

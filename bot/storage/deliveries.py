@@ -1,0 +1,40 @@
+"""Deliveries: reports and exports a moderator asked for before ever opening a private chat
+with the bot, sent as soon as they press Start."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from bot.storage.base import StorageBase
+from bot.storage.records import Delivery
+
+
+class DeliveryQueries(StorageBase):
+    async def add_delivery(
+        self,
+        user_id: int,
+        kind: Literal["report", "export"],
+        chat_id: int,
+        fmt: Literal["csv", "jsonl"] = "csv",
+        all_sessions: bool = False,
+    ) -> None:
+        now = self._now()
+        await self._write(
+            lambda db: db.execute(
+                "INSERT INTO deliveries (user_id, kind, chat_id, format, all_sessions, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (user_id, kind, chat_id, fmt, int(all_sessions), now),
+            )
+        )
+
+    async def take_deliveries(self, user_id: int) -> list[Delivery]:
+        """A moderator's waiting reports and exports, removed as they are handed over."""
+        rows = await self._write(
+            lambda db: db.execute(
+                "DELETE FROM deliveries WHERE user_id = ? "
+                "RETURNING id, user_id, kind, chat_id, format, all_sessions",
+                (user_id,),
+            ).fetchall()
+        )
+        found = [Delivery(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
+        return sorted(found, key=lambda d: d.id)

@@ -1,0 +1,101 @@
+"""Posts: which bot message (or poll) stands for which step of a walk, and the options it
+showed. Replies and poll answers find their question through them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+
+from bot.storage.base import StorageBase
+from bot.storage.records import Post, Walk
+from bot.storage.sql import Db
+from bot.storage.walks import move
+
+POST_COLUMNS = (
+    "chat_id, message_id, walk_id, position, question_id, poll_id, carries_next, section, options"
+)
+
+
+def post_of(row: sqlite3.Row) -> Post:
+    chat_id, message_id, walk_id, position, question_id, poll_id, carries_next, section = row[:8]
+    options = tuple(json.loads(row[8])) if row[8] is not None else None
+    return Post(
+        chat_id,
+        message_id,
+        walk_id,
+        position,
+        question_id,
+        poll_id,
+        bool(carries_next),
+        section,
+        options,
+    )
+
+
+class PostQueries(StorageBase):
+    async def record_part(self, walk: Walk, to_position: int, posts: Sequence[Post]) -> Walk | None:
+        """Remember the messages of a part just posted and move the session past it.
+
+        Only the newest part carries the "Next" button, so older posts lose the flag.
+        None if the session moved meanwhile (another moderator was quicker).
+        """
+
+        def record(db: Db) -> Walk | None:
+            moved = move(db, walk, to_position, None)
+            if moved is None:
+                return None
+            db.execute(
+                "UPDATE posts SET carries_next = 0 WHERE walk_id = ? AND carries_next = 1",
+                (walk.id,),
+            )
+            db.executemany(
+                f"INSERT OR REPLACE INTO posts ({POST_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        p.chat_id,
+                        p.message_id,
+                        p.walk_id,
+                        p.position,
+                        p.question_id,
+                        p.poll_id,
+                        int(p.carries_next),
+                        p.section,
+                        None if p.options is None else json.dumps(p.options, ensure_ascii=False),
+                    )
+                    for p in posts
+                ],
+            )
+            return moved
+
+        return await self._write(record, changes_walks=True)
+
+    async def post_for_message(self, chat_id: int, message_id: int) -> Post | None:
+        return await self._post(
+            (chat_id, message_id),
+            f"SELECT {POST_COLUMNS} FROM posts WHERE chat_id = ? AND message_id = ?",
+            (chat_id, message_id),
+        )
+
+    async def post_for_poll(self, poll_id: str) -> Post | None:
+        return await self._post(
+            poll_id,
+            f"SELECT {POST_COLUMNS} FROM posts WHERE poll_id = ?",
+            (poll_id,),
+        )
+
+    async def _post(
+        self, key: tuple[int, int] | str, sql: str, params: Sequence[object]
+    ) -> Post | None:
+        async def load() -> Post | None:
+            row = await self._read_one(sql, params)
+            return post_of(row) if row else None
+
+        return await self._posts.get_or_load(key, load)
+
+    async def posts_of_walk(self, walk_id: int) -> list[Post]:
+        rows = await self._read_all(
+            f"SELECT {POST_COLUMNS} FROM posts WHERE walk_id = ? ORDER BY message_id",
+            (walk_id,),
+        )
+        return [post_of(row) for row in rows]

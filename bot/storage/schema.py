@@ -1,0 +1,182 @@
+"""The schema: its migrations (``PRAGMA user_version`` counts those applied), the pragmas
+each connection runs with, and migrating a database at start."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from bot.storage.records import StorageError
+from bot.storage.writer import BUSY_TIMEOUT_MS
+
+# WAL lets the reader connection, exports and backups run beside the writer; NORMAL keeps
+# every committed transaction across a process crash (a power loss may cost the last ones).
+# Small page caches: the bot touches recent rows only, and memory stays flat
+# (bench/memory.py); exports and backups use their own connections.
+WRITER_PRAGMAS = (
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}",
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA cache_size = -256",
+    "PRAGMA foreign_keys = ON",
+    # Deleted rows are overwritten, not left in free pages (/forget); some builds default off.
+    "PRAGMA secure_delete = ON",
+)
+READER_PRAGMAS = (
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}",
+    "PRAGMA cache_size = -128",
+    "PRAGMA query_only = ON",  # every write goes through the writer
+)
+
+
+# Each migration is a list of statements, applied in one transaction; PRAGMA user_version
+# records how many have run. Never edit a released migration: append a new one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """
+        CREATE TABLE inbox (
+            -- Updates fetched from Telegram and not yet handled. A row is written before
+            -- Telegram is told the update arrived, and deleted once it has been handled, so
+            -- a crash in between loses nothing: the next start handles what is left here.
+            update_id INTEGER PRIMARY KEY,
+            payload TEXT NOT NULL,
+            received_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE meta (
+            -- Facts about this database, e.g. the salt for pseudonymised exports.
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE chats (
+            id INTEGER PRIMARY KEY,
+            type TEXT NOT NULL,
+            title TEXT,
+            -- 0 once the bot may no longer post there (kicked, blocked, left)
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            updated_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE walks (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL REFERENCES chats(id) ON UPDATE CASCADE,
+            audience TEXT NOT NULL CHECK (audience IN ('private', 'group')),
+            user_id INTEGER,
+            lesson_id TEXT NOT NULL,
+            lesson_version TEXT NOT NULL,
+            attempt INTEGER NOT NULL CHECK (attempt >= 1),
+            position INTEGER NOT NULL DEFAULT 0 CHECK (position >= 0),
+            status TEXT NOT NULL CHECK (status IN ('active', 'paused', 'finished', 'abandoned')),
+            started_at TEXT NOT NULL,
+            ended_at TEXT
+        )
+        """,
+        # One running (or paused) walk per chat: a student's attempt, or a group's session.
+        "CREATE UNIQUE INDEX walks_one_open_per_chat ON walks(chat_id) "
+        "WHERE status IN ('active', 'paused')",
+        "CREATE INDEX walks_by_chat_lesson ON walks(chat_id, lesson_id)",
+        """
+        CREATE TABLE answers (
+            id INTEGER PRIMARY KEY,
+            walk_id INTEGER NOT NULL REFERENCES walks(id),
+            chat_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            display_name TEXT NOT NULL,
+            username TEXT,
+            lesson_id TEXT NOT NULL,
+            lesson_version TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            question_id TEXT NOT NULL,
+            question_type TEXT NOT NULL CHECK (question_type IN ('choice', 'short', 'debate')),
+            option_indexes TEXT,
+            answer_text TEXT,
+            is_correct INTEGER CHECK (is_correct IN (0, 1)),
+            stance TEXT,
+            -- a withdrawn poll vote: a version with no option, kept as a fact
+            retracted INTEGER NOT NULL DEFAULT 0 CHECK (retracted IN (0, 1)),
+            via TEXT NOT NULL CHECK (via IN ('button', 'text', 'poll', 'reply', 'private')),
+            version INTEGER NOT NULL CHECK (version >= 1),
+            answered_at TEXT NOT NULL,
+            source_key TEXT NOT NULL UNIQUE,
+            UNIQUE (walk_id, user_id, question_id, version)
+        )
+        """,
+        "CREATE INDEX answers_by_chat ON answers(chat_id, walk_id)",
+        "CREATE INDEX answers_by_user ON answers(user_id)",
+        """
+        CREATE TABLE posts (
+            -- Which bot message (or poll) in a group stands for which step of a session:
+            -- replies and poll answers are matched to their question through it.
+            chat_id INTEGER NOT NULL,
+            message_id INTEGER NOT NULL,
+            walk_id INTEGER NOT NULL REFERENCES walks(id),
+            position INTEGER NOT NULL,
+            question_id TEXT,
+            poll_id TEXT UNIQUE,
+            carries_next INTEGER NOT NULL DEFAULT 0 CHECK (carries_next IN (0, 1)),
+            section INTEGER,  -- the section's number, for a section's message
+            PRIMARY KEY (chat_id, message_id)
+        )
+        """,
+        "CREATE INDEX posts_by_walk ON posts(walk_id)",
+        """
+        CREATE TABLE deliveries (
+            -- A report or export a moderator asked for before ever starting a private chat
+            -- with the bot: sent as soon as they press Start.
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('report', 'export')),
+            chat_id INTEGER NOT NULL,
+            format TEXT NOT NULL DEFAULT 'csv' CHECK (format IN ('csv', 'jsonl')),
+            all_sessions INTEGER NOT NULL DEFAULT 0 CHECK (all_sessions IN (0, 1)),
+            created_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX deliveries_by_user ON deliveries(user_id)",
+        """
+        CREATE TABLE private_prompts (
+            -- A member who opened a group question's deep link: their next typed message
+            -- in the private chat answers that question for the group session.
+            chat_id INTEGER PRIMARY KEY,
+            walk_id INTEGER NOT NULL REFERENCES walks(id),
+            question_id TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """,
+    ),
+    (
+        # 2: the forum topic a group session runs in (None: the General topic, or a group
+        # without topics).
+        "ALTER TABLE walks ADD COLUMN thread_id INTEGER",
+    ),
+    (
+        # 3: a choice question's options as posted (a JSON list), so that a vote on a
+        # message posted before the lesson was edited is matched to the options by text.
+        "ALTER TABLE posts ADD COLUMN options TEXT",
+    ),
+    (
+        # 4: the message that asks a student's current typed question: a message sent
+        # before it is not that question's answer.
+        "ALTER TABLE walks ADD COLUMN asked_message_id INTEGER",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Apply the migrations this database lacks (a job for the writer: one transaction)."""
+    row = db.execute("PRAGMA user_version").fetchone()
+    current = int(row[0]) if row else 0
+    if current > SCHEMA_VERSION:
+        raise StorageError(
+            f"the database has schema version {current}, newer than this bot "
+            f"({SCHEMA_VERSION}): upgrade the bot"
+        )
+    for statements in MIGRATIONS[current:]:
+        for statement in statements:
+            db.execute(statement)
+    # PRAGMA takes no bound parameters; SCHEMA_VERSION is our own integer.
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
