@@ -32,8 +32,14 @@ from telegram.ext import AIORateLimiter  # noqa: E402
 from bot.app import build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.context import BotApplication  # noqa: E402
-from bot.lesson_loader import LessonCatalog, load_catalog  # noqa: E402
-from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion  # noqa: E402
+from bot.lessons import (  # noqa: E402
+    ChoiceQuestion,
+    DebateQuestion,
+    Lesson,
+    LessonCatalog,
+    ShortQuestion,
+)
+from bot.lessons.load import load_catalog  # noqa: E402
 from bot.poller import InboxPoller  # noqa: E402
 from bot.runner import ALLOWED_UPDATES  # noqa: E402
 from bot.storage import Storage  # noqa: E402

@@ -45,8 +45,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot.lesson_loader import load_lessons  # noqa: E402
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson  # noqa: E402
+from bot.lessons.load import load_lessons  # noqa: E402
 from bot.storage import Storage, iso_utc  # noqa: E402
 
 RATIO_TARGET = 2.5

@@ -48,7 +48,7 @@ def bot_child() -> int:
     """`python -m bot run`, with the rate limiter's per-group window compressed."""
     from bot.app import build_application
     from bot.config import load_settings
-    from bot.lesson_loader import load_lessons
+    from bot.lessons.load import load_lessons
     from bot.logs import configure_logging
     from bot.runner import run_until_signalled
 

@@ -56,7 +56,7 @@ t0 = time.perf_counter()
 import asyncio, os, sys
 from bot.config import load_settings
 from bot.logs import configure_logging
-from bot.lesson_loader import load_lessons
+from bot.lessons.load import load_lessons
 from bot.app import build_application
 from bot.runner import serve
 t1 = time.perf_counter()

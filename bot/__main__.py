@@ -17,7 +17,8 @@ from bot.cli_exit import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from bot.config import Settings, SettingsError, load_settings
 from bot.export_cli import EXPORT_COMMANDS, add_commands, run_command
 from bot.file_modes import PRIVATE_UMASK
-from bot.lesson_loader import load_lessons, summarize
+from bot.lessons.catalog import summarize
+from bot.lessons.load import load_lessons
 from bot.logs import configure_logging
 
 

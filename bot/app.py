@@ -26,7 +26,8 @@ from bot import texts
 from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData
 from bot.handlers import buttons, common, group, private, reports
-from bot.lesson_loader import LessonCatalog, load_catalog
+from bot.lessons import LessonCatalog
+from bot.lessons.load import load_catalog
 from bot.storage import Storage
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
-from bot.lesson_loader import LessonCatalog
+from bot.lessons import LessonCatalog
 from bot.rights_cache import RightsCache
 from bot.storage import Storage
 

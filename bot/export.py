@@ -31,8 +31,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import IO, Final, Literal, NamedTuple
 
-from bot.lesson_loader import LessonCatalog
-from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
+from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, LessonCatalog, ShortQuestion
 from bot.storage.exports import AnswerFilter, RawAnswer, iter_answers
 
 ExportFormat = Literal["csv", "jsonl"]

@@ -25,7 +25,7 @@ from bot.backup import is_database_file
 from bot.cli_exit import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from bot.config import Settings
 from bot.export import FORMATS, LessonIndex, Pseudonymizer, write_answers
-from bot.lesson_loader import load_lessons
+from bot.lessons.load import load_lessons
 from bot.storage import iso_utc
 from bot.storage.exports import (
     AnswerFilter,

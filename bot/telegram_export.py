@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.export import LessonIndex, export_rows, write_export
-from bot.lesson_loader import LessonCatalog
+from bot.lessons import LessonCatalog
 from bot.storage.exports import AnswerFilter, iter_answers, open_readonly
 
 

@@ -13,8 +13,8 @@ from PIL import Image, ImageDraw
 from bot import chart_fonts
 from bot.chart import MARGIN, WIDTH, _wrap, results_chart
 from bot.chart_fonts import ChartFont
-from bot.lesson_loader import load_lesson_file
 from bot.lessons import Lesson
+from bot.lessons.load import load_lesson_file
 from bot.results import SessionResults, session_results
 from bot.storage import AnswerFact
 

@@ -38,8 +38,8 @@ from bot.export import (
     write_export,
 )
 from bot.export_cli import UsageError, _moment, sessions_table, time_window
-from bot.lesson_loader import load_lessons
 from bot.lessons import Lesson
+from bot.lessons.load import load_lessons
 from bot.storage import NewAnswer, Respondent, Storage, Walk
 from bot.storage.exports import (
     SALT_KEY,

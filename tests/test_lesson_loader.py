@@ -1,4 +1,4 @@
-"""Tests of bot.lesson_loader: every authoring mistake is found, located and explained."""
+"""Tests of the lesson loader (bot.lessons): every authoring mistake found, located, explained."""
 
 from __future__ import annotations
 
@@ -14,17 +14,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import lesson_loader
-from bot.lesson_loader import (
-    LessonCatalog,
-    LessonProblem,
-    LessonsInvalid,
-    load_catalog,
-    load_lesson_file,
-    load_lessons,
-    summarize,
-)
-from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson
+from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, LessonCatalog, compose
+from bot.lessons.catalog import LessonProblem, LessonsInvalid, summarize
+from bot.lessons.load import load_catalog, load_lesson_file, load_lessons
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -616,7 +608,7 @@ def test_recursive_alias_is_refused(tmp_path: Path) -> None:
 
 
 def test_recursion_error_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lesson_loader, "MAX_DEPTH", 1_000_000)
+    monkeypatch.setattr(compose, "MAX_DEPTH", 1_000_000)
     path = tmp_path / "deep.yaml"
     path.write_text("title: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
     only_problem(path, "1:1", "nested too deeply")
@@ -789,7 +781,7 @@ def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
     if request.param == "libyaml" and not yaml.__with_libyaml__:
         pytest.skip("this PyYAML is built without libyaml")
     if request.param == "PyYAML":
-        monkeypatch.setattr(lesson_loader, "_FAST_LOADER", None)
+        monkeypatch.setattr(compose, "_FAST_LOADER", None)
     return str(request.param)
 
 
@@ -805,20 +797,20 @@ def composed_by(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             composers.append("libyaml")
             return super().get_single_node()
 
-    pure_compose = lesson_loader._LessonLoader.get_single_node
+    pure_compose = compose._LessonLoader.get_single_node
 
-    def pyyaml_spy(self: lesson_loader._LessonLoader) -> Any:
+    def pyyaml_spy(self: compose._LessonLoader) -> Any:
         composers.append("PyYAML")
         return pure_compose(self)
 
-    monkeypatch.setattr(lesson_loader, "_FAST_LOADER", LibyamlSpy)
-    monkeypatch.setattr(lesson_loader._LessonLoader, "get_single_node", pyyaml_spy)
+    monkeypatch.setattr(compose, "_FAST_LOADER", LibyamlSpy)
+    monkeypatch.setattr(compose._LessonLoader, "get_single_node", pyyaml_spy)
     return composers
 
 
 def test_libyaml_is_used_when_pyyaml_has_it() -> None:
     expected = yaml.CSafeLoader if yaml.__with_libyaml__ else None
-    assert lesson_loader._FAST_LOADER is expected
+    assert compose._FAST_LOADER is expected
 
 
 def test_libyaml_composes_valid_and_invalid_lessons(tmp_path: Path, composed_by: list[str]) -> None:
@@ -958,7 +950,7 @@ def test_both_parsers_give_the_same_result(
     path = tmp_path / "lesson.yaml"
     path.write_bytes(text.encode())
     lesson, problems = load_lesson_file(path)
-    monkeypatch.setattr(lesson_loader, "_FAST_LOADER", None)
+    monkeypatch.setattr(compose, "_FAST_LOADER", None)
     pure_lesson, pure_problems = load_lesson_file(path)
     assert problems == pure_problems
     assert lesson == pure_lesson
@@ -1022,7 +1014,7 @@ def test_libyaml_and_pyyaml_agree_on_edited_lessons(
     path.write_bytes(text.encode())
     results = []
     for fast_loader in (yaml.CSafeLoader, None):
-        with mock.patch.object(lesson_loader, "_FAST_LOADER", fast_loader):
+        with mock.patch.object(compose, "_FAST_LOADER", fast_loader):
             results.append(load_lesson_file(path))
     assert results[0] == results[1]
 

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import texts
-from bot.lesson_loader import LessonCatalog, load_lesson_file
-from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson
+from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, LessonCatalog
+from bot.lessons.load import load_lesson_file
 from bot.render import reports as render_reports
 from bot.render.fit import MESSAGE_LIMIT, split_html, visible_length, visible_text
 from bot.render.markup import Reply, esc

@@ -41,8 +41,8 @@ from bot.callbacks import (
     encode,
     encode_start,
 )
-from bot.lesson_loader import load_lesson_file, load_lessons
 from bot.lessons import SLUG_MAX
+from bot.lessons.load import load_lesson_file, load_lessons
 from tests.conftest import PROMPTS, TOKEN, make_settings, running_bot
 from tests.standin import BotApiStandIn
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.lesson_loader import load_catalog
+from bot.lessons.load import load_catalog
 from bot.results import session_results
 from bot.storage import AnswerFact
 from tests.conftest import PROMPTS

@@ -21,8 +21,7 @@ from bot.callbacks import (
     SubmitChoice,
     encode_start,
 )
-from bot.lesson_loader import LessonCatalog
-from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
+from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, LessonCatalog, ShortQuestion
 from bot.render.fit import MESSAGE_LIMIT, pack_paragraphs
 from bot.render.markup import Reply, button, column, esc
 from bot.render.private import question_text, section_messages, source_line

@@ -17,8 +17,14 @@ from bot.callbacks import (
     SubmitChoice,
     ToggleChoice,
 )
-from bot.lesson_loader import LessonCatalog
-from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, Question, ShortQuestion
+from bot.lessons import (
+    ChoiceQuestion,
+    DebateQuestion,
+    Lesson,
+    LessonCatalog,
+    Question,
+    ShortQuestion,
+)
 from bot.render.fit import MESSAGE_LIMIT, clip, split_text, visible_length
 from bot.render.markup import Reply, button, column, esc
 from bot.storage import StoredAnswer, Walk

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot import texts
-from bot.lesson_loader import LessonCatalog
-from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson
+from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, LessonCatalog
 from bot.render.fit import MESSAGE_LIMIT, clip, split_html, visible_length
 from bot.render.markup import Reply, esc
 from bot.results import QuestionResult, SessionResults

@@ -1,0 +1,142 @@
+"""The lesson contract: typed models of a lesson file.
+
+Loading YAML with line marks and reporting authoring mistakes lives in the rest of
+``bot.lessons``; this module only says what a valid lesson is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from typing import Annotated, Literal, get_args
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+# Telegram's limits for quiz polls (Bot API sendPoll); a choice question must fit them.
+POLL_QUESTION_MAX = 300
+POLL_OPTION_MAX = 100
+POLL_EXPLANATION_MAX = 200
+POLL_OPTIONS_MAX = 12
+POLL_OPTIONS_MIN = 2
+
+# Slugs travel inside callback data (at most 64 bytes), so they are kept short.
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_MAX = 32
+DEFAULT_STANCES = ("Agree", "Disagree", "Not sure")
+
+# How a choice question is asked in a group: a native quiz poll (the default, where
+# Telegram allows it) or buttons under a message.
+ChoiceStyle = Literal["poll", "buttons"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
+# A typed question (and its model answer) is shown in one Telegram message with a header:
+# kept well under the 4096-character limit; longer reading belongs in a section.
+PROMPT_MAX = 1000
+Prompt = Annotated[str, Field(min_length=1, max_length=PROMPT_MAX)]
+# Titles head messages, menus and report lines.
+TITLE_MAX = 200
+Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+def _not_a_number(value: object) -> object:
+    """pydantic reads a number as a Unix timestamp: 'date: 0' would be 1970-01-01."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise PydanticCustomError("date_type", "a date, not a number")
+    return value
+
+
+class Source(_Strict):
+    publisher: Text
+    kind: Text = "editorial"
+    date: Annotated[dt.date, BeforeValidator(_not_a_number)]
+    url: Text | None = None
+
+
+class ChoiceQuestion(_Strict):
+    id: Slug
+    type: Literal["choice"]
+    prompt: Annotated[str, Field(min_length=1, max_length=POLL_QUESTION_MAX)]
+    options: Annotated[
+        tuple[Annotated[str, Field(min_length=1, max_length=POLL_OPTION_MAX)], ...],
+        Field(min_length=POLL_OPTIONS_MIN, max_length=POLL_OPTIONS_MAX),
+    ]
+    # The right option by its text, or several texts where several are right.
+    answer: Text | tuple[Text, ...]
+    explanation: Annotated[str, Field(min_length=1, max_length=POLL_EXPLANATION_MAX)] | None = None
+    style: ChoiceStyle | None = None  # overrides the lesson's style for this question
+
+    @property
+    def correct_options(self) -> tuple[str, ...]:
+        return (self.answer,) if isinstance(self.answer, str) else self.answer
+
+    def is_correct(self, option_index: int) -> bool:
+        return self.options[option_index] in self.correct_options
+
+
+class ShortQuestion(_Strict):
+    id: Slug
+    type: Literal["short"]
+    prompt: Prompt
+    model_answer: Prompt | None = None
+
+
+class DebateQuestion(_Strict):
+    id: Slug
+    type: Literal["debate"]
+    prompt: Prompt
+    stances: Annotated[
+        tuple[Annotated[str, Field(min_length=1, max_length=POLL_OPTION_MAX)], ...],
+        Field(min_length=2, max_length=POLL_OPTIONS_MAX),
+    ] = DEFAULT_STANCES
+
+
+Question = Annotated[ChoiceQuestion | ShortQuestion | DebateQuestion, Field(discriminator="type")]
+_QUESTION_MODELS: tuple[type[BaseModel], ...] = (ChoiceQuestion, ShortQuestion, DebateQuestion)
+# The question types in the order messages list them: choice, short, debate.
+QUESTION_TYPES: tuple[str, ...] = tuple(
+    str(get_args(model.model_fields["type"].annotation)[0]) for model in _QUESTION_MODELS
+)
+
+
+class Section(_Strict):
+    title: Title
+    text: Text
+    questions: tuple[Question, ...] = ()
+
+
+class Lesson(_Strict):
+    id: Slug
+    title: Title
+    source: Source
+    sections: Annotated[tuple[Section, ...], Field(min_length=1)]
+    discussion: tuple[Question, ...] = ()
+    style: ChoiceStyle = "poll"  # how choice questions are asked in groups
+    # Filled by the loader, not by authors: a hash of the file's bytes, so that every
+    # answer records which version of the lesson it was given against.
+    version: str = Field(default="", exclude=True)
+
+    def questions(self) -> list[Question]:
+        found: list[Question] = [q for s in self.sections for q in s.questions]
+        found.extend(self.discussion)
+        return found
+
+    def asks_with_buttons(self, question: ChoiceQuestion) -> bool:
+        """In a group: buttons where the lesson asks for them or a quiz poll cannot be used
+        (a quiz poll has exactly one right option)."""
+        style = question.style or self.style
+        return style == "buttons" or len(question.correct_options) != 1
+
+    def question(self, question_id: str) -> Question | None:
+        return self._questions_by_id.get(question_id)
+
+    @cached_property
+    def _questions_by_id(self) -> dict[str, Question]:
+        # Every answer looks its question up; a lesson is immutable once loaded.
+        return {q.id: q for q in self.questions()}
