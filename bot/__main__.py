@@ -20,6 +20,7 @@ from bot.file_modes import PRIVATE_UMASK
 from bot.lessons.catalog import summarize
 from bot.lessons.load import load_lessons
 from bot.logs import configure_logging
+from bot.render.words import plural
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,7 +44,7 @@ def _validate(settings: Settings, paths: Sequence[Path]) -> int:
         print(problem, file=sys.stderr)
     if problems:
         count = len(problems)
-        print(f"{count} problem{'s' if count != 1 else ''} found.", file=sys.stderr)
+        print(f"{plural(count, 'problem')} found.", file=sys.stderr)
         return EXIT_FAILED
     print(summarize(catalog))
     return EXIT_OK

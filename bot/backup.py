@@ -28,6 +28,7 @@ from typing import Final
 
 from bot.cli_exit import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from bot.config import Settings
+from bot.render.words import plural
 
 STEP_PAGES: Final = 128
 STEP_PAUSE_SECONDS: Final = 0.005
@@ -53,10 +54,10 @@ class BackupResult:
     answers: int | None  # None when the database has no answers table
 
     def summary(self) -> str:
-        answers = "" if self.answers is None else f", {_plural(self.answers, 'answer')}"
+        answers = "" if self.answers is None else f", {plural(self.answers, 'answer')}"
         return (
-            f"backed up to {self.path}: {_plural(self.size, 'byte')}, "
-            f"{_plural(self.tables, 'table')}{answers}; integrity check ok"
+            f"backed up to {self.path}: {plural(self.size, 'byte')}, "
+            f"{plural(self.tables, 'table')}{answers}; integrity check ok"
         )
 
 
@@ -230,10 +231,6 @@ def _remove(partial: Path) -> None:
 
 def _why(error: OSError) -> str:
     return error.strerror or str(error)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 # --- the command line --------------------------------------------------------------------

@@ -26,6 +26,7 @@ from bot.cli_exit import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from bot.config import Settings
 from bot.export import FORMATS, LessonIndex, Pseudonymizer, write_answers
 from bot.lessons.load import load_lessons
+from bot.render.words import plural
 from bot.storage import iso_utc
 from bot.storage.exports import (
     AnswerFilter,
@@ -163,7 +164,7 @@ def _export(arguments: argparse.Namespace, settings: Settings) -> int:
             # While streaming: a locked or damaged database, or a malformed stored value.
             print(f"error: the export failed: {error}", file=sys.stderr)
             return EXIT_FAILED
-    print(f"wrote {count} row{'s' if count != 1 else ''} to {out}", file=sys.stderr)
+    print(f"wrote {plural(count, 'row')} to {out}", file=sys.stderr)
     return EXIT_OK
 
 

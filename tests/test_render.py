@@ -62,7 +62,7 @@ def test_long_section_splits_at_paragraphs_within_the_limit() -> None:
 def test_one_huge_paragraph_is_cut_at_sentences_then_words() -> None:
     sentence = "Emoji 😀 and <tags> in a sentence. "
     text = sentence * 400
-    chunks = fit.split_text(text, 1000)
+    chunks = render.split_text(text, 1000)
     assert len(chunks) > 1
     assert all(fit.visible_length(c) <= 1000 for c in chunks)
     assert " ".join(fit.visible_text(c) for c in chunks).split() == text.split()

@@ -37,6 +37,7 @@ from bot.handlers import reports
 from bot.handlers.common import command_of
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, Question, ShortQuestion
 from bot.popups import popup
+from bot.render import fit
 from bot.render import private as render
 from bot.render.markup import Reply, esc
 from bot.storage import NewAnswer, PrivatePrompt, Walk
@@ -568,7 +569,9 @@ async def _pick_stance(
     )
     if not recorded.created:  # one stance per attempt: the reason is what is awaited now
         picked = recorded.answer.stance or stance
-        await popup(query, texts.STANCE_ALREADY_PICKED.format(stance=picked)[:200], show_alert=True)
+        await popup(
+            query, fit.popup(texts.STANCE_ALREADY_PICKED.format(stance=picked)), show_alert=True
+        )
         return
     await popup(query)
     if isinstance(query.message, Message):

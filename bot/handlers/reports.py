@@ -30,6 +30,7 @@ from bot.moderation import is_moderator, moderators_asked_afresh
 from bot.popups import popup
 from bot.render.markup import Reply, button, column, esc
 from bot.render.reports import my_answers, report
+from bot.render.words import plural
 from bot.results import asked_in, session_results
 from bot.storage import Forgotten, Walk
 from bot.telegram_export import export_chat
@@ -105,7 +106,7 @@ async def deliver_export(
         user_id,
         InputFile(io.BytesIO(data), filename=name),
         caption=texts.EXPORT_CAPTION.format(
-            group=esc(title), scope=scope, rows=_count(rows, "row"), fmt=fmt
+            group=esc(title), scope=scope, rows=plural(rows, "row"), fmt=fmt
         ),
     )
 
@@ -286,15 +287,11 @@ async def on_forget(update: Update, context: BotContext, action: Forget) -> None
     await _show_once(
         query,
         texts.FORGET_DONE.format(
-            answers=_count(gone.answers, "answer"),
-            walks=_count(gone.walks, "lesson attempt"),
-            other=_count(gone.other, "other record"),
+            answers=plural(gone.answers, "answer"),
+            walks=plural(gone.walks, "lesson attempt"),
+            other=plural(gone.other, "other record"),
         ),
     )
-
-
-def _count(number: int, thing: str) -> str:
-    return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
 async def _show_once(query: CallbackQuery, text: str) -> None:

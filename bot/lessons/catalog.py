@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.lessons.models import QUESTION_TYPES, Lesson
-from bot.lessons.wording import plural
+from bot.render.words import plural
 
 
 @dataclass(frozen=True, order=True)

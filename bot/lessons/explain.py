@@ -28,12 +28,12 @@ from bot.lessons.wording import (
     Loc,
     clip,
     one_of,
-    plural,
     thing,
     value_at,
     within,
     within_field,
 )
+from bot.render.words import plural
 
 
 def explain(checker: Checker, errors: list[ErrorDetails], data: dict[str, Any]) -> None:

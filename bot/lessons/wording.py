@@ -9,16 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.render import fit
+
 Loc = tuple[str | int, ...]
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def clip(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    """A value quoted on one line of a message: its runs of spaces and line breaks as one
+    space, shortened the one way (``fit.clip``)."""
+    return fit.clip(" ".join(text.split()), limit)
 
 
 def path_text(loc: Loc) -> str:

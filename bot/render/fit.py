@@ -1,30 +1,41 @@
-"""Fitting text into Telegram's limits.
+"""The one way to fit text into Telegram's limits.
 
-Telegram counts a message's length in UTF-16 code units of its visible text (after the
-HTML entities are parsed). Long text is cut at paragraphs, then lines, then spaces, never
-inside a tag or an entity; a tag open at a cut is closed and opened again.
+Telegram counts lengths in UTF-16 code units (an emoji outside the Basic Multilingual Plane
+is two), of a message's visible text: after its HTML tags are dropped and its entities
+decoded. Long HTML is cut at paragraphs, then lines, then spaces (``split_html``), never
+inside a tag or an entity, and a tag open at a cut is closed and opened again; short plain
+text (a pop-up, a poll's question, a quoted answer) is clipped with an ellipsis (``clip``),
+never inside a character or between a letter and its accents or an emoji and its joiners.
+
+Nothing here imports Telegram, so the lesson checks can use ``clip`` without its cost.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
 
-from bot.render.markup import esc
+# Telegram's limits, in UTF-16 code units (Bot API: sendMessage, answerCallbackQuery, sendPoll).
+MESSAGE_LIMIT = 4096  # a message's visible text, after entity parsing
+POPUP_LIMIT = 200  # the text of a button press's pop-up
+POLL_QUESTION_LIMIT = 300
+POLL_OPTION_LIMIT = 100
+POLL_EXPLANATION_LIMIT = 200
 
-MESSAGE_LIMIT = 4096  # UTF-16 code units of visible text, after entity parsing
+# Ours, not Telegram's: a member's answer quoted back in a summary or report stays short.
+QUOTE_LIMIT = 300
+
+ELLIPSIS = "…"
 _TAG = re.compile(r"<[^>]+>")
 
 
-QUOTE_LIMIT = 300  # characters of a member's answer quoted back in a summary or report
-
-
-def clip(text: str, limit: int = QUOTE_LIMIT) -> str:
-    """A long answer shortened for quoting (the stored answer stays whole)."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def utf16_length(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units."""
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
 
 
 def visible_text(html_text: str) -> str:
@@ -34,57 +45,105 @@ def visible_text(html_text: str) -> str:
 
 def visible_length(html_text: str) -> int:
     """Length as Telegram counts it: UTF-16 code units of the text after entity parsing."""
-    return len(visible_text(html_text).encode("utf-16-le")) // 2
+    return utf16_length(visible_text(html_text))
 
 
-def _paragraphs(text: str) -> list[str]:
+# --- short plain text ----------------------------------------------------------------------
+
+
+def _joins_previous(char: str) -> bool:
+    """A character drawn together with the one before it: a combining mark (an accent, a
+    keycap), a variation selector, a zero-width joiner, a skin tone, an emoji tag, or a
+    Hangul vowel or final consonant written as a separate jamo."""
+    code = ord(char)
+    return (
+        unicodedata.category(char).startswith("M")
+        or 0xFE00 <= code <= 0xFE0F
+        or 0xE0100 <= code <= 0xE01EF
+        or code == 0x200D
+        or 0x1F3FB <= code <= 0x1F3FF
+        or 0xE0020 <= code <= 0xE007F
+        or 0x1160 <= code <= 0x11FF
+        or 0xD7B0 <= code <= 0xD7FF
+    )
+
+
+def _regional(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF  # two of them make a flag
+
+
+def _cut_at(units: Sequence[str], end: int, floor: int = 0) -> int:
+    """The nearest place at or before ``end`` (and after ``floor``) where a run of
+    characters (or of a tag, an entity and characters) can be cut without splitting what a
+    reader sees as one character."""
+
+    def joins(k: int) -> bool:  # units[k] belongs with units[k - 1]
+        unit, before = units[k], units[k - 1]
+        if len(unit) != 1 or len(before) != 1:
+            return False
+        if _joins_previous(unit) or before == "\u200d":
+            return True
+        if _regional(unit) and _regional(before):
+            run = k
+            while run > 0 and len(units[run - 1]) == 1 and _regional(units[run - 1]):
+                run -= 1
+            return (k - run) % 2 == 1  # the flag's first half is before the cut
+        return False
+
+    while floor < end < len(units) and joins(end):
+        end -= 1
+    return end
+
+
+def clip(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """Plain text in at most ``limit`` UTF-16 code units: as it is when it fits, else its
+    beginning and an ellipsis (a pop-up, a poll's question, an answer quoted back)."""
+    if utf16_length(text) <= limit:
+        return text
+    room = limit - utf16_length(ELLIPSIS)
+    end = 0
+    for char in text:  # the most characters that fit in ``room``
+        room -= 2 if ord(char) > 0xFFFF else 1
+        if room < 0:
+            break
+        end += 1
+    return text[: _cut_at(text, end)].rstrip() + ELLIPSIS
+
+
+def popup(text: str) -> str:
+    """The text of a button press's pop-up, within Telegram's limit."""
+    return clip(text, POPUP_LIMIT)
+
+
+# --- messages --------------------------------------------------------------------------------
+
+
+def paragraphs(text: str) -> list[str]:
+    """Plain text's paragraphs (separated by a blank line), without the blank lines."""
     return [p.strip("\n") for p in re.split(r"\n\s*\n", text.strip("\n")) if p.strip()]
 
 
-def _split_long(paragraph: str, budget: int) -> list[str]:
-    """Cut one paragraph that alone exceeds the budget: at sentences, then words, then hard."""
+def pack(blocks: Iterable[str], budget: int = MESSAGE_LIMIT, separator: str = "\n\n") -> list[str]:
+    """Blocks of HTML joined by ``separator`` into as few pieces of at most ``budget``
+    visible characters as they fit in, in order.
+
+    A block too long for any piece is cut (``split_html``: at its line breaks first); its
+    first piece may join the piece before, the others start pieces of their own.
+    """
     pieces: list[str] = []
     current = ""
-    for unit in re.split(r"(?<=[.!?…])\s+|\s+", paragraph):
-        candidate = f"{current} {unit}" if current else unit
-        if visible_length(esc(candidate)) <= budget:
-            current = candidate
-            continue
-        if current:
-            pieces.append(current)
-        while visible_length(esc(unit)) > budget:
-            cut = budget
-            while visible_length(esc(unit[:cut])) > budget:
-                cut -= 1
-            pieces.append(unit[:cut])
-            unit = unit[cut:]
-        current = unit
+    for block in blocks:
+        cut = [block] if visible_length(block) <= budget else split_html(block, budget)
+        for i, piece in enumerate(cut):
+            candidate = f"{current}{separator}{piece}" if current else piece
+            if current and (i > 0 or visible_length(candidate) > budget):
+                pieces.append(current)
+                current = piece
+            else:
+                current = candidate
     if current:
         pieces.append(current)
     return pieces
-
-
-def split_text(text: str, budget: int) -> list[str]:
-    """Group paragraphs into chunks of at most ``budget`` visible characters (escaped HTML)."""
-    pieces: list[str] = []
-    for paragraph in _paragraphs(text):
-        fits = visible_length(esc(paragraph)) <= budget
-        pieces.extend(
-            esc(piece) for piece in ([paragraph] if fits else _split_long(paragraph, budget))
-        )
-    return pack_paragraphs(pieces, budget)
-
-
-def pack_paragraphs(paragraphs: Sequence[str], budget: int) -> list[str]:
-    """HTML paragraphs (each within ``budget``) joined into as few chunks as fit the budget."""
-    chunks: list[str] = []
-    for paragraph in paragraphs:
-        joined = f"{chunks[-1]}\n\n{paragraph}" if chunks else paragraph
-        if chunks and visible_length(joined) <= budget:
-            chunks[-1] = joined
-        else:
-            chunks.append(paragraph)
-    return chunks
 
 
 # A tag, an entity, or one character: the units HTML is never cut inside.
@@ -166,9 +225,9 @@ def _cuts(atoms: Sequence[str], widths: Sequence[int], budget: int) -> list[tupl
             ranges.append((start, cut))
             start = cut + 1
             continue
-        # No line break or space to cut at: cut between two characters, leaving any tag that
-        # opens right there to the next piece.
-        cut = end
+        # No line break or space to cut at: cut between two characters (not inside one a
+        # reader sees), leaving any tag that opens right there to the next piece.
+        cut = _cut_at(atoms, end, start + 1)
         while cut > start + 1 and widths[cut - 1] == 0 and not atoms[cut - 1].startswith("</"):
             cut -= 1
         cut = max(cut, start + 1)

@@ -22,7 +22,15 @@ from bot.callbacks import (
     encode_start,
 )
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, LessonCatalog, ShortQuestion
-from bot.render.fit import MESSAGE_LIMIT, pack_paragraphs
+from bot.render.fit import (
+    MESSAGE_LIMIT,
+    POLL_EXPLANATION_LIMIT,
+    POLL_OPTION_LIMIT,
+    POLL_QUESTION_LIMIT,
+    clip,
+    pack,
+    popup,
+)
 from bot.render.markup import Reply, button, column, esc
 from bot.render.private import question_text, section_messages, source_line
 from bot.results import SessionResults
@@ -117,11 +125,14 @@ def question_message(
     keyboard = _with_next(question_rows(lesson, step, walk, bot_username), walk, next_position)
     if isinstance(question, ChoiceQuestion):
         if not lesson.asks_with_buttons(question):
+            # The lesson's checks count characters, Telegram UTF-16 units: an emoji is two.
+            # Only what is shown is clipped; the post keeps the options whole.
+            explanation = question.explanation
             return QuizPoll(
-                question=question.prompt,
-                options=question.options,
+                question=clip(question.prompt, POLL_QUESTION_LIMIT),
+                options=tuple(clip(option, POLL_OPTION_LIMIT) for option in question.options),
                 correct_option_id=question.options.index(question.correct_options[0]),
-                explanation=question.explanation,
+                explanation=clip(explanation, POLL_EXPLANATION_LIMIT) if explanation else None,
                 keyboard=keyboard,
             )
         several = len(question.correct_options) > 1
@@ -158,7 +169,7 @@ def keyboard_without_next(
 
 
 def choice_feedback(question: ChoiceQuestion, correct: bool) -> str:
-    """A pop-up (at most 200 characters) telling one member how they did."""
+    """A pop-up telling one member how they did."""
     head = (
         texts.GROUP_PICK_RIGHT
         if correct
@@ -166,20 +177,20 @@ def choice_feedback(question: ChoiceQuestion, correct: bool) -> str:
     )
     if question.explanation:
         head = f"{head}\n{question.explanation}"
-    return head if len(head) <= 200 else head[:199] + "…"
+    return popup(head)
 
 
 def picks_feedback(question: ChoiceQuestion, picked: Sequence[int]) -> str:
     if not picked:
         return texts.GROUP_PICKS_NONE
     text = texts.GROUP_PICKS_NOW.format(picks="; ".join(question.options[i] for i in picked))
-    return text if len(text) <= 200 else text[:199] + "…"
+    return popup(text)
 
 
 def stance_feedback(stance: str, *, privately: bool = False) -> str:
     """The pop-up after a stance: in the group the reason is a reply, in private a message."""
     saved = texts.PRIVATE_STANCE_SAVED if privately else texts.GROUP_STANCE_SAVED
-    return saved.format(stance=stance)[:200]
+    return popup(saved.format(stance=stance))
 
 
 def private_only(command: str, bot_username: str) -> Reply:
@@ -226,7 +237,7 @@ def session_summary(lesson: Lesson, results: SessionResults) -> list[Reply]:
         )
     ]
     for result in results.questions:
-        prompt = esc(_shortened(result.question.prompt, SUMMARY_PROMPT_MAX))
+        prompt = esc(clip(result.question.prompt, SUMMARY_PROMPT_MAX))
         if isinstance(result.question, ChoiceQuestion):
             line = texts.GROUP_END_CHOICE.format(
                 prompt=prompt, answered=result.answered, right=result.share_right
@@ -240,8 +251,4 @@ def session_summary(lesson: Lesson, results: SessionResults) -> list[Reply]:
             line = texts.GROUP_END_SHORT.format(prompt=prompt, answered=result.answered)
         lines.append(line)
     lines.append(texts.GROUP_END_THANKS)
-    return [Reply(text) for text in pack_paragraphs(lines, MESSAGE_LIMIT)]
-
-
-def _shortened(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return [Reply(text) for text in pack(lines, MESSAGE_LIMIT)]

@@ -25,7 +25,7 @@ from bot.lessons import (
     Question,
     ShortQuestion,
 )
-from bot.render.fit import MESSAGE_LIMIT, clip, split_text, visible_length
+from bot.render.fit import MESSAGE_LIMIT, clip, pack, paragraphs, visible_length
 from bot.render.markup import Reply, button, column, esc
 from bot.storage import StoredAnswer, Walk
 from bot.walk import EndStep, QuestionStep, SectionStep, Step, part_count, steps_of
@@ -65,6 +65,12 @@ def source_line(lesson: Lesson) -> str:
         publisher=esc(source.publisher),
         date=source.date.strftime("%-d %B %Y"),
     )
+
+
+def split_text(text: str, budget: int) -> list[str]:
+    """Plain text (a section's) as HTML pieces of at most ``budget`` visible characters:
+    whole paragraphs, as many to a piece as fit (``fit.pack``)."""
+    return pack((esc(paragraph) for paragraph in paragraphs(text)), budget)
 
 
 def section_messages(
@@ -244,15 +250,10 @@ def summary_messages(lesson: Lesson, answers: Sequence[StoredAnswer]) -> list[Re
     )
     head = "\n\n".join([texts.SUMMARY_HEADER.format(lesson=esc(lesson.title)), score])
     lines = [_answer_line(q, by_question.get(q.id)) for q in lesson.questions()]
-    chunks: list[str] = []
-    current = f"{head}\n\n{texts.SUMMARY_ANSWERS}"
-    for line in lines:
-        if visible_length(f"{current}\n{line}") > MESSAGE_LIMIT - 100:
-            chunks.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}"
-    chunks.append(f"{current}\n\n{texts.SUMMARY_WHAT_NEXT}")
+    ending = f"\n\n{texts.SUMMARY_WHAT_NEXT}"  # goes under the last line, so room is kept
+    budget = MESSAGE_LIMIT - visible_length(ending)
+    chunks = pack([f"{head}\n\n{texts.SUMMARY_ANSWERS}", *lines], budget, separator="\n")
+    chunks[-1] += ending
     replies = [Reply(chunk) for chunk in chunks]
     replies[-1] = Reply(
         replies[-1].text,

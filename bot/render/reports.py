@@ -6,33 +6,18 @@ from collections.abc import Sequence
 
 from bot import texts
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, LessonCatalog
-from bot.render.fit import MESSAGE_LIMIT, clip, split_html, visible_length
+from bot.render.fit import MESSAGE_LIMIT, clip, pack
 from bot.render.markup import Reply, esc
 from bot.results import QuestionResult, SessionResults
 from bot.storage import StoredAnswer, Walk
 
 
 def chunked(blocks: Sequence[str], separator: str = "\n\n") -> list[Reply]:
-    """Blocks of HTML joined into as few messages as Telegram's limit allows.
-
-    A block too long for one message is split (at its line breaks first: ``split_html``);
-    its first piece may join the message before, the others start messages of their own.
-    """
-    budget = MESSAGE_LIMIT - 50
-    messages: list[str] = []
-    current = ""
-    for block in blocks:
-        pieces = [block] if visible_length(block) <= MESSAGE_LIMIT else split_html(block, budget)
-        for i, piece in enumerate(pieces):
-            candidate = f"{current}{separator}{piece}" if current else piece
-            if current and (i > 0 or visible_length(candidate) > budget):
-                messages.append(current)
-                current = piece
-            else:
-                current = candidate
-    if current:
-        messages.append(current)
-    return [Reply(text) for text in messages]
+    """Blocks of HTML joined into as few messages as Telegram's limit allows (``fit.pack``:
+    a block too long for one message is cut, at its line breaks first)."""
+    # A little under the limit, so that a long block's first piece leaves room to join a
+    # short block before it (a header with the first lines under it).
+    return [Reply(text) for text in pack(blocks, MESSAGE_LIMIT - 50, separator)]
 
 
 def _stats(result: QuestionResult) -> str:
