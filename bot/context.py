@@ -11,6 +11,7 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
+from bot.flood import FloodGate
 from bot.lessons import LessonCatalog
 from bot.rights_cache import RightsCache
 from bot.storage import Storage
@@ -22,6 +23,7 @@ class BotData:
         self.catalog: LessonCatalog = LessonCatalog(())
         self.storage: Storage | None = None
         self.rights = RightsCache()
+        self.flood = FloodGate()  # whether a stray message still gets its hint
         self.last_alert: float | None = None  # monotonic time of the last alert
 
 

@@ -6,11 +6,10 @@ committed to the inbox table first; only then does the next getUpdates confirm i
 deleted from the inbox once handled, and on start whatever is left is handled first.
 Handling twice is harmless: answers are keyed by Telegram's ids.
 
-A fetched batch is handled concurrently except where order matters: each user's updates
-keep their order, and an update that can change a chat's session (a command, the bot's
-membership, a migration, a moderator's begin/next button) waits for the chat's earlier
-updates while its later ones wait for it; poll answers, which name no chat, keep their
-order against such updates in every chat.
+Fetched updates go to a ``bot.scheduler.Scheduler``, which handles them concurrently where
+order does not matter and keeps a flooding user's excess behind everyone else's; the poller
+goes on fetching meanwhile (the inbox holds what waits), so one user's backlog never holds up
+another's next update.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import json
 import logging
 import sqlite3
 import warnings
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import Update
@@ -35,8 +34,8 @@ from telegram.error import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import callbacks
 from bot.context import BotApplication
+from bot.scheduler import Scheduler
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -45,9 +44,9 @@ MAX_BACKOFF_SECONDS = 30.0
 # Each update's JSON as stored in the inbox: compact, and ASCII (a lone surrogate a client
 # sent stays escaped, which SQLite's UTF-8 could not store); parsed JSON has no cycles.
 _INBOX_JSON = json.JSONEncoder(check_circular=False, separators=(",", ":"))
-# Updates of a batch handled at the same time, at most: enough for the writer to commit many
-# answers together, few enough to keep memory and open Bot API connections bounded.
-MAX_CONCURRENT_UPDATES = 32
+# At a stop, what was fetched is still handled for this long at most; what is left then
+# stays in the inbox for the next start (a flood's backlog must not delay a stop).
+STOP_GRACE_SECONDS = 5.0
 
 
 class PollingStopped(Exception):
@@ -80,12 +79,28 @@ class InboxPoller:
         await self._application.bot.delete_webhook()
         handled = await self._storage.last_handled_update()
         self._offset = handled + 1 if handled else 0
-        for update_id, payload in await self._storage.inbox_pending():
-            log.info("handling update %s left from the previous run", update_id)
-            await self._handle(update_id, payload)
+        scheduler = Scheduler(self._handle, refused=self._refused)
+        try:
+            await self._poll(stop, scheduler)
+        finally:
+            # The updates in hand are finished even when a stop was asked for meanwhile.
+            await scheduler.close(STOP_GRACE_SECONDS)
+        if scheduler.error is not None:
+            raise scheduler.error
+        await self._confirm()
+
+    async def _poll(self, stop: asyncio.Event, scheduler: Scheduler) -> None:
+        left = await self._storage.inbox_pending()
+        if left:
+            log.info("handling %d updates left from the previous run", len(left))
+        for update_id, payload in left:
+            scheduler.add(update_id, _parsed(payload), payload)
             self._offset = max(self._offset, update_id + 1)
         backoff = 1.0
         while not stop.is_set():
+            await scheduler.room(stop)
+            if stop.is_set() or scheduler.error is not None:
+                break
             try:
                 batch = await self._fetch(stop)
             except (Conflict, InvalidToken) as error:
@@ -112,11 +127,17 @@ class InboxPoller:
                 await _sleep_unless(stop, backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
                 continue
-            for raw in batch:
-                self._offset = max(self._offset, raw["update_id"] + 1)
-            # The updates in hand are finished even when a stop was asked for meanwhile.
-            await _run_scheduled(batch, self._handle)
-        await self._confirm()
+            for raw, (update_id, stored) in zip(batch, rows, strict=True):
+                self._offset = max(self._offset, update_id + 1)
+                scheduler.add(update_id, raw, stored)
+
+    def _refused(self, chat_id: int, user_id: int) -> bool:
+        """Whether this user is known (cached) not to moderate this group: their session
+        command will only be refused, so it need not wait for anyone."""
+        data = self._application.bot_data
+        if data.settings is not None and user_id in data.settings.moderator_ids:
+            return False
+        return data.rights.get(chat_id, user_id) is False
 
     async def _confirm(self) -> None:
         """Tell Telegram what was handled, so that it is not delivered again."""
@@ -172,136 +193,13 @@ class InboxPoller:
         await self._storage.inbox_done(update_id)
 
 
-# Service messages that change a chat's session (or its id).
-_SESSION_SERVICE_KEYS = frozenset(
-    {
-        "migrate_to_chat_id",
-        "migrate_from_chat_id",
-        "new_chat_members",
-        "left_chat_member",
-        "group_chat_created",
-        "supergroup_chat_created",
-    }
-)
-
-Handle = Callable[[int, dict[str, Any]], Awaitable[None]]
-
-
-async def _run_scheduled(batch: Sequence[dict[str, Any]], handle: Handle) -> None:
-    """Handle a whole batch, each update once the updates it depends on are finished."""
-    schedule = _schedule(batch)
-    finished = [asyncio.Event() for _ in schedule]
-    running = asyncio.Semaphore(MAX_CONCURRENT_UPDATES)
-
-    async def one(index: int, raw: dict[str, Any], after: list[int]) -> None:
-        try:
-            for earlier in after:
-                await finished[earlier].wait()
-            async with running:  # taken only once its dependencies are done: no deadlock
-                await handle(raw["update_id"], raw)
-        finally:
-            finished[index].set()  # even on failure: what waits for it must not hang
-
-    tasks = [asyncio.create_task(one(i, raw, after)) for i, (raw, after) in enumerate(schedule)]
-    # All finish before an error is passed on: none is left running behind the caller.
-    for outcome in await asyncio.gather(*tasks, return_exceptions=True):
-        if isinstance(outcome, BaseException):
-            raise outcome
-
-
-def _schedule(batch: Sequence[dict[str, Any]]) -> list[tuple[dict[str, Any], list[int]]]:
-    """Each update of the batch with the indexes of the earlier updates it must wait for.
-
-    A user's updates keep their order. A barrier (see ``_classify``) waits for everything
-    in its chat since the chat's previous barrier, and the chat's later updates wait for
-    it. Updates that name no chat (poll answers) wait for every earlier barrier, and every
-    later barrier waits for them: they may belong to any chat's session.
-    """
-    last_of_member: dict[int, int] = {}
-    last_barrier: dict[Hashable, int] = {}
-    since_barrier: dict[Hashable, list[int]] = {}  # a chat's last barrier and what followed
-    barriers: list[int] = []
-    chatless: list[int] = []
-    schedule: list[tuple[dict[str, Any], list[int]]] = []
-    for index, raw in enumerate(batch):
-        member, chat, barrier = _classify(raw)
-        after: set[int] = set()
-        if member is not None and member in last_of_member:
-            after.add(last_of_member[member])
-        if barrier:
-            after.update(since_barrier.get(chat, ()))
-            previous = last_barrier.get(chat, -1)
-            after.update(j for j in chatless if j > previous)
-            since_barrier[chat] = [index]
-            last_barrier[chat] = index
-            barriers.append(index)
-        elif chat is None:
-            after.update(barriers)
-            chatless.append(index)
-        else:
-            if chat in last_barrier:
-                after.add(last_barrier[chat])
-            since_barrier.setdefault(chat, []).append(index)
-        if member is not None:
-            last_of_member[member] = index
-        schedule.append((raw, sorted(after)))
-    return schedule
-
-
-def _classify(raw: object) -> tuple[int | None, Hashable, bool]:
-    """(member, chat, is a barrier) of an update. The member is the sending user's id; the
-    chat is its chat's id, None for a poll answer, or the update's kind when it names no
-    chat that can be read. Any shape is accepted: what cannot be read is a barrier, which
-    costs only concurrency."""
-    if not isinstance(raw, dict):
-        return None, "", True
-    kind = next((key for key in raw if key != "update_id"), "")
-    body = raw.get(kind)
-    if not isinstance(body, dict):
-        return None, kind, True
-    member = _id_of(body.get("from"))
-    if member is None:
-        member = _id_of(body.get("user"))
-    if kind == "poll_answer":  # Telegram names the poll, not its chat
-        return (member, None, False) if member is not None else (None, kind, True)
-    if kind in ("message", "edited_message"):
-        chat = _id_of(body.get("chat"))
-        text = body.get("text")
-        barrier = (
-            member is None
-            or (isinstance(text, str) and text.startswith("/"))
-            or not _SESSION_SERVICE_KEYS.isdisjoint(body)
-        )
-    elif kind == "callback_query":
-        message = body.get("message")
-        chat = _id_of(message.get("chat")) if isinstance(message, dict) else None
-        barrier = _moves_session(body.get("data"))
-    else:
-        chat = _id_of(body.get("chat"))
-        barrier = True
-    if chat is None:
-        return member, kind, True
-    return member, chat, barrier
-
-
-def _moves_session(data: object) -> bool:
-    """A moderator's begin/next button: it moves a group's session as /begin or /next do."""
-    if not isinstance(data, str):
-        return False
+def _parsed(payload: str) -> object:
+    """An update as stored in the inbox; its text when it cannot be read (it is then
+    scheduled as a barrier, and its handling logs and drops it)."""
     try:
-        action = callbacks.decode(data)
-    except ValueError:  # e.g. a lone surrogate, which cannot be encoded: not our data
-        return False
-    return isinstance(action, callbacks.GroupBegin | callbacks.GroupNext)
-
-
-def _id_of(value: object) -> int | None:
-    """The integer ``id`` of a user or chat object, None for any other shape."""
-    if isinstance(value, dict):
-        found = value.get("id")
-        if isinstance(found, int) and not isinstance(found, bool):
-            return found
-    return None
+        return json.loads(payload)
+    except ValueError:
+        return payload
 
 
 async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:

@@ -303,3 +303,11 @@ FORGET_NO = "No, keep it"
 FORGET_DONE = "🗑 Done. I deleted {answers}, {walks} and {other} about you."
 FORGET_NOTHING = "There is nothing (left) stored about you."
 FORGET_KEPT = "Nothing was deleted."
+
+# --- a user flooding the bot with stray messages (bot/flood.py) ---------------------------
+
+# Sent at most once a minute, instead of a hint for each stray message.
+SLOW_DOWN = (
+    "🐢 That's a lot of messages at once, so I'll stop replying to each of them for a "
+    "minute. An answer to the question in front of you is still saved."
+)

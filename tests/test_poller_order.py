@@ -11,13 +11,8 @@ from typing import Any
 import pytest
 
 from bot import callbacks
-from bot.poller import (
-    _INBOX_JSON,
-    MAX_CONCURRENT_UPDATES,
-    _classify,
-    _run_scheduled,
-    _schedule,
-)
+from bot.poller import _INBOX_JSON
+from bot.scheduler import MAX_CONCURRENT_UPDATES, _classify, _run_scheduled, _schedule
 
 Update = dict[str, Any]
 
