@@ -25,7 +25,7 @@ from bot.storage import NewAnswer, Post, Respondent, Storage, StorageError, Walk
 REPO = Path(__file__).resolve().parent.parent
 FIXED = dt.datetime(2026, 11, 28, 4, 5, 6, 789000, tzinfo=dt.UTC)
 STUDENT = Respondent(user_id=501, display_name="Ana Kim", username="ana")
-TABLES = 8  # inbox, meta, chats, walks, answers, posts, deliveries, private_prompts
+TABLES = 9  # inbox, meta, chats, walks, answers, posts, deliveries, private_prompts, ticks
 Rows = list[tuple[Any, ...]]
 
 
@@ -324,7 +324,7 @@ async def test_a_backup_while_the_bot_holds_its_database_and_writes(tmp_path: Pa
         )
         assert (code, err) == (0, "")
         assert out.count("\n") == 1
-        assert "nightly.sqlite3" in out and "8 tables" in out and "40 answers" in out
+        assert "nightly.sqlite3" in out and f"{TABLES} tables" in out and "40 answers" in out
 
         # The bot still holds its lock and goes on writing.
         with pytest.raises(StorageError, match="another bot instance"):
@@ -390,7 +390,7 @@ async def test_the_command_line_defaults_to_bot_db_path_and_reports_mistakes(
     assert (ok, ok_err) == (0, "")
     assert ok_out == (
         f"backed up to copy.sqlite3: {(tmp_path / 'copy.sqlite3').stat().st_size} bytes, "
-        "8 tables, 7 answers; integrity check ok\n"
+        f"{TABLES} tables, 7 answers; integrity check ok\n"
     )
     assert no_dir == 1
     assert_one_error_line(no_dir_err, "cannot write the backup", "is missing")

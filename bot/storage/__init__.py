@@ -7,7 +7,7 @@ records it hands out, the schema and its migrations.
     base.py         the two connections, the cache, open/close; facade.py composes Storage
     cache.py, lock.py, sql.py    in-memory posts and walks; the instance lock; shared SQL
     walks.py, answers.py, posts.py, chats.py, inbox.py, deliveries.py, private_prompts.py,
-    privacy.py      the queries, next to their noun, as mixins of Storage
+    ticks.py, privacy.py      the queries, next to their noun, as mixins of Storage
     exports.py      the read-only export queries (synchronous sqlite3, for the CLI)
 
 Every name that callers imported from the single ``bot/storage.py`` is still importable
@@ -18,6 +18,7 @@ from bot.storage.base import UpdateMark
 from bot.storage.cache import CACHE_LIMIT, Cache
 from bot.storage.facade import Storage
 from bot.storage.records import (
+    POST_KINDS,
     AnswerFact,
     AnswerVia,
     Audience,
@@ -46,6 +47,7 @@ _Cache = Cache
 __all__ = [
     "CACHE_LIMIT",
     "MIGRATIONS",
+    "POST_KINDS",
     "READER_PRAGMAS",
     "SCHEMA_VERSION",
     "WRITER_PRAGMAS",

@@ -51,9 +51,12 @@ class StorageBase:
         self._writer = writer
         self._clock = clock
         self._lock: InstanceLock | None = None
-        # Looked up by every answer; changed only by the writes that pass ``changes_walks``.
+        # Looked up by every answer; changed only by the writes that pass ``changes_walks``
+        # (or, for posts alone, ``changes_posts``).
         self._walks: Cache[int, Walk] = Cache(CACHE_LIMIT)
         self._posts: Cache[tuple[int, int] | str, Post] = Cache(CACHE_LIMIT)
+        # The newest post of a question in a walk, by (walk id, question id).
+        self._question_posts: Cache[tuple[int, str], Post] = Cache(CACHE_LIMIT)
 
     @classmethod
     async def open(cls, path: Path, clock: Clock = utc_now, *, exclusive: bool = False) -> Self:
@@ -120,13 +123,16 @@ class StorageBase:
         row = next(iter(found), None)
         return int(row[0]) if row else 0
 
-    async def _write(self, work: Callable[[Db], T], *, changes_walks: bool = False) -> T:
+    async def _write(
+        self, work: Callable[[Db], T], *, changes_walks: bool = False, changes_posts: bool = False
+    ) -> T:
         """Run ``work`` in a write transaction; return once that transaction has committed.
 
         The first write made while handling an update (see ``handling``) also marks that
         update handled, in the same transaction: an answer and "this update is done" are
         committed together, and the update costs no extra commit. ``changes_walks``: the
-        work changes walks or posts, so the cached ones are dropped.
+        work changes walks or posts, so the cached ones are dropped; ``changes_posts``: it
+        changes posts only, so only the cached posts are.
         """
         mark = HANDLING.get()
         marking = mark if mark is not None and not mark.done else None
@@ -136,7 +142,9 @@ class StorageBase:
                 marking.done = True
             if changes_walks:
                 self._walks.drop_all()
+            if changes_walks or changes_posts:
                 self._posts.drop_all()
+                self._question_posts.drop_all()
 
         return await self._writer.run(
             work, committed, None if marking is None else marking.update_id

@@ -10,6 +10,7 @@ from bot.storage.inbox import InboxQueries
 from bot.storage.posts import PostQueries
 from bot.storage.privacy import PrivacyQueries
 from bot.storage.private_prompts import PrivatePromptQueries
+from bot.storage.ticks import TickQueries
 from bot.storage.walks import WalkQueries
 
 
@@ -20,6 +21,7 @@ class Storage(
     ChatQueries,
     InboxQueries,
     PrivatePromptQueries,
+    TickQueries,
     DeliveryQueries,
     PrivacyQueries,
 ):

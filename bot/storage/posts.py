@@ -13,7 +13,11 @@ from bot.storage.sql import Db
 from bot.storage.walks import move
 
 POST_COLUMNS = (
-    "chat_id, message_id, walk_id, position, question_id, poll_id, carries_next, section, options"
+    "chat_id, message_id, walk_id, position, question_id, poll_id, carries_next, section, "
+    "options, kind"
+)
+_INSERT_POST = (
+    f"INSERT OR REPLACE INTO posts ({POST_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -30,6 +34,29 @@ def post_of(row: sqlite3.Row) -> Post:
         bool(carries_next),
         section,
         options,
+        row[9],
+    )
+
+
+def _insert_posts(db: Db, posts: Sequence[Post]) -> None:
+    """Store posts; one recorded before under the same message id is replaced."""
+    db.executemany(
+        _INSERT_POST,
+        [
+            (
+                p.chat_id,
+                p.message_id,
+                p.walk_id,
+                p.position,
+                p.question_id,
+                p.poll_id,
+                int(p.carries_next),
+                p.section,
+                None if p.options is None else json.dumps(p.options, ensure_ascii=False),
+                p.kind,
+            )
+            for p in posts
+        ],
     )
 
 
@@ -49,26 +76,16 @@ class PostQueries(StorageBase):
                 "UPDATE posts SET carries_next = 0 WHERE walk_id = ? AND carries_next = 1",
                 (walk.id,),
             )
-            db.executemany(
-                f"INSERT OR REPLACE INTO posts ({POST_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        p.chat_id,
-                        p.message_id,
-                        p.walk_id,
-                        p.position,
-                        p.question_id,
-                        p.poll_id,
-                        int(p.carries_next),
-                        p.section,
-                        None if p.options is None else json.dumps(p.options, ensure_ascii=False),
-                    )
-                    for p in posts
-                ],
-            )
+            _insert_posts(db, posts)
             return moved
 
         return await self._write(record, changes_walks=True)
+
+    async def record_posts(self, posts: Sequence[Post]) -> None:
+        """Remember messages just posted without moving any walk (a private chat's question,
+        with the options it showed)."""
+        if posts:
+            await self._write(lambda db: _insert_posts(db, posts), changes_posts=True)
 
     async def post_for_message(self, chat_id: int, message_id: int) -> Post | None:
         return await self._post(
@@ -92,6 +109,19 @@ class PostQueries(StorageBase):
             return post_of(row) if row else None
 
         return await self._posts.get_or_load(key, load)
+
+    async def post_of_question(self, walk_id: int, question_id: str) -> Post | None:
+        """The newest post of a question in a walk (the last recorded); None: not posted."""
+
+        async def load() -> Post | None:
+            row = await self._read_one(
+                f"SELECT {POST_COLUMNS} FROM posts WHERE walk_id = ? AND question_id = ? "
+                "ORDER BY rowid DESC LIMIT 1",
+                (walk_id, question_id),
+            )
+            return post_of(row) if row else None
+
+        return await self._question_posts.get_or_load((walk_id, question_id), load)
 
     async def posts_of_walk(self, walk_id: int) -> list[Post]:
         rows = await self._read_all(

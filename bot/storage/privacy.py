@@ -28,6 +28,7 @@ class PrivacyQueries(StorageBase):
                 db, "DELETE FROM walks WHERE audience = 'private' AND user_id = ?", (user_id,)
             )
             other += rowcount(db, "DELETE FROM deliveries WHERE user_id = ?", (user_id,))
+            other += rowcount(db, "DELETE FROM ticks WHERE user_id = ?", (user_id,))
             # A group session they started stays the group's; it no longer names them.
             other += rowcount(
                 db,

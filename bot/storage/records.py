@@ -12,6 +12,10 @@ Clock = Callable[[], dt.datetime]
 Audience = Literal["private", "group"]
 WalkStatus = Literal["active", "paused", "finished", "abandoned"]
 AnswerVia = Literal["button", "text", "poll", "reply", "private"]
+# What a posted message is: the session's start, a section, a quiz poll, single-choice
+# buttons, several-answer buttons (ticks), a debate's stance buttons, or a short or debate
+# question answered by typing (or replying).
+POST_KINDS = ("start", "section", "poll", "buttons", "ticks", "stances", "typed")
 
 
 def utc_now() -> dt.datetime:
@@ -63,6 +67,8 @@ class Post:
     carries_next: bool = False
     section: int | None = None  # a section's message: its 1-based number
     options: tuple[str, ...] | None = None  # a choice question's options, as posted
+    # What the message is (one of POST_KINDS); None for a post recorded before schema 5.
+    kind: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -162,6 +162,25 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # before it is not that question's answer.
         "ALTER TABLE walks ADD COLUMN asked_message_id INTEGER",
     ),
+    (
+        # 5: what a posted message is (NULL for those posted before), so that an answer is
+        # taken only on the kind of message its question was posted as; and private chats
+        # record their questions' messages as posts too.
+        "ALTER TABLE posts ADD COLUMN kind TEXT CHECK (kind IN ('start', 'section', 'poll', "
+        "'buttons', 'ticks', 'stances', 'typed'))",
+        """
+        CREATE TABLE ticks (
+            -- The options a member has ticked on one several-answers message before pressing
+            -- Submit, kept here rather than read back from the keyboard: a stale keyboard
+            -- cannot drop a tick.
+            chat_id INTEGER NOT NULL,
+            message_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            option_indexes TEXT NOT NULL,  -- e.g. '0,2'
+            PRIMARY KEY (chat_id, message_id, user_id)
+        )
+        """,
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
