@@ -41,9 +41,10 @@ from bot.lessons import (  # noqa: E402
 )
 from bot.lessons.load import load_catalog  # noqa: E402
 from bot.poller import InboxPoller  # noqa: E402
-from bot.runner import ALLOWED_UPDATES  # noqa: E402
+from bot.runner import ALLOWED_UPDATES as ALLOWED_UPDATES  # noqa: E402 - burst.py's too
 from bot.storage import Storage  # noqa: E402
-from tests.standin import BotApiStandIn, FakeChat, FakeUser, StoredMessage  # noqa: E402
+from tests.standin import BotApiStandIn as BotApiStandIn  # noqa: E402 - the scripts' too
+from tests.standin import FakeChat, FakeUser, StoredMessage  # noqa: E402
 
 TOKEN = "123456789:AAHfakeTokenForBenchOnly_abcdefghijkl"  # noqa: S105 - made up
 SEED = REPO / "prompts" / "biegun-seoul-2020.yaml"
@@ -556,7 +557,7 @@ class CommitLog:
 
 
 def press_source_key(update: dict[str, Any]) -> str:
-    """The source key a group button press is recorded under (bot.handlers.group)."""
+    """The source key a group button press is recorded under (bot.answering.core's keys)."""
     query = update["callback_query"]
     parts = query["data"].split(":")
     if parts[1] == "ch":  # v1:ch:<walk>:<question>:<mask>: one answer per member
