@@ -1,4 +1,5 @@
-"""The bot as a separate process (`python -m bot run`), for tests of signals and crashes."""
+"""The bot as a separate process (`python -m bot ...`), for tests of the command line, signals
+and crashes."""
 
 from __future__ import annotations
 
@@ -10,10 +11,15 @@ from pathlib import Path
 from tests.conftest import PROMPTS, REPO, TOKEN
 
 
-def bot_env(api_url: str, db_path: Path, **extra: str) -> dict[str, str]:
+def clean_env(**settings: str) -> dict[str, str]:
+    """This process's environment without the bot's settings (none leak in), plus these."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    return {**env, **settings}
+
+
+def bot_env(api_url: str, db_path: Path, **extra: str) -> dict[str, str]:
     return {
-        **env,
+        **clean_env(),
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_URL": api_url,
         "BOT_DB_PATH": str(db_path),
@@ -46,3 +52,20 @@ async def finish(process: asyncio.subprocess.Process, seconds: float = 30) -> tu
             await process.wait()
     assert process.returncode is not None
     return process.returncode, out.decode() + err.decode()
+
+
+async def bot_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """``python -m bot *args`` to its end: exit status, standard output, standard error."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=cwd,
+        env=env or clean_env(PYTHONPATH=str(REPO)),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()

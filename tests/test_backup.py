@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import shutil
 import sqlite3
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +19,7 @@ import pytest
 from bot.__main__ import main
 from bot.backup import BackupError, BackupRefused, BackupResult, backup_database
 from bot.storage import NewAnswer, Post, Respondent, Storage, StorageError, Walk
+from tests.bot_process import bot_cli, clean_env
 
 REPO = Path(__file__).resolve().parent.parent
 FIXED = dt.datetime(2026, 11, 28, 4, 5, 6, 789000, tzinfo=dt.UTC)
@@ -127,27 +126,6 @@ def damage(source: Path, copy: Path, *, page: int, data: bytes) -> None:
     with copy.open("r+b") as stream:
         stream.seek((page - 1) * 4096)
         stream.write(data)
-
-
-def clean_env(**settings: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
-    return {**env, **settings}
-
-
-async def bot_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=cwd,
-        env=env or clean_env(PYTHONPATH=str(REPO)),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
 
 
 def assert_one_error_line(err: str, *fragments: str) -> None:

@@ -3,35 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from pathlib import Path
 
+from tests.bot_process import bot_cli, clean_env
 from tests.conftest import PROMPTS, REPO, TOKEN
 from tests.standin import BotApiStandIn
-
-
-def clean_env(**settings: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
-    return {**env, **settings}
-
-
-async def run_bot_cli(*args: str, cwd: Path, env: dict[str, str]) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=cwd,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
-
 
 BROKEN = """\
 id: broken
@@ -50,7 +28,7 @@ sections:
 
 
 async def test_validate_passes_on_the_shipped_prompts(tmp_path: Path) -> None:
-    code, out, err = await run_bot_cli("validate", cwd=REPO, env=clean_env())
+    code, out, err = await bot_cli("validate", cwd=REPO, env=clean_env())
     assert (code, err) == (0, "")
     assert out.startswith("1 lesson valid") and out.count("\n") == 1
 
@@ -58,7 +36,7 @@ async def test_validate_passes_on_the_shipped_prompts(tmp_path: Path) -> None:
 async def test_validate_reports_file_line_col_and_exits_1(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text(BROKEN)
-    code, out, err = await run_bot_cli("validate", str(broken), cwd=tmp_path, env=clean_env())
+    code, out, err = await bot_cli("validate", str(broken), cwd=tmp_path, env=clean_env())
     assert code == 1 and out == ""
     lines = err.splitlines()
     assert lines == [
@@ -74,7 +52,7 @@ async def test_run_refuses_invalid_lessons_with_the_same_messages(tmp_path: Path
     prompts.mkdir()
     (prompts / "broken.yaml").write_text(BROKEN)
     env = clean_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL="http://127.0.0.1:9")
-    code, _, err = await run_bot_cli("run", cwd=tmp_path, env=env)
+    code, _, err = await bot_cli("run", cwd=tmp_path, env=env)
     assert code == 1
     assert "broken.yaml:11:9: " in err and "did not start" in err
     assert "Traceback" not in err and TOKEN not in err
