@@ -25,7 +25,7 @@ from telegram.ext import (
 from bot import texts
 from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData
-from bot.handlers import buttons, common, group, private, reports
+from bot.handlers import answers, chat_events, common, lesson, reports, session
 from bot.lessons import LessonCatalog
 from bot.lessons.load import load_catalog
 from bot.storage import Storage
@@ -93,57 +93,74 @@ def build_application(
 
 
 def register_handlers(application: BotApplication) -> None:
-    """Every handler, in the order PTB tries them (first match wins within group 0)."""
+    """Every handler, in the order PTB tries them (first match wins within a group).
+
+    Button presses are routed by what their data decodes to (``bot.callbacks``: strict, and
+    never trusted: each handler checks what the data names against the database).
+    """
     in_private = filters.ChatType.PRIVATE
     in_groups = filters.ChatType.GROUPS
     new_messages = filters.UpdateType.MESSAGE  # an edited command is not a new command
+    private_command = in_private & new_messages
+    group_command = in_groups & new_messages
+    # -1. /start in a private chat first hands over a report or export a moderator asked
+    # for in a group (and stops there when that is all the /start came for).
+    application.add_handler(
+        CommandHandler("start", reports.deliver_on_start, filters=private_command), group=-1
+    )
     handlers = [
         # 1. What a crowd sends most, first (PTB tries every handler before the matching one):
-        # button presses (one entry point, data parsed strictly in bot.callbacks), quiz poll
-        # votes, and replies to a group's question (new or edited; never a command).
-        CallbackQueryHandler(buttons.on_button),
-        PollAnswerHandler(group.on_poll_answer),
-        MessageHandler(in_groups & filters.REPLY & filters.TEXT & ~filters.COMMAND, group.on_reply),
-        # 2. Commands in a private chat (/start may carry a deep link).
-        CommandHandler("start", private.start, filters=in_private & new_messages),
-        CommandHandler("lessons", private.lessons, filters=in_private & new_messages),
-        CommandHandler("help", private.help_command, filters=in_private & new_messages),
-        CommandHandler("progress", private.progress, filters=in_private & new_messages),
-        CommandHandler("restart", private.restart, filters=in_private & new_messages),
-        CommandHandler("myanswers", reports.my_answers_command, filters=in_private & new_messages),
-        CommandHandler("forget", reports.forget_command, filters=in_private & new_messages),
-        CommandHandler("report", reports.report_in_private, filters=in_private & new_messages),
-        CommandHandler("export", reports.export_in_private, filters=in_private & new_messages),
-        CommandHandler(
-            ["begin", "next", "end", "status"],
-            private.group_only_command,
-            filters=in_private & new_messages,
+        # answer buttons, quiz poll votes, and replies to a group's question (new or edited;
+        # never a command).
+        CallbackQueryHandler(answers.on_answer_button, pattern=answers.is_answer_button),
+        PollAnswerHandler(answers.on_poll_answer),
+        MessageHandler(
+            in_groups & filters.REPLY & filters.TEXT & ~filters.COMMAND, answers.on_group_reply
         ),
-        # 3. Commands in a group; all but /status are for moderators only.
-        CommandHandler("begin", group.begin, filters=in_groups & new_messages),
-        CommandHandler("next", group.next_command, filters=in_groups & new_messages),
-        CommandHandler("end", group.end, filters=in_groups & new_messages),
-        CommandHandler("status", group.status, filters=in_groups & new_messages),
-        CommandHandler("report", reports.report_in_group, filters=in_groups & new_messages),
-        CommandHandler("export", reports.export_in_group, filters=in_groups & new_messages),
-        CommandHandler(["start", "help"], group.group_start, filters=in_groups & new_messages),
+        # 2. The other buttons: the lessons menu, moderators' session buttons, reports,
+        # exports and /forget; anything else is a button we do not know.
+        CallbackQueryHandler(lesson.on_menu_button, pattern=lesson.is_menu_button),
+        CallbackQueryHandler(session.on_session_button, pattern=session.is_session_button),
+        CallbackQueryHandler(reports.on_delivery_button, pattern=reports.is_delivery_button),
+        CallbackQueryHandler(common.on_unknown_button),
+        # 3. Commands in a private chat (/start may carry a deep link).
+        CommandHandler("start", lesson.start, filters=private_command),
+        CommandHandler("lessons", lesson.lessons, filters=private_command),
+        CommandHandler("help", lesson.help_command, filters=private_command),
+        CommandHandler("progress", lesson.progress, filters=private_command),
+        CommandHandler("restart", lesson.restart, filters=private_command),
+        CommandHandler("myanswers", reports.my_answers_command, filters=private_command),
+        CommandHandler("forget", reports.forget_command, filters=private_command),
+        CommandHandler("report", reports.report_in_private, filters=private_command),
+        CommandHandler("export", reports.export_in_private, filters=private_command),
+        CommandHandler(
+            ["begin", "next", "end", "status"], session.group_only_command, filters=private_command
+        ),
+        # 4. Commands in a group; all but /status are for moderators only.
+        CommandHandler("begin", session.begin, filters=group_command),
+        CommandHandler("next", session.next_command, filters=group_command),
+        CommandHandler("end", session.end, filters=group_command),
+        CommandHandler("status", session.status, filters=group_command),
+        CommandHandler("report", reports.report_in_group, filters=group_command),
+        CommandHandler("export", reports.export_in_group, filters=group_command),
+        CommandHandler(["start", "help"], session.group_help, filters=group_command),
         CommandHandler(
             ["lessons", "progress", "restart", "myanswers", "forget"],
-            group.private_only_command,
-            filters=in_groups & new_messages,
+            session.private_only_command,
+            filters=group_command,
         ),
-        # 4. The group itself: upgraded to a supergroup; the bot removed or re-added.
-        MessageHandler(filters.StatusUpdate.MIGRATE, group.on_migration),
-        ChatMemberHandler(group.on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER),
-        # 5. Typed answers in a private chat; a /command we don't know gets a hint.
-        MessageHandler(in_private & new_messages & filters.COMMAND, private.unknown_command),
-        MessageHandler(in_private & new_messages & filters.TEXT, private.text_message),
-        # 6. An edited typed answer in a private chat: a new version of it.
+        # 5. The group itself: upgraded to a supergroup; the bot removed or re-added.
+        MessageHandler(filters.StatusUpdate.MIGRATE, chat_events.on_migration),
+        ChatMemberHandler(chat_events.on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER),
+        # 6. Typed answers in a private chat; a /command we don't know gets a hint.
+        MessageHandler(private_command & filters.COMMAND, lesson.unknown_command),
+        MessageHandler(private_command & filters.TEXT, answers.on_private_text),
+        # 7. An edited typed answer in a private chat: a new version of it.
         MessageHandler(
-            in_private & filters.UpdateType.EDITED_MESSAGE & filters.TEXT, private.edited_text
+            in_private & filters.UpdateType.EDITED_MESSAGE & filters.TEXT, answers.on_private_edit
         ),
-        # 7. Anything else a student sends privately: a hint, never silence.
-        MessageHandler(in_private & new_messages & ~filters.TEXT, private.other_message),
+        # 8. Anything else a student sends privately: a hint, never silence.
+        MessageHandler(private_command & ~filters.TEXT, lesson.other_message),
     ]
     application.add_handlers(handlers)
     application.add_error_handler(common.on_error)

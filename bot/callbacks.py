@@ -54,11 +54,13 @@ class SubmitChoice:
 
 @dataclass(frozen=True, slots=True)
 class ToggleChoice:
-    """A pick on a question with several right options: the mask after the toggle."""
+    """A tick or untick of one option of a question with several right options (the ticks
+    are kept on the server: a tap on a keyboard not yet redrawn keeps the tick before it).
+    Keyboards from before carried the whole mask (tag "tg"): those no longer parse."""
 
     walk_id: int
     question_id: str
-    mask: int
+    index: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +152,7 @@ _TAGS: dict[type[Action], str] = {
     ListLessons: "ls",
     ContinueReading: "nx",
     SubmitChoice: "ch",
-    ToggleChoice: "tg",
+    ToggleChoice: "tk",
     PickStance: "st",
     GroupBegin: "gb",
     GroupNext: "gn",
@@ -190,7 +192,11 @@ def decode(data: str | None) -> Action | None:
 
 @lru_cache(maxsize=256)  # a crowd presses the same few buttons; actions are immutable
 def _decode(data: str | None) -> Action | None:
-    if not data or len(data.encode()) > MAX_BYTES or not data.startswith(VERSION + ":"):
+    if (
+        not data
+        or len(data.encode("utf-8", "surrogatepass")) > MAX_BYTES
+        or not data.startswith(VERSION + ":")
+    ):
         return None
     body = data[len(VERSION) + 1 :]
     for pattern, kind in _PATTERNS:
@@ -227,3 +233,9 @@ def decode_start(payload: str | None) -> AnswerPrivately | None:
     if match is None:
         return None
     return AnswerPrivately(int(match["walk_id"]), match["question_id"])
+
+
+def command_of(text: str | None) -> str:
+    """The command a message starts with, without its slash and @botname: "lessons"."""
+    first = (text or "").split(maxsplit=1)[0] if (text or "").strip() else ""
+    return first.lstrip("/").split("@", 1)[0]

@@ -304,6 +304,20 @@ FORGET_DONE = "🗑 Done. I deleted {answers}, {walks} and {other} about you."
 FORGET_NOTHING = "There is nothing (left) stored about you."
 FORGET_KEPT = "Nothing was deleted."
 
+# --- answering: refusals that reveal nothing, the version cap, deep links -----------------
+
+# A deep link to a session that does not exist, that the person is not in, or whose
+# question is not posted yet: one answer for all, so session ids cannot be probed.
+PRIVATE_LINK_UNAVAILABLE = (
+    "That question is not open to you: it may not be posted in its group yet, or the group "
+    "is not one of yours."
+)
+PRIVATE_LINK_LEFT = "You are no longer in that group, so I could not count this answer there."
+VERSIONS_CAPPED = (
+    "You have changed this answer many times: I keep its last versions, so from now on "
+    "each change replaces your latest one."
+)
+
 # --- a user flooding the bot with stray messages (bot/flood.py) ---------------------------
 
 # Sent at most once a minute, instead of a hint for each stray message.

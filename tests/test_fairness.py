@@ -15,7 +15,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from telegram import Update
 from telegram.ext import TypeHandler
 
@@ -205,11 +204,6 @@ async def test_a_moderators_status_and_next_are_not_held_behind_a_members_flood_
     assert sum(1 for who, _ in handled.starts if who == flooder.id) == FLOOD
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the private handlers do not ask bot_data.flood before a hint yet (they are being "
-    "rewritten; bot/flood.py says how): remove this mark once they do",
-)
 async def test_a_flood_of_stray_messages_gets_one_slow_down_instead_of_a_hint_each(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:

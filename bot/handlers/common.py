@@ -1,4 +1,5 @@
-"""Cross-cutting handlers: the error handler, and alerts to the bot's moderators."""
+"""Cross-cutting handlers: the error handler, alerts to the bot's moderators, and the
+answer to a button no other handler takes."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from telegram.error import Forbidden, TelegramError
 from bot import texts
 from bot.context import BotContext
 from bot.popups import popup
+from bot.render import replies
 from bot.storage import WalkClosed
 
 log = logging.getLogger(__name__)
@@ -19,10 +21,12 @@ log = logging.getLogger(__name__)
 ALERT_INTERVAL_SECONDS = 600.0  # at most one alert to the moderators per ten minutes
 
 
-def command_of(text: str | None) -> str:
-    """The command a message starts with, without its slash and @botname: "lessons"."""
-    first = (text or "").split(maxsplit=1)[0] if (text or "").strip() else ""
-    return first.lstrip("/").split("@", 1)[0]
+async def on_unknown_button(update: Update, context: BotContext) -> None:
+    """Callback data no handler takes: not built by us, or from a version long gone."""
+    query = update.callback_query
+    assert query is not None
+    log.warning("refused callback data from user %s", query.from_user.id)
+    await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
 
 
 def _apology(error: BaseException | None) -> str | None:
@@ -50,7 +54,7 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     apology = _apology(error)
     if apology == texts.NOT_RECORDED:
-        await alert_moderators(context, texts.ALERT_STORAGE.format(error=type(error).__name__))
+        await alert_moderators(context, replies.storage_alert(error))
         settings = context.bot_data.settings
         if settings is not None and settings.moderator_ids:
             apology += texts.NOT_RECORDED_TOLD  # only when someone is actually told

@@ -20,9 +20,10 @@ from telegram import (
     Update,
 )
 from telegram.error import Forbidden
+from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
-from bot.callbacks import Action, ExportFor, Forget, ReportFor
+from bot.callbacks import Action, ExportFor, Forget, ReportFor, decode
 from bot.chart import results_chart
 from bot.context import BotContext
 from bot.edits import edit
@@ -298,3 +299,34 @@ async def _show_once(query: CallbackQuery, text: str) -> None:
     """Replace the confirmation; a second identical edit from a double tap is no error."""
     if isinstance(query.message, Message):
         await edit(query.message, Reply(text))
+
+
+# /start payload of the link that brings a moderator here to collect a report or export.
+DELIVER_PAYLOAD = "deliver"
+
+
+async def deliver_on_start(update: Update, context: BotContext) -> None:
+    """/start in a private chat first hands over what the moderator asked for in a group;
+    a /start that came only for that (its link's payload) goes no further."""
+    delivered = await deliver_pending(update, context)
+    if delivered and context.args and context.args[0] == DELIVER_PAYLOAD:
+        raise ApplicationHandlerStop
+
+
+def is_delivery_button(data: object) -> bool:
+    """The callback data of a report, export or /forget button (the pattern ``app`` routes
+    them by)."""
+    return isinstance(data, str) and isinstance(decode(data), ReportFor | ExportFor | Forget)
+
+
+async def on_delivery_button(update: Update, context: BotContext) -> None:
+    """A group picked for a report or export, or the answer to /forget: private chats only."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None
+    action = decode(query.data)
+    if chat is None or chat.type != "private":
+        await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+    elif isinstance(action, Forget):
+        await on_forget(update, context, action)
+    elif isinstance(action, ReportFor | ExportFor):
+        await on_group_chosen(update, context, action)

@@ -116,7 +116,11 @@ def several_right(question: ChoiceQuestion) -> bool:
     return len(question.correct_options) > 1
 
 
-def choice_keyboard(question: ChoiceQuestion, walk: Walk, mask: int = 0) -> InlineKeyboardMarkup:
+def choice_keyboard(
+    question: ChoiceQuestion, walk: Walk, ticked: Sequence[int] = ()
+) -> InlineKeyboardMarkup:
+    """One button per option; for several right options, each toggles its own tick (kept
+    on the server) and Submit sends what is ticked."""
     if not several_right(question):
         return column(
             button(option, SubmitChoice(walk.id, question.id, 1 << i))
@@ -124,11 +128,12 @@ def choice_keyboard(question: ChoiceQuestion, walk: Walk, mask: int = 0) -> Inli
         )
     buttons = [
         button(
-            (texts.PICKED_TICK if mask & (1 << i) else texts.UNPICKED_TICK).format(option=option),
-            ToggleChoice(walk.id, question.id, mask ^ (1 << i)),
+            (texts.PICKED_TICK if i in ticked else texts.UNPICKED_TICK).format(option=option),
+            ToggleChoice(walk.id, question.id, i),
         )
         for i, option in enumerate(question.options)
     ]
+    mask = sum(1 << i for i in set(ticked))
     buttons.append(button(texts.SUBMIT_BUTTON, SubmitChoice(walk.id, question.id, mask)))
     return column(buttons)
 
@@ -149,22 +154,6 @@ def switch_lesson(current: Lesson, other: Lesson) -> Reply:
                 ),
             ]
         ),
-    )
-
-
-def options_shown(message: object, question: ChoiceQuestion) -> tuple[str, ...]:
-    """The options a question's message shows on its buttons (``choice_keyboard``), which
-    may be an earlier version's; the question's own when the message has no keyboard."""
-    markup = getattr(message, "reply_markup", None)
-    if not isinstance(markup, InlineKeyboardMarkup):
-        return question.options
-    labels = [b.text for row in markup.inline_keyboard for b in row]
-    if not labels or labels[-1] != texts.SUBMIT_BUTTON:
-        return tuple(labels)
-    ticks = [texts.PICKED_TICK.format(option=""), texts.UNPICKED_TICK.format(option="")]
-    return tuple(
-        next((label[len(t) :] for t in ticks if label.startswith(t)), label)
-        for label in labels[:-1]
     )
 
 

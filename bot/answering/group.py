@@ -1,0 +1,256 @@
+"""A group's members answering: buttons and stances on a question's message, quiz poll
+votes, replies. A press counts only on the stored post of that question, of the kind it
+was posted as, while the session runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from telegram import Message, User
+
+from bot.answering.core import (
+    KIND_OF_ACTION,
+    ChoiceGiven,
+    Outcome,
+    Refused,
+    StanceGiven,
+    TicksNow,
+    TypedGiven,
+    Why,
+    as_posted,
+    choice_answer,
+    key_of_group_choice,
+    key_of_press,
+    key_of_vote,
+    kind_of,
+    private_kind,
+    reached_cap,
+    typed_answer_key,
+    written_answer,
+)
+from bot.callbacks import GroupPick, PickStance, SubmitChoice
+from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, LessonCatalog, ShortQuestion
+from bot.storage import AnswerVia, Post, Storage, Walk
+from bot.walk import choice_is_correct
+
+
+def credited(message: Message) -> User | None:
+    """The member a message counts for, or None: channels, anonymous admins, bots and
+    forwarded messages are never credited to anyone."""
+    user = message.from_user
+    if (
+        user is None
+        or user.is_bot
+        or message.sender_chat is not None
+        or message.forward_origin is not None
+    ):
+        return None
+    return user
+
+
+async def open_question(
+    storage: Storage, catalog: LessonCatalog, post: Post | None, walk_id: int, question_id: str
+) -> tuple[Walk, Lesson] | Refused:
+    """The group walk and lesson of a post's question, if that post is the question's and
+    the session takes answers now."""
+    if post is None or post.walk_id != walk_id or post.question_id != question_id:
+        return Refused(Why.UNKNOWN)
+    walk = await storage.walk(walk_id)
+    if walk is None or walk.audience != "group":
+        return Refused(Why.UNKNOWN)
+    if walk.status == "paused":
+        return Refused(Why.PAUSED)
+    lesson = catalog.get(walk.lesson_id)
+    if walk.status != "active" or lesson is None or lesson.question(question_id) is None:
+        return Refused(Why.CLOSED)
+    return walk, lesson
+
+
+def _posted_as(post: Post, walk: Walk, lesson: Lesson, question: object) -> str:
+    """The kind of message a post is; rows stored before kinds were: as it is posted now."""
+    if post.kind is not None:
+        return post.kind
+    return kind_of(lesson, question) if post.chat_id == walk.chat_id else private_kind(question)
+
+
+async def press(
+    storage: Storage,
+    catalog: LessonCatalog,
+    user: User,
+    chat_id: int,
+    message_id: int,
+    action: SubmitChoice | GroupPick | PickStance,
+    *,
+    query_id: str,
+    via: AnswerVia = "button",
+) -> Outcome:
+    """A member's answer button on a group question's message (or, for a stance, on the
+    message that asked it in their private chat, opened from the group's deep link)."""
+    post = await storage.post_for_message(chat_id, message_id)
+    found = await open_question(storage, catalog, post, action.walk_id, action.question_id)
+    if isinstance(found, Refused):
+        return found
+    walk, lesson = found
+    assert post is not None
+    question = lesson.question(action.question_id)
+    if _posted_as(post, walk, lesson, question) != KIND_OF_ACTION[type(action)]:
+        return Refused(Why.UNKNOWN)  # e.g. buttons on a poll's question, or a section
+    if isinstance(action, PickStance):
+        if not isinstance(question, DebateQuestion) or action.index >= len(question.stances):
+            return Refused(Why.UNKNOWN)
+        return await _stance(storage, walk, lesson, question, user, action.index, query_id, via)
+    if not isinstance(question, ChoiceQuestion):
+        return Refused(Why.CLOSED)  # edited into another kind of question since
+    shown = post.options if post.options is not None else question.options
+    tapped = _tapped(action, len(shown))
+    if tapped is None:
+        return Refused(Why.UNKNOWN)
+    picked = as_posted(question, post.options, tapped)
+    if picked is None:
+        return Refused(Why.CHANGED, question)
+    if isinstance(action, GroupPick):
+        return await _tick(storage, walk, lesson, question, user, picked, query_id)
+    recorded = await storage.record_answer(
+        choice_answer(
+            walk,
+            lesson,
+            question,
+            user,
+            picked,
+            via="button",
+            source_key=key_of_group_choice(walk.id, question.id, user.id),
+        )
+    )
+    # A second tap finds the first answer: it stays as the member first gave it.
+    stored = recorded.answer
+    return ChoiceGiven(
+        question, None, stored.option_indexes, bool(stored.is_correct), recorded.created
+    )
+
+
+def _tapped(action: SubmitChoice | GroupPick, shown: int) -> list[int] | None:
+    """The option a button stands for: exactly one, among those the message showed."""
+    if isinstance(action, GroupPick):
+        tapped = [action.index]
+    else:
+        tapped = [i for i in range(action.mask.bit_length()) if action.mask & (1 << i)]
+    if len(tapped) != 1 or tapped[0] >= shown:
+        return None
+    return tapped
+
+
+async def _tick(
+    storage: Storage,
+    walk: Walk,
+    lesson: Lesson,
+    question: ChoiceQuestion,
+    user: User,
+    tapped: tuple[int, ...],
+    query_id: str,
+) -> Outcome:
+    """A tick or untick: the member's picks so far (their current answer) with this one
+    option toggled, recorded as a new version."""
+    earlier = await storage.current_answer(walk.id, user.id, question.id)
+    picks = set(earlier.option_indexes) if earlier else set()
+    picked = tuple(sorted(picks ^ set(tapped)))
+    recorded = await storage.record_answer(
+        choice_answer(
+            walk, lesson, question, user, picked, via="button", source_key=key_of_press(query_id)
+        )
+    )
+    return TicksNow(question, picked, reached_cap(recorded))
+
+
+async def _stance(
+    storage: Storage,
+    walk: Walk,
+    lesson: Lesson,
+    question: DebateQuestion,
+    user: User,
+    index: int,
+    query_id: str,
+    via: AnswerVia,
+) -> Outcome:
+    """A group stance may change (the group policy); the reason given goes with it."""
+    stance = question.stances[index]
+    recorded = await storage.record_answer(
+        written_answer(
+            walk,
+            lesson,
+            question,
+            user,
+            None,
+            via=via,
+            source_key=key_of_press(query_id),
+            stance=stance,
+        ),
+        keep="reason",
+    )
+    return StanceGiven(question, None, stance, recorded.created)
+
+
+async def vote(
+    storage: Storage,
+    catalog: LessonCatalog,
+    user: User,
+    poll_id: str,
+    option_ids: Iterable[int],
+    *,
+    update_id: int,
+) -> Outcome:
+    """A vote in a session's quiz poll (Telegram sends these: they are trusted); an empty
+    vote is a retraction, kept as a fact."""
+    post = await storage.post_for_poll(poll_id)
+    if post is None or post.question_id is None:
+        return Refused(Why.UNKNOWN)
+    found = await open_question(storage, catalog, post, post.walk_id, post.question_id)
+    if isinstance(found, Refused):
+        return found
+    walk, lesson = found
+    question = lesson.question(post.question_id)
+    if not isinstance(question, ChoiceQuestion):
+        return Refused(Why.CLOSED)  # the lesson was edited: no longer a choice question
+    picked = as_posted(question, post.options, option_ids)
+    if picked is None:  # a vote for an option the edited lesson no longer has
+        return Refused(Why.CHANGED, question)
+    recorded = await storage.record_answer(
+        choice_answer(
+            walk, lesson, question, user, picked, via="poll", source_key=key_of_vote(update_id)
+        )
+    )
+    correct = bool(picked) and choice_is_correct(question, picked)
+    return ChoiceGiven(question, None, picked, correct, recorded.created)
+
+
+async def reply(
+    storage: Storage, catalog: LessonCatalog, member: User, message: Message
+) -> Outcome:
+    """A reply to a short or debate question's message (an edit of the reply: a new
+    version of it). A reason keeps the stance already picked, read in the same write."""
+    replied = message.reply_to_message
+    if replied is None or message.text is None:
+        return Refused(Why.UNKNOWN)
+    post = await storage.post_for_message(message.chat_id, replied.message_id)
+    if post is None or post.question_id is None:
+        return Refused(Why.UNKNOWN)
+    found = await open_question(storage, catalog, post, post.walk_id, post.question_id)
+    if isinstance(found, Refused):
+        return found
+    walk, lesson = found
+    question = lesson.question(post.question_id)
+    if not isinstance(question, ShortQuestion | DebateQuestion):
+        return Refused(Why.UNKNOWN)
+    debate = isinstance(question, DebateQuestion)
+    recorded = await storage.record_answer(
+        written_answer(
+            walk,
+            lesson,
+            question,
+            member,
+            message.text,
+            via="reply",
+            source_key=typed_answer_key(message),
+        ),
+        keep="stance" if debate else None,
+    )
+    return TypedGiven(question, recorded.created, reached_cap(recorded))

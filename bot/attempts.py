@@ -1,0 +1,69 @@
+"""A student's attempt at a lesson in their private chat: begun, and each step shown.
+
+The lesson handlers and the answer handlers both show "what comes next" through here, so
+neither imports the other. Each question's message is kept as a post (with the options
+it shows), which is how its buttons and replies are matched to it later.
+"""
+
+from __future__ import annotations
+
+from telegram import Chat, User
+
+from bot import outbox
+from bot.answering import private as answering
+from bot.context import BotContext
+from bot.lessons import DebateQuestion, Lesson
+from bot.render import private as render
+from bot.storage import Walk
+from bot.walk import EndStep, QuestionStep, SectionStep, step_at
+
+
+async def leave_group_question(context: BotContext, chat_id: int) -> None:
+    """Back to their own lesson (or to /start): a group's question opened here from its
+    link and left unanswered must no longer take the next typed message."""
+    if await context.storage.private_prompt(chat_id) is not None:
+        await context.storage.clear_private_prompt(chat_id)
+
+
+async def show_step(context: BotContext, lesson: Lesson, walk: Walk) -> None:
+    """Send what the walk's current step looks like: a section, a question or the summary."""
+    await leave_group_question(context, walk.chat_id)
+    step = step_at(lesson, walk.position)
+    bot, chat_id = context.bot, walk.chat_id
+    if isinstance(step, SectionStep):
+        keyboard = render.continue_keyboard(walk, walk.position)
+        for reply in render.section_messages(lesson, step, keyboard):
+            await outbox.send(bot, chat_id, reply)
+    elif isinstance(step, QuestionStep):
+        asked = await outbox.send(bot, chat_id, render.question_message(step, walk))
+        await answering.asked(context.storage, walk, step, asked.message_id)
+        if isinstance(step.question, DebateQuestion) and walk.user_id is not None:
+            earlier = await context.storage.current_answer(walk.id, walk.user_id, step.question.id)
+            if earlier is not None and earlier.stance:
+                await outbox.send(bot, chat_id, render.ask_reason(earlier.stance))
+    elif isinstance(step, EndStep):
+        answers = await context.storage.current_answers(walk.id, walk.user_id)
+        for reply in render.summary_messages(lesson, answers):
+            await outbox.send(bot, chat_id, reply)
+
+
+async def show_next(context: BotContext, walk_id: int) -> None:
+    """After an answer moved the walk on: its step now (the summary once it finished)."""
+    moved = await context.storage.walk(walk_id)
+    lesson = context.catalog.get(moved.lesson_id) if moved is not None else None
+    if moved is not None and lesson is not None:
+        await show_step(context, lesson, moved)
+
+
+async def begin(context: BotContext, chat: Chat, user: User, lesson: Lesson) -> None:
+    """A new attempt (an attempt in progress in this chat is abandoned by storage)."""
+    walk = await context.storage.start_walk(
+        chat_id=chat.id,
+        chat_type=chat.type,
+        chat_title=chat.effective_name,
+        audience="private",
+        user_id=user.id,
+        lesson_id=lesson.id,
+        lesson_version=lesson.version,
+    )
+    await show_step(context, lesson, walk)

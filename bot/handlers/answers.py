@@ -1,0 +1,294 @@
+"""Every answer, from every audience: a student's buttons and typed answers, a group's
+buttons, quiz votes and replies, and a group's question answered privately.
+
+Thin over ``bot.answering``, which decides what counts; render words the outcome; the
+outbox sends it. A press is acknowledged only after its answer is committed.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import CallbackQuery, Message, Update
+
+from bot import attempts, callbacks, outbox, texts
+from bot.answering import (
+    ChoiceGiven,
+    Moved,
+    Outcome,
+    Refused,
+    StanceGiven,
+    TicksNow,
+    TypedGiven,
+    Why,
+    linked,
+)
+from bot.answering import group as group_answers
+from bot.answering import private as own
+from bot.callbacks import ContinueReading, GroupPick, PickStance, SubmitChoice, ToggleChoice
+from bot.context import BotContext
+from bot.hints import hint
+from bot.lessons import ChoiceQuestion, Lesson, ShortQuestion
+from bot.membership import member_check
+from bot.render import group as render_group
+from bot.render import private as render
+from bot.render import replies
+from bot.storage import Walk
+
+log = logging.getLogger(__name__)
+
+AnswerButton = ContinueReading | SubmitChoice | ToggleChoice | PickStance | GroupPick
+
+
+def is_answer_button(data: object) -> bool:
+    """The callback data of an answer button (the pattern ``app`` routes them by)."""
+    return isinstance(data, str) and isinstance(
+        callbacks.decode(data),
+        ContinueReading | SubmitChoice | ToggleChoice | PickStance | GroupPick,
+    )
+
+
+async def on_answer_button(update: Update, context: BotContext) -> None:
+    """An answer button, in a student's lesson, a group, or a group question opened
+    privately: which one is the walk's to say, not the button's."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    action = callbacks.decode(query.data)
+    assert isinstance(action, AnswerButton)  # the handler's pattern
+    walk = await context.storage.walk(action.walk_id)
+    message = query.message
+    if walk is None or message is None:
+        log.warning("refused a button for walk %s from user %s", action.walk_id, query.from_user.id)
+        await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        return
+    if walk.audience == "private":
+        await _own_lesson(context, query, walk, action)
+        return
+    outcome: Outcome
+    if isinstance(action, ContinueReading | ToggleChoice):
+        outcome = Refused(Why.UNKNOWN)
+    elif chat.type == "private":  # a group's question opened here: only its stance
+        if isinstance(action, PickStance):
+            outcome = await linked.stance(
+                context.storage,
+                context.catalog,
+                query.from_user,
+                chat.id,
+                message.message_id,
+                action,
+                query_id=query.id,
+                is_member=member_check(context),
+            )
+        else:
+            outcome = Refused(Why.UNKNOWN)
+    else:
+        outcome = await group_answers.press(
+            context.storage,
+            context.catalog,
+            query.from_user,
+            chat.id,
+            message.message_id,
+            action,
+            query_id=query.id,
+        )
+    await _tell_member(query, outcome, privately=chat.type == "private", bot_context=context)
+
+
+async def _tell_member(
+    query: CallbackQuery, outcome: Outcome, *, privately: bool, bot_context: BotContext
+) -> None:
+    """A group member's pop-up: only they see it, so the group stays readable."""
+    if isinstance(outcome, Refused):
+        if outcome.why is Why.UNKNOWN:
+            log.warning("refused a group button from user %s", query.from_user.id)
+        await outbox.popup(query, replies.refusal(outcome, "group"), show_alert=True)
+    elif isinstance(outcome, ChoiceGiven):
+        if not outcome.created:
+            await outbox.popup(query, texts.ALREADY_ANSWERED, show_alert=True)
+        else:
+            feedback = render_group.choice_feedback(outcome.question, outcome.correct)
+            await outbox.popup(query, feedback, show_alert=True)
+    elif isinstance(outcome, TicksNow):
+        text = (
+            replies.versions_capped()
+            if outcome.reached_cap
+            else render_group.picks_feedback(outcome.question, outcome.picked)
+        )
+        await outbox.popup(query, text, show_alert=True)
+    elif isinstance(outcome, StanceGiven):
+        feedback = render_group.stance_feedback(outcome.stance, privately=privately)
+        await outbox.popup(query, feedback, show_alert=not privately)
+        if privately and isinstance(query.message, Message):  # now ask for the reason
+            if outcome.step is not None:
+                await outbox.edit(query.message, render.stance_chosen(outcome.step, outcome.stance))
+            chat_id = query.message.chat.id
+            await outbox.send(bot_context.bot, chat_id, render.ask_reason(outcome.stance))
+
+
+async def _own_lesson(
+    context: BotContext, query: CallbackQuery, walk: Walk, action: AnswerButton
+) -> None:
+    """A button of a student's own lesson attempt, checked against where they are."""
+    message = query.message
+    assert message is not None
+    found = await own.own_button(
+        context.storage, context.catalog, walk, query.from_user.id, message.chat.id
+    )
+    if isinstance(found, Refused) or isinstance(action, GroupPick):
+        refused = found if isinstance(found, Refused) else Refused(Why.UNKNOWN)
+        if refused.why is Why.UNKNOWN:
+            log.warning("refused a button for walk %s from user %s", walk.id, query.from_user.id)
+        await outbox.popup(query, replies.refusal(refused, "private"), show_alert=True)
+        return
+    walk, lesson = found
+    storage, user = context.storage, query.from_user
+    if isinstance(action, ContinueReading):
+        moved = await own.continue_reading(storage, lesson, walk, action)
+        await _after_continue(context, query, lesson, moved)
+    elif isinstance(action, ToggleChoice):
+        outcome = await own.toggle(storage, lesson, walk, user, message.message_id, action)
+        await _after_choice(context, query, walk, outcome)
+    elif isinstance(action, SubmitChoice):
+        outcome = await own.submit(storage, lesson, walk, user, message.message_id, action)
+        await _after_choice(context, query, walk, outcome)
+    else:
+        outcome = await own.stance(storage, lesson, walk, user, action)
+        await _after_stance(context, query, walk, outcome)
+
+
+async def _after_continue(
+    context: BotContext, query: CallbackQuery, lesson: Lesson, moved: Moved | Refused | None
+) -> None:
+    if isinstance(moved, Refused):
+        await outbox.popup(query, replies.refusal(moved, "private"), show_alert=True)
+        return
+    await outbox.popup(query)
+    if moved is None:
+        return  # a double tap: the first one moved on
+    if isinstance(query.message, Message):
+        await outbox.drop_keyboard(query.message)
+    await attempts.show_step(context, lesson, moved.walk)
+
+
+async def _after_choice(
+    context: BotContext, query: CallbackQuery, walk: Walk, outcome: Outcome
+) -> None:
+    message = query.message if isinstance(query.message, Message) else None
+    if isinstance(outcome, Refused):
+        await outbox.popup(query, replies.refusal(outcome, "private"), show_alert=True)
+        if outcome.why is Why.CHANGED and message is not None:
+            question = outcome.question
+            assert isinstance(question, ChoiceQuestion)
+            # The buttons again, with the options as they are now.
+            await outbox.try_set_keyboard(
+                context.bot,
+                message.chat.id,
+                message.message_id,
+                render.choice_keyboard(question, walk),
+            )
+    elif isinstance(outcome, TicksNow):
+        await outbox.popup(query)
+        if message is not None:
+            keyboard = render.choice_keyboard(outcome.question, walk, outcome.picked)
+            await outbox.set_keyboard(message, keyboard)
+    elif isinstance(outcome, ChoiceGiven) and outcome.step is not None:
+        await outbox.popup(query, texts.RIGHT if outcome.correct else texts.WRONG_SHORT)
+        if message is not None:
+            feedback = render.choice_feedback(outcome.step, outcome.picked, outcome.correct)
+            await outbox.edit(message, feedback)
+        await attempts.show_next(context, walk.id)
+
+
+async def _after_stance(
+    context: BotContext, query: CallbackQuery, walk: Walk, outcome: Outcome
+) -> None:
+    if isinstance(outcome, Refused):
+        await outbox.popup(query, replies.refusal(outcome, "private"), show_alert=True)
+    elif isinstance(outcome, StanceGiven):
+        if not outcome.created:  # one stance per attempt: the reason is what is awaited now
+            await outbox.popup(
+                query, replies.stance_already_picked(outcome.stance), show_alert=True
+            )
+            return
+        await outbox.popup(query)
+        if isinstance(query.message, Message) and outcome.step is not None:
+            await outbox.edit(query.message, render.stance_chosen(outcome.step, outcome.stance))
+        await outbox.send(context.bot, walk.chat_id, render.ask_reason(outcome.stance))
+
+
+# --- a group's quiz votes and replies -----------------------------------------------------
+
+
+async def on_poll_answer(update: Update, context: BotContext) -> None:
+    """A vote in a session's quiz poll: recorded, never answered (Telegram shows the
+    result to the voter itself)."""
+    answer = update.poll_answer
+    if answer is None or answer.user is None:
+        return  # a vote on behalf of a chat: not credited to anyone
+    outcome = await group_answers.vote(
+        context.storage,
+        context.catalog,
+        answer.user,
+        answer.poll_id,
+        answer.option_ids,
+        update_id=update.update_id,
+    )
+    if isinstance(outcome, Refused) and outcome.why is Why.CHANGED:
+        log.info("vote in poll %s for an option since removed: not recorded", answer.poll_id)
+
+
+async def on_group_reply(update: Update, context: BotContext) -> None:
+    """A reply to a question's message in a group (new or edited): that member's answer.
+    Nothing is posted in the group per answer."""
+    message = update.effective_message
+    member = group_answers.credited(message) if message is not None else None
+    if message is None or member is None or message.text is None:
+        return
+    await group_answers.reply(context.storage, context.catalog, member, message)
+
+
+# --- typed answers in a private chat ------------------------------------------------------
+
+
+async def on_private_text(update: Update, context: BotContext) -> None:
+    """A typed message: the answer to the student's question, or to a group question
+    opened here from its link; otherwise a hint saying why it is not one."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None and message.text is not None
+    prompt = await context.storage.private_prompt(message.chat_id)
+    if prompt is not None:
+        outcome = await linked.typed(
+            context.storage, context.catalog, user, message, prompt, member_check(context)
+        )
+        if isinstance(outcome, Refused):
+            await outbox.reply_to(message, replies.refusal_reply(outcome, "linked"))
+        elif isinstance(outcome, TypedGiven) and outcome.walk is not None:
+            title = await context.storage.chat_title(outcome.walk.chat_id) or ""
+            await outbox.reply_to(message, replies.answer_saved_for_group(title))
+        return
+    outcome = await own.typed(context.storage, context.catalog, user, message)
+    if isinstance(outcome, Refused):  # not an answer: a hint, unless they are flooding us
+        await hint(context, message, replies.refusal_reply(outcome, "private"))
+        return
+    if not isinstance(outcome, TypedGiven) or not outcome.created or outcome.walk is None:
+        return  # the same message handled twice: it was acknowledged the first time
+    if isinstance(outcome.question, ShortQuestion):
+        await outbox.reply_to(message, render.short_acknowledgement(outcome.question))
+    else:
+        await outbox.reply_to(message, render.reason_acknowledgement())
+    await attempts.show_next(context, outcome.walk.id)
+
+
+async def on_private_edit(update: Update, context: BotContext) -> None:
+    """An edited typed answer becomes a new version of that answer (never a second one)."""
+    message, user = update.edited_message, update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    outcome = await own.edited(context.storage, context.catalog, user, message)
+    if isinstance(outcome, Refused):
+        await outbox.reply_to(message, replies.refusal_reply(outcome, "edit"))
+    elif isinstance(outcome, TypedGiven) and outcome.created:
+        # The same edit delivered twice is acknowledged once.
+        await outbox.reply_to(message, replies.plain(texts.ANSWER_UPDATED))
+        if outcome.reached_cap:
+            await outbox.reply_to(message, replies.plain(replies.versions_capped()))

@@ -1,0 +1,190 @@
+"""A group's session as its moderators run it: /begin (or a lesson button), /next (or the
+Next button), /end, and /status for everyone; and the commands sent to the wrong kind of
+chat. ``bot.sessions`` does the posting; moderator rights are checked by the
+``moderators_only`` decorator (commands) and ``allowed_or_refused`` (buttons)."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+
+from bot import callbacks, outbox, sessions, texts
+from bot.callbacks import GroupBegin, GroupNext, command_of
+from bot.context import BotContext
+from bot.lessons import Lesson
+from bot.moderation import allowed_or_refused, moderators_only
+from bot.render import group as render_group
+from bot.render import replies
+from bot.render.markup import Reply
+from bot.storage import Walk
+
+
+async def _reply(update: Update, reply: Reply) -> None:
+    message = update.effective_message
+    if message is not None:
+        await outbox.reply_to(message, reply)
+
+
+@moderators_only
+async def begin(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    session = await context.storage.open_walk(chat.id)
+    if session is not None:
+        await _resume_or_refuse(update, context, session)
+        return
+    catalog = context.catalog
+    if context.args:
+        lesson = catalog.get(context.args[0].lower())
+        if lesson is None:
+            await _reply(update, replies.no_such_lesson(context.args[0], catalog))
+            return
+    elif len(catalog) == 1:
+        (lesson,) = catalog.lessons
+    elif len(catalog) == 0:
+        await _reply(update, Reply(texts.NO_LESSONS))
+        return
+    else:
+        await _reply(update, render_group.lesson_menu(catalog))
+        return
+    await _start(update, context, lesson)
+
+
+async def _resume_or_refuse(update: Update, context: BotContext, session: Walk) -> None:
+    lesson = context.catalog.get(session.lesson_id)
+    if session.status == "paused":
+        await sessions.resume(context, session)
+        await _reply(update, replies.session_resumed(lesson, session.lesson_id))
+    else:
+        await _reply(update, replies.session_already_running(lesson, session.lesson_id))
+
+
+async def _start(update: Update, context: BotContext, lesson: Lesson) -> None:
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    assert chat is not None and user is not None
+    # Begun in a forum topic, the session runs there.
+    topic = message.message_thread_id if message and message.is_topic_message else None
+    await sessions.start(
+        context,
+        chat_id=chat.id,
+        chat_type=chat.type,
+        chat_title=chat.title,
+        user_id=user.id,
+        topic=topic,
+        lesson=lesson,
+    )
+
+
+@moderators_only
+async def next_command(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    walk = await context.storage.open_walk(chat.id)
+    if walk is None:
+        await _reply(update, Reply(texts.GROUP_NO_SESSION))
+        return
+    if walk.status == "paused":
+        await _reply(update, render_group.paused(context.catalog.get(walk.lesson_id), walk))
+        return
+    await sessions.post_next_part(context, walk)
+
+
+@moderators_only
+async def end(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    walk = await context.storage.open_walk(chat.id)
+    if walk is None:
+        await _reply(update, Reply(texts.GROUP_NO_SESSION))
+        return
+    await sessions.end(context, walk, context.catalog.get(walk.lesson_id))
+
+
+async def status(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    walk = await context.storage.open_walk(chat.id)
+    lesson = context.catalog.get(walk.lesson_id) if walk else None
+    if walk is None or lesson is None:
+        await _reply(update, Reply(texts.GROUP_NO_SESSION))
+        return
+    members = await context.storage.member_count(walk.id)
+    await _reply(update, render_group.status(lesson, walk, members))
+
+
+async def group_help(update: Update, context: BotContext) -> None:
+    """/start or /help in a group: what the bot does here."""
+    await _reply(update, Reply(texts.GROUP_HELP))
+
+
+async def private_only_command(update: Update, context: BotContext) -> None:
+    """/lessons, /myanswers… sent in a group: they work in a private chat with the bot."""
+    message = update.effective_message
+    assert message is not None
+    command = command_of(message.text)
+    await _reply(update, render_group.private_only(command, context.bot.username))
+
+
+async def group_only_command(update: Update, context: BotContext) -> None:
+    """/begin, /next, /end, /status sent privately: they run a group's session."""
+    message = update.effective_message
+    assert message is not None
+    await _reply(update, replies.command_elsewhere(command_of(message.text)))
+
+
+# --- moderator buttons --------------------------------------------------------------------
+
+
+def is_session_button(data: object) -> bool:
+    """The callback data of a moderator's button (the pattern ``app`` routes it by)."""
+    return isinstance(data, str) and isinstance(callbacks.decode(data), GroupBegin | GroupNext)
+
+
+async def on_session_button(update: Update, context: BotContext) -> None:
+    """A lesson chosen for a new session, or Next. Only in a group, only for moderators."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    action = callbacks.decode(query.data)
+    assert isinstance(action, GroupBegin | GroupNext)  # the pattern
+    if chat.type == "private":  # forged: a session runs in a group
+        await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        return
+    if not await allowed_or_refused(update, context):
+        return
+    if isinstance(action, GroupBegin):
+        await _begin_button(update, context, action)
+    else:
+        await _next_button(update, context, action)
+
+
+async def _begin_button(update: Update, context: BotContext, action: GroupBegin) -> None:
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    lesson = context.catalog.get(action.lesson_id)
+    if lesson is None:
+        await outbox.popup(query, texts.UNKNOWN_LESSON, show_alert=True)
+        return
+    if await context.storage.open_walk(chat.id) is not None:
+        await outbox.popup(query, texts.GROUP_ALREADY_RUNNING_POPUP, show_alert=True)
+        return
+    await outbox.popup(query)
+    if isinstance(query.message, Message):
+        await outbox.set_keyboard(query.message, None)
+    await _start(update, context, lesson)
+
+
+async def _next_button(update: Update, context: BotContext, action: GroupNext) -> None:
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    walk = await context.storage.walk(action.walk_id)
+    if walk is None or walk.chat_id != chat.id:
+        await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        return
+    if walk.status != "active":
+        closed = texts.SESSION_PAUSED if walk.status == "paused" else texts.GROUP_SESSION_ENDED
+        await outbox.popup(query, closed, show_alert=True)
+        return
+    if walk.position != action.position:
+        await outbox.popup(query, texts.GROUP_ALREADY_POSTED, show_alert=True)
+        return
+    await outbox.popup(query)
+    await sessions.post_next_part(context, walk)

@@ -1,0 +1,118 @@
+"""How each answering outcome and refusal is worded, and the short replies of the handlers
+(so that no handler formats a word itself)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from bot import texts
+from bot.answering import Refused, Why
+from bot.lessons import Lesson, LessonCatalog
+from bot.render.fit import popup
+from bot.render.markup import Reply, esc
+
+# Where a refusal is shown: a button in a group (or a group's stance in a private chat), a
+# student's own lesson, a deep link's typed answer, an edited typed answer.
+Where = Literal["group", "private", "linked", "edit"]
+
+_SAME_EVERYWHERE = {
+    Why.UNKNOWN: texts.UNKNOWN_BUTTON,
+    Why.PAUSED: texts.SESSION_PAUSED,
+    Why.STALE: texts.STALE_BUTTON,
+    Why.EARLIER_ATTEMPT: texts.EARLIER_ATTEMPT_BUTTON,
+    Why.ALREADY_ANSWERED: texts.ALREADY_ANSWERED,
+    Why.CHANGED: texts.QUESTION_CHANGED,
+    Why.PICK_AT_LEAST_ONE: texts.PICK_AT_LEAST_ONE,
+    Why.STANCE_FIRST: texts.HINT_PICK_STANCE_FIRST,
+    Why.NOT_MEMBER: texts.PRIVATE_LINK_LEFT,
+    Why.IDLE: texts.HINT_IDLE,
+    Why.NOT_WAITING: texts.HINT_NOT_WAITING,
+    Why.SENT_BEFORE_QUESTION: texts.SENT_BEFORE_QUESTION,
+}
+_CLOSED = {
+    "group": texts.GROUP_QUESTION_CLOSED,
+    "private": texts.CLOSED_BUTTON,
+    "linked": texts.PRIVATE_LINK_CLOSED,
+    "edit": texts.EDIT_TOO_LATE,
+}
+
+
+def refusal(refused: Refused, where: Where) -> str:
+    """Why an answer was not taken, in a line (a pop-up's or a reply's)."""
+    if refused.why is Why.CLOSED:
+        return _CLOSED[where]
+    if refused.why is Why.REPLY_TO_EARLIER:
+        prompt = refused.question.prompt if refused.question is not None else ""
+        return texts.REPLY_TO_EARLIER.format(prompt=esc(prompt))
+    return _SAME_EVERYWHERE[refused.why]
+
+
+def link_refusal(refused: Refused) -> Reply:
+    """A deep link that does not open: one reply for a session that does not exist, one
+    the person is not in and a question not posted yet (nothing to probe)."""
+    if refused.why is Why.UNKNOWN:
+        return Reply(texts.PRIVATE_LINK_UNAVAILABLE)
+    return Reply(refusal(refused, "linked"))
+
+
+def versions_capped() -> str:
+    return texts.VERSIONS_CAPPED
+
+
+def stance_already_picked(stance: str) -> str:
+    """A pop-up (plain text): the attempt's stance stays."""
+    return popup(texts.STANCE_ALREADY_PICKED.format(stance=stance))
+
+
+def answering_for_group(group_title: str) -> Reply:
+    return Reply(texts.PRIVATE_ANSWER_FOR_GROUP.format(group=esc(group_title)))
+
+
+def answer_saved_for_group(group_title: str) -> Reply:
+    return Reply(texts.PRIVATE_ANSWER_SAVED.format(group=esc(group_title)))
+
+
+def command_elsewhere(command: str) -> Reply:
+    """/begin, /next… sent in a private chat: they run a group's session."""
+    return Reply(texts.GROUP_ONLY_COMMAND.format(command=esc(command)))
+
+
+def no_such_lesson(asked: str, catalog: LessonCatalog) -> Reply:
+    available = ", ".join(lesson.id for lesson in catalog) or "none"
+    return Reply(texts.GROUP_NO_SUCH_LESSON.format(lesson_id=esc(asked), available=available))
+
+
+def session_resumed(lesson: Lesson | None, lesson_id: str) -> Reply:
+    title = esc(lesson.title if lesson else lesson_id)
+    return Reply(texts.GROUP_RESUMED.format(lesson=title))
+
+
+def session_already_running(lesson: Lesson | None, lesson_id: str) -> Reply:
+    title = esc(lesson.title if lesson else lesson_id)
+    return Reply(texts.GROUP_ALREADY_RUNNING.format(lesson=title))
+
+
+def storage_alert(error: BaseException | None) -> str:
+    return texts.ALERT_STORAGE.format(error=type(error).__name__)
+
+
+def hint_for_other(waiting: bool | None) -> Reply:
+    """A sticker, photo or voice message in a private chat: what would count instead
+    (``waiting``: whether a typed answer is awaited; None: no lesson in progress)."""
+    if waiting is None:
+        return Reply(texts.HINT_IDLE)
+    return Reply(texts.HINT_TEXT_ONLY if waiting else texts.HINT_NOT_WAITING)
+
+
+def refusal_reply(refused: Refused, where: Where) -> Reply:
+    return Reply(refusal(refused, where))
+
+
+def plain(text: str) -> Reply:
+    """A catalog text that needs no filling in."""
+    return Reply(text)
+
+
+def cannot_post(reason: str) -> Reply:
+    """Said in a group when Telegram refused a part of its session (and why)."""
+    return Reply(texts.GROUP_CANNOT_POST.format(reason=esc(reason)))

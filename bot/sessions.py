@@ -1,0 +1,210 @@
+"""A group's session: begun, posted part by part, paused when the bot may not post, ended
+with a summary. Moderators' commands and buttons (``bot.handlers.session``) drive it.
+
+Every posted message is kept as a post (which step, which question, the options shown,
+what kind of message), so that answers are matched to questions by the message they were
+given on, and a session resumes after a restart exactly where it stood.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message
+from telegram.error import ChatMigrated, Forbidden, TelegramError
+
+from bot import outbox
+from bot.answering import kind_of
+from bot.context import BotContext
+from bot.lessons import ChoiceQuestion, Lesson
+from bot.render import group as render_group
+from bot.render import replies
+from bot.render.group import GroupMessage
+from bot.results import asked_in, session_results
+from bot.storage import Post, Walk
+from bot.walk import (
+    EndStep,
+    QuestionStep,
+    SectionStep,
+    group_realigned_position,
+    next_part,
+    step_at,
+)
+
+log = logging.getLogger(__name__)
+
+
+async def send_to_group(context: BotContext, walk: Walk, message: GroupMessage) -> Message | None:
+    """Send to a session's group; follow a supergroup upgrade once; pause if we may not post."""
+    chat_id = walk.chat_id
+    try:
+        try:
+            return await outbox.send_any(context.bot, chat_id, message, walk.thread_id)
+        except ChatMigrated as moved:  # a basic group, so no topics
+            await context.storage.migrate_chat(chat_id, moved.new_chat_id)
+            return await outbox.send_any(context.bot, moved.new_chat_id, message)
+    except Forbidden:
+        await context.storage.set_chat_active(chat_id, active=False)
+        if walk.status == "active":  # a closing summary leaves a finished session finished
+            log.info("may not post in chat %s: session %s paused", chat_id, walk.id)
+            await context.storage.set_walk_status(walk.id, "paused")
+        return None
+
+
+async def tell_cannot_post(context: BotContext, walk: Walk, error: TelegramError) -> None:
+    """Say in the group why a part was not (all) posted: a moderator can fix the bot's
+    rights and go on. If even this cannot be posted, the log has it."""
+    log.warning("could not post in chat %s: %s", walk.chat_id, error)
+    try:
+        await outbox.send(
+            context.bot, walk.chat_id, replies.cannot_post(error.message), walk.thread_id
+        )
+    except TelegramError:
+        log.debug("could not tell chat %s why it was not posted to", walk.chat_id)
+
+
+def _bot_username(context: BotContext) -> str:
+    return context.bot.username
+
+
+async def start(
+    context: BotContext,
+    *,
+    chat_id: int,
+    chat_type: str,
+    chat_title: str | None,
+    user_id: int,
+    topic: int | None,
+    lesson: Lesson,
+) -> None:
+    """Begin a session (in the forum topic it was begun in) and post its opening message."""
+    walk = await context.storage.start_walk(
+        thread_id=topic,
+        chat_id=chat_id,
+        chat_type=chat_type,
+        chat_title=chat_title,
+        audience="group",
+        user_id=user_id,
+        lesson_id=lesson.id,
+        lesson_version=lesson.version,
+    )
+    try:
+        sent = await send_to_group(context, walk, render_group.session_started(lesson, walk))
+    except TelegramError as error:
+        await tell_cannot_post(context, walk, error)  # the session is on: /next goes on
+        return
+    if sent is not None:
+        opening = Post(sent.chat_id, sent.message_id, walk.id, -1, carries_next=True, kind="start")
+        await context.storage.record_part(walk, 0, [opening])
+
+
+async def resume(context: BotContext, walk: Walk) -> None:
+    """A paused session takes answers again (the bot may post in its group again)."""
+    await context.storage.set_walk_status(walk.id, "active")
+    await context.storage.set_chat_active(walk.chat_id, active=True)
+
+
+async def post_next_part(context: BotContext, walk: Walk) -> None:
+    """Post the session's next part (or, past its last, end it)."""
+    lesson = context.catalog.get(walk.lesson_id)
+    if lesson is not None and walk.lesson_version != lesson.version:
+        walk = await _on_current_version(context, walk, lesson)
+    if lesson is None or isinstance(step_at(lesson, walk.position), EndStep):
+        await end(context, walk, lesson)
+        return
+    steps, after = next_part(lesson, walk.position)
+    carrier = await _next_carrier(context, walk)
+    posts: list[Post] = []
+    messages = render_group.part_messages(lesson, walk, steps, after, _bot_username(context))
+    for index, (step, message) in enumerate(messages):
+        refused: TelegramError | None = None
+        try:
+            sent = await send_to_group(context, walk, message)
+        except TelegramError as error:
+            sent, refused = None, error
+        if sent is None:  # refused, or paused: the bot may not post here any more
+            # What was posted counts (answers to it are kept); /next posts the rest.
+            if posts:
+                await context.storage.record_part(walk, walk.position + steps.index(step), posts)
+            if refused is not None:
+                await tell_cannot_post(context, walk, refused)
+            return
+        posts.append(
+            _post_of(sent, walk, lesson, step, steps.index(step), index == len(messages) - 1)
+        )
+    moved = await context.storage.record_part(walk, after, posts)
+    if moved is not None and carrier:
+        # ``moved`` has the session's chat id as it is now, should the group have been
+        # upgraded to a supergroup while this part was being sent.
+        await _drop_next_button(context, lesson, moved, carrier)
+
+
+def _post_of(
+    sent: Message, walk: Walk, lesson: Lesson, step: object, offset: int, last: bool
+) -> Post:
+    """What a sent message stands for: its step, question, options shown and kind."""
+    question = step.question if isinstance(step, QuestionStep) else None
+    section = step.number if isinstance(step, SectionStep) else None
+    return Post(
+        sent.chat_id,
+        sent.message_id,
+        walk.id,
+        walk.position + offset,
+        question.id if question is not None else None,
+        sent.poll.id if sent.poll is not None else None,
+        last,
+        section,
+        question.options if isinstance(question, ChoiceQuestion) else None,
+        kind=kind_of(lesson, question) if question is not None else "section",
+    )
+
+
+async def _on_current_version(context: BotContext, walk: Walk, lesson: Lesson) -> Walk:
+    """A session begun on an earlier version of an edited lesson goes on after the last
+    step it posted, found by question id or section number in the current version."""
+    posts = await context.storage.posts_of_walk(walk.id)
+    questions = {p.question_id for p in posts if p.question_id}
+    sections = {p.section for p in posts if p.section is not None}
+    position = group_realigned_position(lesson, questions, sections)
+    return await context.storage.rebase_walk(walk, position, lesson.version) or walk
+
+
+async def _next_carrier(context: BotContext, walk: Walk) -> Post | None:
+    return next((p for p in await context.storage.posts_of_walk(walk.id) if p.carries_next), None)
+
+
+async def _drop_next_button(
+    context: BotContext, lesson: Lesson | None, walk: Walk, post: Post
+) -> None:
+    """Only the latest part shows Next: take it off the message that had it."""
+    if post.chat_id != walk.chat_id:
+        return  # posted before the group became a supergroup: that chat is gone
+    keyboard = None
+    if lesson is not None and post.position >= 0:
+        step = step_at(lesson, post.position)
+        keyboard = render_group.keyboard_without_next(lesson, step, walk, _bot_username(context))
+    await outbox.try_set_keyboard(context.bot, post.chat_id, post.message_id, keyboard)
+
+
+async def end(context: BotContext, walk: Walk, lesson: Lesson | None) -> None:
+    """Close a session: no more answers, quiz polls stopped, a summary for the group."""
+    ended = await context.storage.set_walk_status(walk.id, "finished")
+    if ended is None:
+        return
+    posts = await context.storage.posts_of_walk(walk.id)
+    for post in posts:
+        if post.carries_next:
+            await _drop_next_button(context, lesson, walk, post)
+        if post.poll_id is not None and post.chat_id == walk.chat_id:
+            await outbox.try_stop_poll(context.bot, post.chat_id, post.message_id)
+    if lesson is None:
+        return
+    answers = await context.storage.standing_answers(walk.id)
+    results = session_results(lesson, answers, asked_in(posts))
+    for message in render_group.session_summary(lesson, results):
+        try:
+            if await send_to_group(context, ended, message) is None:
+                return  # the bot may no longer post there
+        except TelegramError as error:
+            await tell_cannot_post(context, ended, error)  # closed all the same
+            return

@@ -1,0 +1,342 @@
+"""The one answering path under attack and in a hurry (issues 11 and 19): forged button
+data, deep links typed by hand, members who are not (or no longer) members, and ticks
+tapped faster than Telegram redraws a keyboard.
+
+The real Application over real HTTP to the stand-in; a tampering client is
+``standin.press_data`` (any callback data on any message).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import callbacks, texts
+from bot.callbacks import GroupBegin, GroupPick, PickStance, SubmitChoice, ToggleChoice
+from bot.config import Settings
+from tests.conftest import TOKEN, running_bot
+from tests.standin import BotApiStandIn, ChatMember, FakeChat, FakeUser, StoredMessage
+
+LESSON = """\
+id: drill
+title: Drill
+source: {publisher: Test Press, date: 2024-01-02}
+sections:
+  - title: One
+    text: The first part.
+    questions:
+      - id: pick-one
+        type: choice
+        style: buttons
+        prompt: Which is right?
+        options: [Right, Wrong]
+        answer: Right
+        explanation: SECRET-EXPLANATION-ONE
+      - id: pick-two
+        type: choice
+        style: buttons
+        prompt: Which two?
+        options: [A, B, C]
+        answer: [A, C]
+      - id: quiz
+        type: choice
+        prompt: Quiz?
+        options: [It is, It is not]
+        answer: It is
+  - title: Two
+    text: The second part.
+    questions:
+      - id: later
+        type: choice
+        style: buttons
+        prompt: A later question?
+        options: [Sure, Nope]
+        answer: Sure
+        explanation: SECRET-EXPLANATION-LATER
+discussion:
+  - id: say
+    type: short
+    prompt: Say something.
+  - id: stance
+    type: debate
+    prompt: Agree?
+    stances: [Agree, Disagree]
+"""
+UNKNOWN = texts.UNKNOWN_BUTTON
+
+
+def settings_for(standin: BotApiStandIn, tmp_path: Path, **extra: Any) -> Settings:
+    prompts = tmp_path / "prompts"
+    prompts.mkdir(exist_ok=True)
+    (prompts / "drill.yaml").write_text(LESSON)
+    return Settings(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=standin.base_url,
+        BOT_DB_PATH=tmp_path / "bot.sqlite3",
+        BOT_PROMPTS_DIR=prompts,
+        **extra,
+    )
+
+
+def rows(tmp_path: Path, query: str, *params: object) -> list[tuple[Any, ...]]:
+    db = sqlite3.connect(tmp_path / "bot.sqlite3")
+    try:
+        return db.execute(query, params).fetchall()
+    finally:
+        db.close()
+
+
+class Group:
+    def __init__(self, standin: BotApiStandIn) -> None:
+        self.standin = standin
+        self.admin = standin.user("Ada", username="ada")
+        self.members = [standin.user(f"M{i}", username=f"m{i}") for i in range(2)]
+        self.chat: FakeChat = standin.group("Room", members=self.members, admins=[self.admin])
+
+    def says(self, user: FakeUser, words: str) -> StoredMessage:
+        return self.standin.send_text(user, self.chat, words)
+
+    async def reads(self) -> StoredMessage:
+        return await self.standin.next_bot_message(self.chat.id, timeout=10)
+
+    async def popup(self, user: FakeUser, message: StoredMessage, data: str) -> str:
+        query = self.standin.press_data(user, message, data)
+        return (await self.standin.wait_for_callback_answer(query)).text or ""
+
+    async def barrier(self) -> str:
+        self.says(self.members[-1], "/status")
+        return (await self.reads()).text or ""
+
+    def walk_id(self, tmp_path: Path) -> int:
+        ((walk_id,),) = rows(tmp_path, "SELECT id FROM walks WHERE audience = 'group'")
+        return int(walk_id)
+
+    async def begins(self) -> StoredMessage:
+        """/begin and the first part: returns the section's message."""
+        self.says(self.admin, "/begin")
+        await self.reads()
+        self.says(self.admin, "/next")
+        return await self.reads()
+
+    async def posts_first_questions(self) -> list[StoredMessage]:
+        self.says(self.admin, "/next")
+        return [await self.reads() for _ in range(3)]
+
+    async def posts_up_to_the_discussion(self) -> None:
+        """The rest of the lesson: part two, its question, the two discussion questions."""
+        for messages in (1, 1, 2):
+            self.says(self.admin, "/next")
+            for _ in range(messages):
+                await self.reads()
+
+
+def encode(action: callbacks.Action) -> str:
+    return callbacks.encode(action)
+
+
+async def test_forged_presses_cannot_change_a_group_choice_or_pass_a_poll_for_buttons(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    group = Group(standin)
+    m0, m1 = group.members
+    async with running_bot(settings_for(standin, tmp_path)):
+        section = await group.begins()
+        one, two, quiz = await group.posts_first_questions()
+        walk = group.walk_id(tmp_path)
+        assert "Not quite" in await group.popup(m0, one, encode(SubmitChoice(walk, "pick-one", 2)))
+        # A tick's data on a single-choice message, and the right option tapped again.
+        assert await group.popup(m0, one, encode(GroupPick(walk, "pick-one", 0))) == UNKNOWN
+        said = await group.popup(m0, one, encode(SubmitChoice(walk, "pick-one", 1)))
+        assert said == texts.ALREADY_ANSWERED
+        # A wrong quiz vote, then the right option as a button: on the poll's own message,
+        # on the section's message, and on another question's message.
+        standin.vote(m1, quiz, [1])
+        for message in (quiz, section, one):
+            data = encode(SubmitChoice(walk, "quiz", 1))
+            assert await group.popup(m1, message, data) == UNKNOWN
+        # A stance on a choice question's message; an option past the ones shown.
+        assert await group.popup(m1, two, encode(PickStance(walk, "pick-two", 0))) == UNKNOWN
+        assert await group.popup(m1, two, encode(GroupPick(walk, "pick-two", 5))) == UNKNOWN
+        assert "answered so far: 2" in await group.barrier()
+    assert rows(
+        tmp_path, "SELECT username, question_id, is_correct, via FROM answers ORDER BY id"
+    ) == [("m0", "pick-one", 0, "button"), ("m1", "quiz", 0, "poll")]
+
+
+async def test_questions_not_posted_yet_take_no_answer_and_reveal_nothing(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    group = Group(standin)
+    m0 = group.members[0]
+    async with running_bot(settings_for(standin, tmp_path)):
+        section = await group.begins()
+        walk = group.walk_id(tmp_path)
+        for data in (
+            encode(SubmitChoice(walk, "pick-one", 1)),  # this part's, before /next posts it
+            encode(SubmitChoice(walk, "later", 1)),  # a later part's
+            encode(PickStance(walk, "stance", 0)),  # the discussion's
+        ):
+            said = await group.popup(m0, section, data)
+            assert said == UNKNOWN
+            assert "SECRET" not in said
+        # Its deep link, typed by hand before the question is posted.
+        student = standin.private_chat(m0)
+        standin.send_text(m0, student, f"/start a{walk}_say")
+        refused = await standin.next_bot_message(student.id)
+        assert refused.text == texts.PRIVATE_LINK_UNAVAILABLE
+        await group.barrier()
+    assert rows(tmp_path, "SELECT COUNT(*) FROM answers") == [(0,)]
+    assert rows(tmp_path, "SELECT COUNT(*) FROM private_prompts") == [(0,)]
+
+
+async def test_deep_links_to_unknown_sessions_and_to_other_groups_get_the_same_reply(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    group = Group(standin)
+    outsider = standin.user("Eve", username="eve")
+    muted = standin.user("Mute", username="mute")
+    group.chat.members[muted.id] = ChatMember(muted, "restricted", is_member=False)
+    async with running_bot(settings_for(standin, tmp_path)):
+        await group.begins()
+        await group.posts_first_questions()
+        await group.posts_up_to_the_discussion()
+        walk = group.walk_id(tmp_path)
+        replies = []
+        for user, payload in (
+            (outsider, f"a{walk}_say"),  # a real, open question of a group they are not in
+            (outsider, f"a{walk + 1}_say"),  # a session that does not exist
+            (muted, f"a{walk}_say"),  # restricted, and no longer a member
+        ):
+            chat = standin.private_chat(user)
+            standin.send_text(user, chat, f"/start {payload}")
+            replies.append((await standin.next_bot_message(chat.id)).text)
+        assert replies == [texts.PRIVATE_LINK_UNAVAILABLE] * 3
+
+
+async def test_a_member_who_leaves_after_opening_a_question_privately_no_longer_answers(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    group = Group(standin)
+    m0 = group.members[0]
+    async with running_bot(settings_for(standin, tmp_path)):
+        await group.begins()
+        await group.posts_first_questions()
+        await group.posts_up_to_the_discussion()
+        walk = group.walk_id(tmp_path)
+        chat = standin.private_chat(m0)
+        standin.send_text(m0, chat, f"/start a{walk}_stance")
+        await standin.next_bot_message(chat.id)  # answering privately for the group
+        asked = await standin.next_bot_message(chat.id)
+        disagree = next(
+            b.callback_data for row in asked.buttons for b in row if b.text == "Disagree"
+        )
+        query = standin.press(m0, asked, "Agree")
+        await standin.wait_for_callback_answer(query)
+        await standin.next_bot_message(chat.id)  # now your reason
+        group.chat.members[m0.id] = ChatMember(m0, "left")
+        standin.send_text(m0, chat, "because I say so")
+        assert (await standin.next_bot_message(chat.id)).text == texts.PRIVATE_LINK_LEFT
+        # Their stance press again, now that they left: not counted either.
+        query = standin.press_data(m0, asked, disagree or "")
+        refused = await standin.wait_for_callback_answer(query)
+        assert refused.text in (texts.PRIVATE_LINK_LEFT, UNKNOWN)
+    assert rows(tmp_path, "SELECT stance, answer_text, via FROM answers") == [
+        ("Agree", None, "private")
+    ]
+
+
+async def test_group_session_buttons_do_nothing_in_a_private_chat(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    teacher = standin.user("Teacher", username="teacher")
+    chat = standin.private_chat(teacher)
+    settings = settings_for(standin, tmp_path, BOT_MODERATOR_IDS=str(teacher.id))
+    async with running_bot(settings):
+        standin.send_text(teacher, chat, "/lessons")
+        menu = await standin.next_bot_message(chat.id)
+        query = standin.press_data(teacher, menu, encode(GroupBegin("drill")))
+        assert (await standin.wait_for_callback_answer(query)).text == UNKNOWN
+        standin.send_text(teacher, chat, "/help")
+        await standin.next_bot_message(chat.id)
+    assert rows(tmp_path, "SELECT COUNT(*) FROM walks") == [(0,)]
+
+
+# --- a student's ticks --------------------------------------------------------------------
+
+
+async def reaches_pick_two(standin: BotApiStandIn, user: FakeUser, chat: FakeChat) -> StoredMessage:
+    """Begin the lesson privately and answer up to the several-answers question."""
+    standin.send_text(user, chat, "/start")
+    await standin.next_bot_message(chat.id)  # welcome
+    menu = await standin.next_bot_message(chat.id)
+    query = standin.press(user, menu, texts.BEGIN_BUTTON)
+    await standin.wait_for_callback_answer(query)
+    section = await standin.next_bot_message(chat.id)
+    query = standin.press(user, section, "Continue ▸")
+    await standin.wait_for_callback_answer(query)
+    one = await standin.next_bot_message(chat.id)
+    query = standin.press(user, one, "Right")
+    await standin.wait_for_callback_answer(query)
+    return await standin.next_bot_message(chat.id)
+
+
+def now(standin: BotApiStandIn, message: StoredMessage) -> StoredMessage:
+    return standin.message(message.chat_id, message.message_id)
+
+
+async def test_a_tick_tapped_on_a_keyboard_not_yet_redrawn_is_kept(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    user = standin.user("Ana", username="ana")
+    chat = standin.private_chat(user)
+    async with running_bot(settings_for(standin, tmp_path)):
+        two = await reaches_pick_two(standin, user, chat)
+        stale = [b.callback_data for row in two.buttons for b in row]
+        walk = callbacks.decode(stale[-1])
+        assert isinstance(walk, SubmitChoice)
+        # Two quick taps, both on the keyboard as first shown (A, then C).
+        first = standin.press_data(user, two, stale[0] or "")
+        second = standin.press_data(user, two, stale[2] or "")
+        for query in (first, second):
+            await standin.wait_for_callback_answer(query)
+        assert encode(ToggleChoice(walk.walk_id, "pick-two", 0)) == stale[0]
+        shown = await standin.wait_for(
+            lambda: now(standin, two) if now(standin, two).button_texts[2] == "☑️ C" else None
+        )
+        assert shown.button_texts[:3] == ["☑️ A", "⬜ B", "☑️ C"]
+        query = standin.press(user, shown, texts.SUBMIT_BUTTON)
+        assert (await standin.wait_for_callback_answer(query)).text == texts.RIGHT
+    assert rows(
+        tmp_path, "SELECT option_indexes, is_correct FROM answers WHERE question_id = 'pick-two'"
+    ) == [("0,2", 1)]
+
+
+async def test_ticks_still_work_after_the_tick_marks_and_submit_are_reworded(
+    standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = standin.user("Ana", username="ana")
+    chat = standin.private_chat(user)
+    async with running_bot(settings_for(standin, tmp_path)):
+        two = await reaches_pick_two(standin, user, chat)
+        # A new release words the buttons differently; this message shows the old words.
+        monkeypatch.setattr(texts, "PICKED_TICK", "[x] {option}")
+        monkeypatch.setattr(texts, "UNPICKED_TICK", "[ ] {option}")
+        monkeypatch.setattr(texts, "SUBMIT_BUTTON", "Send")
+        query = standin.press(user, two, "⬜ A")
+        assert (await standin.wait_for_callback_answer(query)).text in (None, "")
+        ticked = await standin.wait_for(
+            lambda: now(standin, two) if now(standin, two).button_texts[0] == "[x] A" else None
+        )
+        query = standin.press(user, ticked, "[ ] C")
+        await standin.wait_for_callback_answer(query)
+        done = await standin.wait_for(
+            lambda: now(standin, two) if now(standin, two).button_texts[2] == "[x] C" else None
+        )
+        query = standin.press(user, done, "Send")
+        assert (await standin.wait_for_callback_answer(query)).text == texts.RIGHT
+    assert rows(tmp_path, "SELECT option_indexes FROM answers WHERE question_id = 'pick-two'") == [
+        ("0,2",)
+    ]
