@@ -21,7 +21,7 @@ from telegram.error import TelegramError
 
 from bot import texts
 from bot.context import BotContext
-from bot.popups import popup
+from bot.outbox import popup
 
 log = logging.getLogger(__name__)
 

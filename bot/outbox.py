@@ -1,4 +1,5 @@
-"""The one way the bot talks to Telegram: messages, quiz polls, pop-ups and edits.
+"""The one way the bot talks to Telegram: messages, quiz polls, pop-ups and edits (what was
+``bot.popups``, ``bot.edits`` and five send helpers).
 
 Flood limits are PTB's AIORateLimiter's (set in ``build_application``: a 429 is waited
 out, never an error); what Telegram refuses in ways that are not errors for us ("message
@@ -14,23 +15,47 @@ import logging
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, TelegramError
 
-from bot.edits import drop_keyboard, edit
-from bot.popups import popup
 from bot.render.group import GroupMessage, QuizPoll
 from bot.render.markup import Reply
 
 log = logging.getLogger(__name__)
 
-__all__ = [
-    "drop_keyboard",
-    "edit",
-    "popup",
-    "reply_to",
-    "send",
-    "send_any",
-    "set_keyboard",
-    "try_set_keyboard",
-]
+
+async def popup(query: CallbackQuery, text: str | None = None, *, show_alert: bool = False) -> None:
+    """Answer a press (with a pop-up when ``text`` is given). Telegram gives a bot about 15
+    seconds to answer; a press that waited longer (a slow moment, a restart) is refused as
+    "query is too old", but the press was real: what it recorded stays recorded, and the
+    handler carries on."""
+    try:
+        await query.answer(text, show_alert=show_alert)
+    except BadRequest as error:
+        message = str(error).lower()
+        if "query is too old" not in message and "query id is invalid" not in message:
+            raise
+        log.info("answered a button press too late (query %s)", query.id)
+
+
+async def edit(message: Message, reply: Reply) -> None:
+    """Show ``reply`` in place of ``message``. A double tap asks for the same edit twice
+    ("message is not modified": it is shown already); a message the user deleted cannot be
+    edited, so the new content is sent anew."""
+    try:
+        await message.edit_text(reply.text, reply_markup=reply.keyboard)
+    except BadRequest as error:
+        reason = str(error).lower()
+        if "message is not modified" in reason:
+            return
+        if "message to edit not found" not in reason:
+            raise
+        await message.get_bot().send_message(
+            message.chat_id, reply.text, reply_markup=reply.keyboard
+        )
+
+
+async def drop_keyboard(message: Message) -> None:
+    """Take the buttons off a message (nothing to do if they are gone already)."""
+    if message.reply_markup is not None:
+        await set_keyboard(message, None)
 
 
 async def send(bot: Bot, chat_id: int, reply: Reply, thread_id: int | None = None) -> Message:

@@ -12,7 +12,7 @@ from telegram.error import Forbidden, TelegramError
 
 from bot import texts
 from bot.context import BotContext
-from bot.popups import popup
+from bot.outbox import popup
 from bot.render import replies
 from bot.storage import WalkClosed
 

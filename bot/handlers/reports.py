@@ -26,9 +26,8 @@ from bot import texts
 from bot.callbacks import Action, ExportFor, Forget, ReportFor, decode
 from bot.chart import results_chart
 from bot.context import BotContext
-from bot.edits import edit
 from bot.moderation import is_moderator, moderators_asked_afresh
-from bot.popups import popup
+from bot.outbox import edit, popup
 from bot.render.markup import Reply, button, column, esc
 from bot.render.reports import my_answers, report
 from bot.render.words import plural
