@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot.handlers import reports
+from bot import deliveries
 from tests.actors import (
     FLOOD_WINDOW,
     SMALL_LESSON,
@@ -107,7 +107,7 @@ async def test_export_waits_for_start_then_arrives_privately(
 async def test_an_export_too_big_for_telegram_says_so(
     standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(reports, "EXPORT_FILE_LIMIT", 100)  # bytes: the 7 answers are more
+    monkeypatch.setattr(deliveries, "EXPORT_FILE_LIMIT", 100)  # bytes: the 7 answers are more
     room = Group(standin)
     settings = settings_for(standin, tmp_path, SMALL_LESSON)
     async with running_bot(settings, group_window=FLOOD_WINDOW):

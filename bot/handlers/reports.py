@@ -5,129 +5,32 @@ and rights are asked of Telegram again for every delivery (never taken from the 
 
 from __future__ import annotations
 
-import asyncio
-import io
 import logging
 from collections.abc import Callable
 from typing import Literal
 
 from telegram import (
     CallbackQuery,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
-    InputFile,
     Message,
     Update,
 )
 from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop
 
-from bot import texts
+from bot import outbox, texts
 from bot.callbacks import Action, ExportFor, Forget, ReportFor, decode
-from bot.chart import results_chart
 from bot.context import BotContext
+from bot.deliveries import Format, deliver_export, deliver_pending, deliver_report
 from bot.moderation import is_moderator, moderators_asked_afresh
 from bot.outbox import edit, popup
-from bot.render.markup import Reply, button, column, esc
-from bot.render.reports import my_answers, report
+from bot.render import reports as render
+from bot.render.markup import Reply, button
+from bot.render.reports import my_answers
 from bot.render.words import plural
-from bot.results import asked_in, session_results
 from bot.storage import Forgotten, Walk
-from bot.telegram_export import export_chat
 
 log = logging.getLogger(__name__)
-
-Format = Literal["csv", "jsonl"]
-
-
-async def _send_private(context: BotContext, user_id: int, reply: Reply) -> Message:
-    return await context.bot.send_message(user_id, reply.text, reply_markup=reply.keyboard)
-
-
-# Telegram takes files of up to 50 MB from a bot.
-EXPORT_FILE_LIMIT = 50_000_000
-
-
-def _start_link(context: BotContext) -> InlineKeyboardMarkup:
-    url = f"https://t.me/{context.bot.username}?start=deliver"
-    return InlineKeyboardMarkup([[InlineKeyboardButton(texts.OPEN_PRIVATE_BUTTON, url=url)]])
-
-
-# --- delivering ---------------------------------------------------------------------------
-
-
-async def deliver_report(context: BotContext, user_id: int, chat_id: int) -> bool:
-    """Send the report of the group's latest session to the moderator; False if empty."""
-    walk = await context.storage.latest_group_walk(chat_id)
-    lesson = context.catalog.get(walk.lesson_id) if walk else None
-    if walk is None or lesson is None:
-        await _send_private(context, user_id, Reply(texts.REPORT_NO_SESSION))
-        return False
-    title = await context.storage.chat_title(chat_id) or str(chat_id)
-    asked = asked_in(await context.storage.posts_of_walk(walk.id))
-    results = session_results(lesson, await context.storage.standing_answers(walk.id), asked)
-    for message in report(title, lesson, walk, results):
-        await _send_private(context, user_id, message)
-    chart = await asyncio.to_thread(results_chart, f"{title}: {lesson.title}", results)
-    await context.bot.send_photo(
-        user_id,
-        InputFile(io.BytesIO(chart), filename=f"report-{walk.id}.png"),
-        caption=texts.REPORT_CHART_CAPTION.format(session=walk.id, group=esc(title)),
-    )
-    return True
-
-
-async def deliver_export(
-    context: BotContext, user_id: int, chat_id: int, fmt: Format, every: bool
-) -> None:
-    """Send the group's response log (the latest session, or all) as a file."""
-    title = await context.storage.chat_title(chat_id) or str(chat_id)
-    walk = None if every else await context.storage.latest_group_walk(chat_id)
-    settings = context.bot_data.settings
-    assert settings is not None
-    data, rows = await asyncio.to_thread(
-        export_chat,
-        settings.db_path,
-        context.catalog,
-        chat_id,
-        None if walk is None else walk.id,
-        fmt,
-    )
-    if rows == 0:
-        await _send_private(context, user_id, Reply(texts.EXPORT_EMPTY.format(group=esc(title))))
-        return
-    if len(data) > EXPORT_FILE_LIMIT:
-        size = f"{len(data) / 1_000_000:.0f}"
-        await _send_private(context, user_id, Reply(texts.EXPORT_TOO_BIG.format(size=size)))
-        return
-    scope = texts.EXPORT_SCOPE_ALL if every else texts.EXPORT_SCOPE_LATEST
-    name = f"responses-{chat_id}-{'all' if every else walk.id if walk else 'latest'}.{fmt}"
-    await context.bot.send_document(
-        user_id,
-        InputFile(io.BytesIO(data), filename=name),
-        caption=texts.EXPORT_CAPTION.format(
-            group=esc(title), scope=scope, rows=plural(rows, "row"), fmt=fmt
-        ),
-    )
-
-
-async def deliver_pending(update: Update, context: BotContext) -> int:
-    """On /start in a private chat: hand over what the moderator asked for in a group."""
-    user = update.effective_user
-    if user is None:
-        return 0
-    delivered = 0
-    for delivery in await context.storage.take_deliveries(user.id):
-        if not await is_moderator(update, context, delivery.chat_id, afresh=True):
-            continue  # rights are asked again at delivery: they may have been removed
-        if delivery.kind == "report":
-            await deliver_report(context, user.id, delivery.chat_id)
-        else:
-            await deliver_export(
-                context, user.id, delivery.chat_id, delivery.format, delivery.all_sessions
-            )
-        delivered += 1
-    return delivered
 
 
 async def _deliver_or_ask(
@@ -148,7 +51,9 @@ async def _deliver_or_ask(
     except Forbidden:
         # Never started a private chat with the bot (or blocked it): keep the request.
         await context.storage.add_delivery(user.id, kind, chat.id, fmt, every)
-        await message.reply_text(texts.NEED_PRIVATE_CHAT, reply_markup=_start_link(context))
+        await outbox.reply_to(
+            message, render.open_private_chat(context.bot.username, DELIVER_PAYLOAD)
+        )
         return
     await message.reply_text(texts.REPORT_SENT)
 
@@ -220,11 +125,7 @@ async def _choose_group(
     message = update.effective_message
     assert message is not None
     groups = await _moderated_groups(update, context)
-    if not groups:
-        await message.reply_text(texts.NO_GROUPS)
-        return
-    keyboard = column(button(title or str(chat_id), action(chat_id)) for chat_id, title in groups)
-    await message.reply_text(texts.CHOOSE_GROUP, reply_markup=keyboard)
+    await outbox.reply_to(message, render.choose_group(groups, action))
 
 
 async def on_group_chosen(

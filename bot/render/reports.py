@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
+from bot.callbacks import Action
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, LessonCatalog
 from bot.render.fit import MESSAGE_LIMIT, clip, pack
-from bot.render.markup import Reply, esc
+from bot.render.markup import Reply, button, column, esc
+from bot.render.words import plural
 from bot.results import QuestionResult, SessionResults
 from bot.storage import StoredAnswer, Walk
 
@@ -95,3 +99,44 @@ def _given(answer: StoredAnswer) -> str:
     if answer.is_correct is not None:
         parts.append("✅" if answer.is_correct else "❌")
     return " — ".join(parts) or "—"
+
+
+# --- deliveries and the moderator's choices -------------------------------------------------
+
+
+def no_session() -> Reply:
+    return Reply(texts.REPORT_NO_SESSION)
+
+
+def chart_caption(session: int, group: str) -> str:
+    return texts.REPORT_CHART_CAPTION.format(session=session, group=esc(group))
+
+
+def export_empty(group: str) -> Reply:
+    return Reply(texts.EXPORT_EMPTY.format(group=esc(group)))
+
+
+def export_too_big(size_bytes: int) -> Reply:
+    return Reply(texts.EXPORT_TOO_BIG.format(size=f"{size_bytes / 1_000_000:.0f}"))
+
+
+def export_caption(group: str, *, every: bool, rows: int, fmt: str) -> str:
+    scope = texts.EXPORT_SCOPE_ALL if every else texts.EXPORT_SCOPE_LATEST
+    return texts.EXPORT_CAPTION.format(
+        group=esc(group), scope=scope, rows=plural(rows, "row"), fmt=fmt
+    )
+
+
+def open_private_chat(bot_username: str, payload: str) -> Reply:
+    """Asked of a moderator who never started a private chat: the link that starts it."""
+    url = f"https://t.me/{bot_username}?start={payload}"
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(texts.OPEN_PRIVATE_BUTTON, url=url)]])
+    return Reply(texts.NEED_PRIVATE_CHAT, keyboard)
+
+
+def choose_group(groups: Sequence[tuple[int, str]], action: Callable[[int], Action]) -> Reply:
+    """The groups a moderator runs, one button each (what the button does: ``action``)."""
+    if not groups:
+        return Reply(texts.NO_GROUPS)
+    keyboard = column(button(title or str(chat_id), action(chat_id)) for chat_id, title in groups)
+    return Reply(texts.CHOOSE_GROUP, keyboard)

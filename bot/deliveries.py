@@ -1,0 +1,102 @@
+"""Reports and exports handed to a moderator in their private chat, never into a group:
+sent at once, or kept until they open a private chat with the bot (``/start``).
+
+Rights are asked of Telegram again for every delivery (never taken from the cache): the
+data leaving is where a demoted admin must be stopped at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from typing import Literal
+
+from telegram import InputFile, Message, Update
+
+from bot import outbox
+from bot.chart import results_chart
+from bot.context import BotContext
+from bot.moderation import is_moderator
+from bot.render import reports as render
+from bot.render.markup import Reply
+from bot.results import asked_in, session_results
+from bot.telegram_export import export_chat
+
+Format = Literal["csv", "jsonl"]
+
+# Telegram takes files of up to 50 MB from a bot.
+EXPORT_FILE_LIMIT = 50_000_000
+
+
+async def _send_private(context: BotContext, user_id: int, reply: Reply) -> Message:
+    return await outbox.send(context.bot, user_id, reply)
+
+
+async def deliver_report(context: BotContext, user_id: int, chat_id: int) -> bool:
+    """Send the report of the group's latest session to the moderator; False if empty."""
+    walk = await context.storage.latest_group_walk(chat_id)
+    lesson = context.catalog.get(walk.lesson_id) if walk else None
+    if walk is None or lesson is None:
+        await _send_private(context, user_id, render.no_session())
+        return False
+    title = await context.storage.chat_title(chat_id) or str(chat_id)
+    asked = asked_in(await context.storage.posts_of_walk(walk.id))
+    results = session_results(lesson, await context.storage.standing_answers(walk.id), asked)
+    for message in render.report(title, lesson, walk, results):
+        await _send_private(context, user_id, message)
+    chart = await asyncio.to_thread(results_chart, f"{title}: {lesson.title}", results)
+    await context.bot.send_photo(
+        user_id,
+        InputFile(io.BytesIO(chart), filename=f"report-{walk.id}.png"),
+        caption=render.chart_caption(walk.id, title),
+    )
+    return True
+
+
+async def deliver_export(
+    context: BotContext, user_id: int, chat_id: int, fmt: Format, every: bool
+) -> None:
+    """Send the group's response log (the latest session, or all) as a file."""
+    title = await context.storage.chat_title(chat_id) or str(chat_id)
+    walk = None if every else await context.storage.latest_group_walk(chat_id)
+    settings = context.bot_data.settings
+    assert settings is not None
+    data, rows = await asyncio.to_thread(
+        export_chat,
+        settings.db_path,
+        context.catalog,
+        chat_id,
+        None if walk is None else walk.id,
+        fmt,
+    )
+    if rows == 0:
+        await _send_private(context, user_id, render.export_empty(title))
+        return
+    if len(data) > EXPORT_FILE_LIMIT:
+        await _send_private(context, user_id, render.export_too_big(len(data)))
+        return
+    name = f"responses-{chat_id}-{'all' if every else walk.id if walk else 'latest'}.{fmt}"
+    await context.bot.send_document(
+        user_id,
+        InputFile(io.BytesIO(data), filename=name),
+        caption=render.export_caption(title, every=every, rows=rows, fmt=fmt),
+    )
+
+
+async def deliver_pending(update: Update, context: BotContext) -> int:
+    """On /start in a private chat: hand over what the moderator asked for in a group."""
+    user = update.effective_user
+    if user is None:
+        return 0
+    delivered = 0
+    for delivery in await context.storage.take_deliveries(user.id):
+        if not await is_moderator(update, context, delivery.chat_id, afresh=True):
+            continue  # rights are asked again at delivery: they may have been removed
+        if delivery.kind == "report":
+            await deliver_report(context, user.id, delivery.chat_id)
+        else:
+            await deliver_export(
+                context, user.id, delivery.chat_id, delivery.format, delivery.all_sessions
+            )
+        delivered += 1
+    return delivered
