@@ -14,7 +14,7 @@ from telegram import Message, User
 
 from bot.callbacks import GroupPick, PickStance, SubmitChoice
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, Question, ShortQuestion
-from bot.storage import AnswerVia, NewAnswer, Recorded, Respondent, Walk
+from bot.storage import AnswerVia, NewAnswer, Recorded, Respondent, Storage, Walk
 from bot.walk import QuestionStep, choice_is_correct
 
 # What a posted message is (``Post.kind``), by the question it carries.
@@ -228,6 +228,36 @@ def written_answer(
         via=via,
         source_key=source_key,
         answer_text=text,
+        stance=stance,
+    )
+
+
+async def typed_answer(
+    storage: Storage,
+    walk: Walk,
+    lesson: Lesson,
+    question: ShortQuestion | DebateQuestion,
+    user: User,
+    message: Message,
+    *,
+    via: AnswerVia,
+) -> NewAnswer | Refused:
+    """A typed message as the answer to a short question, or as a debate's reason: a reason
+    needs a stance first, and goes with the stance given."""
+    stance: str | None = None
+    if isinstance(question, DebateQuestion):
+        earlier = await storage.current_answer(walk.id, user.id, question.id)
+        if earlier is None or not earlier.stance:
+            return Refused(Why.STANCE_FIRST)
+        stance = earlier.stance
+    return written_answer(
+        walk,
+        lesson,
+        question,
+        user,
+        message.text,
+        via=via,
+        source_key=key_of_message(message.chat_id, message.message_id),
         stance=stance,
     )
 

@@ -29,7 +29,14 @@ from bot.answering.core import (
     written_answer,
 )
 from bot.callbacks import GroupPick, PickStance, SubmitChoice
-from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, LessonCatalog, ShortQuestion
+from bot.lessons import (
+    ChoiceQuestion,
+    DebateQuestion,
+    Lesson,
+    LessonCatalog,
+    Question,
+    ShortQuestion,
+)
 from bot.storage import AnswerVia, Post, Storage, Walk
 from bot.walk import choice_is_correct
 
@@ -64,6 +71,21 @@ async def open_question(
     if walk.status != "active" or lesson is None or lesson.question(question_id) is None:
         return Refused(Why.CLOSED)
     return walk, lesson
+
+
+async def _question_of(
+    storage: Storage, catalog: LessonCatalog, post: Post | None
+) -> tuple[Walk, Lesson, Question, Post] | Refused:
+    """The open question a post (a poll, or a message replied to) carries."""
+    if post is None or post.question_id is None:
+        return Refused(Why.UNKNOWN)
+    found = await open_question(storage, catalog, post, post.walk_id, post.question_id)
+    if isinstance(found, Refused):
+        return found
+    walk, lesson = found
+    question = lesson.question(post.question_id)
+    assert question is not None  # open_question checked it
+    return walk, lesson, question, post
 
 
 def _posted_as(post: Post, walk: Walk, lesson: Lesson, question: object) -> str:
@@ -200,14 +222,10 @@ async def vote(
 ) -> Outcome:
     """A vote in a session's quiz poll (Telegram sends these: they are trusted); an empty
     vote is a retraction, kept as a fact."""
-    post = await storage.post_for_poll(poll_id)
-    if post is None or post.question_id is None:
-        return Refused(Why.UNKNOWN)
-    found = await open_question(storage, catalog, post, post.walk_id, post.question_id)
+    found = await _question_of(storage, catalog, await storage.post_for_poll(poll_id))
     if isinstance(found, Refused):
         return found
-    walk, lesson = found
-    question = lesson.question(post.question_id)
+    walk, lesson, question, post = found
     if not isinstance(question, ChoiceQuestion):
         return Refused(Why.CLOSED)  # the lesson was edited: no longer a choice question
     picked = as_posted(question, post.options, option_ids)
@@ -231,13 +249,10 @@ async def reply(
     if replied is None or message.text is None:
         return Refused(Why.UNKNOWN)
     post = await storage.post_for_message(message.chat_id, replied.message_id)
-    if post is None or post.question_id is None:
-        return Refused(Why.UNKNOWN)
-    found = await open_question(storage, catalog, post, post.walk_id, post.question_id)
+    found = await _question_of(storage, catalog, post)
     if isinstance(found, Refused):
         return found
-    walk, lesson = found
-    question = lesson.question(post.question_id)
+    walk, lesson, question, _ = found
     if not isinstance(question, ShortQuestion | DebateQuestion):
         return Refused(Why.UNKNOWN)
     debate = isinstance(question, DebateQuestion)

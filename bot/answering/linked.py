@@ -21,10 +21,9 @@ from bot.answering.core import (
     StanceGiven,
     TypedGiven,
     Why,
-    key_of_message,
     private_kind,
     reached_cap,
-    written_answer,
+    typed_answer,
 )
 from bot.answering.group import press
 from bot.callbacks import AnswerPrivately, PickStance
@@ -148,23 +147,9 @@ async def typed(
     refused = await _still_member(storage, prompt, user.id, is_member)
     if refused is not None:
         return refused
-    stance_now: str | None = None
-    if isinstance(question, DebateQuestion):
-        earlier = await storage.current_answer(walk.id, user.id, question.id)
-        if earlier is None or not earlier.stance:
-            return Refused(Why.STANCE_FIRST)
-        stance_now = earlier.stance
-    recorded = await storage.record_answer(
-        written_answer(
-            walk,
-            lesson,
-            question,
-            user,
-            message.text,
-            via="private",
-            source_key=key_of_message(message.chat_id, message.message_id),
-            stance=stance_now,
-        )
-    )
+    answer = await typed_answer(storage, walk, lesson, question, user, message, via="private")
+    if isinstance(answer, Refused):
+        return answer
+    recorded = await storage.record_answer(answer)
     await storage.clear_private_prompt(message.chat_id)
     return TypedGiven(question, recorded.created, reached_cap(recorded), walk)

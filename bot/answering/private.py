@@ -29,6 +29,7 @@ from bot.answering.core import (
     private_kind,
     reached_cap,
     respondent,
+    typed_answer,
     typed_answer_key,
     written_answer,
 )
@@ -290,23 +291,11 @@ async def typed(storage: Storage, catalog: LessonCatalog, user: User, message: M
         post = await storage.post_for_message(message.chat_id, replied.message_id)
         if post is not None and post.question_id not in (None, question.id):
             return Refused(Why.REPLY_TO_EARLIER, question)
-    stance_now: str | None = None
-    if isinstance(question, DebateQuestion):
-        earlier = await storage.current_answer(walk.id, user.id, question.id)
-        if earlier is None or not earlier.stance:
-            return Refused(Why.STANCE_FIRST)
-        stance_now = earlier.stance
+    answer = await typed_answer(storage, walk, lesson, question, user, message, via="text")
+    if isinstance(answer, Refused):
+        return answer
     recorded = await storage.record_answer(
-        written_answer(
-            walk,
-            lesson,
-            question,
-            user,
-            message.text,
-            via="text",
-            source_key=key_of_message(message.chat_id, message.message_id),
-            stance=stance_now,
-        ),
+        answer,
         advance_to=walk.position + 1,
         finished=is_last(lesson, walk.position + 1),
     )
