@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_commands(commands)  # export, sessions
     backup.add_command(commands)
+    commands.add_parser("check", help="check settings, lessons, database and Telegram")
     return parser
 
 
@@ -56,16 +57,18 @@ def _run(settings: Settings) -> int:
     from bot.poller import PollingStopped
     from bot.runner import run_until_signalled
     from bot.storage import StorageError
+    from bot.web.limiter import MeasuredRateLimiter
 
     token = settings.token()
-    configure_logging(settings.log_level, token)
+    configure_logging(settings.log_level, token, fmt=settings.log_format)
     catalog, problems = load_lessons([settings.prompts_dir])
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
         print("The bot did not start: fix the lessons above first.", file=sys.stderr)
         return EXIT_FAILED
-    application = build_application(settings, catalog)
+    limiter = MeasuredRateLimiter(max_retries=3)  # counts each Bot API call for /metrics
+    application = build_application(settings, catalog, rate_limiter=limiter)
     try:
         run_until_signalled(application)
     except (StorageError, PollingStopped) as error:
@@ -83,6 +86,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         if arguments.command == "validate":
             return _validate(settings, arguments.paths)
+        if arguments.command == "check":
+            from bot.check import run_check  # the Telegram stack, only for this command
+
+            return run_check(settings)
         if arguments.command == "backup":
             return backup.run_command(arguments, settings)
         if arguments.command in EXPORT_COMMANDS:

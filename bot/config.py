@@ -17,6 +17,11 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 TOKEN_PATTERN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+LogFormat = Literal["text", "json"]
+# Telegram's own rule for a webhook's secret token: 1-256 of these characters.
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# Where the web server listens in webhook mode when BOT_LISTEN is not set.
+DEFAULT_LISTEN = "127.0.0.1:8080"
 # Settings are read from this file in the working folder too (it holds the token).
 ENV_FILE = ".env"
 
@@ -41,6 +46,65 @@ class Settings(BaseSettings):
     moderator_ids: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(), alias="BOT_MODERATOR_IDS"
     )
+
+    # Webhook mode when set: Telegram pushes updates to this https URL (through a proxy).
+    webhook_url: str | None = Field(default=None, alias="BOT_WEBHOOK_URL")
+    # Checked on every push; made once and kept in the database when unset.
+    webhook_secret: SecretStr | None = Field(default=None, alias="BOT_WEBHOOK_SECRET")
+    webhook_max_connections: int = Field(
+        default=40, ge=1, le=100, alias="BOT_WEBHOOK_MAX_CONNECTIONS"
+    )
+    # host:port of the web server (webhook, /healthz, /metrics); polling mode serves only
+    # when it is set.
+    listen: str | None = Field(default=None, alias="BOT_LISTEN")
+    # When set, /metrics asks for "Authorization: Bearer <token>".
+    metrics_token: SecretStr | None = Field(default=None, alias="BOT_METRICS_TOKEN")
+    log_format: LogFormat = Field(default="text", alias="BOT_LOG_FORMAT")
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _https_webhook(cls, value: str | None) -> str | None:
+        value = (value or "").strip()
+        if not value:
+            return None
+        if not re.match(r"^https://[^\s/]+", value):
+            raise ValueError("BOT_WEBHOOK_URL must start with https:// (Telegram requires it)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not WEBHOOK_SECRET_PATTERN.match(value.get_secret_value().strip()):
+            raise ValueError(
+                "BOT_WEBHOOK_SECRET must be 1-256 letters, digits, '_' or '-' (Telegram's rule)"
+            )
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("listen")
+    @classmethod
+    def _host_port(cls, value: str | None) -> str | None:
+        value = (value or "").strip()
+        if not value:
+            return None
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError("BOT_LISTEN must be host:port, e.g. 127.0.0.1:8080")
+        return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    def listen_address(self) -> tuple[str, int] | None:
+        """(host, port) the web server listens on; None when it does not run."""
+        address = self.listen or (DEFAULT_LISTEN if self.webhook_url else None)
+        if address is None:
+            return None
+        host, _, port = address.rpartition(":")
+        return host.strip("[]"), int(port)
 
     @field_validator("telegram_api_url")
     @classmethod

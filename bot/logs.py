@@ -16,9 +16,11 @@ records: the dumps are big.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sys
+from datetime import UTC, datetime
 
 TOKEN_SHAPE = re.compile(r"\d{5,16}:[A-Za-z0-9_-]{30,64}")
 REDACTED = "<redacted-token>"
@@ -38,6 +40,12 @@ class RedactTokens(logging.Filter):
             text = text.replace(secret, REDACTED)
         return TOKEN_SHAPE.sub(REDACTED, text)
 
+    def add(self, secret: str) -> None:
+        """Redact one more secret from now on (the webhook's, known once the database is
+        open)."""
+        if secret and secret not in self._secrets:
+            self.__dict__.update(RedactTokens(*self._secrets, secret).__dict__)
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = self.redact(record.getMessage())
         record.msg, record.args = message, None
@@ -51,10 +59,42 @@ class RedactTokens(logging.Filter):
         return True
 
 
-def configure_logging(level: str, *secrets: str) -> None:
-    """Send logs to stderr through the redacting filter; called once from the command line."""
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line (``BOT_LOG_FORMAT=json``), for log collectors. The record has
+    passed ``RedactTokens`` already: its message and traceback are redacted text."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_text:
+            line["traceback"] = record.exc_text
+        elif record.exc_info:
+            line["traceback"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            line["stack"] = record.stack_info
+        return json.dumps(line, ensure_ascii=False)
+
+
+def redact_also(secret: str) -> None:
+    """Have the redacting filter on the root logger's handlers hide one more secret."""
+    for handler in logging.getLogger().handlers:
+        for found in handler.filters:
+            if isinstance(found, RedactTokens):
+                found.add(secret)
+
+
+def configure_logging(level: str, *secrets: str, fmt: str = "text") -> None:
+    """Send logs to stderr through the redacting filter; called once from the command line.
+    ``fmt``: "text" (a line for people) or "json" (an object per line)."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactTokens(*secrets))
     root = logging.getLogger()
     for old in list(root.handlers):

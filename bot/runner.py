@@ -21,8 +21,15 @@ from dataclasses import dataclass
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 
 from bot import file_modes
-from bot.context import BotApplication
-from bot.poller import InboxPoller, PollingStopped
+from bot.context import BotApplication, BotContext
+from bot.intake import Activity, MeasuredPoller, WebhookFeed
+from bot.logs import redact_also
+from bot.metrics import count_error
+from bot.poller import PollingStopped
+from bot.storage import Storage
+from bot.web.health import Health
+from bot.web.server import WebServer
+from bot.web.webhook import WebhookEndpoint
 
 log = logging.getLogger(__name__)
 
@@ -56,23 +63,90 @@ async def serve(
             await application.post_init(application)  # opens the database
         storage = application.bot_data.storage
         assert storage is not None, "post_init opens the database"
+        application.add_error_handler(_count_error)
         await application.start()
         try:
-            poller = InboxPoller(
-                application,
-                storage,
-                allowed_updates=ALLOWED_UPDATES,
-                long_poll_timeout=long_poll_timeout,
-            )
-            if ready is not None:
-                ready.set()
-            await poller.run(stop)
+            await _receive(application, storage, stop, long_poll_timeout, ready)
         finally:
             await application.stop()
     finally:
         await application.shutdown()
         if application.post_shutdown is not None:
             await application.post_shutdown(application)  # closes the database
+
+
+async def _receive(
+    application: BotApplication,
+    storage: Storage,
+    stop: asyncio.Event,
+    long_poll_timeout: int,
+    ready: asyncio.Event | None,
+) -> None:
+    """Take updates until ``stop``: pushed by Telegram (BOT_WEBHOOK_URL set) or by long
+    polling; with the web server (webhook, /healthz, /metrics) when it has an address."""
+    settings = application.bot_data.settings
+    assert settings is not None, "build_application sets the settings"
+    activity = Activity()
+    address = settings.listen_address()
+    metrics_token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+    health = Health(application, storage, activity, webhook_url=settings.webhook_url)
+    if settings.webhook_url is None:
+        poller = MeasuredPoller(
+            application,
+            storage,
+            activity,
+            allowed_updates=ALLOWED_UPDATES,
+            long_poll_timeout=long_poll_timeout,
+        )
+        server = None
+        if address is not None:
+            server = WebServer(storage, health, metrics_token=metrics_token)
+            await server.start(*address)
+        try:
+            if ready is not None:
+                ready.set()
+            await poller.run(stop)  # deletes a webhook left behind first
+        finally:
+            if server is not None:
+                await server.stop()
+        return
+    assert address is not None, "a webhook URL implies an address"
+    given = settings.webhook_secret
+    secret = given.get_secret_value() if given is not None else await storage.webhook_secret()
+    redact_also(secret)
+    feed = WebhookFeed(
+        application,
+        storage,
+        activity,
+        url=settings.webhook_url,
+        secret=secret,
+        max_connections=settings.webhook_max_connections,
+        allowed_updates=ALLOWED_UPDATES,
+    )
+    await feed.prepare()  # what the last run left is handled before any push
+    server = WebServer(
+        storage,
+        health,
+        webhook=WebhookEndpoint(feed, storage),
+        webhook_url=settings.webhook_url,
+        metrics_token=metrics_token,
+    )
+    await server.start(*address)
+    try:
+        await feed.set_webhook()
+        log.info("webhook mode: Telegram pushes updates to the web server")
+        if ready is not None:
+            ready.set()
+        await stop.wait()
+    finally:
+        await server.stop()  # no new pushes; those being stored are finished
+        await feed.finish()
+
+
+async def _count_error(update: object, context: BotContext) -> None:
+    """Beside the error handler that logs: each handler's error, counted by its type."""
+    if context.error is not None:
+        count_error(type(context.error).__name__)
 
 
 async def _initialize(application: BotApplication, stop: asyncio.Event, backoff: Backoff) -> bool:

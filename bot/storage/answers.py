@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Literal
 
+from bot.metrics import count_answer
 from bot.storage.base import StorageBase
 from bot.storage.records import AnswerFact, NewAnswer, Recorded, StoredAnswer, WalkClosed
 from bot.storage.sql import NEWEST_VERSION, Db, one
@@ -133,7 +134,10 @@ class AnswerQueries(StorageBase):
                 move(db, answer.walk, advance_to, ended)
             return Recorded(created=True, answer=answer_of(row))
 
-        return await self._write(record, changes_walks=advance_to is not None)
+        recorded = await self._write(record, changes_walks=advance_to is not None)
+        if recorded.created:
+            count_answer(answer.walk.audience, answer.question_type)  # for /metrics
+        return recorded
 
     async def answer_with_key(self, source_key: str) -> StoredAnswer | None:
         """The answer recorded from one Telegram message or press, if any."""

@@ -12,6 +12,7 @@ from bot.storage.privacy import PrivacyQueries
 from bot.storage.private_prompts import PrivatePromptQueries
 from bot.storage.ticks import TickQueries
 from bot.storage.walks import WalkQueries
+from bot.storage.web import WebQueries
 
 
 class Storage(
@@ -24,6 +25,7 @@ class Storage(
     TickQueries,
     DeliveryQueries,
     PrivacyQueries,
+    WebQueries,
 ):
     """The only place that talks to SQLite.
 

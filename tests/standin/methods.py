@@ -54,9 +54,13 @@ def get_me(s: StandInState, p: Params) -> JSONDict:
 @method("deleteWebhook")
 def delete_webhook(s: StandInState, p: Params) -> bool:
     s.webhook_url = ""
+    s.webhook_info = {}
     if p.get_bool("drop_pending_updates"):
         s.drop_pending_updates()
     return True
+
+
+_SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 @method("setWebhook")
@@ -64,10 +68,38 @@ def set_webhook(s: StandInState, p: Params) -> bool:
     url = p.get_str("url") or ""
     if url and not url.startswith("https://"):
         raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    secret = p.get_str("secret_token")
+    if secret is not None and not _SECRET_TOKEN.match(secret):
+        raise bad_request("secret token contains unallowed characters")
+    connections = p.get_int("max_connections", 40) or 40
+    if not 1 <= connections <= 100:
+        raise bad_request("bad webhook: max_connections must be between 1 and 100")
+    allowed = p.get_list("allowed_updates")
+    if allowed is not None:
+        s.allowed_updates = [str(kind) for kind in allowed]
     s.webhook_url = url
+    s.webhook_info = {"max_connections": connections}
+    if secret is not None:
+        s.webhook_info["secret_token"] = secret  # kept for the tests' pushes; never shown
     if p.get_bool("drop_pending_updates"):
         s.drop_pending_updates()
     return True
+
+
+@method("getWebhookInfo")
+def get_webhook_info(s: StandInState, p: Params) -> JSONDict:
+    info: JSONDict = {
+        "url": s.webhook_url,
+        "has_custom_certificate": False,
+        "pending_update_count": len(s.pending_updates),
+    }
+    if s.webhook_url:
+        for key in ("last_error_date", "last_error_message", "max_connections"):
+            if key in s.webhook_info:
+                info[key] = s.webhook_info[key]
+        if s.allowed_updates:
+            info["allowed_updates"] = list(s.allowed_updates)
+    return info
 
 
 @method("setMyCommands")

@@ -153,6 +153,8 @@ class StandInState:
         self.callback_queries: dict[str, CallbackQueryState] = {}
         self.commands: dict[tuple[str, str], list[JSONDict]] = {}
         self.webhook_url = ""
+        # setWebhook's other parameters and the delivery's errors, as getWebhookInfo shows.
+        self.webhook_info: JSONDict = {}
         self.allowed_updates: list[str] | None = None
         self.confirmed_update_id = 0  # the highest update id the bot confirmed via an offset
         self.last_update_id = 0  # the highest update id enqueued
