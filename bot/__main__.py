@@ -7,9 +7,10 @@ happens at import time.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from bot import backup
@@ -19,7 +20,7 @@ from bot.export_cli import EXPORT_COMMANDS, add_commands, run_command
 from bot.file_modes import PRIVATE_UMASK
 from bot.lessons.catalog import summarize
 from bot.lessons.load import load_lessons
-from bot.logs import configure_logging
+from bot.logs import RedactTokens, configure_logging
 from bot.render.words import plural
 
 
@@ -39,10 +40,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say(lines: Iterable[object], redactor: RedactTokens) -> None:
+    """Lesson problems quote the files' text, and a file in prompts/ may hold the token (a
+    link to .env, say): they pass the logs' redaction on their way to stderr."""
+    for line in lines:
+        print(redactor.redact(str(line)), file=sys.stderr)
+
+
+def _known_token(settings: Settings) -> str:
+    """The token if it is set (``validate`` needs none), to be redacted wherever quoted."""
+    secret = settings.telegram_bot_token
+    return secret.get_secret_value().strip() if secret is not None else ""
+
+
 def _validate(settings: Settings, paths: Sequence[Path]) -> int:
     catalog, problems = load_lessons(list(paths) or [settings.prompts_dir])
-    for problem in problems:
-        print(problem, file=sys.stderr)
+    _say(sorted([*problems, *catalog.warnings]), RedactTokens(_known_token(settings)))
     if problems:
         count = len(problems)
         print(f"{plural(count, 'problem')} found.", file=sys.stderr)
@@ -62,9 +75,10 @@ def _run(settings: Settings) -> int:
     token = settings.token()
     configure_logging(settings.log_level, token, fmt=settings.log_format)
     catalog, problems = load_lessons([settings.prompts_dir])
+    for warning in catalog.warnings:  # the bot runs without what they name
+        logging.getLogger("bot.lessons").warning("%s", warning)
     if problems:
-        for problem in problems:
-            print(problem, file=sys.stderr)
+        _say(problems, RedactTokens(token))
         print("The bot did not start: fix the lessons above first.", file=sys.stderr)
         return EXIT_FAILED
     limiter = MeasuredRateLimiter(max_retries=3)  # counts each Bot API call for /metrics

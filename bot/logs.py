@@ -24,6 +24,11 @@ from datetime import UTC, datetime
 
 TOKEN_SHAPE = re.compile(r"\d{5,16}:[A-Za-z0-9_-]{30,64}")
 REDACTED = "<redacted-token>"
+# A text quoted in a message may be cut short ("123456789:AAHfakeTok…", as lesson problems
+# quote a file's text): a word holding this many characters in a row of a known token's
+# secret is redacted too.
+FRAGMENT = 8
+_WORDS = re.compile(rf"[A-Za-z0-9_:-]{{{FRAGMENT},}}")
 NOISY_LOGGERS = ("httpx", "httpcore", "apscheduler")  # held at WARNING
 CONTENT_LOGGERS = ("telegram", "aiosqlite")  # held at INFO: at DEBUG they dump content
 
@@ -34,11 +39,26 @@ class RedactTokens(logging.Filter):
     def __init__(self, *secrets: str) -> None:
         super().__init__()
         self._secrets = tuple(s for s in secrets if s)
+        # The secret's pieces, after the bot id (which is public: the bot's user id).
+        self._pieces = frozenset(
+            hidden[start : start + FRAGMENT]
+            for secret in self._secrets
+            for hidden in (secret.partition(":")[2] or secret,)
+            for start in range(len(hidden) - FRAGMENT + 1)
+        )
 
     def redact(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
-        return TOKEN_SHAPE.sub(REDACTED, text)
+        text = TOKEN_SHAPE.sub(REDACTED, text)
+        return _WORDS.sub(self._piece_of_secret, text) if self._pieces else text
+
+    def _piece_of_secret(self, match: re.Match[str]) -> str:
+        word = match.group()
+        for start in range(len(word) - FRAGMENT + 1):
+            if word[start : start + FRAGMENT] in self._pieces:
+                return REDACTED
+        return word
 
     def add(self, secret: str) -> None:
         """Redact one more secret from now on (the webhook's, known once the database is

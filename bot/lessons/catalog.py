@@ -16,23 +16,29 @@ from bot.render.words import plural
 
 @dataclass(frozen=True, order=True)
 class LessonProblem:
-    """One mistake in a lesson file; ``line`` and ``column`` are 1-based."""
+    """One mistake in a lesson file; ``line`` and ``column`` are 1-based.
+
+    A warning is about something left unread (a file named not quite like a lesson): it is
+    said, but it stops neither ``validate`` nor the bot.
+    """
 
     path: Path
     line: int
     column: int
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        kind = "warning: " if self.warning else ""
+        return f"{self.path}:{self.line}:{self.column}: {kind}{self.message}"
 
 
 class LessonCatalog:
     """The valid lessons, in the order given (``load_lessons`` orders them by file name)."""
 
-    __slots__ = ("_by_id", "_lessons")
+    __slots__ = ("_by_id", "_lessons", "_warnings")
 
-    def __init__(self, lessons: Sequence[Lesson]) -> None:
+    def __init__(self, lessons: Sequence[Lesson], warnings: Sequence[LessonProblem] = ()) -> None:
         by_id: dict[str, Lesson] = {}
         for lesson in lessons:
             if lesson.id in by_id:
@@ -40,10 +46,16 @@ class LessonCatalog:
             by_id[lesson.id] = lesson
         self._lessons = tuple(lessons)
         self._by_id: Mapping[str, Lesson] = by_id
+        self._warnings = tuple(warnings)
 
     @property
     def lessons(self) -> tuple[Lesson, ...]:
         return self._lessons
+
+    @property
+    def warnings(self) -> tuple[LessonProblem, ...]:
+        """What loading left unread, said to the author (``validate``) or logged (``run``)."""
+        return self._warnings
 
     def get(self, lesson_id: str) -> Lesson | None:
         return self._by_id.get(lesson_id)

@@ -25,6 +25,7 @@ from bot.lessons.compose import (
     too_deep_message,
 )
 from bot.lessons.explain import explain
+from bot.lessons.folder import LESSON_SUFFIXES, link_problem, scan_folder
 from bot.lessons.models import Lesson
 from bot.lessons.syntax import syntax_problem, text_position
 
@@ -37,7 +38,6 @@ __all__ = [
 ]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-LESSON_SUFFIXES = (".yaml", ".yml")
 
 
 def load_lesson_file(path: Path) -> tuple[Lesson | None, list[LessonProblem]]:
@@ -49,35 +49,26 @@ def load_lesson_file(path: Path) -> tuple[Lesson | None, list[LessonProblem]]:
 def load_lessons(paths: Sequence[Path]) -> tuple[LessonCatalog, list[LessonProblem]]:
     """Load lesson files and folders (a folder's ``*.yaml``/``*.yml`` files, not recursive).
 
-    Returns the catalog of the valid lessons and every problem found, sorted.
+    Returns the catalog of the valid lessons, with the warnings about what was left unread
+    (``bot.lessons.folder``), and every problem found, sorted.
     """
     problems: list[LessonProblem] = []
+    warnings: list[LessonProblem] = []
     files: dict[Path, Path] = {}  # resolved -> as given, to read each file once
     for path in paths:
         if path.is_dir():
-            try:
-                found = [
-                    child
-                    for child in path.iterdir()
-                    if child.suffix.lower() in LESSON_SUFFIXES
-                    and not child.name.startswith(".")
-                    and child.is_file()
-                ]
-            except OSError as exc:
-                problems.append(LessonProblem(path, 1, 1, f"cannot read this folder: {exc}"))
-                continue
-            if not found:
-                problems.append(
-                    LessonProblem(path, 1, 1, "no lesson files (*.yaml or *.yml) in this folder")
-                )
-            for child in found:
+            scan = scan_folder(path)
+            problems.extend(scan.problems)
+            warnings.extend(scan.warnings)
+            for child in scan.files:
                 files.setdefault(child.resolve(), child)
         elif path.is_file():
             files.setdefault(path.resolve(), path)
         elif path.exists():
             problems.append(LessonProblem(path, 1, 1, "this is neither a file nor a folder"))
         else:
-            problems.append(LessonProblem(path, 1, 1, "no such file or folder"))
+            message = link_problem(path) or "no such file or folder"
+            problems.append(LessonProblem(path, 1, 1, message))
 
     lessons: list[Lesson] = []
     first_with_id: dict[str, Path] = {}
@@ -100,7 +91,7 @@ def load_lessons(paths: Sequence[Path]) -> tuple[LessonCatalog, list[LessonProbl
             first_with_id[lesson_id] = path
         if loaded.lesson is not None:
             lessons.append(loaded.lesson)
-    return LessonCatalog(lessons), sorted(set(problems))
+    return LessonCatalog(lessons, sorted(set(warnings))), sorted(set(problems))
 
 
 def load_catalog(paths: Sequence[Path]) -> LessonCatalog:
