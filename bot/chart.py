@@ -1,9 +1,11 @@
 """A results chart as a PNG, sized for a phone: one bar per question.
 
-Choice questions show the share right (green) and wrong (red); debate questions the split
-of stances; short questions how many of the participants answered. Drawn with Pillow, the
-text with the fonts of ``bot.chart_fonts`` (a bundled one, and the server's for other
-scripts).
+Choice questions show the share right (blue) and wrong (vermillion); debate questions the
+split of stances; short questions how many of the participants answered. The colours are the
+Okabe–Ito palette's, told apart by readers with any common colour-vision deficiency (red and
+green are not), one colour per meaning; every coloured caption is written out too. Drawn with
+Pillow, the text with the fonts of ``bot.chart_fonts`` (bundled ones, and the server's for
+other scripts).
 """
 
 from __future__ import annotations
@@ -19,22 +21,33 @@ from bot.results import QuestionResult, SessionResults
 
 WIDTH = 1080
 MARGIN = 40
+# A question's row, top to bottom: its label, the bar, a gap, the captions, the gap to the
+# next row. The image's height and the drawing both use these (the height was once 6 px a
+# row short, and the last row was cut).
+LABEL_HEIGHT = 34
 BAR_HEIGHT = 44
+BAR_GAP = 6
+CAPTION_HEIGHT = 30
 ROW_GAP = 34
+ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + BAR_GAP + CAPTION_HEIGHT + ROW_GAP
+TITLE_LINE = 52
+PARTICIPANTS_HEIGHT = 50
+SWATCH = 18  # the square of colour before a caption
 BACKGROUND = (255, 255, 255)
 INK = (33, 37, 41)
 MUTED = (108, 117, 125)
-RIGHT = (46, 160, 67)
-WRONG = (218, 54, 51)
+# Okabe & Ito's colours: blue and vermillion differ for protan, deutan and tritan readers.
+RIGHT = (0, 114, 178)
+WRONG = (213, 94, 0)
 EMPTY = (233, 236, 239)
-ANSWERED = (13, 110, 253)
+ANSWERED = (0, 158, 115)
 STANCE_COLOURS = (
-    (13, 110, 253),
-    (253, 126, 20),
-    (111, 66, 193),
-    (32, 201, 151),
-    (214, 51, 132),
-    (255, 193, 7),
+    (230, 159, 0),
+    (86, 180, 233),
+    (204, 121, 167),
+    (240, 228, 66),
+    (0, 73, 73),
+    (73, 0, 146),
 )
 
 
@@ -79,7 +92,7 @@ def _segments(
         right = result.right / result.answered
         return [
             (right, RIGHT, f"{result.share_right}% right"),
-            (1 - right, WRONG, ""),
+            (1 - right, WRONG, f"{100 - result.share_right}% wrong"),
         ]
     if isinstance(question, DebateQuestion):
         return [
@@ -89,6 +102,12 @@ def _segments(
         ]
     share = result.answered / participants if participants else 0
     return [(share, ANSWERED, f"{result.answered} of {participants}"), (1 - share, EMPTY, "")]
+
+
+def chart_height(title_lines: int, questions: int) -> int:
+    """The image's height: the title's lines, the participants line and every row."""
+    rows = ROW_HEIGHT * max(questions, 1)
+    return MARGIN * 2 + TITLE_LINE * title_lines + PARTICIPANTS_HEIGHT + rows
 
 
 def results_chart(title: str, results: SessionResults) -> bytes:
@@ -109,20 +128,19 @@ def _draw_chart(title: str, results: SessionResults) -> bytes:
     )
     span = WIDTH - 2 * MARGIN
     title_lines = _wrap(ImageDraw.Draw(Image.new("RGB", (1, 1))), title, title_font, span, 3)
-    row = 30 + BAR_HEIGHT + 34 + ROW_GAP
-    height = MARGIN * 2 + 52 * len(title_lines) + 50 + row * max(len(results.questions), 1)
+    height = chart_height(len(title_lines), len(results.questions))
     image = Image.new("RGB", (WIDTH, height), BACKGROUND)
     draw = ImageDraw.Draw(image)
     y = MARGIN
     for line in title_lines:
         title_font.draw(draw, (MARGIN, y), line, INK)
-        y += 52
+        y += TITLE_LINE
     caption_font.draw(draw, (MARGIN, y), f"Participants: {len(results.participants)}", MUTED)
-    y += 50
+    y += PARTICIPANTS_HEIGHT
     for result in results.questions:
         label = f"Q{result.number}. {result.question.prompt}"
         label_font.draw(draw, (MARGIN, y), _fit(draw, label, label_font, span), INK)
-        y += 34
+        y += LABEL_HEIGHT
         x = float(MARGIN)
         captions = []
         for share, colour, caption in _segments(result, len(results.participants)):
@@ -132,18 +150,23 @@ def _draw_chart(title: str, results: SessionResults) -> bytes:
             if caption:
                 captions.append((caption, colour))
             x += width
-        y += BAR_HEIGHT + 6
+        y += BAR_HEIGHT + BAR_GAP
         kind = f"{result.question.type}, {result.answered} answered"
         caption_font.draw(draw, (MARGIN, y), kind, MUTED)
         cx = MARGIN + int(caption_font.length(draw, kind)) + 28
         for caption, colour in captions:
-            room = WIDTH - MARGIN - cx
+            # In ink after a swatch of its colour: a pale colour is no colour for text.
+            swatch = 0 if colour == EMPTY else SWATCH + 8
+            room = WIDTH - MARGIN - cx - swatch
             if room < caption_font.length(draw, "…"):
                 break  # the stances that do not fit are in the text report
+            if swatch:
+                top = y + (CAPTION_HEIGHT - SWATCH) // 2
+                draw.rectangle((cx, top, cx + SWATCH, top + SWATCH), fill=colour)
             shown = _fit(draw, caption, caption_font, room)
-            caption_font.draw(draw, (cx, y), shown, colour if colour != EMPTY else MUTED)
-            cx += int(caption_font.length(draw, shown)) + 28
-        y += 30 + ROW_GAP
+            caption_font.draw(draw, (cx + swatch, y), shown, MUTED if colour == EMPTY else INK)
+            cx += swatch + int(caption_font.length(draw, shown)) + 28
+        y += CAPTION_HEIGHT + ROW_GAP
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()

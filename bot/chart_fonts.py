@@ -3,10 +3,11 @@
 Pillow draws a text with one font and never falls back to another for a character that
 font lacks (it draws a box). Its built-in font has no accented letters, no dashes, no
 Cyrillic: "Café — Жук" came out as boxes. So the chart uses Source Sans Pro (bundled by a
-pinned package: Latin with its accents, Greek, Cyrillic, Vietnamese, typographic signs),
-then whichever of the server's own fonts for other scripts are installed (``FALLBACK_FILES``:
-Chinese, Japanese and Korean, Arabic, Hebrew…). A text is cut into runs, each drawn with the
-first font that has all of the run's characters, on one baseline.
+pinned package: Latin with its accents, Greek, Cyrillic, Vietnamese, typographic signs), then
+Noto Sans CJK (bundled too: Korean, Japanese and Chinese draw on a fresh server, where a group
+titled "영어 독해반" came out as boxes), then whichever of the server's own fonts for other
+scripts are installed (``FALLBACK_FILES``: Arabic, Hebrew, Thai…). A text is cut into runs,
+each drawn with the first font that has all of the run's characters, on one baseline.
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ from PIL import ImageDraw, ImageFont
 log = logging.getLogger(__name__)
 
 BUNDLED_FONT = ("font_source_sans_pro", "files/SourceSansPro-Regular.ttf")
+# Noto Sans CJK, one collection of five faces that each draw all of Hangul, kana and Han; they
+# differ in the regional forms of some Han characters. The Korean face: the bot's first groups
+# are Korean, and its Hangul and kana are the same as the others'.
+BUNDLED_CJK_FONT = ("noto_cjk_sans_otc", "NotoSansCJK-Regular.ttc")
+CJK_COLLECTION = "NotoSansCJK-Regular.ttc"
+CJK_FACE = 1  # in that collection: 0 JP, 1 KR, 2 SC, 3 TC, 4 HK
 # Where Linux distributions install fonts.
 FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 # The server's fonts worth trying, best first (Debian/Ubuntu packages: fonts-noto-cjk,
@@ -48,6 +55,11 @@ FALLBACK_FILES = (
 
 def bundled_font() -> Path:
     package, name = BUNDLED_FONT
+    return Path(str(resources.files(package).joinpath(name)))
+
+
+def bundled_cjk_font() -> Path:
+    package, name = BUNDLED_CJK_FONT
     return Path(str(resources.files(package).joinpath(name)))
 
 
@@ -79,12 +91,14 @@ def _mask(font: ImageFont.FreeTypeFont, text: str) -> tuple[tuple[int, int], byt
 
 @lru_cache(maxsize=64)
 def _font(path: Path, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(path), size)
+    # The server's copy of the collection (fonts-noto-cjk) has the same faces in that order.
+    face = CJK_FACE if path.name == CJK_COLLECTION else 0
+    return ImageFont.truetype(str(path), size, index=face)
 
 
 @dataclass(frozen=True)
 class ChartFont:
-    """One size of the chart's text: the bundled font first, then the fallbacks."""
+    """One size of the chart's text: the bundled fonts first, then the server's."""
 
     size: int
     paths: tuple[Path, ...]
@@ -92,7 +106,7 @@ class ChartFont:
     @classmethod
     def of_size(cls, size: int, fallbacks: Iterable[Path] | None = None) -> ChartFont:
         extra = installed_fallbacks() if fallbacks is None else tuple(fallbacks)
-        return cls(size, (bundled_font(), *extra))
+        return cls(size, (bundled_font(), bundled_cjk_font(), *extra))
 
     def font_for(self, character: str) -> Path | None:
         """The first font that can draw ``character``; None if none can."""
@@ -147,7 +161,7 @@ def warn_if_missing(texts: Iterable[str], font: ChartFont) -> None:
         shown = "".join(sorted(missing)[:20])
         log.warning(
             "the results chart has characters no font here can draw, shown as boxes: %s;"
-            " install fonts for them (e.g. fonts-noto-cjk for Chinese, Japanese and Korean,"
-            " fonts-noto-core for most other scripts)",
+            " install fonts for them (e.g. fonts-noto-core for most scripts; Chinese, Japanese"
+            " and Korean are bundled)",
             shown,
         )
