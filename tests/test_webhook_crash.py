@@ -71,7 +71,7 @@ async def test_sigkill_after_the_200_loses_nothing(standin: BotApiStandIn, tmp_p
         pending = db.execute("SELECT COUNT(*) FROM inbox").fetchone()[0]
     finally:
         db.close()
-    assert sorted(text for (text,) in stored) == sorted(m.text for m in sent)  # each once
+    assert sorted(str(text) for (text,) in stored) == sorted(str(m.text) for m in sent)  # once
     assert pending == 0
     everything = "\n".join(outputs)
     assert "DEBUG" in everything
