@@ -20,10 +20,11 @@ In a private chat only its user sends, so their own order is all that matters th
 Fairness. Each user may send ``BURST`` updates at once and ``RATE`` a second beyond that.
 An update past this budget is *held*: it and the user's later ones join the order one at a
 time, each once the one before is finished, and run in slots no one else is waiting for (at
-most ``MAX_HELD_RUNNING`` at once). So a flooding user has at most one update in the order
-at any time: a moderator's /end waits for that one at most, and whatever anyone else sends
-meanwhile goes first. The excess counts as having arrived when the bot gets to it, as if
-Telegram had delivered it late; nothing is dropped.
+most ``MAX_HELD_RUNNING`` at once). So of a flood's excess at most one update is in the
+order at any time: a moderator's /end waits for that one (and the few within the budget
+before it) at most, and whatever anyone else sends meanwhile goes first. The excess counts
+as having arrived when the bot gets to it, as if Telegram had delivered it late; nothing is
+dropped.
 """
 
 from __future__ import annotations
@@ -267,7 +268,8 @@ class Scheduler:
         self._tasks: dict[asyncio.Task[None], _Node] = {}
         self._seq = 0
         self._added = 0
-        self._changed = asyncio.Event()
+        self._changed = asyncio.Event()  # an update finished
+        self._room = asyncio.Event()  # set when there is room to fetch more
         self._closing = False
         self.error: Exception | None = None  # the first an update's handling raised
 
@@ -310,16 +312,12 @@ class Scheduler:
 
     async def room(self, stop: asyncio.Event) -> None:
         """Wait until there is room to fetch more, a handling failed, or ``stop`` is set."""
-        while (
-            (len(self._tasks) >= FETCH_BELOW or self._held_count >= MAX_HELD)
-            and self.error is None
-            and not stop.is_set()
-        ):
-            self._changed.clear()
-            changed = asyncio.ensure_future(self._changed.wait())
+        while not self._has_room() and self.error is None and not stop.is_set():
+            self._room.clear()
+            has_room = asyncio.ensure_future(self._room.wait())
             stopped = asyncio.ensure_future(stop.wait())
-            await asyncio.wait({changed, stopped}, return_when=asyncio.FIRST_COMPLETED)
-            changed.cancel()
+            await asyncio.wait({has_room, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            has_room.cancel()
             stopped.cancel()
 
     async def close(self, grace: float | None) -> None:
@@ -424,6 +422,11 @@ class Scheduler:
     def _forget(self, task: asyncio.Task[None]) -> None:
         self._tasks.pop(task, None)
         self._changed.set()
+        if self._has_room() or self.error is not None:
+            self._room.set()
+
+    def _has_room(self) -> bool:
+        return len(self._tasks) < FETCH_BELOW and self._held_count < MAX_HELD
 
     def _sweep_budgets(self) -> None:
         """Forget budgets that are full again: a new one would be the same."""
