@@ -86,6 +86,30 @@ class GroupNext:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupEnd:
+    """A moderator confirms closing a group session (asked after its last part)."""
+
+    walk_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class AgainLesson:
+    """ "Start again" under a finished lesson's summary: asks before it begins anew."""
+
+    lesson_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SelfCheck:
+    """A student's own verdict on a typed answer beside its model answer: 2 got it,
+    1 partly, 0 missed it."""
+
+    walk_id: int
+    question_id: str
+    grade: int
+
+
+@dataclass(frozen=True, slots=True)
 class GroupPick:
     """A member ticks or unticks one option of a several-right-answers question in a group."""
 
@@ -127,6 +151,9 @@ Action = (
     | PickStance
     | GroupBegin
     | GroupNext
+    | GroupEnd
+    | AgainLesson
+    | SelfCheck
     | GroupPick
     | ReportFor
     | ExportFor
@@ -145,6 +172,7 @@ _FIELD_PATTERNS = {
     "fmt": r"csv|jsonl",
     "every": r"[01]",
     "confirm": r"[01]",
+    "grade": r"[012]",
 }
 _TAGS: dict[type[Action], str] = {
     BeginLesson: "go",
@@ -156,6 +184,9 @@ _TAGS: dict[type[Action], str] = {
     PickStance: "st",
     GroupBegin: "gb",
     GroupNext: "gn",
+    GroupEnd: "ge",
+    AgainLesson: "ag",
+    SelfCheck: "sc",
     GroupPick: "gp",
     ReportFor: "rp",
     ExportFor: "ex",

@@ -9,6 +9,7 @@ given on, and a session resumes after a restart exactly where it stood.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 
 from telegram import Message
 from telegram.error import ChatMigrated, Forbidden, TelegramError
@@ -102,6 +103,35 @@ async def resume(context: BotContext, walk: Walk) -> None:
     """A paused session takes answers again (the bot may post in its group again)."""
     await context.storage.set_walk_status(walk.id, "active")
     await context.storage.set_chat_active(walk.chat_id, active=True)
+
+
+# How long after a session closed /end (or /next) says so rather than "no session here".
+RECENTLY_CLOSED = timedelta(minutes=10)
+
+
+async def next_or_confirm(context: BotContext, walk: Walk) -> None:
+    """Next (the button or /next): the next part; after the last one, the question whether
+    to close the session, so that it never closes without warning."""
+    lesson = context.catalog.get(walk.lesson_id)
+    if lesson is not None and isinstance(step_at(lesson, walk.position), EndStep):
+        try:
+            await send_to_group(context, walk, render_group.confirm_end(lesson, walk))
+        except TelegramError as error:
+            await tell_cannot_post(context, walk, error)
+        return
+    await post_next_part(context, walk)
+
+
+async def recently_closed(context: BotContext, chat_id: int) -> tuple[Walk, int] | None:
+    """The group's session that closed within RECENTLY_CLOSED, and how many whole minutes
+    ago; None if there is none."""
+    walk = await context.storage.latest_group_walk(chat_id)
+    if walk is None or walk.status != "finished" or walk.ended_at is None:
+        return None
+    ago = datetime.now(UTC) - datetime.fromisoformat(walk.ended_at)
+    if ago > RECENTLY_CLOSED:
+        return None
+    return walk, int(ago.total_seconds() // 60)
 
 
 async def post_next_part(context: BotContext, walk: Walk) -> None:

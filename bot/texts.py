@@ -35,24 +35,23 @@ SUBMIT_BUTTON = "✔️ Submit my choice"
 AGAIN_BUTTON = "🔁 Start again"
 OTHER_LESSONS_BUTTON = "📚 Lessons"
 
+# What a student reads on one phone screen (tests/test_command_menus.py measures it); the
+# moderators' commands are in their own menus, and in the group's /help.
 HELP = (
     "<b>How this works</b>\n"
-    "I send an editorial in parts. Read a part, press <i>Continue</i>, then answer its "
-    "questions: press an option, or type a reply when I ask for one. Debate questions ask "
-    "for your stance, then your reason.\n\n"
-    "<b>Study groups</b>\n"
-    "Add me to your group: an admin starts a discussion session there with /begin and posts "
-    "each part with /next; members answer in the group.\n\n"
-    "<b>Commands</b>\n"
-    "/start — welcome, or pick up where you left off\n"
-    "/lessons — the lessons you can take\n"
-    "/progress — where you are in your lesson\n"
-    "/restart — the current lesson again from the top (earlier answers are kept)\n"
-    "/myanswers — the answers you have given, here and in groups\n"
-    "/forget — delete everything I have stored about you\n"
-    "/report, /export — a group's results or response log (for its moderators)\n"
-    "/help — this message"
+    "I send an editorial in parts: read each, press <i>Continue</i>, then answer (tap an "
+    "option, or type when I ask). Debates ask for a stance, then a reason.\n\n"
+    "/start — pick up where you left off\n"
+    "/lessons — choose a lesson\n"
+    "/progress — where you are\n"
+    "/restart — this lesson again\n"
+    "/myanswers — your answers, here and in groups\n"
+    "/forget — delete everything I store about you\n\n"
+    "<b>Groups</b>: add me to one; an admin runs sessions there (/begin, /next) and gets the "
+    "results privately (/report, /export)."
 )
+# A student's menu in a private chat; the moderators of BOT_MODERATOR_IDS get
+# MODERATOR_COMMANDS there instead.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Welcome, or continue where you left off"),
     ("lessons", "Choose a lesson"),
@@ -60,8 +59,6 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("restart", "Start the current lesson again"),
     ("myanswers", "The answers you have given"),
     ("forget", "Delete everything stored about you"),
-    ("report", "A group's results (moderators)"),
-    ("export", "A group's response log as a file (moderators)"),
     ("help", "How this bot works"),
 )
 
@@ -162,17 +159,15 @@ ALERT_STORAGE = (
 # --- groups -------------------------------------------------------------------------------
 
 MODERATORS_ONLY = "Sorry, only the group's admins (or the bot's moderators) can do that."
+# Every member's menu in a group; its admins get GROUP_ADMIN_COMMANDS instead.
 GROUP_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("begin", "Start a session (admins)"),
-    ("next", "Post the next part (admins)"),
-    ("end", "Close the session (admins)"),
     ("status", "Where the session is"),
-    ("report", "Results, sent to you privately (admins)"),
-    ("export", "Response log as a file, sent privately (admins)"),
+    ("help", "What I do here"),
 )
 GROUP_HELP = (
     "👋 I run editorial discussions here. An admin starts with /begin, posts each part with "
-    "/next (or the Next button) and closes with /end. Anyone can ask /status."
+    "/next (or the Next button) and closes with /end; /report and /export send admins the "
+    "results privately. Anyone can ask /status."
 )
 GROUP_CHOOSE_LESSON = "📚 Which lesson should this session use?"
 GROUP_NO_SUCH_LESSON = "There is no lesson called “{lesson_id}”. Lessons: {available}."
@@ -324,4 +319,37 @@ VERSIONS_CAPPED = (
 SLOW_DOWN = (
     "🐢 That's a lot of messages at once, so I'll stop replying to each of them for a "
     "minute. An answer to the question in front of you is still saved."
+)
+
+# --- a student's and a teacher's walk-through (issue 13): closing a session, reactions to
+# group replies, an answer in two messages, /lessons mid-lesson, starting again, self-check
+
+GROUP_END_BUTTON = "🏁 End session (admins)"
+GROUP_CONFIRM_END = (
+    "🏁 That was the last part of <b>{lesson}</b>. End the session now? Answers stop counting "
+    "and I post the results. Until then members can still answer."
+)
+GROUP_CONFIRM_END_BUTTON = "🏁 Yes, end the session"
+GROUP_JUST_CLOSED = (
+    "The session of <b>{lesson}</b> closed {ago}; its results are saved. /report sends them "
+    "to you privately."
+)
+JUST_NOW = "just now"
+MINUTES_AGO = "{minutes} min ago"
+
+# --- command menus by role, and the grade book (issue 13: defect 9, the xlsx export) -------
+
+MODERATOR_COMMANDS: tuple[tuple[str, str], ...] = (
+    *COMMANDS[:-1],
+    ("report", "A group's results"),
+    ("export", "A group's answers as a file (csv, jsonl, xlsx)"),
+    COMMANDS[-1],
+)
+GROUP_ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("begin", "Start a session"),
+    ("next", "Post the next part"),
+    ("end", "Close the session"),
+    ("status", "Where the session is"),
+    ("report", "Results, sent to you privately"),
+    ("export", "Answers as a file, sent privately"),
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from bot import callbacks, outbox, sessions, texts
-from bot.callbacks import GroupBegin, GroupNext, command_of
+from bot.callbacks import GroupBegin, GroupEnd, GroupNext, command_of
 from bot.context import BotContext
 from bot.lessons import Lesson
 from bot.moderation import allowed_or_refused, moderators_only
@@ -74,18 +74,29 @@ async def _start(update: Update, context: BotContext, lesson: Lesson) -> None:
     )
 
 
+async def _no_session(update: Update, context: BotContext, chat_id: int) -> None:
+    """No session runs: one that closed a moment ago says so (its results are saved)."""
+    closed = await sessions.recently_closed(context, chat_id)
+    if closed is None:
+        await _reply(update, Reply(texts.GROUP_NO_SESSION))
+        return
+    walk, minutes = closed
+    lesson = context.catalog.get(walk.lesson_id)
+    await _reply(update, render_group.just_closed(lesson, walk, minutes))
+
+
 @moderators_only
 async def next_command(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     assert chat is not None
     walk = await context.storage.open_walk(chat.id)
     if walk is None:
-        await _reply(update, Reply(texts.GROUP_NO_SESSION))
+        await _no_session(update, context, chat.id)
         return
     if walk.status == "paused":
         await _reply(update, render_group.paused(context.catalog.get(walk.lesson_id), walk))
         return
-    await sessions.post_next_part(context, walk)
+    await sessions.next_or_confirm(context, walk)
 
 
 @moderators_only
@@ -94,7 +105,7 @@ async def end(update: Update, context: BotContext) -> None:
     assert chat is not None
     walk = await context.storage.open_walk(chat.id)
     if walk is None:
-        await _reply(update, Reply(texts.GROUP_NO_SESSION))
+        await _no_session(update, context, chat.id)
         return
     await sessions.end(context, walk, context.catalog.get(walk.lesson_id))
 
@@ -136,7 +147,9 @@ async def group_only_command(update: Update, context: BotContext) -> None:
 
 def is_session_button(data: object) -> bool:
     """The callback data of a moderator's button (the pattern ``app`` routes it by)."""
-    return isinstance(data, str) and isinstance(callbacks.decode(data), GroupBegin | GroupNext)
+    return isinstance(data, str) and isinstance(
+        callbacks.decode(data), GroupBegin | GroupNext | GroupEnd
+    )
 
 
 async def on_session_button(update: Update, context: BotContext) -> None:
@@ -144,7 +157,7 @@ async def on_session_button(update: Update, context: BotContext) -> None:
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
     action = callbacks.decode(query.data)
-    assert isinstance(action, GroupBegin | GroupNext)  # the pattern
+    assert isinstance(action, GroupBegin | GroupNext | GroupEnd)  # the pattern
     if chat.type == "private":  # forged: a session runs in a group
         await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
@@ -152,6 +165,8 @@ async def on_session_button(update: Update, context: BotContext) -> None:
         return
     if isinstance(action, GroupBegin):
         await _begin_button(update, context, action)
+    elif isinstance(action, GroupEnd):
+        await _end_button(update, context, action)
     else:
         await _next_button(update, context, action)
 
@@ -187,4 +202,21 @@ async def _next_button(update: Update, context: BotContext, action: GroupNext) -
         await outbox.popup(query, texts.GROUP_ALREADY_POSTED, show_alert=True)
         return
     await outbox.popup(query)
-    await sessions.post_next_part(context, walk)
+    await sessions.next_or_confirm(context, walk)
+
+
+async def _end_button(update: Update, context: BotContext, action: GroupEnd) -> None:
+    """The session closed, confirmed (asked after its last part)."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    walk = await context.storage.walk(action.walk_id)
+    if walk is None or walk.chat_id != chat.id or walk.audience != "group":
+        await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        return
+    if walk.status not in ("active", "paused"):
+        await outbox.popup(query, texts.GROUP_SESSION_ENDED)
+        return
+    await outbox.popup(query)
+    if isinstance(query.message, Message):
+        await outbox.drop_keyboard(query.message)
+    await sessions.end(context, walk, context.catalog.get(walk.lesson_id))

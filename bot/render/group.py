@@ -15,6 +15,7 @@ from bot import texts
 from bot.callbacks import (
     AnswerPrivately,
     GroupBegin,
+    GroupEnd,
     GroupNext,
     GroupPick,
     PickStance,
@@ -35,7 +36,7 @@ from bot.render.markup import Reply, button, column, esc
 from bot.render.private import question_text, section_messages, source_line
 from bot.results import SessionResults
 from bot.storage import Walk
-from bot.walk import QuestionStep, SectionStep, Step, part_count, steps_of
+from bot.walk import EndStep, QuestionStep, SectionStep, Step, part_count, step_at, steps_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,17 +60,39 @@ def lesson_menu(catalog: LessonCatalog) -> Reply:
     )
 
 
-def _next_row(walk: Walk, position: int) -> list[InlineKeyboardButton]:
-    return [button(texts.GROUP_NEXT_BUTTON, GroupNext(walk.id, position))]
+def _next_row(walk: Walk, position: int, *, ends: bool = False) -> list[InlineKeyboardButton]:
+    """Next; after the last part, End session (which asks before it closes anything)."""
+    label = texts.GROUP_END_BUTTON if ends else texts.GROUP_NEXT_BUTTON
+    return [button(label, GroupNext(walk.id, position))]
 
 
 def _with_next(
-    rows: Sequence[Sequence[InlineKeyboardButton]], walk: Walk, next_position: int | None
+    rows: Sequence[Sequence[InlineKeyboardButton]],
+    walk: Walk,
+    next_position: int | None,
+    *,
+    ends: bool = False,
 ) -> InlineKeyboardMarkup | None:
     all_rows = [list(row) for row in rows]
     if next_position is not None:
-        all_rows.append(_next_row(walk, next_position))
+        all_rows.append(_next_row(walk, next_position, ends=ends))
     return InlineKeyboardMarkup(all_rows) if all_rows else None
+
+
+def confirm_end(lesson: Lesson | None, walk: Walk) -> Reply:
+    """Asked when Next (or /next) would close the session: its last part is posted."""
+    title = esc(lesson.title if lesson else walk.lesson_id)
+    return Reply(
+        texts.GROUP_CONFIRM_END.format(lesson=title),
+        column([button(texts.GROUP_CONFIRM_END_BUTTON, GroupEnd(walk.id))]),
+    )
+
+
+def just_closed(lesson: Lesson | None, walk: Walk, minutes: int) -> Reply:
+    """/end (or /next) just after the session closed: it did, and nothing was lost."""
+    title = esc(lesson.title if lesson else walk.lesson_id)
+    ago = texts.JUST_NOW if minutes < 1 else texts.MINUTES_AGO.format(minutes=minutes)
+    return Reply(texts.GROUP_JUST_CLOSED.format(lesson=title, ago=ago))
 
 
 def session_started(lesson: Lesson, walk: Walk) -> Reply:
@@ -119,10 +142,17 @@ def question_rows(
 
 
 def question_message(
-    lesson: Lesson, step: QuestionStep, walk: Walk, bot_username: str, next_position: int | None
+    lesson: Lesson,
+    step: QuestionStep,
+    walk: Walk,
+    bot_username: str,
+    next_position: int | None,
+    *,
+    ends: bool = False,
 ) -> GroupMessage:
     question = step.question
-    keyboard = _with_next(question_rows(lesson, step, walk, bot_username), walk, next_position)
+    rows = question_rows(lesson, step, walk, bot_username)
+    keyboard = _with_next(rows, walk, next_position, ends=ends)
     if isinstance(question, ChoiceQuestion):
         if not lesson.asks_with_buttons(question):
             # The lesson's checks count characters, Telegram UTF-16 units: an emoji is two.
@@ -148,14 +178,16 @@ def part_messages(
 ) -> list[tuple[Step, GroupMessage]]:
     """The messages of one part; only the last one carries the Next button."""
     messages: list[tuple[Step, GroupMessage]] = []
+    ends = isinstance(step_at(lesson, next_position), EndStep)
     for i, step in enumerate(steps):
         last = i == len(steps) - 1
         position = next_position if last else None
         if isinstance(step, SectionStep):
-            keyboard = _with_next([], walk, position)
+            keyboard = _with_next([], walk, position, ends=ends)
             messages.extend((step, m) for m in section_messages(lesson, step, keyboard))
         elif isinstance(step, QuestionStep):
-            messages.append((step, question_message(lesson, step, walk, bot_username, position)))
+            message = question_message(lesson, step, walk, bot_username, position, ends=ends)
+            messages.append((step, message))
     return messages
 
 
