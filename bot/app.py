@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+
 from telegram import (
+    Bot,
     BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
     LinkPreviewOptions,
 )
 from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
@@ -30,19 +38,35 @@ from bot.lessons import LessonCatalog
 from bot.lessons.load import load_catalog
 from bot.storage import Storage
 
+log = logging.getLogger(__name__)
+
 
 async def _post_init(application: BotApplication) -> None:
     settings = application.bot_data.settings
     assert settings is not None, "build_application sets the settings"
     application.bot_data.storage = await Storage.open(settings.db_path, exclusive=True)
-    await application.bot.set_my_commands(
-        [BotCommand(name, description) for name, description in texts.COMMANDS],
-        scope=BotCommandScopeAllPrivateChats(),
-    )
-    await application.bot.set_my_commands(
-        [BotCommand(name, description) for name, description in texts.GROUP_COMMANDS],
-        scope=BotCommandScopeAllGroupChats(),
-    )
+    await set_command_menus(application.bot, settings.moderator_ids)
+
+
+async def set_command_menus(bot: Bot, moderator_ids: Iterable[int]) -> None:
+    """Each role's command menu: students see no /report or /export. In groups, their admins
+    get the session and report commands; in private chats, the moderators of
+    BOT_MODERATOR_IDS get /report and /export. (A moderator who is no group's admin types
+    the group commands: Telegram has no menu for "these users in every group".)"""
+
+    async def menu(commands: Iterable[tuple[str, str]], scope: BotCommandScope) -> None:
+        await bot.set_my_commands([BotCommand(n, d) for n, d in commands], scope=scope)
+
+    await menu(texts.COMMANDS, BotCommandScopeAllPrivateChats())
+    await menu(texts.GROUP_COMMANDS, BotCommandScopeAllGroupChats())
+    await menu(texts.GROUP_ADMIN_COMMANDS, BotCommandScopeAllChatAdministrators())
+    for user_id in sorted(moderator_ids):
+        try:
+            await menu(texts.MODERATOR_COMMANDS, BotCommandScopeChat(user_id))
+        except (BadRequest, Forbidden) as error:
+            # Telegram knows no private chat with them yet: their menu is the students'
+            # until the next start; the commands work all the same.
+            log.warning("no moderator menu for user %s: %s", user_id, error.message)
 
 
 async def _post_shutdown(application: BotApplication) -> None:
