@@ -321,6 +321,22 @@ SLOW_DOWN = (
     "minute. An answer to the question in front of you is still saved."
 )
 
+# --- a student's and a teacher's walk-through (issue 13): closing a session, reactions to
+# group replies, an answer in two messages, /lessons mid-lesson, starting again, self-check
+
+GROUP_END_BUTTON = "🏁 End session (admins)"
+GROUP_CONFIRM_END = (
+    "🏁 That was the last part of <b>{lesson}</b>. End the session now? Answers stop counting "
+    "and I post the results. Until then members can still answer."
+)
+GROUP_CONFIRM_END_BUTTON = "🏁 Yes, end the session"
+GROUP_JUST_CLOSED = (
+    "The session of <b>{lesson}</b> closed {ago}; its results are saved. /report sends them "
+    "to you privately."
+)
+JUST_NOW = "just now"
+MINUTES_AGO = "{minutes} min ago"
+
 # --- command menus by role, and the grade book (issue 13: defect 9, the xlsx export) -------
 
 MODERATOR_COMMANDS: tuple[tuple[str, str], ...] = (
