@@ -130,7 +130,7 @@ HINT_PICK_STANCE_FIRST = "Pick your stance with the buttons above first, then te
 
 ALREADY_ANSWERED = "You already answered this question."
 STANCE_ALREADY_PICKED = (
-    "You already picked your stance: {stance}. Now type your reason as a message."
+    "You already picked your stance: {stance} Now type your reason as a message."
 )
 EDIT_TOO_LATE = "That lesson attempt is over, so your answer stays as it was."
 STALE_BUTTON = "That button belongs to an earlier step. Send /progress to see where you are."
@@ -210,8 +210,9 @@ GROUP_PICK_RIGHT = "✅ Right!"
 GROUP_PICK_WRONG = "❌ Not quite. The right answer: {right}"
 GROUP_PICKS_NOW = "Your choice now: {picks}. Tap again to change it."
 GROUP_PICKS_NONE = "You have no option ticked now."
-GROUP_STANCE_SAVED = "Your stance: {stance}. Reply to the question to give your reason."
-PRIVATE_STANCE_SAVED = "Your stance: {stance}. Now type your reason as a message."
+# {stance} is filled in as a sentence: with its own full stop, or one added.
+GROUP_STANCE_SAVED = "Your stance: {stance} Reply to the question to give your reason."
+PRIVATE_STANCE_SAVED = "Your stance: {stance} Now type your reason as a message."
 QUESTION_CHANGED = (
     "This question was changed after it was posted (the lesson was edited), and the option "
     "you tapped is no longer one of its answers, so I could not record it."

@@ -77,3 +77,18 @@ async def test_the_last_next_asks_before_it_ends_the_session(
         assert "<b>Room lesson</b> closed just now; its results are saved" in said
         # The confirmation pressed a second time changes nothing.
         assert "ended" in await room.presses(room.admin, ask, "🏁 Yes, end the session")
+
+
+async def test_a_stance_tap_is_a_light_toast_with_one_full_stop(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    async with a_session(standin, tmp_path) as (room, (_, debate)):
+        query = standin.press(room.members[0], debate, "Coordination with the U.S.")
+        answer = await standin.wait_for_callback_answer(query, timeout=10)
+        assert answer.text == (
+            "Your stance: Coordination with the U.S. Reply to the question to give your reason."
+        )
+        assert not answer.show_alert  # a toast, not a modal alert to dismiss
+        query = standin.press(room.members[1], debate, "Its own way")
+        answer = await standin.wait_for_callback_answer(query, timeout=10)
+        assert answer.text is not None and answer.text.startswith("Your stance: Its own way. Reply")

@@ -117,7 +117,7 @@ async def _tell_member(
         await outbox.popup(query, text, show_alert=True)
     elif isinstance(outcome, StanceGiven):
         feedback = render_group.stance_feedback(outcome.stance, privately=privately)
-        await outbox.popup(query, feedback, show_alert=not privately)
+        await outbox.popup(query, feedback)  # a light toast, in a group as in private
         if privately and isinstance(query.message, Message):  # now ask for the reason
             if outcome.step is not None:
                 await outbox.edit(query.message, render.stance_chosen(outcome.step, outcome.stance))

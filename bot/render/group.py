@@ -33,7 +33,7 @@ from bot.render.fit import (
     popup,
 )
 from bot.render.markup import Reply, button, column, esc
-from bot.render.private import question_text, section_messages, source_line
+from bot.render.private import as_sentence, question_text, section_messages, source_line
 from bot.results import SessionResults
 from bot.storage import Walk
 from bot.walk import EndStep, QuestionStep, SectionStep, Step, part_count, step_at, steps_of
@@ -222,7 +222,7 @@ def picks_feedback(question: ChoiceQuestion, picked: Sequence[int]) -> str:
 def stance_feedback(stance: str, *, privately: bool = False) -> str:
     """The pop-up after a stance: in the group the reason is a reply, in private a message."""
     saved = texts.PRIVATE_STANCE_SAVED if privately else texts.GROUP_STANCE_SAVED
-    return popup(saved.format(stance=stance))
+    return popup(saved.format(stance=as_sentence(stance)))
 
 
 def private_only(command: str, bot_username: str) -> Reply:

@@ -198,6 +198,13 @@ def short_acknowledgement(question: ShortQuestion) -> Reply:
     return Reply("\n".join(lines))
 
 
+def as_sentence(words: str) -> str:
+    """A stance as a sentence in running text: "Agree." but "Coordination with the U.S."
+    (never two full stops)."""
+    words = words.rstrip()
+    return words if words.endswith((".", "!", "?", "…")) else f"{words}."
+
+
 def stance_chosen(step: QuestionStep, stance: str) -> Reply:
     return Reply(question_text(step, texts.YOUR_STANCE.format(stance=esc(stance))))
 

@@ -10,6 +10,7 @@ from bot.answering import Refused, Why
 from bot.lessons import Lesson, LessonCatalog
 from bot.render.fit import popup
 from bot.render.markup import Reply, esc
+from bot.render.private import as_sentence
 
 # Where a refusal is shown: a button in a group (or a group's stance in a private chat), a
 # student's own lesson, a deep link's typed answer, an edited typed answer.
@@ -61,7 +62,7 @@ def versions_capped() -> str:
 
 def stance_already_picked(stance: str) -> str:
     """A pop-up (plain text): the attempt's stance stays."""
-    return popup(texts.STANCE_ALREADY_PICKED.format(stance=stance))
+    return popup(texts.STANCE_ALREADY_PICKED.format(stance=as_sentence(stance)))
 
 
 def answering_for_group(group_title: str) -> Reply:
