@@ -15,15 +15,16 @@ class DeliveryQueries(StorageBase):
         user_id: int,
         kind: Literal["report", "export"],
         chat_id: int,
-        fmt: Literal["csv", "jsonl"] = "csv",
+        fmt: Literal["csv", "jsonl", "xlsx"] = "csv",
         all_sessions: bool = False,
+        history: bool = False,
     ) -> None:
         now = self._now()
         await self._write(
             lambda db: db.execute(
                 "INSERT INTO deliveries (user_id, kind, chat_id, format, all_sessions, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (user_id, kind, chat_id, fmt, int(all_sessions), now),
+                "history, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (user_id, kind, chat_id, fmt, int(all_sessions), int(history), now),
             )
         )
 
@@ -32,9 +33,9 @@ class DeliveryQueries(StorageBase):
         rows = await self._write(
             lambda db: db.execute(
                 "DELETE FROM deliveries WHERE user_id = ? "
-                "RETURNING id, user_id, kind, chat_id, format, all_sessions",
+                "RETURNING id, user_id, kind, chat_id, format, all_sessions, history",
                 (user_id,),
             ).fetchall()
         )
-        found = [Delivery(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
+        found = [Delivery(r[0], r[1], r[2], r[3], r[4], bool(r[5]), bool(r[6])) for r in rows]
         return sorted(found, key=lambda d: d.id)

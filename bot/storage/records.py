@@ -88,8 +88,9 @@ class Delivery:
     user_id: int
     kind: Literal["report", "export"]
     chat_id: int
-    format: Literal["csv", "jsonl"]
+    format: Literal["csv", "jsonl", "xlsx"]
     all_sessions: bool
+    history: bool = False  # every version of every answer
 
 
 @dataclass(frozen=True, slots=True)

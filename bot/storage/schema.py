@@ -181,6 +181,27 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
     ),
+    (
+        # 6: a waiting export may be a grade book (xlsx) and may hold every version of every
+        # answer (history). SQLite cannot change a CHECK: the table is made anew.
+        """
+        CREATE TABLE deliveries_6 (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('report', 'export')),
+            chat_id INTEGER NOT NULL,
+            format TEXT NOT NULL DEFAULT 'csv' CHECK (format IN ('csv', 'jsonl', 'xlsx')),
+            all_sessions INTEGER NOT NULL DEFAULT 0 CHECK (all_sessions IN (0, 1)),
+            history INTEGER NOT NULL DEFAULT 0 CHECK (history IN (0, 1)),
+            created_at TEXT NOT NULL
+        )
+        """,
+        "INSERT INTO deliveries_6 (id, user_id, kind, chat_id, format, all_sessions, created_at) "
+        "SELECT id, user_id, kind, chat_id, format, all_sessions, created_at FROM deliveries",
+        "DROP TABLE deliveries",
+        "ALTER TABLE deliveries_6 RENAME TO deliveries",
+        "CREATE INDEX deliveries_by_user ON deliveries(user_id)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
