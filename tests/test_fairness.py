@@ -131,6 +131,7 @@ async def test_another_users_help_is_answered_while_a_private_flood_is_worked_th
     async with running_bot(settings) as application:
         await begin_private_lesson(standin, flooder, flooder_chat)
         handled = Handled(application, standin)
+        asked = len(standin.bot_messages(flooder_chat.id))
         # The flooder's messages are all in Telegram's queue before the other user's /help.
         for number in range(FLOOD):
             standin.send_text(flooder, flooder_chat, f"flood {number}")
@@ -143,8 +144,14 @@ async def test_another_users_help_is_answered_while_a_private_flood_is_worked_th
 
         await until(lambda: worked_through(standin, db_path), "the flood to be handled")
     # Nothing lost, nothing reordered: each message was handled once, the first answered
-    # the question that was waiting (the later ones were sent before the next question
-    # appeared: each got a hint, until the handlers consult bot/flood.py).
+    # the question that was waiting; the later ones were sent before the next question
+    # appeared, so they are strays: ten hints, then one "slow down" and silence.
+    after_flood = [m.text or "" for m in standin.bot_messages(flooder_chat.id)[asked:]]
+    strays = after_flood.index(texts.SENT_BEFORE_QUESTION)
+    assert "Say more." in after_flood[strays - 1]  # the answer's own replies came first
+    assert after_flood[strays:] == [texts.SENT_BEFORE_QUESTION] * HINTS_PER_WINDOW + [
+        texts.SLOW_DOWN
+    ]
     answers = rows(
         db_path,
         "SELECT question_id, answer_text FROM answers WHERE user_id = ? ORDER BY id",
