@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import ClassVar
 
 from bot.lessons import SLUG_MAX
 
@@ -127,11 +128,16 @@ class ReportFor:
 
 @dataclass(frozen=True, slots=True)
 class ExportFor:
-    """A moderator, in a private chat, picks the group to export (format, all sessions)."""
+    """A moderator, in a private chat, picks the group to export (format, scope)."""
 
     chat_id: int
     fmt: str
-    every: int  # 1: all sessions, 0: the latest
+    # Bits: ALL_SESSIONS (else the latest session), HISTORY (else current answers). Buttons
+    # from before history was offered carried 0 or 1 here: they mean the same.
+    scope: int
+
+    ALL_SESSIONS: ClassVar[int] = 1
+    HISTORY: ClassVar[int] = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +175,8 @@ _FIELD_PATTERNS = {
     "mask": _SMALL,
     "index": _SMALL,
     "chat_id": r"-?[1-9][0-9]{0,15}",
-    "fmt": r"csv|jsonl",
-    "every": r"[01]",
+    "fmt": r"csv|jsonl|xlsx",
+    "scope": r"[0-3]",
     "confirm": r"[01]",
     "grade": r"[012]",
 }

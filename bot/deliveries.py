@@ -8,21 +8,22 @@ data leaving is where a demoted admin must be stopped at once.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import io
 from typing import Literal
 
 from telegram import InputFile, Message, Update
 
-from bot import outbox
+from bot import outbox, texts
 from bot.chart import results_chart
 from bot.context import BotContext
 from bot.moderation import is_moderator
 from bot.render import reports as render
 from bot.render.markup import Reply
 from bot.results import asked_in, session_results
-from bot.telegram_export import export_chat
+from bot.telegram_export import export_chat, export_file_name
 
-Format = Literal["csv", "jsonl"]
+Format = Literal["csv", "jsonl", "xlsx"]
 
 # Telegram takes files of up to 50 MB from a bot.
 EXPORT_FILE_LIMIT = 50_000_000
@@ -54,9 +55,15 @@ async def deliver_report(context: BotContext, user_id: int, chat_id: int) -> boo
 
 
 async def deliver_export(
-    context: BotContext, user_id: int, chat_id: int, fmt: Format, every: bool
+    context: BotContext,
+    user_id: int,
+    chat_id: int,
+    fmt: Format,
+    every: bool,
+    history: bool = False,
 ) -> None:
-    """Send the group's response log (the latest session, or all) as a file."""
+    """Send the group's response log (the latest session, or all; its current answers, or
+    every version) as a file named for what it holds."""
     title = await context.storage.chat_title(chat_id) or str(chat_id)
     walk = None if every else await context.storage.latest_group_walk(chat_id)
     settings = context.bot_data.settings
@@ -68,6 +75,7 @@ async def deliver_export(
         chat_id,
         None if walk is None else walk.id,
         fmt,
+        history=history,
     )
     if rows == 0:
         await _send_private(context, user_id, render.export_empty(title))
@@ -75,11 +83,16 @@ async def deliver_export(
     if len(data) > EXPORT_FILE_LIMIT:
         await _send_private(context, user_id, render.export_too_big(len(data)))
         return
-    name = f"responses-{chat_id}-{'all' if every else walk.id if walk else 'latest'}.{fmt}"
+    if walk is None:
+        lesson, day = texts.EXPORT_FILE_ALL_SESSIONS, dt.datetime.now(dt.UTC).date().isoformat()
+    else:
+        found = context.catalog.get(walk.lesson_id)
+        lesson, day = (found.title if found else walk.lesson_id), walk.started_at[:10]
+    name = export_file_name(title, lesson, day, fmt, history=history)
     await context.bot.send_document(
         user_id,
         InputFile(io.BytesIO(data), filename=name),
-        caption=render.export_caption(title, every=every, rows=rows, fmt=fmt),
+        caption=render.export_caption(title, every=every, rows=rows, fmt=fmt, history=history),
     )
 
 
@@ -96,7 +109,12 @@ async def deliver_pending(update: Update, context: BotContext) -> int:
             await deliver_report(context, user.id, delivery.chat_id)
         else:
             await deliver_export(
-                context, user.id, delivery.chat_id, delivery.format, delivery.all_sessions
+                context,
+                user.id,
+                delivery.chat_id,
+                delivery.format,
+                delivery.all_sessions,
+                delivery.history,
             )
         delivered += 1
     return delivered

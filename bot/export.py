@@ -17,7 +17,14 @@ fields quoted where needed (a multi-line answer stays in one cell), booleans as
 ``true``/``false``, missing values empty, and any text cell a spreadsheet would run as a
 formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) prefixed with
 a single quote. JSON Lines is lossless: one object per line with real types (ints, bools,
-null, ``option_indexes`` as a list of ints), non-ASCII kept as is.
+null, ``option_indexes`` as a list of ints), non-ASCII kept as is. The grade book (xlsx) is
+``bot.gradebook``'s, from the same rows.
+
+``edited_after_feedback``: the answer version came after the bot had shown its feedback on
+that question. What the data tells: in a private attempt the bot answers a choice question
+(right or wrong, with the explanation) and a short question (the model answer) as soon as
+the first version arrives, so any later version of those is one. In a group nobody sees a
+model answer, and a choice answer is kept as first given, so nothing there is flagged.
 """
 
 from __future__ import annotations
@@ -34,9 +41,9 @@ from typing import IO, Final, Literal, NamedTuple
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, LessonCatalog, ShortQuestion
 from bot.storage.exports import AnswerFilter, RawAnswer, iter_answers
 
-ExportFormat = Literal["csv", "jsonl"]
+ExportFormat = Literal["csv", "jsonl", "xlsx"]
 AnyQuestion = ChoiceQuestion | ShortQuestion | DebateQuestion
-FORMATS: Final[tuple[ExportFormat, ...]] = ("csv", "jsonl")
+FORMATS: Final[tuple[ExportFormat, ...]] = ("csv", "jsonl", "xlsx")
 DISCUSSION: Final = "discussion"
 OPTION_SEPARATOR: Final = " | "  # how the bot joins the texts of several chosen options
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
@@ -62,7 +69,10 @@ COLUMNS: Final[tuple[str, ...]] = (
     "via",
     "answered_at",
     "version",
+    "edited_after_feedback",
 )
+# The question types whose first answer in a private attempt is followed by feedback.
+FEEDBACK_TYPES: Final = frozenset({"choice", "short"})
 
 
 class ExportRow(NamedTuple):
@@ -92,6 +102,7 @@ class ExportRow(NamedTuple):
     via: str
     answered_at: str
     version: int
+    edited_after_feedback: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +114,7 @@ class QuestionInfo:
     text: str
     options: tuple[str, ...]  # a choice question's options, a debate's stances
     lesson_version: str
+    label: str = ""  # as students saw it: "Part 1 · Q3", "Discussion · Q1"
 
     def option_text(self, indexes: tuple[int, ...], lesson_version: str) -> str | None:
         """The chosen options' text, only if the answer was given to this very version of
@@ -121,20 +133,23 @@ class LessonIndex:
     its rows get an empty section and question text.
     """
 
-    __slots__ = ("questions",)
+    __slots__ = ("lessons", "questions")
 
     def __init__(self, lessons: Iterable[Lesson] = ()) -> None:
         self.questions: dict[tuple[str, str], QuestionInfo] = {}
+        self.lessons: dict[str, Lesson] = {}
         for lesson in lessons:
+            self.lessons[lesson.id] = lesson
             groups: list[tuple[int | str, Sequence[AnyQuestion]]] = [
                 (number, section.questions) for number, section in enumerate(lesson.sections, 1)
             ]
             groups.append((DISCUSSION, lesson.discussion))
             position = 0
             for section, questions in groups:
-                for question in questions:
+                part = f"Part {section}" if isinstance(section, int) else "Discussion"
+                for number, question in enumerate(questions, 1):
                     self.questions[(lesson.id, question.id)] = _question_info(
-                        question, position, section, lesson.version
+                        question, position, section, lesson.version, f"{part} · Q{number}"
                     )
                     position += 1
 
@@ -151,14 +166,14 @@ class LessonIndex:
 
 
 def _question_info(
-    question: AnyQuestion, position: int, section: int | str, lesson_version: str
+    question: AnyQuestion, position: int, section: int | str, lesson_version: str, label: str
 ) -> QuestionInfo:
     options: tuple[str, ...] = ()
     if isinstance(question, ChoiceQuestion):
         options = question.options
     elif isinstance(question, DebateQuestion):
         options = question.stances
-    return QuestionInfo(position, section, question.prompt, options, lesson_version)
+    return QuestionInfo(position, section, question.prompt, options, lesson_version, label)
 
 
 class Pseudonymizer:
@@ -261,6 +276,7 @@ def export_rows(
                 via,
                 answered_at,
                 version,
+                version > 1 and chat_type == "private" and question_type in FEEDBACK_TYPES,
             ),
         )
 
@@ -354,7 +370,7 @@ def csv_lines(rows: Iterable[ExportRow]) -> Iterator[str]:
             flag_cells = flags[key] = ",".join(map(field, key))
         yield (
             f"{walk_cells},{question_cells},{member_cells},{field(row[12])},{option_cells},"
-            f"{flag_cells},{field(row[18])},{row[19]}\r\n"
+            f"{flag_cells},{field(row[18])},{row[19]},{'true' if row[20] else 'false'}\r\n"
         )
 
 
@@ -377,12 +393,23 @@ def write_jsonl(rows: Iterable[ExportRow], stream: IO[bytes]) -> int:
     return _write_batches((encode(json_object(row)) + "\n" for row in rows), stream)
 
 
-def write_export(rows: Iterable[ExportRow], fmt: ExportFormat, stream: IO[bytes]) -> int:
-    """Write ``rows`` to a binary stream as ``csv`` or ``jsonl``; returns the row count."""
+def write_export(
+    rows: Iterable[ExportRow],
+    fmt: ExportFormat,
+    stream: IO[bytes],
+    lessons: LessonIndex | None = None,
+) -> int:
+    """Write ``rows`` to a binary stream as ``csv``, ``jsonl`` or ``xlsx`` (the grade book,
+    which takes the lessons' questions from ``lessons``); returns the row count."""
     if fmt == "csv":
         return write_csv(rows, stream)
     if fmt == "jsonl":
         return write_jsonl(rows, stream)
+    if fmt == "xlsx":
+        # Imported here: the grade book builds on this module's rows and questions.
+        from bot.gradebook import write_gradebook
+
+        return write_gradebook(rows, lessons or LessonIndex(), stream)
     raise ValueError(f"unknown export format {fmt!r}")
 
 
@@ -397,7 +424,7 @@ def write_answers(
 ) -> int:
     """Stream the answers ``answer_filter`` selects from the database to ``stream``."""
     records = iter_answers(connection, answer_filter, lessons.order())
-    return write_export(export_rows(records, lessons, pseudonymizer), fmt, stream)
+    return write_export(export_rows(records, lessons, pseudonymizer), fmt, stream, lessons)
 
 
 _BATCH = 2000

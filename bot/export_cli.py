@@ -52,7 +52,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     """Add ``export`` and ``sessions`` to ``python -m bot``'s subcommands."""
     export = commands.add_parser(
         "export",
-        help="write recorded answers as CSV or JSON Lines",
+        help="write recorded answers as CSV, JSON Lines or an Excel grade book",
         description=(
             "Write the recorded answers, one row per member and question (their current "
             "answer), or every version with --history. Reads the database read-only."
@@ -74,7 +74,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     export.add_argument(
         "--until", metavar="DATE", help="answers up to this UTC day (inclusive) or ISO moment"
     )
-    export.add_argument("--format", default="csv", metavar="csv|jsonl", help="default: csv")
+    export.add_argument(
+        "--format",
+        default="csv",
+        metavar="csv|jsonl|xlsx",
+        help="default: csv; xlsx is a grade book (sheets Students, Questions, Answers)",
+    )
     export.add_argument("--history", action="store_true", help="every version of every answer")
     export.add_argument(
         "--pseudonymize",
@@ -112,7 +117,7 @@ def run_command(arguments: argparse.Namespace, settings: Settings) -> int:
 def _export(arguments: argparse.Namespace, settings: Settings) -> int:
     fmt = arguments.format
     if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}: use csv or jsonl")
+        raise UsageError(f"unknown format {fmt!r}: use csv, jsonl or xlsx")
     since, until = time_window(arguments.since, arguments.until)
     answer_filter = AnswerFilter(
         chat_id=_int_option("--chat", arguments.chat),

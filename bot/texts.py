@@ -269,7 +269,6 @@ ANONYMOUS_CANNOT_RECEIVE = (
     "send this to you privately. Send the command as yourself: switch off “Remain "
     "anonymous” in your admin rights for a moment."
 )
-EXPORT_USAGE = "Use /export, /export csv, /export jsonl, or add “all” for every session."
 EXPORT_CAPTION = "Responses of {group}: {scope}, {rows} ({fmt})."
 EXPORT_TOO_BIG = (
     "The export would be a file of about {size} MB, more than Telegram lets me send (50 MB). "
@@ -354,3 +353,43 @@ GROUP_ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("report", "Results, sent to you privately"),
     ("export", "Answers as a file, sent privately"),
 )
+# The grade book's sheets and headings (bot/gradebook.py).
+GRADEBOOK_STUDENTS = "Students"
+GRADEBOOK_QUESTIONS = "Questions"
+GRADEBOOK_ANSWERS = "Answers"
+GRADEBOOK_STUDENT_COLUMNS = (
+    "Name",
+    "Username",
+    "Session",
+    "Lesson",
+    "Right (choice)",
+    "Choice questions",
+)
+GRADEBOOK_TEACHER_COLUMNS = ("Points", "Comment")
+GRADEBOOK_QUESTION_COLUMNS = (
+    "Lesson",
+    "Question",
+    "Type",
+    "Prompt",
+    "Right answer or model answer",
+    "Answered",
+    "Right",
+    "Share right",
+)
+GRADEBOOK_WITHDRAWN = "(vote withdrawn)"
+GRADEBOOK_EDITED_NOTE = (
+    "Changed after the bot had shown its feedback (right answer or model answer)."
+)
+GRADEBOOK_TIME_HEADING = "answered_at (UTC)"
+GRADEBOOK_TIME_NOTE = (
+    "Times are in UTC: groups have no time zone setting yet. Excel shows them as they are."
+)
+
+# /export's words (bot/handlers/reports.py, bot/deliveries.py).
+EXPORT_USAGE = (
+    "Use /export with any of: <b>csv</b> (the default), <b>jsonl</b>, <b>xlsx</b> (a grade "
+    "book for Excel), <b>all</b> (every session, not just the latest), <b>history</b> (every "
+    "version of every answer). For example: /export xlsx all"
+)
+EXPORT_SCOPE_HISTORY = ", every version"
+EXPORT_FILE_ALL_SESSIONS = "all sessions"

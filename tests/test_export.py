@@ -609,7 +609,7 @@ async def test_a_plain_export_leaves_the_database_unchanged(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "xml"], "error: unknown format 'xml': use csv or jsonl"),
+        (["--format", "xml"], "error: unknown format 'xml': use csv, jsonl or xlsx"),
         (["--since", "2026-02-30"], "error: --since '2026-02-30' is not a valid date"),
         (
             ["--until", "yesterday"],
@@ -733,7 +733,7 @@ async def test_subprocess_errors_have_no_traceback(tmp_path: Path) -> None:
     assert (code, out) == (2, b"")
     assert err == f"error: no database at {tmp_path / 'missing.sqlite3'}\n"
     code, _, err = await run_cli("export", "--format", "xml", cwd=tmp_path)
-    assert code == 2 and err == "error: unknown format 'xml': use csv or jsonl\n"
+    assert code == 2 and err == "error: unknown format 'xml': use csv, jsonl or xlsx\n"
     assert not (tmp_path / "missing.sqlite3").exists()
     assert not (tmp_path / "data").exists()  # the default BOT_DB_PATH was not created
 

@@ -34,7 +34,12 @@ log = logging.getLogger(__name__)
 
 
 async def _deliver_or_ask(
-    update: Update, context: BotContext, kind: Literal["report", "export"], fmt: Format, every: bool
+    update: Update,
+    context: BotContext,
+    kind: Literal["report", "export"],
+    fmt: Format,
+    every: bool,
+    history: bool = False,
 ) -> None:
     """From a group: deliver privately, or ask the moderator to start a private chat."""
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
@@ -47,10 +52,10 @@ async def _deliver_or_ask(
         if kind == "report":
             await deliver_report(context, user.id, chat.id)
         else:
-            await deliver_export(context, user.id, chat.id, fmt, every)
+            await deliver_export(context, user.id, chat.id, fmt, every, history)
     except Forbidden:
         # Never started a private chat with the bot (or blocked it): keep the request.
-        await context.storage.add_delivery(user.id, kind, chat.id, fmt, every)
+        await context.storage.add_delivery(user.id, kind, chat.id, fmt, every, history)
         await outbox.reply_to(
             message, render.open_private_chat(context.bot.username, DELIVER_PAYLOAD)
         )
@@ -71,17 +76,24 @@ async def report_in_group(update: Update, context: BotContext) -> None:
     await _deliver_or_ask(update, context, "report", "csv", every=False)
 
 
-def parse_export_args(args: list[str]) -> tuple[Format, bool] | None:
+FORMATS: dict[str, Format] = {"csv": "csv", "jsonl": "jsonl", "xlsx": "xlsx"}
+
+
+def parse_export_args(args: list[str]) -> tuple[Format, bool, bool] | None:
+    """/export's words, in any order: a format (csv, jsonl, xlsx), "all" (every session) and
+    "history" (every version). (format, all, history); None for anything else."""
     fmt: Format = "csv"
-    every = False
+    every = history = False
     for arg in (a.lower() for a in args):
-        if arg in ("csv", "jsonl"):
-            fmt = "csv" if arg == "csv" else "jsonl"
+        if arg in FORMATS:
+            fmt = FORMATS[arg]
         elif arg == "all":
             every = True
+        elif arg == "history":
+            history = True
         else:
             return None
-    return fmt, every
+    return fmt, every, history
 
 
 @moderators_asked_afresh
@@ -115,8 +127,9 @@ async def export_in_private(update: Update, context: BotContext) -> None:
     if parsed is None:
         await message.reply_text(texts.EXPORT_USAGE)
         return
-    fmt, every = parsed
-    await _choose_group(update, context, lambda chat_id: ExportFor(chat_id, fmt, int(every)))
+    fmt, every, history = parsed
+    scope = (ExportFor.ALL_SESSIONS if every else 0) | (ExportFor.HISTORY if history else 0)
+    await _choose_group(update, context, lambda chat_id: ExportFor(chat_id, fmt, scope))
 
 
 async def _choose_group(
@@ -140,8 +153,14 @@ async def on_group_chosen(
     if isinstance(action, ReportFor):
         await deliver_report(context, user.id, action.chat_id)
     else:
-        fmt: Format = "jsonl" if action.fmt == "jsonl" else "csv"
-        await deliver_export(context, user.id, action.chat_id, fmt, bool(action.every))
+        await deliver_export(
+            context,
+            user.id,
+            action.chat_id,
+            FORMATS.get(action.fmt, "csv"),
+            bool(action.scope & ExportFor.ALL_SESSIONS),
+            bool(action.scope & ExportFor.HISTORY),
+        )
 
 
 async def my_answers_command(update: Update, context: BotContext) -> None:

@@ -120,8 +120,10 @@ def export_too_big(size_bytes: int) -> Reply:
     return Reply(texts.EXPORT_TOO_BIG.format(size=f"{size_bytes / 1_000_000:.0f}"))
 
 
-def export_caption(group: str, *, every: bool, rows: int, fmt: str) -> str:
+def export_caption(group: str, *, every: bool, rows: int, fmt: str, history: bool = False) -> str:
     scope = texts.EXPORT_SCOPE_ALL if every else texts.EXPORT_SCOPE_LATEST
+    if history:
+        scope += texts.EXPORT_SCOPE_HISTORY
     return texts.EXPORT_CAPTION.format(
         group=esc(group), scope=scope, rows=plural(rows, "row"), fmt=fmt
     )
