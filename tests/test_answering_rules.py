@@ -8,16 +8,14 @@ The real Application over real HTTP to the stand-in; a tampering client is
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot import callbacks, texts
 from bot.callbacks import GroupBegin, GroupPick, PickStance, SubmitChoice, ToggleChoice
-from bot.config import Settings
-from tests.conftest import TOKEN, running_bot
+from tests.actors import Group, popup, rows, settings_for, value
+from tests.conftest import running_bot
 from tests.standin import BotApiStandIn, ChatMember, FakeChat, FakeUser, StoredMessage
 
 LESSON = """\
@@ -68,69 +66,34 @@ discussion:
 UNKNOWN = texts.UNKNOWN_BUTTON
 
 
-def settings_for(standin: BotApiStandIn, tmp_path: Path, **extra: Any) -> Settings:
-    prompts = tmp_path / "prompts"
-    prompts.mkdir(exist_ok=True)
-    (prompts / "drill.yaml").write_text(LESSON)
-    return Settings(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_URL=standin.base_url,
-        BOT_DB_PATH=tmp_path / "bot.sqlite3",
-        BOT_PROMPTS_DIR=prompts,
-        **extra,
-    )
+async def forged(group: Group, user: FakeUser, message: StoredMessage, data: str) -> str:
+    """A tampering client's press: any data, on any message; the pop-up's text."""
+    return await popup(group.standin, group.standin.press_data(user, message, data))
 
 
-def rows(tmp_path: Path, query: str, *params: object) -> list[tuple[Any, ...]]:
-    db = sqlite3.connect(tmp_path / "bot.sqlite3")
-    try:
-        return db.execute(query, params).fetchall()
-    finally:
-        db.close()
+def session_id(tmp_path: Path) -> int:
+    return int(value(tmp_path, "SELECT id FROM walks WHERE audience = 'group'"))
 
 
-class Group:
-    def __init__(self, standin: BotApiStandIn) -> None:
-        self.standin = standin
-        self.admin = standin.user("Ada", username="ada")
-        self.members = [standin.user(f"M{i}", username=f"m{i}") for i in range(2)]
-        self.chat: FakeChat = standin.group("Room", members=self.members, admins=[self.admin])
+async def begins(group: Group) -> StoredMessage:
+    """/begin and the first part: the section's message."""
+    group.says(group.admin, "/begin")
+    await group.reads()
+    group.says(group.admin, "/next")
+    return await group.reads()
 
-    def says(self, user: FakeUser, words: str) -> StoredMessage:
-        return self.standin.send_text(user, self.chat, words)
 
-    async def reads(self) -> StoredMessage:
-        return await self.standin.next_bot_message(self.chat.id, timeout=10)
+async def posts_first_questions(group: Group) -> list[StoredMessage]:
+    group.says(group.admin, "/next")
+    return [await group.reads() for _ in range(3)]
 
-    async def popup(self, user: FakeUser, message: StoredMessage, data: str) -> str:
-        query = self.standin.press_data(user, message, data)
-        return (await self.standin.wait_for_callback_answer(query)).text or ""
 
-    async def barrier(self) -> str:
-        self.says(self.members[-1], "/status")
-        return (await self.reads()).text or ""
-
-    def walk_id(self, tmp_path: Path) -> int:
-        ((walk_id,),) = rows(tmp_path, "SELECT id FROM walks WHERE audience = 'group'")
-        return int(walk_id)
-
-    async def begins(self) -> StoredMessage:
-        """/begin and the first part: returns the section's message."""
-        self.says(self.admin, "/begin")
-        await self.reads()
-        self.says(self.admin, "/next")
-        return await self.reads()
-
-    async def posts_first_questions(self) -> list[StoredMessage]:
-        self.says(self.admin, "/next")
-        return [await self.reads() for _ in range(3)]
-
-    async def posts_up_to_the_discussion(self) -> None:
-        """The rest of the lesson: part two, its question, the two discussion questions."""
-        for messages in (1, 1, 2):
-            self.says(self.admin, "/next")
-            for _ in range(messages):
-                await self.reads()
+async def posts_up_to_the_discussion(group: Group) -> None:
+    """The rest of the lesson: part two, its question, the two discussion questions."""
+    for messages in (1, 1, 2):
+        group.says(group.admin, "/next")
+        for _ in range(messages):
+            await group.reads()
 
 
 def encode(action: callbacks.Action) -> str:
@@ -140,26 +103,28 @@ def encode(action: callbacks.Action) -> str:
 async def test_forged_presses_cannot_change_a_group_choice_or_pass_a_poll_for_buttons(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    group = Group(standin)
+    group = Group(standin, members=2)
     m0, m1 = group.members
-    async with running_bot(settings_for(standin, tmp_path)):
-        section = await group.begins()
-        one, two, quiz = await group.posts_first_questions()
-        walk = group.walk_id(tmp_path)
-        assert "Not quite" in await group.popup(m0, one, encode(SubmitChoice(walk, "pick-one", 2)))
+    async with running_bot(settings_for(standin, tmp_path, LESSON)):
+        section = await begins(group)
+        one, two, quiz = await posts_first_questions(group)
+        walk = session_id(tmp_path)
+        assert "Not quite" in await forged(
+            group, m0, one, encode(SubmitChoice(walk, "pick-one", 2))
+        )
         # A tick's data on a single-choice message, and the right option tapped again.
-        assert await group.popup(m0, one, encode(GroupPick(walk, "pick-one", 0))) == UNKNOWN
-        said = await group.popup(m0, one, encode(SubmitChoice(walk, "pick-one", 1)))
+        assert await forged(group, m0, one, encode(GroupPick(walk, "pick-one", 0))) == UNKNOWN
+        said = await forged(group, m0, one, encode(SubmitChoice(walk, "pick-one", 1)))
         assert said == texts.ALREADY_ANSWERED
         # A wrong quiz vote, then the right option as a button: on the poll's own message,
         # on the section's message, and on another question's message.
         standin.vote(m1, quiz, [1])
         for message in (quiz, section, one):
             data = encode(SubmitChoice(walk, "quiz", 1))
-            assert await group.popup(m1, message, data) == UNKNOWN
+            assert await forged(group, m1, message, data) == UNKNOWN
         # A stance on a choice question's message; an option past the ones shown.
-        assert await group.popup(m1, two, encode(PickStance(walk, "pick-two", 0))) == UNKNOWN
-        assert await group.popup(m1, two, encode(GroupPick(walk, "pick-two", 5))) == UNKNOWN
+        assert await forged(group, m1, two, encode(PickStance(walk, "pick-two", 0))) == UNKNOWN
+        assert await forged(group, m1, two, encode(GroupPick(walk, "pick-two", 5))) == UNKNOWN
         assert "answered so far: 2" in await group.barrier()
     assert rows(
         tmp_path, "SELECT username, question_id, is_correct, via FROM answers ORDER BY id"
@@ -169,17 +134,17 @@ async def test_forged_presses_cannot_change_a_group_choice_or_pass_a_poll_for_bu
 async def test_questions_not_posted_yet_take_no_answer_and_reveal_nothing(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    group = Group(standin)
+    group = Group(standin, members=2)
     m0 = group.members[0]
-    async with running_bot(settings_for(standin, tmp_path)):
-        section = await group.begins()
-        walk = group.walk_id(tmp_path)
+    async with running_bot(settings_for(standin, tmp_path, LESSON)):
+        section = await begins(group)
+        walk = session_id(tmp_path)
         for data in (
             encode(SubmitChoice(walk, "pick-one", 1)),  # this part's, before /next posts it
             encode(SubmitChoice(walk, "later", 1)),  # a later part's
             encode(PickStance(walk, "stance", 0)),  # the discussion's
         ):
-            said = await group.popup(m0, section, data)
+            said = await forged(group, m0, section, data)
             assert said == UNKNOWN
             assert "SECRET" not in said
         # Its deep link, typed by hand before the question is posted.
@@ -195,15 +160,15 @@ async def test_questions_not_posted_yet_take_no_answer_and_reveal_nothing(
 async def test_deep_links_to_unknown_sessions_and_to_other_groups_get_the_same_reply(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    group = Group(standin)
+    group = Group(standin, members=2)
     outsider = standin.user("Eve", username="eve")
     muted = standin.user("Mute", username="mute")
     group.chat.members[muted.id] = ChatMember(muted, "restricted", is_member=False)
-    async with running_bot(settings_for(standin, tmp_path)):
-        await group.begins()
-        await group.posts_first_questions()
-        await group.posts_up_to_the_discussion()
-        walk = group.walk_id(tmp_path)
+    async with running_bot(settings_for(standin, tmp_path, LESSON)):
+        await begins(group)
+        await posts_first_questions(group)
+        await posts_up_to_the_discussion(group)
+        walk = session_id(tmp_path)
         replies = []
         for user, payload in (
             (outsider, f"a{walk}_say"),  # a real, open question of a group they are not in
@@ -219,13 +184,13 @@ async def test_deep_links_to_unknown_sessions_and_to_other_groups_get_the_same_r
 async def test_a_member_who_leaves_after_opening_a_question_privately_no_longer_answers(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    group = Group(standin)
+    group = Group(standin, members=2)
     m0 = group.members[0]
-    async with running_bot(settings_for(standin, tmp_path)):
-        await group.begins()
-        await group.posts_first_questions()
-        await group.posts_up_to_the_discussion()
-        walk = group.walk_id(tmp_path)
+    async with running_bot(settings_for(standin, tmp_path, LESSON)):
+        await begins(group)
+        await posts_first_questions(group)
+        await posts_up_to_the_discussion(group)
+        walk = session_id(tmp_path)
         chat = standin.private_chat(m0)
         standin.send_text(m0, chat, f"/start a{walk}_stance")
         await standin.next_bot_message(chat.id)  # answering privately for the group
@@ -253,7 +218,7 @@ async def test_group_session_buttons_do_nothing_in_a_private_chat(
 ) -> None:
     teacher = standin.user("Teacher", username="teacher")
     chat = standin.private_chat(teacher)
-    settings = settings_for(standin, tmp_path, BOT_MODERATOR_IDS=str(teacher.id))
+    settings = settings_for(standin, tmp_path, LESSON, BOT_MODERATOR_IDS=str(teacher.id))
     async with running_bot(settings):
         standin.send_text(teacher, chat, "/lessons")
         menu = await standin.next_bot_message(chat.id)
@@ -292,7 +257,7 @@ async def test_a_tick_tapped_on_a_keyboard_not_yet_redrawn_is_kept(
 ) -> None:
     user = standin.user("Ana", username="ana")
     chat = standin.private_chat(user)
-    async with running_bot(settings_for(standin, tmp_path)):
+    async with running_bot(settings_for(standin, tmp_path, LESSON)):
         two = await reaches_pick_two(standin, user, chat)
         stale = [b.callback_data for row in two.buttons for b in row]
         walk = callbacks.decode(stale[-1])
@@ -319,7 +284,7 @@ async def test_ticks_still_work_after_the_tick_marks_and_submit_are_reworded(
 ) -> None:
     user = standin.user("Ana", username="ana")
     chat = standin.private_chat(user)
-    async with running_bot(settings_for(standin, tmp_path)):
+    async with running_bot(settings_for(standin, tmp_path, LESSON)):
         two = await reaches_pick_two(standin, user, chat)
         # A new release words the buttons differently; this message shows the old words.
         monkeypatch.setattr(texts, "PICKED_TICK", "[x] {option}")
