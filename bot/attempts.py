@@ -25,15 +25,23 @@ async def leave_group_question(context: BotContext, chat_id: int) -> None:
         await context.storage.clear_private_prompt(chat_id)
 
 
+# Posts whose buttons a later copy of the same step replaces.
+_WITH_BUTTONS = ("section", "buttons", "ticks", "stances")
+
+
 async def show_step(context: BotContext, lesson: Lesson, walk: Walk) -> None:
-    """Send what the walk's current step looks like: a section, a question or the summary."""
+    """Send what the walk's current step looks like: a section, a question or the summary.
+    Shown again (Continue in /lessons, /start), the older copy loses its buttons: one step,
+    one set of live buttons."""
     await leave_group_question(context, walk.chat_id)
     step = step_at(lesson, walk.position)
     bot, chat_id = context.bot, walk.chat_id
+    older = await answering.shown_at(context.storage, walk)
     if isinstance(step, SectionStep):
         keyboard = render.continue_keyboard(walk, walk.position)
         for reply in render.section_messages(lesson, step, keyboard):
-            await outbox.send(bot, chat_id, reply)
+            sent = await outbox.send(bot, chat_id, reply)
+        await answering.read_shown(context.storage, walk, step.number, sent.message_id)
     elif isinstance(step, QuestionStep):
         asked = await outbox.send(bot, chat_id, render.question_message(step, walk))
         await answering.asked(context.storage, walk, step, asked.message_id)
@@ -45,6 +53,21 @@ async def show_step(context: BotContext, lesson: Lesson, walk: Walk) -> None:
         answers = await context.storage.current_answers(walk.id, walk.user_id)
         for reply in render.summary_messages(lesson, answers):
             await outbox.send(bot, chat_id, reply)
+    if older is not None and older.kind in _WITH_BUTTONS:
+        await outbox.try_set_keyboard(bot, older.chat_id, older.message_id, None)
+
+
+async def resume(context: BotContext, lesson: Lesson, walk: Walk, asked_at: int) -> None:
+    """/start (message ``asked_at``) with a lesson in progress: where they stopped. If that
+    step's message is the last one in the chat (message ids in a private chat count up
+    one by one), it is not sent a second time in a row: it is just above."""
+    shown = await answering.shown_at(context.storage, walk)
+    if shown is not None and asked_at - shown.message_id == 1:
+        await outbox.send(context.bot, walk.chat_id, render.welcome_back_above(lesson))
+        await leave_group_question(context, walk.chat_id)
+        return
+    await outbox.send(context.bot, walk.chat_id, render.welcome_back(lesson))
+    await show_step(context, lesson, walk)  # which leaves a group's question too
 
 
 async def show_next(context: BotContext, walk_id: int) -> None:

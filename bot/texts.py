@@ -353,6 +353,17 @@ GROUP_ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("report", "Results, sent to you privately"),
     ("export", "Answers as a file, sent privately"),
 )
+# /lessons during a lesson: Continue, and where (not "Begin", which reads as "start over").
+LESSON_IN_PROGRESS_AT = "▶️ In progress: <b>{lesson}</b> — {where}."
+CONTINUE_LESSON_BUTTON = "↩️ Continue"
+CONTINUE_NAMED_BUTTON = "↩️ Continue: {title}"
+AT_READING = "Part {part} of {parts}, reading"
+AT_QUESTION = "Part {part} of {parts}, question {number} of {of}"
+AT_DISCUSSION = "Discussion, question {number} of {of}"
+WELCOME_BACK_ABOVE = (
+    "👋 <b>Welcome back!</b> You are in the middle of <b>{lesson}</b>: you stopped at the "
+    "message just above ↑ — go on from there."
+)
 # The grade book's sheets and headings (bot/gradebook.py).
 GRADEBOOK_STUDENTS = "Students"
 GRADEBOOK_QUESTIONS = "Questions"

@@ -90,6 +90,30 @@ async def asked(storage: Storage, walk: Walk, step: QuestionStep, message_id: in
         await storage.mark_asked(walk, message_id)
 
 
+async def read_shown(storage: Storage, walk: Walk, section: int, message_id: int) -> None:
+    """A section was shown (``message_id``: its last message, with Continue): kept as a post,
+    so that a later copy can take its button off, and /start can tell it is just above."""
+    post = Post(
+        chat_id=walk.chat_id,
+        message_id=message_id,
+        walk_id=walk.id,
+        position=walk.position,
+        section=section,
+        kind="section",
+    )
+    await storage.record_posts([post])
+
+
+async def shown_at(storage: Storage, walk: Walk) -> Post | None:
+    """The newest message showing the walk's current step in its chat (None: none kept)."""
+    posts = [
+        p
+        for p in await storage.posts_of_walk(walk.id)
+        if p.position == walk.position and p.chat_id == walk.chat_id
+    ]
+    return max(posts, key=lambda p: p.message_id, default=None)
+
+
 async def waiting_for_text(storage: Storage, catalog: LessonCatalog, chat_id: int) -> bool | None:
     """Whether the lesson in progress waits for typed text (None: no lesson in progress)."""
     current = await current_attempt(storage, catalog, chat_id)

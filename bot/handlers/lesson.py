@@ -28,10 +28,9 @@ async def start(update: Update, context: BotContext) -> None:
         await _open_link(context, chat.id, user.id, link)
         return
     current = await own.current_attempt(context.storage, context.catalog, chat.id)
-    if current is not None:
+    if current is not None and update.effective_message is not None:
         walk, lesson = current
-        await outbox.send(context.bot, chat.id, render.welcome_back(lesson))
-        await attempts.show_step(context, lesson, walk)  # which leaves a group's question too
+        await attempts.resume(context, lesson, walk, update.effective_message.message_id)
         return
     await attempts.leave_group_question(context, chat.id)
     await outbox.send(context.bot, chat.id, Reply(texts.WELCOME))
@@ -58,8 +57,11 @@ async def _open_link(
 
 
 async def lessons(update: Update, context: BotContext) -> None:
-    assert update.effective_chat is not None
-    await outbox.send(context.bot, update.effective_chat.id, render.lessons_menu(context.catalog))
+    """The lessons; the one in progress offers Continue, and says where."""
+    chat = update.effective_chat
+    assert chat is not None
+    current = await own.current_attempt(context.storage, context.catalog, chat.id)
+    await outbox.send(context.bot, chat.id, render.lessons_menu(context.catalog, current))
 
 
 async def help_command(update: Update, context: BotContext) -> None:

