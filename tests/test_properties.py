@@ -165,7 +165,8 @@ JSON_VALUES = _nested(_JSON_LEAVES)  # what a JSON update can hold
 YAML_VALUES = _nested(_JSON_LEAVES | st.floats() | st.dates())  # ... and a YAML file
 
 
-def mutate_tree(draw: st.DrawFn, data: Any, values: st.SearchStrategy[Any]) -> None:
+# Complex by nature: one branch per kind of mutation a careless author makes.
+def mutate_tree(draw: st.DrawFn, data: Any, values: st.SearchStrategy[Any]) -> None:  # noqa: C901
     """Change ``data`` (nested dicts and lists) in place at a random depth: a value replaced
     by another of any type, removed, added, made very long, repeated, negated or wrapped."""
     parent: Any = data

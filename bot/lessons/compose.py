@@ -131,7 +131,8 @@ def compose(text: str) -> Node | None:
         loader.dispose()
 
 
-def _fast_loader_agrees(fast: type[yaml.CSafeLoader], text: str) -> bool:
+# Complex by nature: one check per way libyaml's nodes may differ from pure Python's.
+def _fast_loader_agrees(fast: type[yaml.CSafeLoader], text: str) -> bool:  # noqa: C901
     """Whether libyaml's composer may compose ``text``, from libyaml's parser's events.
 
     False when ``_LessonLoader`` would refuse a node nested deeper than ``MAX_DEPTH`` (so

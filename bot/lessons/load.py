@@ -109,7 +109,8 @@ class _Loaded:
     lesson_id: tuple[str, int, int] | None = None  # the id, and where its value is written
 
 
-def _load_file(path: Path) -> _Loaded:
+# Complex by nature: each step of reading a file fails as its own located problem.
+def _load_file(path: Path) -> _Loaded:  # noqa: C901
     def fail(line: int, column: int, message: str) -> _Loaded:
         return _Loaded(None, [LessonProblem(path, line, column, message)])
 

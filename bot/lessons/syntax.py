@@ -33,7 +33,8 @@ def _line_of(mark: Mark | None) -> tuple[str, str]:
     return mark.buffer[start : mark.pointer], rest.rstrip("\0")
 
 
-def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
+# Complex by nature: one branch per kind of YAML mistake, each with its advice.
+def _syntax_message(exc: yaml.MarkedYAMLError) -> str:  # noqa: C901
     """PyYAML's error in words for people who do not know YAML's grammar."""
     problem = exc.problem or ""
     context = exc.context or ""

@@ -185,7 +185,8 @@ def _line_break_rank(atoms: Sequence[str], k: int) -> int:
     return 0 if k + 1 == len(atoms) or atoms[k + 1] not in (" ", "\t") else 1
 
 
-def _cuts(atoms: Sequence[str], widths: Sequence[int], budget: int) -> list[tuple[int, int]]:
+# Complex by nature: paragraph, line, space and character cuts in one pass.
+def _cuts(atoms: Sequence[str], widths: Sequence[int], budget: int) -> list[tuple[int, int]]:  # noqa: C901
     """The pieces as ranges of atoms; the atom between two ranges, if any, is dropped."""
     before = [0, *accumulate(widths)]  # before[k]: visible width of atoms[:k]
     ranges: list[tuple[int, int]] = []
