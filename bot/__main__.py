@@ -34,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "paths", nargs="*", type=Path, metavar="PATH", help="lesson files or folders"
     )
+    validate.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     add_commands(commands)  # export, sessions
     backup.add_command(commands)
     commands.add_parser("check", help="check settings, lessons, database and Telegram")
@@ -53,7 +54,7 @@ def _known_token(settings: Settings) -> str:
     return secret.get_secret_value().strip() if secret is not None else ""
 
 
-def _validate(settings: Settings, paths: Sequence[Path]) -> int:
+def _validate(settings: Settings, paths: Sequence[Path], *, strict: bool = False) -> int:
     catalog, problems = load_lessons(list(paths) or [settings.prompts_dir])
     _say(sorted([*problems, *catalog.warnings]), RedactTokens(_known_token(settings)))
     if problems:
@@ -61,6 +62,9 @@ def _validate(settings: Settings, paths: Sequence[Path]) -> int:
         print(f"{plural(count, 'problem')} found.", file=sys.stderr)
         return EXIT_FAILED
     print(summarize(catalog))
+    if strict and catalog.warnings:  # --strict: a warning fails, as in a teacher's CI
+        print(f"{plural(len(catalog.warnings), 'warning')} (--strict).", file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
 
 
@@ -99,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         if arguments.command == "validate":
-            return _validate(settings, arguments.paths)
+            return _validate(settings, arguments.paths, strict=arguments.strict)
         if arguments.command == "check":
             from bot.check import run_check  # the Telegram stack, only for this command
 

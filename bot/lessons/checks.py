@@ -34,6 +34,14 @@ from bot.lessons.compose import (
     short_tag,
     too_deep_message,
 )
+from bot.lessons.models import (
+    ChoiceQuestion,
+    DebateQuestion,
+    Lesson,
+    Section,
+    ShortQuestion,
+    Source,
+)
 from bot.lessons.wording import Loc, clip, thing, within, within_field
 
 MAX_NODES = 100_000
@@ -43,6 +51,17 @@ LOADER_FIELDS = frozenset({"version"})
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # After a plain value: a comment whose '#' is followed straight by text, as in 'question #3'.
 _COMMENT_AFTER_TEXT = re.compile(r"[ \t]+(#\S.*)$")
+# Lists whose items are texts: an unquoted item holding ': ' is read as 'key: value'.
+_TEXT_LISTS = frozenset({"options", "stances", "answer"})
+# Every key a lesson file uses, at any level: 'Type:' is taken for 'type:'.
+_KEYS = (
+    frozenset(
+        name
+        for model in (Lesson, Source, Section, ChoiceQuestion, ShortQuestion, DebateQuestion)
+        for name in model.model_fields
+    )
+    - LOADER_FIELDS
+)
 
 
 @dataclass
@@ -64,6 +83,8 @@ class Checker:
         default_factory=yaml.constructor.SafeConstructor
     )
     lines: list[str] = field(default_factory=list)  # the file's text, to look past a value
+    # Said to the author, but the lesson loads: keys read in lowercase ('Type:' as 'type:').
+    warned: list[tuple[int, int, str]] = field(default_factory=list)
 
     def add(self, node: Node, message: str) -> None:
         line, column = position(node)
@@ -71,6 +92,20 @@ class Checker:
 
     def located(self, path: Path) -> list[LessonProblem]:
         return [LessonProblem(path, line, column, message) for line, column, message in self.found]
+
+    def warnings(self, path: Path) -> list[LessonProblem]:
+        return [
+            LessonProblem(path, line, column, message, warning=True)
+            for line, column, message in self.warned
+        ]
+
+    def where(self, loc: Loc) -> tuple[int, int]:
+        """The line and column of the value at ``loc``, or of the nearest enclosing one."""
+        probe = loc
+        while probe and probe not in self.entries:
+            probe = probe[:-1]
+        entry = self.entries.get(probe)
+        return position(entry.value) if entry is not None else (1, 1)
 
     # ---- nodes to plain values
 
@@ -142,6 +177,9 @@ class Checker:
         if isinstance(node, MappingNode):
             if node.tag != MAP_TAG:
                 self._bad_tag(node, loc)
+            colon = self._text_with_colon(node, loc)
+            if colon is not None:
+                return colon
             return self._mapping(node, loc, depth)
         self.add(node, f"unexpected YAML content{within(loc)}")  # pragma: no cover
         return None  # pragma: no cover
@@ -181,6 +219,26 @@ class Checker:
             self.flagged.add(loc)
             return node.value
 
+    def _text_with_colon(self, node: MappingNode, loc: Loc) -> str | None:
+        """'- Seoul: a city' unquoted in a list of texts is read as 'key: value' (YAML's ': '):
+        said with the quoting that fixes it, and kept as the text meant, so that an answer
+        naming it still matches."""
+        if len(loc) < 2 or not isinstance(loc[-1], int) or loc[-2] not in _TEXT_LISTS:
+            return None
+        if node.flow_style or len(node.value) != 1:
+            return None
+        key, value = node.value[0]
+        if not (isinstance(key, ScalarNode) and isinstance(value, ScalarNode)) or key.style:
+            return None
+        meant = f"{key.value}: {value.value}"
+        self.add(
+            node,
+            f"{thing(loc)} has ': ' in it, so YAML reads it as 'key: value': put the whole text"
+            f' in double quotes, like "{clip(meant, 60)}"{within(loc[:-1])}',
+        )
+        self.flagged.add(loc)
+        return meant
+
     def _bad_tag(self, node: Node, loc: Loc, *, flag: bool = True) -> None:
         self.add(
             node,
@@ -211,7 +269,7 @@ class Checker:
                 continue
             if key_node.tag not in SCALAR_TAGS:
                 self._bad_tag(key_node, loc, flag=False)
-            name = str(key_node.value)
+            name = self._lowercase_key(str(key_node.value), key_node, node, loc)
             if _SURROGATE.search(name) is not None:  # could not even be printed as it is
                 shown = name.encode("unicode_escape").decode("ascii")
                 self.add(
@@ -243,6 +301,25 @@ class Checker:
             first[name] = key_node
             result[name] = self.convert(value_node, (*loc, name), key_node, depth + 1)
         return result
+
+    def _lowercase_key(self, name: str, key_node: Node, node: MappingNode, loc: Loc) -> str:
+        """A lesson's key written with capitals ('Type:') is read as the key it names, with a
+        warning; unless the mapping also has the lowercase key (then it is unknown)."""
+        lower = name.lower()
+        if lower == name or lower not in _KEYS:
+            return name
+        if any(isinstance(k, ScalarNode) and k.value == lower for k, _ in node.value):
+            return name
+        line, column = position(key_node)
+        self.warned.append(
+            (
+                line,
+                column,
+                f"the key '{name}' is read as '{lower}': keys are written in lowercase, so"
+                f" write '{lower}:'{within(loc)}",
+            )
+        )
+        return lower
 
     # ---- checks the models cannot express
 

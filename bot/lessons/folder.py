@@ -4,13 +4,15 @@ A folder's lessons are its files ending in .yaml or .yml, not those in its sub-f
 Names starting with '.' are left alone (editors keep lock and swap files there, some of
 them links to nothing). Anything else that looks meant as a lesson is never passed over in
 silence: a link that leads to no file is a problem, as its lesson is missing; a folder named
-like a lesson, a lesson saved as '.yaml.txt' and lessons in a sub-folder are warnings, since
-the bot runs well without them.
+like a lesson, a lesson saved as '.yaml.txt' or under another ending ('.yaml.bak', '.txt':
+a file that starts like a lesson) and lessons in a sub-folder are warnings, since the bot
+runs well without them.
 """
 
 from __future__ import annotations
 
 import errno
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,6 +91,11 @@ def _look_at(entry: Path, folder: Path, scan: FolderScan) -> None:
             f" '{entry.suffix}' (an editor may add it when saving): rename the file to"
             f" '{entry.stem}'"
         )
+    elif entry.is_file() and _looks_like_a_lesson(entry):
+        warn(
+            f"this file looks like a lesson, but only files ending in .yaml or .yml are read:"
+            f" rename it to '{_lesson_name(entry)}' if it is one"
+        )
     elif entry.is_dir():
         inside = _lesson_names_in(entry)
         if inside:
@@ -96,6 +103,32 @@ def _look_at(entry: Path, folder: Path, scan: FolderScan) -> None:
                 f"lessons in a sub-folder are not read ({_listed(inside)}); only the files"
                 f" directly in {folder} are: move the lessons you want there"
             )
+
+
+# A lesson's top-level keys, each at the start of a line, as every lesson file has them.
+_LESSON_KEYS = (re.compile(r"^id\s*:", re.M), re.compile(r"^sections\s*:", re.M))
+_PEEK_BYTES = 64 * 1024
+
+
+def _looks_like_a_lesson(path: Path) -> bool:
+    """A lesson saved under another ending ('lesson.yaml.bak', 'lesson.yam', 'lesson.txt'):
+    its first lines say 'id:' and 'sections:'. Notes and pictures are passed over."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(_PEEK_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return all(key.search(head) for key in _LESSON_KEYS)
+
+
+def _lesson_name(path: Path) -> str:
+    """The name to give a lesson saved under another ending."""
+    name = path.name
+    for suffix in LESSON_SUFFIXES:
+        at = name.lower().find(suffix + ".")
+        if at > 0:
+            return name[: at + len(suffix)]  # 'lesson.yaml.bak': 'lesson.yaml'
+    return f"{path.stem}.yaml"
 
 
 def _unreachable(path: Path, exc: OSError) -> str:

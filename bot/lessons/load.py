@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
+from bot.lessons.advice import advise
 from bot.lessons.catalog import LessonCatalog, LessonProblem, LessonsInvalid
 from bot.lessons.checks import LOADER_FIELDS, Checker
 from bot.lessons.compose import (
@@ -49,8 +50,9 @@ def load_lesson_file(path: Path) -> tuple[Lesson | None, list[LessonProblem]]:
 def load_lessons(paths: Sequence[Path]) -> tuple[LessonCatalog, list[LessonProblem]]:
     """Load lesson files and folders (a folder's ``*.yaml``/``*.yml`` files, not recursive).
 
-    Returns the catalog of the valid lessons, with the warnings about what was left unread
-    (``bot.lessons.folder``), and every problem found, sorted.
+    Returns the catalog of the valid lessons, with the warnings (what was left unread,
+    ``bot.lessons.folder``; how a lesson could teach better, ``bot.lessons.advice``), and
+    every problem found, sorted.
     """
     problems: list[LessonProblem] = []
     warnings: list[LessonProblem] = []
@@ -75,6 +77,7 @@ def load_lessons(paths: Sequence[Path]) -> tuple[LessonCatalog, list[LessonProbl
     for path in sorted(files.values(), key=lambda p: (p.name, str(p))):
         loaded = _load_file(path)
         problems.extend(loaded.problems)
+        warnings.extend(loaded.warnings)
         if loaded.lesson_id is not None:
             lesson_id, line, column = loaded.lesson_id
             if lesson_id in first_with_id:
@@ -107,6 +110,7 @@ class _Loaded:
     lesson: Lesson | None
     problems: list[LessonProblem]
     lesson_id: tuple[str, int, int] | None = None  # the id, and where its value is written
+    warnings: list[LessonProblem] = field(default_factory=list)
 
 
 # Complex by nature: each step of reading a file fails as its own located problem.
@@ -199,4 +203,10 @@ def _load_file(path: Path) -> _Loaded:  # noqa: C901
     if isinstance(data.get("id"), str) and ("id",) in checker.entries:
         line, column = position(checker.entries[("id",)].value)
         lesson_id = (data["id"], line, column)
-    return _Loaded(lesson if not problems else None, problems, lesson_id)
+    warnings = checker.warnings(path)
+    if lesson is not None and not problems:
+        warnings.extend(
+            LessonProblem(path, advice.line, advice.column, advice.message, warning=True)
+            for advice in advise(lesson, checker.where)
+        )
+    return _Loaded(lesson if not problems else None, problems, lesson_id, sorted(set(warnings)))

@@ -71,6 +71,7 @@ class ChoiceQuestion(_Strict):
     answer: Text | tuple[Text, ...]
     explanation: Annotated[str, Field(min_length=1, max_length=POLL_EXPLANATION_MAX)] | None = None
     style: ChoiceStyle | None = None  # overrides the lesson's style for this question
+    shuffle: bool | None = None  # overrides the lesson's shuffle (False: the written order)
 
     @property
     def correct_options(self) -> tuple[str, ...]:
@@ -118,6 +119,7 @@ class Lesson(_Strict):
     sections: Annotated[tuple[Section, ...], Field(min_length=1)]
     discussion: tuple[Question, ...] = ()
     style: ChoiceStyle = "poll"  # how choice questions are asked in groups
+    shuffle: bool = True  # choice options in a shuffled order (stable per student and post)
     # Filled by the loader, not by authors: a hash of the file's bytes, so that every
     # answer records which version of the lesson it was given against.
     version: str = Field(default="", exclude=True)
@@ -132,6 +134,10 @@ class Lesson(_Strict):
         (a quiz poll has exactly one right option)."""
         style = question.style or self.style
         return style == "buttons" or len(question.correct_options) != 1
+
+    def shuffles(self, question: ChoiceQuestion) -> bool:
+        """Whether the question's options are shown shuffled (the question's word wins)."""
+        return self.shuffle if question.shuffle is None else question.shuffle
 
     def question(self, question_id: str) -> Question | None:
         return self._questions_by_id.get(question_id)
