@@ -404,3 +404,8 @@ EXPORT_USAGE = (
 )
 EXPORT_SCOPE_HISTORY = ", every version"
 EXPORT_FILE_ALL_SESSIONS = "all sessions"
+CONFIRM_AGAIN = (
+    "🔁 Start <b>{lesson}</b> again from the top? Your answers so far are kept, and this "
+    "attempt's summary stays above."
+)
+CONFIRM_AGAIN_BUTTON = "▶️ Yes, start again"

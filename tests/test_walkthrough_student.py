@@ -92,3 +92,39 @@ async def test_start_does_not_send_the_part_just_above_again(
         )
         await student.presses(copy, "Continue ▸")
         assert "Say more." in text(await student.reads())
+
+
+ONE_QUESTION = """\
+id: one
+title: One question
+source: {publisher: Test Press, date: 2024-01-02}
+sections:
+  - title: Only
+    text: Only text.
+    questions:
+      - id: pick
+        type: choice
+        style: buttons
+        prompt: Which is right?
+        options: [Right, Wrong]
+        answer: Right
+"""
+
+
+async def test_start_again_asks_first(standin: BotApiStandIn, tmp_path: Path) -> None:
+    student = Student(standin)
+    async with running_bot(settings_for(standin, tmp_path, ONE_QUESTION)):
+        await student.presses(await student.begins_lesson(), "Right")
+        summary = await student.reads()
+        assert "You finished" in text(summary)
+        await student.presses(summary, "🔁 Start again")
+        ask = await student.reads()
+        assert "again from the top?" in text(ask)
+        assert ask.button_texts == ["▶️ Yes, start again", "📚 Lessons"]
+        assert rows(tmp_path, "SELECT attempt, status FROM walks") == [(1, "finished")]
+        await student.presses(ask, "▶️ Yes, start again")
+        assert "Part 1 of 1" in text(await student.reads())
+    assert rows(tmp_path, "SELECT attempt, status FROM walks ORDER BY id") == [
+        (1, "finished"),
+        (2, "active"),
+    ]

@@ -9,7 +9,7 @@ from telegram import Message, Update
 from bot import attempts, callbacks, outbox, texts
 from bot.answering import LinkOpened, Refused, linked
 from bot.answering import private as own
-from bot.callbacks import BeginLesson, ListLessons, SwitchLesson
+from bot.callbacks import AgainLesson, BeginLesson, ListLessons, SwitchLesson
 from bot.context import BotContext
 from bot.hints import hint
 from bot.membership import member_check
@@ -111,7 +111,7 @@ async def other_message(update: Update, context: BotContext) -> None:
 def is_menu_button(data: object) -> bool:
     """The callback data of the lessons menu (the pattern ``app`` routes it by)."""
     return isinstance(data, str) and isinstance(
-        callbacks.decode(data), ListLessons | BeginLesson | SwitchLesson
+        callbacks.decode(data), ListLessons | BeginLesson | SwitchLesson | AgainLesson
     )
 
 
@@ -121,14 +121,19 @@ async def on_menu_button(update: Update, context: BotContext) -> None:
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     assert query is not None and chat is not None and user is not None
     action = callbacks.decode(query.data)
-    assert isinstance(action, ListLessons | BeginLesson | SwitchLesson)  # the pattern
+    assert isinstance(action, ListLessons | BeginLesson | SwitchLesson | AgainLesson)
     if isinstance(action, ListLessons):
         await outbox.popup(query)
-        await outbox.send(context.bot, chat.id, render.lessons_menu(context.catalog))
+        current = await own.current_attempt(context.storage, context.catalog, chat.id)
+        await outbox.send(context.bot, chat.id, render.lessons_menu(context.catalog, current))
         return
     lesson = context.catalog.get(action.lesson_id)
     if lesson is None:
         await outbox.popup(query, texts.UNKNOWN_LESSON, show_alert=True)
+        return
+    if isinstance(action, AgainLesson):  # "Start again" under a summary: asked first
+        await outbox.popup(query)
+        await outbox.send(context.bot, chat.id, render.confirm_again(lesson))
         return
     # A switch was asked for and confirmed: only a Begin button needs to look first.
     current = None

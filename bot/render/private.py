@@ -10,6 +10,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot import callbacks, texts
 from bot.callbacks import (
+    AgainLesson,
     BeginLesson,
     ContinueReading,
     ListLessons,
@@ -192,6 +193,19 @@ def switch_lesson(current: Lesson, other: Lesson) -> Reply:
     )
 
 
+def confirm_again(lesson: Lesson) -> Reply:
+    """Asked before "Start again" begins a finished lesson anew."""
+    return Reply(
+        texts.CONFIRM_AGAIN.format(lesson=esc(lesson.title)),
+        column(
+            [
+                button(texts.CONFIRM_AGAIN_BUTTON, BeginLesson(lesson.id)),
+                button(texts.OTHER_LESSONS_BUTTON, ListLessons()),
+            ]
+        ),
+    )
+
+
 def question_message(step: QuestionStep, walk: Walk) -> Reply:
     question = step.question
     if isinstance(question, ChoiceQuestion):
@@ -290,7 +304,7 @@ def summary_messages(lesson: Lesson, answers: Sequence[StoredAnswer]) -> list[Re
         replies[-1].text,
         column(
             [
-                button(texts.AGAIN_BUTTON, BeginLesson(lesson.id)),
+                button(texts.AGAIN_BUTTON, AgainLesson(lesson.id)),
                 button(texts.OTHER_LESSONS_BUTTON, ListLessons()),
             ]
         ),
