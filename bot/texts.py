@@ -409,3 +409,4 @@ CONFIRM_AGAIN = (
     "attempt's summary stays above."
 )
 CONFIRM_AGAIN_BUTTON = "▶️ Yes, start again"
+ADDED_TO_ANSWER = "➕ Added to your answer."

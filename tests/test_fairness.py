@@ -144,11 +144,13 @@ async def test_another_users_help_is_answered_while_a_private_flood_is_worked_th
 
         await until(lambda: worked_through(standin, db_path), "the flood to be handled")
     # Nothing lost, nothing reordered: each message was handled once, the first answered
-    # the question that was waiting; the later ones were sent before the next question
+    # the question that was waiting, the next three were added to that answer (an answer
+    # typed in a few quick messages); the later ones were sent before the next question
     # appeared, so they are strays: ten hints, then one "slow down" and silence.
     after_flood = [m.text or "" for m in standin.bot_messages(flooder_chat.id)[asked:]]
     strays = after_flood.index(texts.SENT_BEFORE_QUESTION)
-    assert "Say more." in after_flood[strays - 1]  # the answer's own replies came first
+    assert "Say more." in after_flood[strays - 4]  # the answer's own replies came first
+    assert after_flood[strays - 3 : strays] == [texts.ADDED_TO_ANSWER] * 3
     assert after_flood[strays:] == [texts.SENT_BEFORE_QUESTION] * HINTS_PER_WINDOW + [
         texts.SLOW_DOWN
     ]
@@ -157,7 +159,9 @@ async def test_another_users_help_is_answered_while_a_private_flood_is_worked_th
         "SELECT question_id, answer_text FROM answers WHERE user_id = ? ORDER BY id",
         flooder.id,
     )
-    assert answers == [("first", "flood 0")]
+    assert answers == [
+        ("first", "\n".join(f"flood {n}" for n in range(versions))) for versions in (1, 2, 3, 4)
+    ]
     assert sum(1 for who, _ in handled.starts if who == flooder.id) == FLOOD
     assert standin.rejected == []
 

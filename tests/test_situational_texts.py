@@ -464,11 +464,12 @@ async def test_a_message_sent_before_the_next_question_is_not_its_answer(
         student.says("is putting the North first")  # before the next question appears
         assert "Saved your answer" in text(await student.reads())
         assert "Say more." in text(await student.reads())
-        said = text(await student.reads())
-        assert said.startswith("That was sent before this question appeared")
+        # The rest of the answer just typed (issue 13.5): added to it, not refused.
+        assert text(await student.reads()) == "➕ Added to your answer."
         student.says("more, now")
         assert "Saved your answer" in text(await student.reads())
     assert rows(tmp_path, "SELECT question_id, answer_text FROM answers ORDER BY id") == [
         ("say", "The main claim is that Seoul"),
+        ("say", "The main claim is that Seoul\nis putting the North first"),
         ("more", "more, now"),
     ]

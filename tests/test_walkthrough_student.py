@@ -128,3 +128,57 @@ async def test_start_again_asks_first(standin: BotApiStandIn, tmp_path: Path) ->
         (1, "finished"),
         (2, "active"),
     ]
+
+
+TWO_SHORT = """\
+id: talk
+title: Talk
+source: {publisher: Test Press, date: 2024-01-02}
+sections:
+  - title: Only
+    text: Only text.
+    questions:
+      - id: first
+        type: short
+        prompt: Say one thing.
+      - id: second
+        type: short
+        prompt: Say another.
+  - title: Two
+    text: Second text.
+    questions:
+      - id: third
+        type: short
+        prompt: Say a third.
+"""
+
+
+async def test_an_answer_typed_in_two_quick_messages_is_one_answer(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    student = Student(standin)
+    async with running_bot(settings_for(standin, tmp_path, TWO_SHORT)):
+        await student.begins_lesson()
+        # Both halves sent before the next question appeared: the second is added.
+        student.says("The first half,")
+        student.says("and the second half.")
+        # Handled in order: the first half's acknowledgement and the next question, then
+        # the second half.
+        said = [text(await student.reads()) for _ in range(3)]
+        assert "Say another." in said[1] and said[2] == "➕ Added to your answer."
+        student.says("Another thing.")
+        await student.reads()  # its acknowledgement
+        assert "Part 2 of 2" in text(await student.reads())
+        # Part 2 waits for Continue, not for text: a further message adds to that answer.
+        student.says("Said better.")
+        assert "Added to your answer" in text(await student.reads())
+    answers = rows(
+        tmp_path,
+        "SELECT question_id, version, answer_text FROM answers ORDER BY question_id, version",
+    )
+    assert answers == [
+        ("first", 1, "The first half,"),
+        ("first", 2, "The first half,\nand the second half."),
+        ("second", 1, "Another thing."),
+        ("second", 2, "Another thing.\nSaid better."),
+    ]

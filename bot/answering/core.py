@@ -91,6 +91,7 @@ class TypedGiven:
     created: bool
     reached_cap: bool = False
     walk: Walk | None = None  # the walk as it was: what comes next, or the group's chat
+    added: bool = False  # a further message added to the answer just typed (two halves)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ a time, and become the answer on Submit. A stance is fixed per attempt.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 from telegram import Message, User
 
@@ -305,10 +306,16 @@ async def typed(storage: Storage, catalog: LessonCatalog, user: User, message: M
         return Refused(Why.IDLE)
     walk, lesson = current
     step = step_at(lesson, walk.position)
+    waits = await waiting_for_text(storage, catalog, message.chat_id)
+    early = walk.asked_message_id is not None and message.message_id < walk.asked_message_id
+    if not waits or early:  # most likely the rest of the answer just typed: added to it
+        added = await _added_to_last(storage, lesson, walk, user, message)
+        if added is not None:
+            return added
     if not isinstance(step, QuestionStep) or isinstance(step.question, ChoiceQuestion):
         return Refused(Why.NOT_WAITING)
     question = step.question
-    if walk.asked_message_id is not None and message.message_id < walk.asked_message_id:
+    if early:
         return Refused(Why.SENT_BEFORE_QUESTION)
     replied = message.reply_to_message
     if replied is not None:
@@ -324,6 +331,48 @@ async def typed(storage: Storage, catalog: LessonCatalog, user: User, message: M
         finished=is_last(lesson, walk.position + 1),
     )
     return TypedGiven(question, recorded.created, reached_cap(recorded), walk)
+
+
+# How long after a typed answer a further message is taken as more of it (an answer typed
+# in two quick messages), when it cannot be the answer to the step shown now.
+ADD_TO_ANSWER_WINDOW = timedelta(minutes=2)
+# An answer in two or three messages, not a flood: past this many versions, a further
+# message is a stray like any other (and goes through the flood gate).
+ADD_TO_ANSWER_VERSIONS = 4
+
+
+async def _added_to_last(
+    storage: Storage, lesson: Lesson, walk: Walk, user: User, message: Message
+) -> TypedGiven | None:
+    """The message added to the student's last answer in this attempt as a new version,
+    if that answer was typed and came within ADD_TO_ANSWER_WINDOW before it."""
+    answers = await storage.current_answers(walk.id, user.id)
+    last = max(answers, key=lambda a: a.id, default=None)
+    if (
+        last is None
+        or last.via != "text"
+        or not last.answer_text
+        or last.version >= ADD_TO_ANSWER_VERSIONS
+    ):
+        return None
+    question = lesson.question(last.question_id)
+    if not isinstance(question, ShortQuestion | DebateQuestion):
+        return None
+    if message.date - datetime.fromisoformat(last.answered_at) > ADD_TO_ANSWER_WINDOW:
+        return None
+    recorded = await storage.record_answer(
+        written_answer(
+            walk,
+            lesson,
+            question,
+            user,
+            f"{last.answer_text}\n{message.text}",
+            via="text",
+            source_key=key_of_message(message.chat_id, message.message_id),
+        ),
+        keep="stance" if isinstance(question, DebateQuestion) else None,
+    )
+    return TypedGiven(question, recorded.created, reached_cap(recorded), added=True)
 
 
 async def edited(

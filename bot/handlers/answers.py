@@ -270,8 +270,13 @@ async def on_private_text(update: Update, context: BotContext) -> None:
     if isinstance(outcome, Refused):  # not an answer: a hint, unless they are flooding us
         await hint(context, message, replies.refusal_reply(outcome, "private"))
         return
-    if not isinstance(outcome, TypedGiven) or not outcome.created or outcome.walk is None:
+    if not isinstance(outcome, TypedGiven) or not outcome.created:
         return  # the same message handled twice: it was acknowledged the first time
+    if outcome.added:  # the rest of the answer just typed
+        await outbox.reply_to(message, replies.plain(texts.ADDED_TO_ANSWER))
+        return
+    if outcome.walk is None:
+        return
     if isinstance(outcome.question, ShortQuestion):
         await outbox.reply_to(message, render.short_acknowledgement(outcome.question))
     else:
