@@ -217,12 +217,15 @@ def _questions_sheet(
     sheet.set_column(0, 2, 14)
     sheet.set_column(3, 4, 50)
     sheet.set_column(5, 7, 11)
-    current = [row for member in _current(answers).values() for row in member.answers.values()]
+    by_question: dict[QuestionKey, list[ExportRow]] = {}
+    for member in _current(answers).values():
+        for key, row in member.answers.items():
+            by_question.setdefault(key, []).append(row)
     for line, key in enumerate(columns, 1):
         info = lessons.get(*key)
         lesson = lessons.lessons.get(key[0])
         question = lesson.question(key[1]) if lesson is not None else None
-        given = [row for row in current if (row.lesson_id, row.question_id) == key]
+        given = by_question.get(key, [])
         standing = [row for row in given if not row.retracted]
         sheet.write_string(line, 0, key[0])
         sheet.write_string(line, 1, info.label if info is not None else key[1])
@@ -232,7 +235,8 @@ def _questions_sheet(
         if expected:
             sheet.write_string(line, 4, expected, styles.wrap)
         sheet.write_number(line, 5, len(standing))
-        if isinstance(question, ChoiceQuestion) or (question is None and given[0].correct):
+        scored = question is None and any(row.correct is not None for row in given)
+        if isinstance(question, ChoiceQuestion) or scored:
             right = sum(1 for row in standing if row.correct)
             sheet.write_number(line, 6, right)
             if standing:

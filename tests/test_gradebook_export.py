@@ -13,8 +13,10 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
-from bot import texts
+from bot import gradebook, texts
 from bot.__main__ import main
+from bot.export import ExportRow, LessonIndex
+from bot.gradebook import write_gradebook
 from bot.handlers.reports import parse_export_args
 from bot.telegram_export import NAME_BYTES, export_file_name
 from tests.actors import FLOOD_WINDOW, SMALL_LESSON, Group, Moderator, Student, settings_for, text
@@ -240,3 +242,41 @@ def test_export_words() -> None:
     assert parse_export_args(["XLSX", "history", "all"]) == ("xlsx", True, True)
     assert parse_export_args(["jsonl"]) == ("jsonl", False, False)
     assert parse_export_args(["pdf"]) is None
+
+
+def test_a_lesson_gone_from_the_files_and_pseudonyms_still_make_a_grade_book() -> None:
+    rows = [
+        ExportRow(3, "u-1", None, "gone", "v", None, "q9", "choice", None, "u-2", None,
+                  "Member 1a2b3c", "Old option", (1,), False, None, False, "button",
+                  "2026-11-01T09:00:10.133Z", 1),
+        ExportRow(3, "u-1", None, "gone", "v", None, "q8", "short", None, "u-2", None,
+                  "Member 1a2b3c", "+1 typed", (), None, None, False, "text",
+                  "2026-11-01T09:01:10.133Z", 1),
+    ]  # fmt: skip
+    stream = io.BytesIO()
+    assert write_gradebook(rows, LessonIndex(), stream) == 2
+    book = workbook(stream.getvalue())
+    [student] = table(book, "Students")
+    assert (student["Name"], student["q9"], student["q8"], student["Choice questions"]) == (
+        "Member 1a2b3c",
+        "✗ Old option",
+        "+1 typed",
+        1,
+    )
+    questions = table(book, "Questions")
+    assert [(q["Question"], q["Type"], q["Share right"]) for q in questions] == [
+        ("q9", "choice", 0),
+        ("q8", "short", None),
+    ]
+    answers = table(book, "Answers")
+    assert [a["user_id"] for a in answers] == ["u-2", "u-2"]
+
+
+def test_more_rows_than_a_worksheet_holds_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(gradebook, "MAX_ROWS", 1)
+    row = ExportRow(1, 1, None, "l", "v", None, "q", "short", None, 1, None, "A", "x", (),
+                    None, None, False, "text", "2026-11-01T09:00:10.133Z", 1)  # fmt: skip
+    with pytest.raises(gradebook.TooManyRows, match="export csv instead"):
+        write_gradebook([row, row], LessonIndex(), io.BytesIO())
