@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot import timezones
+
 # Telegram tokens look like "123456789:AAH...": a numeric bot id, a colon, a 35-char secret.
 TOKEN_PATTERN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
 
@@ -60,6 +62,17 @@ class Settings(BaseSettings):
     # When set, /metrics asks for "Authorization: Bearer <token>".
     metrics_token: SecretStr | None = Field(default=None, alias="BOT_METRICS_TOKEN")
     log_format: LogFormat = Field(default="text", alias="BOT_LOG_FORMAT")
+    # A group's time zone until its moderators set one (/timezone): an IANA name.
+    timezone: str = Field(default=timezones.DEFAULT, alias="BOT_TIMEZONE")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            return timezones.canonical(value or timezones.DEFAULT)
+        except timezones.UnknownZone as error:
+            hint = f" (did you mean {' or '.join(error.suggestions)}?)" if error.suggestions else ""
+            raise ValueError(f"BOT_TIMEZONE {value!r} is no IANA time zone{hint}") from None
 
     @field_validator("webhook_url")
     @classmethod
