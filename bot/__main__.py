@@ -18,6 +18,8 @@ from bot.cli_exit import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from bot.config import Settings, SettingsError, load_settings
 from bot.export_cli import EXPORT_COMMANDS, add_commands, run_command
 from bot.file_modes import PRIVATE_UMASK
+from bot.lesson_tools import LESSON_TOOL_COMMANDS, run_lesson_tool
+from bot.lesson_tools import add_commands as add_lesson_tools
 from bot.lessons.catalog import summarize
 from bot.lessons.load import load_lessons
 from bot.logs import RedactTokens, configure_logging
@@ -37,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     add_commands(commands)  # export, sessions
     backup.add_command(commands)
+    add_lesson_tools(commands)  # new, preview
     commands.add_parser("check", help="check settings, lessons, database and Telegram")
     return parser
 
@@ -110,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_check(settings)
         if arguments.command == "backup":
             return backup.run_command(arguments, settings)
+        if arguments.command in LESSON_TOOL_COMMANDS:
+            return run_lesson_tool(arguments, settings)
         if arguments.command in EXPORT_COMMANDS:
             return run_command(arguments, settings)
         return _run(settings)
