@@ -33,7 +33,7 @@ from telegram.ext import (
 from bot import texts
 from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData
-from bot.handlers import answers, chat_events, common, lesson, reports, session
+from bot.handlers import answers, chat_events, common, lesson, privacy, reports, session
 from bot.lessons import LessonCatalog
 from bot.lessons.load import load_catalog
 from bot.storage import Storage
@@ -141,11 +141,12 @@ def register_handlers(application: BotApplication) -> None:
         MessageHandler(
             in_groups & filters.REPLY & filters.TEXT & ~filters.COMMAND, answers.on_group_reply
         ),
-        # 2. The other buttons: the lessons menu, moderators' session buttons, reports,
-        # exports and /forget; anything else is a button we do not know.
+        # 2. The other buttons: the lessons menu, moderators' session buttons, reports and
+        # exports, /forget's question; anything else is a button we do not know.
         CallbackQueryHandler(lesson.on_menu_button, pattern=lesson.is_menu_button),
         CallbackQueryHandler(session.on_session_button, pattern=session.is_session_button),
         CallbackQueryHandler(reports.on_delivery_button, pattern=reports.is_delivery_button),
+        CallbackQueryHandler(privacy.on_forget_button, pattern=privacy.is_forget_button),
         CallbackQueryHandler(common.on_unknown_button),
         # 3. Commands in a private chat (/start may carry a deep link).
         CommandHandler("start", lesson.start, filters=private_command),
@@ -153,8 +154,8 @@ def register_handlers(application: BotApplication) -> None:
         CommandHandler("help", lesson.help_command, filters=private_command),
         CommandHandler("progress", lesson.progress, filters=private_command),
         CommandHandler("restart", lesson.restart, filters=private_command),
-        CommandHandler("myanswers", reports.my_answers_command, filters=private_command),
-        CommandHandler("forget", reports.forget_command, filters=private_command),
+        CommandHandler("myanswers", privacy.my_answers_command, filters=private_command),
+        CommandHandler("forget", privacy.forget_command, filters=private_command),
         CommandHandler("report", reports.report_in_private, filters=private_command),
         CommandHandler("export", reports.export_in_private, filters=private_command),
         CommandHandler(

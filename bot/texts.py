@@ -287,6 +287,7 @@ MY_ANSWERS_LESSON = "<b>{lesson}</b> — {where}"
 MY_ANSWERS_LINE = "• {prompt}\n  → {answer}"
 MY_ANSWERS_PRIVATE = "on your own, attempt {attempt}"
 MY_ANSWERS_GROUP = "in {group}"
+MY_ANSWERS_WITHDRAWN = "(vote withdrawn)"
 
 FORGET_CONFIRM = (
     "This deletes everything I have stored about you, in every chat: your answers, your "

@@ -1,7 +1,6 @@
-"""Moderators pull the response logs (/report, /export); members see and erase their own
-data (/myanswers, /forget). Reports and exports go to a private chat, never into a group,
-and rights are asked of Telegram again for every delivery (never taken from the cache).
-"""
+"""Moderators pull the response logs (/report, /export). Reports and exports go to a
+private chat, never into a group, and rights are asked of Telegram again for every delivery
+(never taken from the cache)."""
 
 from __future__ import annotations
 
@@ -10,25 +9,18 @@ from collections.abc import Callable
 from typing import Literal
 
 from telegram import (
-    CallbackQuery,
-    InlineKeyboardMarkup,
-    Message,
     Update,
 )
 from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop
 
 from bot import outbox, texts
-from bot.callbacks import Action, ExportFor, Forget, ReportFor, decode
+from bot.callbacks import Action, ExportFor, ReportFor, decode
 from bot.context import BotContext
 from bot.deliveries import Format, deliver_export, deliver_pending, deliver_report
 from bot.moderation import is_moderator, moderators_asked_afresh
-from bot.outbox import edit, popup
+from bot.outbox import popup
 from bot.render import reports as render
-from bot.render.markup import Reply, button
-from bot.render.reports import my_answers
-from bot.render.words import plural
-from bot.storage import Forgotten, Walk
 
 log = logging.getLogger(__name__)
 
@@ -163,63 +155,6 @@ async def on_group_chosen(
         )
 
 
-async def my_answers_command(update: Update, context: BotContext) -> None:
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
-    answers = list(await context.storage.answers_of_user(user.id))
-    walks: dict[int, Walk] = {}
-    titles: dict[int, str] = {}
-    for walk_id in {a.walk_id for a in answers}:
-        walk = await context.storage.walk(walk_id)
-        if walk is not None:
-            walks[walk_id] = walk
-            titles[walk.chat_id] = await context.storage.chat_title(walk.chat_id) or ""
-    for reply in my_answers(context.catalog, answers, walks, titles):
-        await message.reply_text(reply.text)
-
-
-async def forget_command(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    assert message is not None
-    keyboard = InlineKeyboardMarkup(
-        [
-            [button(texts.FORGET_YES, Forget(1))],
-            [button(texts.FORGET_NO, Forget(0))],
-        ]
-    )
-    await message.reply_text(texts.FORGET_CONFIRM, reply_markup=keyboard)
-
-
-async def on_forget(update: Update, context: BotContext, action: Forget) -> None:
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
-    if not action.confirm:
-        await popup(query)
-        await _show_once(query, texts.FORGET_KEPT)
-        return
-    gone = await context.storage.forget_user(user.id)
-    if gone == Forgotten(0, 0, 0):
-        # Nothing (left) to delete: a double tap, or a person we never stored. The message
-        # keeps what the first tap said.
-        await popup(query, texts.FORGET_NOTHING, show_alert=True)
-        return
-    await popup(query)
-    await _show_once(
-        query,
-        texts.FORGET_DONE.format(
-            answers=plural(gone.answers, "answer"),
-            walks=plural(gone.walks, "lesson attempt"),
-            other=plural(gone.other, "other record"),
-        ),
-    )
-
-
-async def _show_once(query: CallbackQuery, text: str) -> None:
-    """Replace the confirmation; a second identical edit from a double tap is no error."""
-    if isinstance(query.message, Message):
-        await edit(query.message, Reply(text))
-
-
 # /start payload of the link that brings a moderator here to collect a report or export.
 DELIVER_PAYLOAD = "deliver"
 
@@ -233,19 +168,16 @@ async def deliver_on_start(update: Update, context: BotContext) -> None:
 
 
 def is_delivery_button(data: object) -> bool:
-    """The callback data of a report, export or /forget button (the pattern ``app`` routes
-    them by)."""
-    return isinstance(data, str) and isinstance(decode(data), ReportFor | ExportFor | Forget)
+    """The callback data of a report or export button (the pattern ``app`` routes them by)."""
+    return isinstance(data, str) and isinstance(decode(data), ReportFor | ExportFor)
 
 
 async def on_delivery_button(update: Update, context: BotContext) -> None:
-    """A group picked for a report or export, or the answer to /forget: private chats only."""
+    """A group picked for a report or export: private chats only."""
     query, chat = update.callback_query, update.effective_chat
     assert query is not None
     action = decode(query.data)
     if chat is None or chat.type != "private":
         await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
-    elif isinstance(action, Forget):
-        await on_forget(update, context, action)
     elif isinstance(action, ReportFor | ExportFor):
         await on_group_chosen(update, context, action)

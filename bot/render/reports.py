@@ -8,12 +8,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.callbacks import Action
-from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, LessonCatalog
-from bot.render.fit import MESSAGE_LIMIT, clip, pack
+from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson
+from bot.render.fit import MESSAGE_LIMIT, pack
 from bot.render.markup import Reply, button, column, esc
 from bot.render.words import plural
 from bot.results import QuestionResult, SessionResults
-from bot.storage import StoredAnswer, Walk
+from bot.storage import Walk
 
 
 def chunked(blocks: Sequence[str], separator: str = "\n\n") -> list[Reply]:
@@ -55,50 +55,6 @@ def report(group: str, lesson: Lesson, walk: Walk, results: SessionResults) -> l
             block += "\n" + texts.REPORT_MISSING.format(members=missing)
         blocks.append(block)
     return chunked(blocks)
-
-
-def my_answers(
-    catalog: LessonCatalog,
-    answers: Sequence[StoredAnswer],
-    walks: dict[int, Walk],
-    titles: dict[int, str],
-) -> list[Reply]:
-    """A member's current answers, per lesson attempt or group session."""
-    if not answers:
-        return [Reply(texts.MY_ANSWERS_NONE)]
-    newest: dict[tuple[int, str], StoredAnswer] = {}
-    for answer in answers:  # in id order: later versions replace earlier ones
-        newest[(answer.walk_id, answer.question_id)] = answer
-    blocks = [texts.MY_ANSWERS_HEADER]
-    for walk_id in sorted({walk for walk, _ in newest}):
-        walk = walks.get(walk_id)
-        given = [a for (w, _), a in newest.items() if w == walk_id]
-        lesson = catalog.get(given[0].lesson_id)
-        title = lesson.title if lesson else given[0].lesson_id
-        if walk is not None and walk.audience == "group":
-            where = texts.MY_ANSWERS_GROUP.format(group=esc(titles.get(walk.chat_id, "")))
-        else:
-            where = texts.MY_ANSWERS_PRIVATE.format(attempt=given[0].attempt)
-        lines = [texts.MY_ANSWERS_LESSON.format(lesson=esc(title), where=where)]
-        for answer in given:
-            question = lesson.question(answer.question_id) if lesson else None
-            prompt = question.prompt if question else answer.question_id
-            lines.append(texts.MY_ANSWERS_LINE.format(prompt=esc(prompt), answer=_given(answer)))
-        blocks.append("\n".join(lines))
-    return chunked(blocks)
-
-
-def _given(answer: StoredAnswer) -> str:
-    if answer.retracted:
-        return "(vote withdrawn)"
-    parts = []
-    if answer.stance:
-        parts.append(f"<b>{esc(answer.stance)}</b>")
-    if answer.answer_text:
-        parts.append(esc(clip(answer.answer_text)))
-    if answer.is_correct is not None:
-        parts.append("✅" if answer.is_correct else "❌")
-    return " — ".join(parts) or "—"
 
 
 # --- deliveries and the moderator's choices -------------------------------------------------
