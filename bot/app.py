@@ -33,7 +33,16 @@ from telegram.ext import (
 from bot import texts
 from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData
-from bot.handlers import answers, chat_events, common, lesson, privacy, reports, session
+from bot.handlers import (
+    answers,
+    chat_events,
+    common,
+    lesson,
+    lessons_admin,
+    privacy,
+    reports,
+    session,
+)
 from bot.lessons import LessonCatalog
 from bot.lessons.load import load_catalog
 from bot.storage import Storage
@@ -158,6 +167,7 @@ def register_handlers(application: BotApplication) -> None:
         CommandHandler("forget", privacy.forget_command, filters=private_command),
         CommandHandler("report", reports.report_in_private, filters=private_command),
         CommandHandler("export", reports.export_in_private, filters=private_command),
+        CommandHandler("reload", lessons_admin.reload_command, filters=private_command),
         CommandHandler(
             ["begin", "next", "end", "status"], session.group_only_command, filters=private_command
         ),

@@ -23,6 +23,7 @@ from telegram.error import InvalidToken, RetryAfter, TelegramError
 from bot import file_modes
 from bot.context import BotApplication, BotContext
 from bot.intake import Activity, MeasuredPoller, WebhookFeed
+from bot.lessons.reload import reload_on_signal
 from bot.logs import redact_also
 from bot.metrics import count_error
 from bot.poller import PollingStopped
@@ -209,7 +210,7 @@ def _seconds(value: object) -> float:
 
 
 def run_until_signalled(application: BotApplication) -> None:
-    """The command line's `run`: serve until SIGINT or SIGTERM."""
+    """The command line's `run`: serve until SIGINT or SIGTERM; SIGHUP reloads the lessons."""
     settings = application.bot_data.settings
     if settings is not None:
         file_modes.check_at_start(settings.db_path)
@@ -219,6 +220,7 @@ def run_until_signalled(application: BotApplication) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
+        loop.add_signal_handler(signal.SIGHUP, reload_on_signal, application)  # lessons anew
         settings = application.bot_data.settings
         timeout = settings.poll_timeout if settings is not None else 30
         await serve(application, stop, long_poll_timeout=timeout)

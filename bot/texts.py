@@ -411,3 +411,18 @@ CONFIRM_AGAIN = (
 )
 CONFIRM_AGAIN_BUTTON = "▶️ Yes, start again"
 ADDED_TO_ANSWER = "➕ Added to your answer."
+
+# --- Lessons reloaded without a restart: /reload, for BOT_MODERATOR_IDS in a private chat
+RELOAD_NOT_ALLOWED = (
+    "Only the bot's moderators (BOT_MODERATOR_IDS) can reload the lessons. If you edited a "
+    "lesson file, ask one of them."
+)
+RELOADED = "🔄 <b>Lessons reloaded</b>: {count}."
+RELOADED_LESSON = "• {title} (<code>{id}</code>)"
+RELOADED_GONE = "No longer offered: {ids}. Walks already in them carry on as after a restart."
+RELOAD_KEPT = (
+    "⚠️ <b>The lessons were not reloaded</b>: {problems} in the files. The lessons loaded "
+    "before are still in use. Fix these, then /reload again:"
+)
+RELOAD_PROBLEM = "• <code>{where}</code> {message}"
+RELOAD_WARNINGS = "Warnings ({count}), which do not stop the lessons:"
