@@ -30,11 +30,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
+from bot import homework, texts
 from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData
 from bot.handlers import (
     answers,
+    assignments,
     chat_events,
     common,
     lesson,
@@ -55,6 +56,7 @@ async def _post_init(application: BotApplication) -> None:
     assert settings is not None, "build_application sets the settings"
     application.bot_data.storage = await Storage.open(settings.db_path, exclusive=True)
     await set_command_menus(application.bot, settings.moderator_ids)
+    await homework.schedule_all(application)  # deadlines' timers, rebuilt from the database
 
 
 async def set_command_menus(bot: Bot, moderator_ids: Iterable[int]) -> None:
@@ -156,6 +158,9 @@ def register_handlers(application: BotApplication) -> None:
         CallbackQueryHandler(session.on_session_button, pattern=session.is_session_button),
         CallbackQueryHandler(reports.on_delivery_button, pattern=reports.is_delivery_button),
         CallbackQueryHandler(privacy.on_forget_button, pattern=privacy.is_forget_button),
+        CallbackQueryHandler(
+            assignments.on_homework_button, pattern=assignments.is_homework_button
+        ),
         CallbackQueryHandler(common.on_unknown_button),
         # 3. Commands in a private chat (/start may carry a deep link).
         CommandHandler("start", lesson.start, filters=private_command),
@@ -169,7 +174,9 @@ def register_handlers(application: BotApplication) -> None:
         CommandHandler("export", reports.export_in_private, filters=private_command),
         CommandHandler("reload", lessons_admin.reload_command, filters=private_command),
         CommandHandler(
-            ["begin", "next", "end", "status"], session.group_only_command, filters=private_command
+            ["begin", "next", "end", "status", "assign", "assignments", "timezone"],
+            session.group_only_command,
+            filters=private_command,
         ),
         # 4. Commands in a group; all but /status are for moderators only.
         CommandHandler("begin", session.begin, filters=group_command),
@@ -178,6 +185,10 @@ def register_handlers(application: BotApplication) -> None:
         CommandHandler("status", session.status, filters=group_command),
         CommandHandler("report", reports.report_in_group, filters=group_command),
         CommandHandler("export", reports.export_in_group, filters=group_command),
+        # Homework: /assign is for moderators; /timezone with a name too.
+        CommandHandler("assign", assignments.assign, filters=group_command),
+        CommandHandler("assignments", assignments.list_open, filters=group_command),
+        CommandHandler("timezone", assignments.timezone, filters=group_command),
         CommandHandler(["start", "help"], session.group_help, filters=group_command),
         CommandHandler(
             ["lessons", "progress", "restart", "myanswers", "forget"],

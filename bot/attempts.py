@@ -78,8 +78,11 @@ async def show_next(context: BotContext, walk_id: int) -> None:
         await show_step(context, lesson, moved)
 
 
-async def begin(context: BotContext, chat: Chat, user: User, lesson: Lesson) -> None:
-    """A new attempt (an attempt in progress in this chat is abandoned by storage)."""
+async def begin(
+    context: BotContext, chat: Chat, user: User, lesson: Lesson, assignment_id: int | None = None
+) -> None:
+    """A new attempt (an attempt in progress in this chat is abandoned by storage);
+    ``assignment_id``: the homework it is for, whose answers count for the group."""
     walk = await context.storage.start_walk(
         chat_id=chat.id,
         chat_type=chat.type,
@@ -88,5 +91,6 @@ async def begin(context: BotContext, chat: Chat, user: User, lesson: Lesson) -> 
         user_id=user.id,
         lesson_id=lesson.id,
         lesson_version=lesson.version,
+        assignment_id=assignment_id,
     )
     await show_step(context, lesson, walk)

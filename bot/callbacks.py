@@ -147,6 +147,13 @@ class Forget:
     confirm: int
 
 
+@dataclass(frozen=True, slots=True)
+class SwitchHomework:
+    """Begin an assignment's lesson although another lesson is in progress (asked first)."""
+
+    assignment_id: int
+
+
 Action = (
     BeginLesson
     | SwitchLesson
@@ -164,6 +171,7 @@ Action = (
     | ReportFor
     | ExportFor
     | Forget
+    | SwitchHomework
 )
 
 # Each action's tag and the pattern of each of its fields, in order.
@@ -179,6 +187,7 @@ _FIELD_PATTERNS = {
     "scope": r"[0-3]",
     "confirm": r"[01]",
     "grade": r"[012]",
+    "assignment_id": _ID,
 }
 _TAGS: dict[type[Action], str] = {
     BeginLesson: "go",
@@ -197,6 +206,7 @@ _TAGS: dict[type[Action], str] = {
     ReportFor: "rp",
     ExportFor: "ex",
     Forget: "fg",
+    SwitchHomework: "hw",
 }
 _PATTERNS: tuple[tuple[re.Pattern[str], type[Action]], ...] = tuple(
     (
@@ -270,6 +280,25 @@ def decode_start(payload: str | None) -> AnswerPrivately | None:
     if match is None:
         return None
     return AnswerPrivately(int(match["walk_id"]), match["question_id"])
+
+
+@dataclass(frozen=True, slots=True)
+class StartHomework:
+    """An assignment's Start button: its lesson, as an attempt for the assignment."""
+
+    assignment_id: int
+
+
+_HOMEWORK_LINK = re.compile(rf"h(?P<assignment_id>{_ID})")
+
+
+def encode_homework_start(link: StartHomework) -> str:
+    return f"h{link.assignment_id}"
+
+
+def decode_homework_start(payload: str | None) -> StartHomework | None:
+    match = _HOMEWORK_LINK.fullmatch(payload or "")
+    return StartHomework(int(match["assignment_id"])) if match else None
 
 
 def command_of(text: str | None) -> str:

@@ -426,3 +426,100 @@ RELOAD_KEPT = (
 )
 RELOAD_PROBLEM = "• <code>{where}</code> {message}"
 RELOAD_WARNINGS = "Warnings ({count}), which do not stop the lessons:"
+
+# Homework (issue 12): /assign, /assignments, /timezone, Start, the close
+# (bot/handlers/assignments.py, bot/homework.py, bot/render/assignments.py).
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+WHEN = "{weekday} {day} {month}, {time}"  # Friday 4 December, 18:00
+WHEN_OTHER_YEAR = "{weekday} {day} {month} {year}, {time}"
+WHEN_WITH_HINT = "{when} ({hint})"
+UNTIL_UNITS = {  # (one, several)
+    "seconds": ("in {n} second", "in {n} seconds"),
+    "minutes": ("in {n} minute", "in {n} minutes"),
+    "hours": ("in {n} hour", "in {n} hours"),
+    "days": ("in {n} day", "in {n} days"),
+}
+UNTIL_PASSED = "passed"
+DEADLINE_EXAMPLES = "For example: /assign fri 18:00, or /assign 3d"
+DEADLINE_UNKNOWN = "I can't read “{typed}” as a deadline. " + DEADLINE_EXAMPLES
+DEADLINE_NO_SUCH_DATE = "“{typed}” is not a real date or time. " + DEADLINE_EXAMPLES
+DEADLINE_PAST = "“{typed}” has already passed ({zone} time). " + DEADLINE_EXAMPLES
+DEADLINE_SKIPPED = (
+    "{time} does not exist on {day} in {zone}: the clocks jump forward an hour that night. "
+    + DEADLINE_EXAMPLES
+)
+DEADLINE_TOO_FAR = "“{typed}” is more than a year away. " + DEADLINE_EXAMPLES
+ASSIGN_USAGE = (
+    "Use /assign [lesson] &lt;deadline&gt; [late], e.g. /assign fri 18:00, /assign "
+    "2026-12-04 18:00 late, or /assign 3d. “late” takes answers after the deadline too."
+)
+ASSIGN_WHICH_LESSON = "Which lesson? Put its id first, e.g. /assign {example} fri 18:00\n{ids}"
+ASSIGN_LESSON_LINE = "• <code>{id}</code>: {title}"
+ASSIGNMENT_POST = (
+    "📚 <b>Homework: {lesson}</b>\nDue {when}{late}\nPress Start: the lesson opens in your "
+    "private chat with me, and your answers count for this group."
+)
+ASSIGNMENT_POST_LATE = "\nLate answers are accepted (and marked late)."
+ASSIGNMENT_START_BUTTON = "▶️ Start"
+ASSIGNMENTS_NONE = "No open homework here. A moderator gives one with /assign fri 18:00."
+ASSIGNMENTS_HEADER = "📚 <b>Open homework</b> (times in {zone})"
+ASSIGNMENTS_LINE = "• {lesson}: due {when} · done {done} · started {started}"
+HOMEWORK_UNKNOWN = "That homework link is not one I know. Ask your group's teacher for it again."
+HOMEWORK_NOT_MEMBER = (
+    "This homework is for the members of <b>{group}</b>, and Telegram tells me you are not "
+    "one of them. If you have just joined, try again in a minute."
+)
+HOMEWORK_CLOSED = (
+    "This homework closed at its deadline, {when}. If you need more time, ask {asked}. You "
+    "can still read the lesson on your own from /lessons."
+)
+HOMEWORK_BEGINS = "📚 Homework for <b>{group}</b>, due {when}. Your answers count for the group."
+HOMEWORK_SWITCH = (
+    "You are in the middle of <b>{current}</b>. Start the homework <b>{lesson}</b> now? "
+    "Your answers so far are kept either way."
+)
+HOMEWORK_SWITCH_BUTTON = "▶️ Start the homework: {lesson}"
+HOMEWORK_PAST_DEADLINE = (
+    "⏰ The deadline for this homework was {when}: this answer was not recorded. If you need "
+    "more time, ask {asked}."
+)
+HOMEWORK_CLOSED_HEADER = (
+    "🏁 <b>Homework closed: {lesson}</b>\nDone {done} · started {started} · participants "
+    "{participants}"
+)
+HOMEWORK_LATE_NOTE = "Late answers are still taken and will be marked late."
+TIMEZONE_SHOW = (
+    "This group's time zone is <b>{zone}</b> (it is {now} there). Moderators change it with "
+    "/timezone Area/City, e.g. /timezone Asia/Seoul"
+)
+TIMEZONE_SET = "🕒 Time zone set to <b>{zone}</b> (it is {now} there). Deadlines are read in it."
+TIMEZONE_UNKNOWN = "“{name}” is not a time zone I know. Did you mean {matches}?"
+TIMEZONE_UNKNOWN_NO_MATCH = (
+    "“{name}” is not a time zone I know. Use an Area/City name, e.g. /timezone Europe/London"
+)
+TIMEZONE_OR = " or "
+# A group member's reply that was not counted (the reply deletes itself after a minute).
+REPLY_SESSION_ENDED = "This session has ended, so your reply was not counted."
+REPLY_NOT_A_QUESTION = (
+    "Only replies to a question that asks for a written answer count. Reply to that "
+    "question's message."
+)
+REPLY_TEXT_ONLY = "Only text counts as an answer: reply to the question again with words."
+REPLY_COMMAND_LIKE = (
+    "A reply starting with “/” reads as a command, so it was not counted. Send it again "
+    "without the “/”."
+)

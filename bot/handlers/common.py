@@ -13,8 +13,10 @@ from telegram.error import Forbidden, TelegramError
 from bot import texts
 from bot.context import BotContext
 from bot.outbox import popup
+from bot.render import assignments as render_assignments
 from bot.render import replies
 from bot.storage import WalkClosed
+from bot.storage.assignments import PastDeadline
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,9 @@ async def on_error(update: object, context: BotContext) -> None:
         await context.storage.set_chat_active(chat.id, active=False)
         return
     apology = _apology(error)
+    if isinstance(error, PastDeadline):  # homework answered after its deadline: say when
+        settings = context.bot_data.settings
+        apology = render_assignments.past_deadline(error, settings.timezone if settings else "UTC")
     if apology == texts.NOT_RECORDED:
         await alert_moderators(context, replies.storage_alert(error))
         settings = context.bot_data.settings

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
-from bot import attempts, callbacks, outbox, texts
+from bot import attempts, callbacks, homework, outbox, texts
 from bot.answering import LinkOpened, Refused, linked
 from bot.answering import private as own
 from bot.callbacks import AgainLesson, BeginLesson, ListLessons, SwitchLesson
@@ -23,7 +23,12 @@ async def start(update: Update, context: BotContext) -> None:
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
     await context.storage.remember_chat(chat.id, chat.type, chat.effective_name)
-    link = callbacks.decode_start(context.args[0] if context.args else None)
+    payload = context.args[0] if context.args else None
+    if (homework_link := callbacks.decode_homework_start(payload)) is not None:
+        asked_at = update.effective_message.message_id if update.effective_message else 0
+        await homework.start_from_link(context, chat, user, homework_link.assignment_id, asked_at)
+        return
+    link = callbacks.decode_start(payload)
     if link is not None:
         await _open_link(context, chat.id, user.id, link)
         return

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Literal
 
 from bot.metrics import count_answer
+from bot.storage.assignments import refuse_past_deadline
 from bot.storage.base import StorageBase
 from bot.storage.records import AnswerFact, NewAnswer, Recorded, StoredAnswer, WalkClosed
 from bot.storage.sql import NEWEST_VERSION, Db, one
@@ -116,6 +117,7 @@ class AnswerQueries(StorageBase):
                 if earlier is not None:  # recorded before it closed: the same answer again
                     return Recorded(created=False, answer=earlier)
                 raise WalkClosed(answer.walk.id)
+            refuse_past_deadline(db, answer.walk.id, now)  # homework after its deadline
             stored = answer
             if keep is not None:
                 earlier = _current_answer(

@@ -4,6 +4,7 @@ a mixin of their own module; all of them stand on ``StorageBase`` (the connectio
 from __future__ import annotations
 
 from bot.storage.answers import AnswerQueries
+from bot.storage.assignments import AssignmentQueries
 from bot.storage.chats import ChatQueries
 from bot.storage.deliveries import DeliveryQueries
 from bot.storage.inbox import InboxQueries
@@ -26,6 +27,7 @@ class Storage(
     DeliveryQueries,
     PrivacyQueries,
     WebQueries,
+    AssignmentQueries,
 ):
     """The only place that talks to SQLite.
 

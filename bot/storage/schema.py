@@ -202,6 +202,31 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE deliveries_6 RENAME TO deliveries",
         "CREATE INDEX deliveries_by_user ON deliveries(user_id)",
     ),
+    (
+        # 7: homework. An assignment is a lesson given to a group with a deadline (UTC);
+        # members' attempts at it are walks carrying its id. chat_id has no foreign key, so
+        # that a group's move to a supergroup is not blocked by its assignments.
+        """
+        CREATE TABLE assignments (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            lesson_id TEXT NOT NULL,
+            deadline TEXT NOT NULL,
+            late INTEGER NOT NULL DEFAULT 0 CHECK (late IN (0, 1)),
+            created_by INTEGER NOT NULL,
+            created_by_name TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+            message_id INTEGER,
+            created_at TEXT NOT NULL,
+            closed_at TEXT
+        )
+        """,
+        "CREATE INDEX assignments_by_chat ON assignments(chat_id, status)",
+        "ALTER TABLE walks ADD COLUMN assignment_id INTEGER REFERENCES assignments(id)",
+        "CREATE INDEX walks_by_assignment ON walks(assignment_id) WHERE assignment_id IS NOT NULL",
+        # A group's time zone (IANA name); NULL: the bot's BOT_TIMEZONE.
+        "ALTER TABLE chats ADD COLUMN timezone TEXT",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

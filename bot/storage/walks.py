@@ -48,6 +48,7 @@ class WalkQueries(StorageBase):
         lesson_id: str,
         lesson_version: str,
         thread_id: int | None = None,
+        assignment_id: int | None = None,
     ) -> Walk:
         """Begin a new attempt at a lesson; the chat's unfinished walk, if any, is abandoned.
         ``thread_id``: the forum topic a group session runs in."""
@@ -69,9 +70,19 @@ class WalkQueries(StorageBase):
             created = one(
                 db,
                 f"INSERT INTO walks (chat_id, audience, user_id, lesson_id, lesson_version, "
-                f"attempt, position, status, started_at, thread_id) "
-                f"VALUES (?, ?, ?, ?, ?, ?, 0, 'active', ?, ?) RETURNING {WALK_COLUMNS}",
-                (chat_id, audience, user_id, lesson_id, lesson_version, attempt, now, thread_id),
+                f"attempt, position, status, started_at, thread_id, assignment_id) "
+                f"VALUES (?, ?, ?, ?, ?, ?, 0, 'active', ?, ?, ?) RETURNING {WALK_COLUMNS}",
+                (
+                    chat_id,
+                    audience,
+                    user_id,
+                    lesson_id,
+                    lesson_version,
+                    attempt,
+                    now,
+                    thread_id,
+                    assignment_id,  # homework: the assignment this attempt is for
+                ),
             )
             assert created is not None
             return walk_of(created)
