@@ -30,7 +30,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import homework, texts
+from bot import homework, outbox, texts
 from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData
 from bot.handlers import (
@@ -115,7 +115,7 @@ def build_application(
         )
         # Telegram's flood limits (30 messages/s overall, 20/min per group): wait, don't fail;
         # a 429 is waited out and retried.
-        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
+        .rate_limiter(rate_limiter or outbox.ReactionsAside(max_retries=3))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .updater(None)  # bot.poller fetches updates, through the durable inbox
@@ -149,9 +149,7 @@ def register_handlers(application: BotApplication) -> None:
         # never a command).
         CallbackQueryHandler(answers.on_answer_button, pattern=answers.is_answer_button),
         PollAnswerHandler(answers.on_poll_answer),
-        MessageHandler(
-            in_groups & filters.REPLY & filters.TEXT & ~filters.COMMAND, answers.on_group_reply
-        ),
+        MessageHandler(in_groups & filters.REPLY & ~filters.COMMAND, answers.on_group_reply),
         # 2. The other buttons: the lessons menu, moderators' session buttons, reports and
         # exports, /forget's question; anything else is a button we do not know.
         CallbackQueryHandler(lesson.on_menu_button, pattern=lesson.is_menu_button),
@@ -195,6 +193,9 @@ def register_handlers(application: BotApplication) -> None:
             session.private_only_command,
             filters=group_command,
         ),
+        # A reply to a question starting with "/" that is none of our commands: not an
+        # answer, and the member is told why.
+        MessageHandler(in_groups & filters.REPLY & filters.COMMAND, answers.on_group_reply),
         # 5. The group itself: upgraded to a supergroup; the bot removed or re-added.
         MessageHandler(filters.StatusUpdate.MIGRATE, chat_events.on_migration),
         ChatMemberHandler(chat_events.on_my_membership, ChatMemberHandler.MY_CHAT_MEMBER),

@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
 
-from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, ReactionTypeEmoji
+from telegram.constants import ReactionEmoji
 from telegram.error import BadRequest, TelegramError
+from telegram.ext import AIORateLimiter, CallbackContext, JobQueue
 
 from bot.render.group import GroupMessage, QuizPoll
 from bot.render.markup import Reply
 
 log = logging.getLogger(__name__)
+# What a Bot API call returns, as PTB's rate limiter passes it on.
+ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
 
 
 async def popup(query: CallbackQuery, text: str | None = None, *, show_alert: bool = False) -> None:
@@ -119,3 +125,73 @@ async def try_popup(query: CallbackQuery, text: str, *, show_alert: bool = False
     """A pop-up where a failure to show it must not fail what was already done."""
     with contextlib.suppress(TelegramError):
         await popup(query, text, show_alert=show_alert)
+
+
+# --- reactions and short-lived replies (a group's answers) --------------------------------
+
+
+class ReactionsAside(AIORateLimiter):
+    """PTB's flood limiter, but reactions do not wait in a group's queue of 20 messages a
+    minute: a ✍ on each of 30 replies would otherwise hold the moderator's next part back
+    for a minute and a half. A reaction Telegram refuses (429) is dropped: the answer is
+    recorded all the same."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, ApiResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> ApiResult:
+        if endpoint == "setMessageReaction":
+            return await callback(*args, **kwargs)
+        return await super().process_request(
+            callback, args, kwargs, endpoint, data, rate_limit_args
+        )
+
+
+# How long a short reply in a group (why a reply did not count, /status) stays before it
+# deletes itself, in seconds.
+SHORT_LIVED_SECONDS = 60.0
+RECORDED = ReactionEmoji.WRITING_HAND  # ✍: "noted", on a reply the bot recorded
+
+
+async def try_react(bot: Bot, chat_id: int, message_id: int, emoji: str = RECORDED) -> None:
+    """Put the bot's reaction on a message; a group that allows no reactions (or a message
+    gone meanwhile) is not an error: the answer is recorded all the same."""
+    try:
+        await bot.set_message_reaction(chat_id, message_id, [ReactionTypeEmoji(emoji)])
+    except TelegramError as error:
+        log.debug("could not react to message %s in %s: %s", message_id, chat_id, error)
+
+
+async def reply_short_lived(message: Message, reply: Reply, jobs: JobQueue[Any] | None) -> Message:
+    """Reply, and delete the reply after SHORT_LIVED_SECONDS so the group stays readable.
+    The deletion is a JobQueue job, in memory: a restart in that minute leaves the reply
+    (a short line, harmless), which is cheaper than storing every pending deletion."""
+    sent = await reply_to(message, reply)
+    if jobs is not None:
+        jobs.run_once(
+            _delete_job,
+            SHORT_LIVED_SECONDS,
+            data=(sent.chat_id, sent.message_id),
+            name=f"delete:{sent.chat_id}:{sent.message_id}",
+        )
+    return sent
+
+
+async def _delete_job(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    job = context.job
+    if job is not None and isinstance(job.data, tuple):
+        chat_id, message_id = job.data
+        await try_delete(context.bot, int(chat_id), int(message_id))
+
+
+async def try_delete(bot: Bot, chat_id: int, message_id: int) -> None:
+    """Delete a message of ours (gone already, or too old: logged, not an error)."""
+    try:
+        await bot.delete_message(chat_id, message_id)
+    except TelegramError as error:
+        log.debug("could not delete message %s in %s: %s", message_id, chat_id, error)

@@ -199,9 +199,10 @@ GROUP_SESSION_ENDED = "This session has ended."
 SESSION_PAUSED = "This session is paused. Answers count again once an admin resumes it with /begin."
 GROUP_NEXT_BUTTON = "Next ▸ (admins)"
 GROUP_ALREADY_POSTED = "That part is already posted."
-GROUP_REPLY_TO_ANSWER = "↩️ <i>Reply to this message with your answer.</i>"
+GROUP_REPLY_TO_ANSWER = "↩️ <i>Reply to this message with your answer — only replies count.</i>"
 GROUP_STANCE_THEN_REPLY = (
-    "Pick a stance below, then ↩️ <i>reply to this message with your reason.</i>"
+    "Pick a stance below, then ↩️ <i>reply to this message with your reason — only replies "
+    "count.</i>"
 )
 GROUP_TAP_ANSWER = "Tap your answer; only you will see whether it is right."
 GROUP_TAP_SEVERAL = "Several answers are right: tap each one you choose (tap again to untick)."
@@ -512,6 +513,17 @@ TIMEZONE_UNKNOWN_NO_MATCH = (
     "“{name}” is not a time zone I know. Use an Area/City name, e.g. /timezone Europe/London"
 )
 TIMEZONE_OR = " or "
+# A group member's reply that was not counted (the reply deletes itself after a minute).
+REPLY_SESSION_ENDED = "This session has ended, so your reply was not counted."
+REPLY_NOT_A_QUESTION = (
+    "Only replies to a question that asks for a written answer count. Reply to that "
+    "question's message."
+)
+REPLY_TEXT_ONLY = "Only text counts as an answer: reply to the question again with words."
+REPLY_COMMAND_LIKE = (
+    "A reply starting with “/” reads as a command, so it was not counted. Send it again "
+    "without the “/”."
+)
 # A group member's reply that was not counted (the reply deletes itself after a minute).
 REPLY_SESSION_ENDED = "This session has ended, so your reply was not counted."
 REPLY_NOT_A_QUESTION = (

@@ -5,15 +5,18 @@ say why (and clear themselves away), /status names who has not answered."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
+from bot import outbox
 from tests.actors import FLOOD_WINDOW, Group, html, rows, settings_for, text
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn, StoredMessage
+from tests.standin.state import png_bytes
 
 pytestmark = pytest.mark.standin(flood_window=FLOOD_WINDOW)
 
@@ -92,3 +95,62 @@ async def test_a_stance_tap_is_a_light_toast_with_one_full_stop(
         query = standin.press(room.members[1], debate, "Its own way")
         answer = await standin.wait_for_callback_answer(query, timeout=10)
         assert answer.text is not None and answer.text.startswith("Your stance: Its own way. Reply")
+
+
+def photo_reply(standin: BotApiStandIn, room: Group, to: StoredMessage, caption: str) -> None:
+    """A member replies to ``to`` with a photo and a caption (the actors send no such reply)."""
+    member = room.members[0]
+    message = standin._new_message(
+        room.chat, member, kind="photo", caption=caption, html=caption, reply_to=to
+    )
+    message.photo = standin._new_file(png_bytes(8, 6), "photo.png", "image/png", prefix="AgAC")
+    standin._publish("message", message)
+
+
+async def told_why(room: Group, why: str) -> None:
+    """The bot's next message in the group says ``why``, and deletes itself soon."""
+    told = await room.reads()
+    assert why in text(told)
+
+    def gone() -> bool | None:
+        return room.standin.message(told.chat_id, told.message_id).deleted or None
+
+    await room.standin.wait_for(gone)
+
+
+def reacted(standin: BotApiStandIn, message: StoredMessage) -> list[object]:
+    """The reactions the bot set on ``message``."""
+    return [
+        json.loads(str(call.params.get("reaction")))
+        for call in standin.calls_to("setMessageReaction")
+        if call.params.get("message_id") == message.message_id
+    ]
+
+
+async def test_recorded_replies_get_a_reaction_and_uncounted_ones_say_why(
+    standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox, "SHORT_LIVED_SECONDS", 0.5)
+    async with a_session(standin, tmp_path) as (room, (say, _)):
+        assert "only replies count" in text(say)
+        part = next(m for m in standin.bot_messages(room.chat.id) if "Short text." in text(m))
+        member = room.members[0]
+        answer = standin.reply(member, say, "My answer.")
+        await standin.wait_for(lambda: reacted(standin, answer) or None)
+        assert reacted(standin, answer) == [[{"type": "emoji", "emoji": "✍"}]]
+        # Replies that cannot count: each told why, in a reply that deletes itself.
+        standin.reply(member, part, "An answer to the text?")
+        await told_why(room, "asks for a written answer")
+        photo_reply(standin, room, say, "my answer, as a photo")
+        await told_why(room, "Only text counts")
+        standin.reply(member, say, "/my answer")
+        await told_why(room, "reads as a command")
+        room.says(member, "Not a reply at all.")  # privacy mode hides these; nothing to say
+        standin.reply(room.members[1], answer, "I agree with you")  # members talking
+        room.says(room.admin, "/end")
+        assert "Session closed" in text(await room.reads())
+        standin.reply(member, say, "Too late?")
+        assert "session has ended, so your reply was not counted" in text(await room.reads())
+        assert "No session is running" in await room.barrier()  # nothing else was said
+    assert rows(tmp_path, "SELECT answer_text FROM answers") == [("My answer.",)]
+    assert len(standin.calls_to("setMessageReaction")) == 1

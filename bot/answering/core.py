@@ -42,6 +42,10 @@ class Why(Enum):
     NOT_WAITING = "not_waiting"  # the current step is not a typed question
     SENT_BEFORE_QUESTION = "sent_before_question"  # the rest of the last answer, most likely
     REPLY_TO_EARLIER = "reply_to_earlier"  # a reply to another question's message
+    # A group member's reply that cannot count, and why:
+    NOT_A_QUESTION = "not_a_question"  # to a session message that asks for no typed answer
+    TEXT_ONLY = "text_only"  # a photo with a caption, a sticker…: only text counts
+    COMMAND_LIKE = "command_like"  # starts with "/": read as a command, not an answer
 
 
 @dataclass(frozen=True, slots=True)

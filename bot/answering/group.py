@@ -244,17 +244,33 @@ async def reply(
     storage: Storage, catalog: LessonCatalog, member: User, message: Message
 ) -> Outcome:
     """A reply to a short or debate question's message (an edit of the reply: a new
-    version of it). A reason keeps the stance already picked, read in the same write."""
+    version of it). A reason keeps the stance already picked, read in the same write.
+
+    A reply to a message that is not a session's (members talking to each other) is
+    ``Refused(Why.UNKNOWN)``: nothing to say. A reply to a session's message that cannot
+    count says why: the session ended or is paused, the message asks for no typed answer,
+    the reply is not text, or it starts with "/"."""
     replied = message.reply_to_message
-    if replied is None or message.text is None:
+    if replied is None:
         return Refused(Why.UNKNOWN)
     post = await storage.post_for_message(message.chat_id, replied.message_id)
+    if post is None:
+        return Refused(Why.UNKNOWN)
+    if post.question_id is None:  # the session's opening message, or a part's text
+        walk = await storage.walk(post.walk_id)
+        if walk is None or walk.audience != "group":
+            return Refused(Why.UNKNOWN)
+        return Refused(Why.NOT_A_QUESTION if walk.status == "active" else Why.CLOSED)
     found = await _question_of(storage, catalog, post)
     if isinstance(found, Refused):
         return found
     walk, lesson, question, _ = found
     if not isinstance(question, ShortQuestion | DebateQuestion):
-        return Refused(Why.UNKNOWN)
+        return Refused(Why.NOT_A_QUESTION)
+    if message.text is None:
+        return Refused(Why.TEXT_ONLY)
+    if message.text.lstrip().startswith("/"):
+        return Refused(Why.COMMAND_LIKE)
     debate = isinstance(question, DebateQuestion)
     recorded = await storage.record_answer(
         written_answer(

@@ -238,13 +238,20 @@ async def on_poll_answer(update: Update, context: BotContext) -> None:
 
 
 async def on_group_reply(update: Update, context: BotContext) -> None:
-    """A reply to a question's message in a group (new or edited): that member's answer.
-    Nothing is posted in the group per answer."""
+    """A reply in a group (new or edited; text or not): to a question's message, that
+    member's answer, marked with a ✍ reaction (no message per answer); to a session's
+    message, but unable to count, a short reply saying why, which deletes itself."""
     message = update.effective_message
     member = group_answers.credited(message) if message is not None else None
-    if message is None or member is None or message.text is None:
+    if message is None or member is None:
         return
-    await group_answers.reply(context.storage, context.catalog, member, message)
+    outcome = await group_answers.reply(context.storage, context.catalog, member, message)
+    if isinstance(outcome, TypedGiven):
+        if outcome.created:
+            await outbox.try_react(context.bot, message.chat_id, message.message_id)
+    elif isinstance(outcome, Refused) and outcome.why is not Why.UNKNOWN:
+        why = replies.refusal_reply(outcome, "reply")
+        await outbox.reply_short_lived(message, why, context.job_queue)
 
 
 # --- typed answers in a private chat ------------------------------------------------------

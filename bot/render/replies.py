@@ -13,8 +13,8 @@ from bot.render.markup import Reply, esc
 from bot.render.private import as_sentence
 
 # Where a refusal is shown: a button in a group (or a group's stance in a private chat), a
-# student's own lesson, a deep link's typed answer, an edited typed answer.
-Where = Literal["group", "private", "linked", "edit"]
+# student's own lesson, a deep link's typed answer, an edited typed answer, a group reply.
+Where = Literal["group", "private", "linked", "edit", "reply"]
 
 _SAME_EVERYWHERE = {
     Why.UNKNOWN: texts.UNKNOWN_BUTTON,
@@ -29,12 +29,16 @@ _SAME_EVERYWHERE = {
     Why.IDLE: texts.HINT_IDLE,
     Why.NOT_WAITING: texts.HINT_NOT_WAITING,
     Why.SENT_BEFORE_QUESTION: texts.SENT_BEFORE_QUESTION,
+    Why.NOT_A_QUESTION: texts.REPLY_NOT_A_QUESTION,
+    Why.TEXT_ONLY: texts.REPLY_TEXT_ONLY,
+    Why.COMMAND_LIKE: texts.REPLY_COMMAND_LIKE,
 }
 _CLOSED = {
     "group": texts.GROUP_QUESTION_CLOSED,
     "private": texts.CLOSED_BUTTON,
     "linked": texts.PRIVATE_LINK_CLOSED,
     "edit": texts.EDIT_TOO_LATE,
+    "reply": texts.REPLY_SESSION_ENDED,
 }
 
 

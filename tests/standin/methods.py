@@ -296,6 +296,64 @@ def edit_message_reply_markup(s: StandInState, p: Params) -> JSONDict:
     return _apply_edit(s, message, reply_markup=inline)
 
 
+# ---------------------------------------------------------------------- reactions, deletion
+
+# The emoji a bot may react with (the Bot API's ReactionTypeEmoji list), and the three
+# joined ones, with and without the variation selector the clients may add.
+_EMOJI = (
+    "👍 👎 ❤ 🔥 🥰 👏 😁 🤔 🤯 😱 🤬 😢 🎉 🤩 🤮 💩 🙏 👌 🕊 🤡 "
+    "🥱 🥴 😍 🐳 🌚 🌭 💯 🤣 ⚡ 🍌 🏆 💔 🤨 😐 🍓 🍾 💋 🖕 😈 😴 "
+    "😭 🤓 👻 👀 🎃 🙈 😇 😨 🤝 ✍ 🤗 🫡 🎅 🎄 ☃ 💅 🤪 🗿 🆒 💘 "
+    "🙉 🦄 😘 💊 🙊 😎 👾 🤷 😡 "
+    "\u2764\u200d\U0001f525 \U0001f468\u200d\U0001f4bb "
+    "\U0001f937\u200d\u2642 \U0001f937\u200d\u2640 \u2764\ufe0f\u200d\U0001f525 "
+    "\U0001f937\u200d\u2642\ufe0f \U0001f937\u200d\u2640\ufe0f"
+)
+REACTION_EMOJI = frozenset(_EMOJI.split())
+# Telegram lets a bot delete a message for 48 hours after it was sent.
+DELETE_WINDOW = 48 * 3600
+
+
+@method("setMessageReaction")
+def set_message_reaction(s: StandInState, p: Params) -> bool:
+    """The bot's reactions on a message (a bot may set at most one; an empty list clears)."""
+    chat = s.chat_for_bot(p, sending=False)
+    message_id = p.require_int("message_id", "message identifier is not specified")
+    message = s.find_message(chat, message_id)
+    if message is None or message.kind == "service":
+        raise bad_request("message to react not found")
+    reactions = p.get_list("reaction") or []
+    if len(reactions) > 1:
+        raise bad_request("REACTIONS_TOO_MANY")
+    for reaction in reactions:
+        if not isinstance(reaction, dict) or reaction.get("type") not in ("emoji", "custom_emoji"):
+            raise bad_request("REACTION_INVALID")
+        if reaction["type"] == "emoji" and reaction.get("emoji") not in REACTION_EMOJI:
+            raise bad_request("REACTION_INVALID")
+        if reaction["type"] == "custom_emoji":
+            raise bad_request("REACTION_INVALID")  # bots may not use custom emoji
+    p.get_bool("is_big")  # accepted; only an animation in the clients
+    return True
+
+
+@method("deleteMessage")
+def delete_message(s: StandInState, p: Params) -> bool:
+    """A bot deletes its own messages, any message in a private chat, and others' messages
+    in a group where it is an admin; within 48 hours of sending (Telegram's rule)."""
+    chat = s.chat_for_bot(p, sending=False)
+    message_id = p.require_int("message_id", "message identifier is not specified")
+    message = s.find_message(chat, message_id)
+    if message is None:
+        raise bad_request("message to delete not found")
+    me = chat.member(s.bot_user.id)
+    own = message.from_user is s.bot_user
+    may = own or chat.type == "private" or (me is not None and me.is_admin)
+    if not may or s.now() - message.date > DELETE_WINDOW:
+        raise bad_request("message can't be deleted")
+    message.deleted = True
+    return True
+
+
 # ---------------------------------------------------------------------- callback queries
 
 
