@@ -22,7 +22,9 @@ async def test_answers_survive_sigkill_exactly_once(standin: BotApiStandIn, tmp_
     db_path = tmp_path / "bot.sqlite3"
     env = bot_env(standin.base_url, db_path, BOT_POLL_TIMEOUT="1")
     admin = standin.user("Ada", username="ada")
-    members = [standin.user(f"Member {i}", username=f"member{i}") for i in range(12)]
+    # 24 members: none replies more than MAX_ANSWER_VERSIONS (20) times, so that every reply
+    # is a version of its own (later ones would replace the newest).
+    members = [standin.user(f"Member {i}", username=f"member{i}") for i in range(24)]
     group = standin.group("Crash Course", members=members, admins=[admin])
 
     process = await start_bot(env)

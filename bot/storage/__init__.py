@@ -14,6 +14,7 @@ Every name that callers imported from the single ``bot/storage.py`` is still imp
 from ``bot.storage``.
 """
 
+from bot.storage.answers import MAX_ANSWER_VERSIONS
 from bot.storage.base import UpdateMark
 from bot.storage.cache import CACHE_LIMIT, Cache
 from bot.storage.facade import Storage
@@ -46,6 +47,7 @@ _Cache = Cache
 
 __all__ = [
     "CACHE_LIMIT",
+    "MAX_ANSWER_VERSIONS",
     "MIGRATIONS",
     "POST_KINDS",
     "READER_PRAGMAS",

@@ -14,6 +14,11 @@ from bot.storage.records import AnswerFact, NewAnswer, Recorded, StoredAnswer, W
 from bot.storage.sql import NEWEST_VERSION, Db, one
 from bot.storage.walks import move
 
+# Versions kept of one member's answer to one question of a walk. An answer beyond them
+# replaces the newest version instead (one member once stored 1,584 rows on 3 questions in
+# a minute); the earlier ones stay as they were.
+MAX_ANSWER_VERSIONS = 20
+
 ANSWER_COLUMNS = (
     "id, walk_id, chat_id, user_id, display_name, username, lesson_id, lesson_version, attempt, "
     "question_id, question_type, option_indexes, answer_text, is_correct, stance, retracted, via, "
@@ -32,16 +37,25 @@ def answer_of(row: sqlite3.Row) -> StoredAnswer:
 # --- statements run on the writer's thread ---------------------------------------------------
 
 # One statement: the next version number, the row, and nothing at all when this update's
-# key is already stored (then the earlier answer is read back).
+# key is already stored (then the earlier answer is read back) or when the member has
+# MAX_ANSWER_VERSIONS versions already (then _REPLACE_NEWEST).
 _INSERT_ANSWER = (
     f"INSERT INTO answers (walk_id, chat_id, user_id, display_name, username, "
     f"lesson_id, lesson_version, attempt, question_id, question_type, "
     f"option_indexes, answer_text, is_correct, stance, retracted, via, version, "
     f"answered_at, source_key) "
-    f"SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-    f"COALESCE(MAX(version), 0) + 1, ?, ? FROM answers "
-    f"WHERE walk_id = ? AND user_id = ? AND question_id = ? "
+    f"SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, newest + 1, ?, ? "
+    f"FROM (SELECT COALESCE(MAX(version), 0) AS newest FROM answers "
+    f"WHERE walk_id = ? AND user_id = ? AND question_id = ?) WHERE newest < ? "
     f"ON CONFLICT (source_key) DO NOTHING "
+    f"RETURNING {ANSWER_COLUMNS}"
+)
+# At the cap: the answer takes the newest version's place (its id and version number stay).
+_REPLACE_NEWEST = (
+    f"UPDATE answers AS a SET display_name = ?, username = ?, lesson_version = ?, "
+    f"option_indexes = ?, answer_text = ?, is_correct = ?, stance = ?, retracted = ?, via = ?, "
+    f"answered_at = ?, source_key = ? "
+    f"WHERE walk_id = ? AND user_id = ? AND question_id = ? AND {NEWEST_VERSION} "
     f"RETURNING {ANSWER_COLUMNS}"
 )
 _WALK_IS_ACTIVE = "SELECT 1 FROM walks WHERE id = ? AND status = 'active'"
@@ -64,6 +78,26 @@ def _answer_params(answer: NewAnswer, now: str) -> tuple[object, ...]:
         answer.walk.attempt,
         answer.question_id,
         answer.question_type,
+        ",".join(str(i) for i in answer.option_indexes) or None,
+        answer.answer_text,
+        None if answer.is_correct is None else int(answer.is_correct),
+        answer.stance,
+        int(answer.retracted),
+        answer.via,
+        now,
+        answer.source_key,
+        answer.walk.id,
+        answer.respondent.user_id,
+        answer.question_id,
+        MAX_ANSWER_VERSIONS,
+    )
+
+
+def _replace_params(answer: NewAnswer, now: str) -> tuple[object, ...]:
+    return (
+        answer.respondent.display_name,
+        answer.respondent.username,
+        answer.lesson_version or answer.walk.lesson_version,
         ",".join(str(i) for i in answer.option_indexes) or None,
         answer.answer_text,
         None if answer.is_correct is None else int(answer.is_correct),
@@ -99,6 +133,10 @@ class AnswerQueries(StorageBase):
     ) -> Recorded:
         """Append an answer (a new version of the member's answer to that question).
 
+        A member has at most ``MAX_ANSWER_VERSIONS`` versions of an answer: the write that
+        makes the last of them says ``reached_cap``, and a later answer replaces the newest
+        version's content (``replaced``) instead of adding one.
+
         With ``advance_to``, the walk moves on in the same transaction, so an answer and the
         progress it earns are committed together. ``keep``: a debate answer that carries
         over the member's current stance (to a new reason) or reason (to a new stance), read
@@ -127,14 +165,21 @@ class AnswerQueries(StorageBase):
                     stored = replace(answer, stance=earlier.stance if earlier else None)
                 else:
                     stored = replace(answer, answer_text=earlier.answer_text if earlier else None)
+            replaced = False
             row = one(db, _INSERT_ANSWER, _answer_params(stored, now))
             if row is None:
                 earlier = _answer_by_key(db, answer.source_key)
-                assert earlier is not None, "the key conflicted, so its answer exists"
-                return Recorded(created=False, answer=earlier)
+                if earlier is not None:
+                    return Recorded(created=False, answer=earlier)
+                # Not a key seen before, so the member has all their versions already.
+                row = one(db, _REPLACE_NEWEST, _replace_params(stored, now))
+                assert row is not None, "nothing was inserted, so a newest version exists"
+                replaced = True
             if advance_to is not None:
                 move(db, answer.walk, advance_to, ended)
-            return Recorded(created=True, answer=answer_of(row))
+            saved = answer_of(row)
+            reached = not replaced and saved.version == MAX_ANSWER_VERSIONS
+            return Recorded(created=True, answer=saved, reached_cap=reached, replaced=replaced)
 
         recorded = await self._write(record, changes_walks=advance_to is not None)
         if recorded.created:

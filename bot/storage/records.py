@@ -167,7 +167,13 @@ class AnswerFact:
 
 @dataclass(frozen=True, slots=True)
 class Recorded:
-    """What became of an answer: ``created`` is False when this exact update was seen before."""
+    """What became of an answer: ``created`` is False when this exact update was seen before.
+
+    ``reached_cap``: this write made the member's last allowed version of the answer
+    (``MAX_ANSWER_VERSIONS``); ``replaced``: the member had them all, so this answer took the
+    newest version's place (it is recorded all the same: ``created`` is True)."""
 
     created: bool
     answer: StoredAnswer
+    reached_cap: bool = False
+    replaced: bool = False
