@@ -120,7 +120,14 @@ async def test_metrics_move(standin: BotApiStandIn, tmp_path: Path) -> None:
         query = standin.press(ada, start, "▶️ Begin")
         await standin.wait_for_callback_answer(query, timeout=10)
         await standin.wait_until_idle()
-        _, after = await _get(url)
+        # A handler's time is observed when it returns, which may be just after its last
+        # request: read again until both updates' handlers have finished (at most 5 s).
+        handled = _sample(before, "bot_handler_seconds_count") + 2
+        for _ in range(50):
+            _, after = await _get(url)
+            if _sample(after, "bot_handler_seconds_count") >= handled:
+                break
+            await asyncio.sleep(0.1)
         secret = str(standin.calls_to("setWebhook")[0].params["secret_token"])
     assert secret not in after and TOKEN not in after
 
