@@ -21,7 +21,8 @@ from telegram.error import TelegramError
 
 from bot import texts
 from bot.context import BotContext
-from bot.outbox import popup
+from bot.outbox import popup, reply_short_lived
+from bot.render.markup import Reply
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,10 @@ async def allowed_or_refused(update: Update, context: BotContext, *, afresh: boo
     if update.callback_query is not None:
         await popup(update.callback_query, texts.MODERATORS_ONLY, show_alert=True)
     elif update.effective_message is not None:
-        await update.effective_message.reply_text(texts.MODERATORS_ONLY)
+        # A refusal to one member: it deletes itself after a minute.
+        await reply_short_lived(
+            update.effective_message, Reply(texts.MODERATORS_ONLY), context.job_queue
+        )
     return False
 
 

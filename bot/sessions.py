@@ -9,6 +9,7 @@ given on, and a session resumes after a restart exactly where it stood.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from telegram import Message
@@ -17,7 +18,7 @@ from telegram.error import ChatMigrated, Forbidden, TelegramError
 from bot import outbox
 from bot.answering import kind_of
 from bot.context import BotContext
-from bot.lessons import ChoiceQuestion, Lesson
+from bot.lessons import ChoiceQuestion, Lesson, Question
 from bot.render import group as render_group
 from bot.render import replies
 from bot.render.group import GroupMessage
@@ -30,6 +31,7 @@ from bot.walk import (
     group_realigned_position,
     next_part,
     step_at,
+    steps_of,
 )
 
 log = logging.getLogger(__name__)
@@ -132,6 +134,47 @@ async def recently_closed(context: BotContext, chat_id: int) -> tuple[Walk, int]
     if ago > RECENTLY_CLOSED:
         return None
     return walk, int(ago.total_seconds() // 60)
+
+
+def current_questions(lesson: Lesson, walk: Walk) -> list[Question]:
+    """The questions of the part posted last (none while a part's text is the newest)."""
+    steps = steps_of(lesson)
+    shown = steps[: min(walk.position, len(steps))]
+    if not shown or not isinstance(shown[-1], QuestionStep):
+        return []
+    part = shown[-1].part
+    questions: list[Question] = []
+    for step in reversed(shown):
+        if not isinstance(step, QuestionStep) or step.part != part:
+            break
+        questions.append(step.question)
+    return questions[::-1]
+
+
+async def still_to_answer(
+    context: BotContext, walk: Walk, lesson: Lesson
+) -> tuple[list[tuple[str, int]], int]:
+    """Who has taken part in the session but not answered every question of the part
+    posted last: (display name, questions left) each, and how many questions that part
+    has. Telegram tells a bot no member list, so those who never answered are not known."""
+    questions = {q.id for q in current_questions(lesson, walk)}
+    if not questions:
+        return [], 0
+    answered: dict[int, set[str]] = {}
+    names: dict[int, tuple[str, str | None]] = {}
+    for fact in await context.storage.standing_answers(walk.id):
+        answered.setdefault(fact.user_id, set()).add(fact.question_id)
+        names[fact.user_id] = (fact.display_name, fact.username)
+    same_name = Counter(name for name, _ in names.values())
+    missing = []
+    for user_id, done in answered.items():
+        left = len(questions - done)
+        if left:
+            name, username = names[user_id]
+            if same_name[name] > 1 and username:
+                name = f"{name} (@{username})"  # two of one name: told apart
+            missing.append((name, left))
+    return sorted(missing, key=lambda item: item[0].casefold()), len(questions)
 
 
 async def post_next_part(context: BotContext, walk: Walk) -> None:

@@ -535,3 +535,8 @@ REPLY_COMMAND_LIKE = (
     "A reply starting with “/” reads as a command, so it was not counted. Send it again "
     "without the “/”."
 )
+# /status for a moderator: who has taken part but not answered the part posted last.
+GROUP_STATUS_MISSING = "Still to answer (of those taking part): {names}"
+GROUP_STATUS_LEFT = "{name} ({left} left)"
+GROUP_STATUS_MORE = "and {more} more"
+GROUP_STATUS_ALL_ANSWERED = "Everyone taking part has answered these questions."

@@ -154,3 +154,44 @@ async def test_recorded_replies_get_a_reaction_and_uncounted_ones_say_why(
         assert "No session is running" in await room.barrier()  # nothing else was said
     assert rows(tmp_path, "SELECT answer_text FROM answers") == [("My answer.",)]
     assert len(standin.calls_to("setMessageReaction")) == 1
+
+
+async def test_status_names_who_has_not_answered_for_a_moderator_and_clears_itself(
+    standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox, "SHORT_LIVED_SECONDS", 0.5)
+    async with a_session(standin, tmp_path, members=3) as (room, (say, debate)):
+        first, second, third = room.members
+        standin.reply(first, say, "My answer.")
+        await room.presses(second, debate, "Its own way")
+        await room.presses(third, debate, "Its own way")
+        standin.reply(third, say, "Mine too.")
+        room.says(room.admin, "/status")
+        status = await room.reads()
+        assert "Members who have answered so far: 3" in text(status)
+        assert "Still to answer (of those taking part): M0 (1 left), M1 (1 left)" in text(status)
+        # A member's /status: where the session is, no names; and it clears itself away.
+        room.says(first, "/status")
+        members_status = await room.reads()
+        assert "answered so far: 3" in text(members_status)
+        assert "Still to answer" not in text(members_status)
+
+        def gone(message: StoredMessage) -> bool | None:
+            return standin.message(message.chat_id, message.message_id).deleted or None
+
+        await standin.wait_for(lambda: gone(members_status))
+        await standin.wait_for(lambda: gone(status))
+        # A refusal to a member (a moderator's command) clears itself away too.
+        room.says(first, "/next")
+        refusal = await room.reads()
+        assert "only the group's admins" in text(refusal)
+        await standin.wait_for(lambda: gone(refusal))
+        room.says(second, "/lessons")  # a private chat's command, sent here
+        elsewhere = await room.reads()
+        assert "works in a private chat" in text(elsewhere)
+        await standin.wait_for(lambda: gone(elsewhere))
+        # Once all have answered: said so.
+        standin.reply(second, say, "Late, but here.")
+        await room.presses(first, debate, "Its own way")
+        room.says(room.admin, "/status")
+        assert "Everyone taking part has answered these questions." in text(await room.reads())

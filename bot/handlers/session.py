@@ -11,7 +11,7 @@ from bot import callbacks, outbox, sessions, texts
 from bot.callbacks import GroupBegin, GroupEnd, GroupNext, command_of
 from bot.context import BotContext
 from bot.lessons import Lesson
-from bot.moderation import allowed_or_refused, moderators_only
+from bot.moderation import allowed_or_refused, is_moderator, moderators_only
 from bot.render import group as render_group
 from bot.render import replies
 from bot.render.markup import Reply
@@ -22,6 +22,14 @@ async def _reply(update: Update, reply: Reply) -> None:
     message = update.effective_message
     if message is not None:
         await outbox.reply_to(message, reply)
+
+
+async def _short_lived(update: Update, context: BotContext, reply: Reply) -> None:
+    """A reply to one member (/status, a command for elsewhere) that deletes itself after a
+    minute, so that the group's conversation stays readable."""
+    message = update.effective_message
+    if message is not None:
+        await outbox.reply_short_lived(message, reply, context.job_queue)
 
 
 @moderators_only
@@ -116,10 +124,13 @@ async def status(update: Update, context: BotContext) -> None:
     walk = await context.storage.open_walk(chat.id)
     lesson = context.catalog.get(walk.lesson_id) if walk else None
     if walk is None or lesson is None:
-        await _reply(update, Reply(texts.GROUP_NO_SESSION))
+        await _short_lived(update, context, Reply(texts.GROUP_NO_SESSION))
         return
     members = await context.storage.member_count(walk.id)
-    await _reply(update, render_group.status(lesson, walk, members))
+    missing = None
+    if await is_moderator(update, context):  # names only for those who run the session
+        missing = await sessions.still_to_answer(context, walk, lesson)
+    await _short_lived(update, context, render_group.status(lesson, walk, members, missing))
 
 
 async def group_help(update: Update, context: BotContext) -> None:
@@ -132,7 +143,7 @@ async def private_only_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     command = command_of(message.text)
-    await _reply(update, render_group.private_only(command, context.bot.username))
+    await _short_lived(update, context, render_group.private_only(command, context.bot.username))
 
 
 async def group_only_command(update: Update, context: BotContext) -> None:

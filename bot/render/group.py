@@ -239,7 +239,18 @@ def paused(lesson: Lesson | None, walk: Walk) -> Reply:
     return Reply(texts.GROUP_PAUSED.format(lesson=esc(lesson.title if lesson else walk.lesson_id)))
 
 
-def status(lesson: Lesson, walk: Walk, members: int) -> Reply:
+# A moderator's /status names at most this many members still to answer.
+STATUS_NAMES_MAX = 60
+
+
+def status(
+    lesson: Lesson,
+    walk: Walk,
+    members: int,
+    missing: tuple[Sequence[tuple[str, int]], int] | None = None,
+) -> Reply:
+    """Where the session is; for a moderator (``missing``) also who has taken part but not
+    answered the questions posted last, with how many are left when the part has several."""
     steps = steps_of(lesson)
     parts = part_count(lesson)
     shown = steps[min(walk.position, len(steps)) - 1] if walk.position > 0 else None
@@ -253,7 +264,20 @@ def status(lesson: Lesson, walk: Walk, members: int) -> Reply:
         where = texts.GROUP_STATUS_DISCUSSION
     if walk.status == "paused":
         where += texts.GROUP_STATUS_PAUSED
-    return Reply(texts.GROUP_STATUS.format(lesson=esc(lesson.title), where=where, members=members))
+    text = texts.GROUP_STATUS.format(lesson=esc(lesson.title), where=where, members=members)
+    if missing is not None and missing[1]:
+        people, of = missing
+        if not people:
+            text += "\n" + texts.GROUP_STATUS_ALL_ANSWERED
+        else:
+            names = [
+                esc(name) if of == 1 else texts.GROUP_STATUS_LEFT.format(name=esc(name), left=left)
+                for name, left in people[:STATUS_NAMES_MAX]
+            ]
+            if len(people) > STATUS_NAMES_MAX:
+                names.append(texts.GROUP_STATUS_MORE.format(more=len(people) - STATUS_NAMES_MAX))
+            text += "\n" + texts.GROUP_STATUS_MISSING.format(names=", ".join(names))
+    return Reply(text)
 
 
 # A summary line names its question by the start of its prompt: enough to recognise it.

@@ -7,9 +7,9 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import AIORateLimiter
 
 from bot.metrics import metrics
+from bot.outbox import ReactionsAside
 
 
 def outcome_of(error: BaseException | None) -> str:
@@ -36,9 +36,10 @@ def count_call(method: str, error: BaseException | None) -> None:
         m.flood_waited.inc(float(total()) if callable(total) else float(str(delay)))
 
 
-class MeasuredRateLimiter(AIORateLimiter):
-    """PTB's rate limiter, counting each attempt of each call (a 429 waited out and retried
-    counts twice: once ``retry_after``, once as it ended)."""
+class MeasuredRateLimiter(ReactionsAside):
+    """PTB's rate limiter (reactions kept out of a group's queue: ``bot.outbox``), counting
+    each attempt of each call (a 429 waited out and retried counts twice: once
+    ``retry_after``, once as it ended)."""
 
     async def process_request(
         self,
