@@ -81,6 +81,7 @@ WRONG_SEVERAL = "❌ Not quite. The right answers: <b>{right}</b>"
 EXPLANATION = "💡 {explanation}"
 ANSWER_RECORDED = "✅ Saved your answer."
 ANSWER_UPDATED = "✏️ Updated your answer (the earlier version is kept too)."
+ANSWER_REPLACED = "✏️ Updated your answer (it replaces your latest version)."
 MODEL_ANSWER = "📝 A model answer: <i>{model_answer}</i>"
 YOUR_STANCE = "Your stance: <b>{stance}</b>"
 ASK_REASON = "🗣 Your stance: <b>{stance}</b>\nWhy? Type your reason as a message."
@@ -535,8 +536,3 @@ REPLY_COMMAND_LIKE = (
     "A reply starting with “/” reads as a command, so it was not counted. Send it again "
     "without the “/”."
 )
-# /status for a moderator: who has taken part but not answered the part posted last.
-GROUP_STATUS_MISSING = "Still to answer (of those taking part): {names}"
-GROUP_STATUS_LEFT = "{name} ({left} left)"
-GROUP_STATUS_MORE = "and {more} more"
-GROUP_STATUS_ALL_ANSWERED = "Everyone taking part has answered these questions."

@@ -14,7 +14,8 @@ import pytest
 
 from bot import callbacks, texts
 from bot.callbacks import GroupBegin, GroupPick, PickStance, SubmitChoice, ToggleChoice
-from tests.actors import Group, popup, rows, settings_for, value
+from bot.storage import MAX_ANSWER_VERSIONS
+from tests.actors import Group, Student, popup, rows, settings_for, text, value
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn, ChatMember, FakeChat, FakeUser, StoredMessage
 
@@ -22,6 +23,7 @@ LESSON = """\
 id: drill
 title: Drill
 source: {publisher: Test Press, date: 2024-01-02}
+shuffle: false  # forged presses name options by their place
 sections:
   - title: One
     text: The first part.
@@ -305,3 +307,54 @@ async def test_ticks_still_work_after_the_tick_marks_and_submit_are_reworded(
     assert rows(tmp_path, "SELECT option_indexes FROM answers WHERE question_id = 'pick-two'") == [
         ("0,2",)
     ]
+
+
+NOTES = """\
+id: notes
+title: Notes
+source: {publisher: Test Press, date: 2024-01-02}
+sections:
+  - title: One
+    text: The text.
+    questions:
+      - id: first
+        type: short
+        prompt: First thoughts?
+      - id: second
+        type: short
+        prompt: Second thoughts?
+"""
+
+
+async def test_an_answer_edited_past_the_cap_is_told_once_and_keeps_its_last_versions(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    student = Student(standin)
+    async with running_bot(settings_for(standin, tmp_path, NOTES)):
+        await student.begins_lesson()  # the first question
+        typed = student.says("draft 1")
+        await student.reads()  # saved
+        await student.reads()  # the second question
+        told = []
+        for version in range(2, MAX_ANSWER_VERSIONS + 4):
+            standin.edit_text(student.user, typed, f"draft {version}")
+            told.append(text(await student.reads()))
+            if version == MAX_ANSWER_VERSIONS:
+                told.append(text(await student.reads()))
+        await student.opens_chat()  # a barrier: every edit has been handled
+    assert told.count(texts.VERSIONS_CAPPED) == 1
+    capped = told.index(texts.VERSIONS_CAPPED)
+    assert set(told[:capped]) == {texts.ANSWER_UPDATED}  # versions 2 to 20: all kept
+    assert told[capped + 1 :] == [texts.ANSWER_REPLACED] * 3  # past the cap: the last replaced
+    last = MAX_ANSWER_VERSIONS + 3
+    assert rows(
+        tmp_path, "SELECT COUNT(*), MAX(version) FROM answers WHERE question_id = 'first'"
+    ) == [(MAX_ANSWER_VERSIONS, MAX_ANSWER_VERSIONS)]
+    assert (
+        value(
+            tmp_path,
+            "SELECT answer_text FROM answers WHERE question_id = 'first' AND version = ?",
+            MAX_ANSWER_VERSIONS,
+        )
+        == f"draft {last}"
+    )

@@ -96,6 +96,7 @@ class TypedGiven:
     reached_cap: bool = False
     walk: Walk | None = None  # the walk as it was: what comes next, or the group's chat
     added: bool = False  # a further message added to the answer just typed (two halves)
+    replaced: bool = False  # past the cap: it took the newest version's place
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +119,7 @@ Outcome = Refused | ChoiceGiven | TicksNow | StanceGiven | TypedGiven | Moved | 
 
 def reached_cap(recorded: Recorded) -> bool:
     """Whether this write made the member's last allowed version of the answer."""
-    return bool(getattr(recorded, "reached_cap", False))
+    return recorded.reached_cap
 
 
 # --- idempotency keys: Telegram's ids, so the same update handled twice changes nothing ---

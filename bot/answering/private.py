@@ -404,4 +404,6 @@ async def edited(
         keep="stance" if earlier.question_type == "debate" else None,
     )
     kept = question if isinstance(question, ShortQuestion | DebateQuestion) else None
-    return TypedGiven(kept, recorded.created, reached_cap(recorded), walk)
+    return TypedGiven(
+        kept, recorded.created, reached_cap(recorded), walk, replaced=recorded.replaced
+    )

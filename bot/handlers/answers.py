@@ -301,6 +301,7 @@ async def on_private_edit(update: Update, context: BotContext) -> None:
         await outbox.reply_to(message, replies.refusal_reply(outcome, "edit"))
     elif isinstance(outcome, TypedGiven) and outcome.created:
         # The same edit delivered twice is acknowledged once.
-        await outbox.reply_to(message, replies.plain(texts.ANSWER_UPDATED))
+        updated = texts.ANSWER_REPLACED if outcome.replaced else texts.ANSWER_UPDATED
+        await outbox.reply_to(message, replies.plain(updated))
         if outcome.reached_cap:
             await outbox.reply_to(message, replies.plain(replies.versions_capped()))
