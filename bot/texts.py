@@ -536,3 +536,12 @@ REPLY_COMMAND_LIKE = (
     "A reply starting with “/” reads as a command, so it was not counted. Send it again "
     "without the “/”."
 )
+
+# --- /forget while another program reads the database (issue 19, item 2) -----------------
+
+# The rows are deleted, but the database's log still holds a copy until the reader (a
+# backup, an export) is done: the bot clears it then, by itself.
+FORGET_DONE_LOG_LATER = (
+    "🗑 I deleted {answers}, {walks} and {other} about you. A copy stays in the database's "
+    "log while a backup or export is reading it; it will be cleared shortly."
+)

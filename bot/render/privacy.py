@@ -72,8 +72,10 @@ def forget_kept() -> Reply:
 
 
 def forget_done(gone: Forgotten) -> Reply:
+    # "Done" only once the database's log (WAL) no longer holds the deleted rows either.
+    done = texts.FORGET_DONE if gone.log_cleared else texts.FORGET_DONE_LOG_LATER
     return Reply(
-        texts.FORGET_DONE.format(
+        done.format(
             answers=plural(gone.answers, "answer"),
             walks=plural(gone.walks, "lesson attempt"),
             other=plural(gone.other, "other record"),

@@ -7,8 +7,9 @@ handler sees one object, and a query is one method call away, as fast as before 
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +58,8 @@ class StorageBase:
         self._posts: Cache[tuple[int, int] | str, Post] = Cache(CACHE_LIMIT)
         # The newest post of a question in a walk, by (walk id, question id).
         self._question_posts: Cache[tuple[int, str], Post] = Cache(CACHE_LIMIT)
+        # Work that outlives the call that started it (clearing the log after /forget).
+        self._background: set[asyncio.Task[None]] = set()
 
     @classmethod
     async def open(cls, path: Path, clock: Clock = utc_now, *, exclusive: bool = False) -> Self:
@@ -98,6 +101,9 @@ class StorageBase:
         return storage
 
     async def close(self) -> None:
+        for task in self._background:
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
         await self._writer.close()
         await self._reader.close()
         if self._lock is not None:
@@ -166,3 +172,12 @@ class StorageBase:
 
     def _now(self) -> str:
         return iso_utc(self._clock())
+
+    def _in_background(self, name: str, work: Coroutine[object, object, None]) -> None:
+        """Run ``work`` beside the callers, until it ends or ``close`` cancels it."""
+        task = asyncio.create_task(work, name=name)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    def _running(self, name: str) -> bool:
+        return any(task.get_name() == name for task in self._background)

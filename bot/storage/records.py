@@ -95,11 +95,13 @@ class Delivery:
 
 @dataclass(frozen=True, slots=True)
 class Forgotten:
-    """What ``forget_user`` deleted."""
+    """What ``forget_user`` deleted; ``log_cleared``: the database's log (WAL), which keeps
+    the deleted rows' old pages for a while, was emptied too (else it will be shortly)."""
 
     answers: int
     walks: int
     other: int
+    log_cleared: bool
 
 
 @dataclass(frozen=True, slots=True)
