@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from tests.actors import (
     SMALL_LESSON,
@@ -92,7 +95,7 @@ def deadline_of(tmp_path: Path) -> dt.datetime:
 
 
 async def test_three_members_one_finishes_one_stops_one_never_starts_then_the_close(
-    standin: BotApiStandIn, tmp_path: Path
+    standin: BotApiStandIn, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     room = Group(standin)
     settings = settings_for(standin, tmp_path, HOMEWORK_LESSON)
@@ -117,6 +120,8 @@ async def test_three_members_one_finishes_one_stops_one_never_starts_then_the_cl
         stopped.says("Too late now")
         refusal = text(await stopped.reads())
         assert "The deadline for this homework was" in refusal and "ask Ada" in refusal
+        # A refusal, not a fault: no error (and no traceback) in the log for it.
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
         # Start after the close: refused the same way.
         stopped.says(f"/start {link_payload(post)}")
         assert "closed at its deadline" in text(await stopped.reads())

@@ -49,7 +49,10 @@ async def on_error(update: object, context: BotContext) -> None:
     going. A storage failure other than a busy database also alerts the moderators."""
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
-    log.error("update %s failed: %s", update_id, type(error).__name__, exc_info=error)
+    if isinstance(error, PastDeadline):  # homework after its deadline: a refusal, no fault
+        log.info("update %s: an answer after its homework's deadline", update_id)
+    else:
+        log.error("update %s failed: %s", update_id, type(error).__name__, exc_info=error)
     chat = update.effective_chat if isinstance(update, Update) else None
     if isinstance(error, Forbidden) and chat is not None:
         await context.storage.set_chat_active(chat.id, active=False)
