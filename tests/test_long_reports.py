@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from bot import texts
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, LessonCatalog
 from bot.lessons.load import load_lesson_file
+from bot.render import privacy as render_privacy
 from bot.render import reports as render_reports
 from bot.render.fit import MESSAGE_LIMIT, split_html, visible_length, visible_text
 from bot.render.markup import Reply, esc
@@ -116,9 +117,9 @@ def test_my_answers_with_long_typed_answers_are_split_at_lines(
     walk = Walk(7, 501, "private", 501, lesson.id, lesson.version, 1, 0, "finished", "t", None)
     titles: dict[int, str] = {}
     args = (LessonCatalog([lesson]), stored(lesson, walk, 250), {walk.id: walk}, titles)
-    (whole,) = unsplit(monkeypatch, render_reports.my_answers, *args)
+    (whole,) = unsplit(monkeypatch, render_privacy.my_answers, *args)
     assert visible_length(whole.text) > MESSAGE_LIMIT  # the case that used to fail
-    replies = render_reports.my_answers(*args)
+    replies = render_privacy.my_answers(*args)
     assert len(replies) == 2
     for reply in replies:
         check_message(reply)
