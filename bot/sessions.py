@@ -22,6 +22,7 @@ from bot.lessons import ChoiceQuestion, Lesson, Question
 from bot.render import group as render_group
 from bot.render import replies
 from bot.render.group import GroupMessage
+from bot.render.order import group_seed, shown_options
 from bot.results import asked_in, session_results
 from bot.storage import Post, Walk
 from bot.walk import (
@@ -227,7 +228,9 @@ def _post_of(
         sent.poll.id if sent.poll is not None else None,
         last,
         section,
-        question.options if isinstance(question, ChoiceQuestion) else None,
+        shown_options(question, group_seed(walk.id))
+        if isinstance(question, ChoiceQuestion)
+        else None,
         kind=kind_of(lesson, question) if question is not None else "section",
     )
 

@@ -30,6 +30,7 @@ SMALL_LESSON = """\
 id: mini
 title: A <mini> & lesson
 source: {publisher: Test Press, date: 2024-01-02}
+shuffle: false  # the tests vote and press options by their place
 sections:
   - title: Only part
     text: Short text.

@@ -28,6 +28,7 @@ LESSON = """\
 id: flood
 title: A lesson to flood
 source: {publisher: Test Press, date: 2024-01-02}
+shuffle: false  # the flood presses options by their place
 sections:
   - title: Only part
     text: Short text.

@@ -72,6 +72,12 @@ class StoryGroup(Group):
         return posted
 
 
+def shown_at(poll_message: StoredMessage, option: str) -> int:
+    """Where a poll shows an option: the lesson's options are shown shuffled."""
+    assert poll_message.poll is not None
+    return [o.text for o in poll_message.poll.options].index(option)
+
+
 async def answer_part(
     group: StoryGroup,
     lesson: Lesson,
@@ -89,7 +95,7 @@ async def answer_part(
             right = question.options.index(question.correct_options[0])
             for i, member in enumerate(group.everyone):
                 pick = right if i % 2 == 0 else (right + 1) % len(question.options)
-                standin.vote(member, message, [pick])
+                standin.vote(member, message, [shown_at(message, question.options[pick])])
                 group.expected.set(
                     member,
                     question.id,
@@ -196,9 +202,9 @@ async def test_two_groups_run_the_whole_lesson_at_once_across_restart_and_migrat
         late = standin.user("Late Lou", username="lou")
         standin.add_member(a.chat, late)
         a.joined.append(late)
-        standin.vote(late, old_poll, [0])
         poll_question = lesson.sections[0].questions[0]
         assert isinstance(poll_question, ChoiceQuestion)
+        standin.vote(late, old_poll, [shown_at(old_poll, poll_question.options[0])])
         a.expected.set(late, poll_question.id, option_indexes="0", via="poll")
         # Group B becomes a supergroup; its session and answers move along.
         new_chat = standin.migrate_to_supergroup(b.chat)

@@ -28,6 +28,7 @@ OPENING = """\
 id: edited
 title: An edited lesson
 source: {publisher: Test Press, date: 2024-01-02}
+shuffle: false  # votes name options by their place
 sections:
   - title: One
     text: First part.

@@ -69,14 +69,16 @@ def test_one_huge_paragraph_is_cut_at_sentences_then_words() -> None:
 
 
 def test_single_and_multiple_choice_keyboards() -> None:
-    single = ChoiceQuestion(id="q", type="choice", prompt="?", options=("A", "B"), answer="B")
+    single = ChoiceQuestion(
+        id="q", type="choice", prompt="?", options=("A", "B"), answer="B", shuffle=False
+    )  # in the written order: the shuffled order is tests/test_shuffled_options.py's
     rows = render.choice_keyboard(single, WALK).inline_keyboard
     assert [callbacks.decode(r[0].callback_data) for r in rows] == [  # type: ignore[arg-type]
         SubmitChoice(7, "q", 1),
         SubmitChoice(7, "q", 2),
     ]
     several = ChoiceQuestion(
-        id="q", type="choice", prompt="?", options=("A", "B", "C"), answer=("A", "C")
+        id="q", type="choice", prompt="?", options=("A", "B", "C"), answer=("A", "C"), shuffle=False
     )
     rows = render.choice_keyboard(several, WALK, ticked=(0,)).inline_keyboard
     assert rows[0][0].text.startswith("☑️") and rows[1][0].text.startswith("⬜")

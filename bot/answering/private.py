@@ -36,6 +36,7 @@ from bot.answering.core import (
 )
 from bot.callbacks import ContinueReading, PickStance, SubmitChoice, ToggleChoice
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, LessonCatalog, ShortQuestion
+from bot.render.order import private_seed, shown_options
 from bot.storage import NewAnswer, Post, Storage, Walk
 from bot.walk import (
     QuestionStep,
@@ -76,7 +77,8 @@ async def asked(storage: Storage, walk: Walk, step: QuestionStep, message_id: in
     """The message asking a student a question was sent: keep it as the question's post
     (with the options it shows), and, for a typed answer, as the message that asks it."""
     question = step.question
-    options = question.options if isinstance(question, ChoiceQuestion) else None
+    seed = private_seed(walk.user_id or walk.chat_id)  # the order its keyboard shows
+    options = shown_options(question, seed) if isinstance(question, ChoiceQuestion) else None
     post = Post(
         chat_id=walk.chat_id,
         message_id=message_id,

@@ -96,7 +96,7 @@ def _options(
     lesson: Lesson, walk: Walk, question: ChoiceQuestion, message: Reply | group.QuizPoll
 ) -> list[str]:
     seed = group_seed(walk.id) if walk.audience == "group" else private_seed(PREVIEW_ID)
-    order = shown_order(lesson, question, seed)
+    order = shown_order(question, seed)
     right = set(question.correct_options)
     poll = isinstance(message, group.QuizPoll)
     lines = []

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 # Telegram's limits for quiz polls (Bot API sendPoll); a choice question must fit them.
@@ -112,6 +112,17 @@ class Section(_Strict):
     questions: tuple[Question, ...] = ()
 
 
+def _unshuffled(questions: Any) -> Any:
+    if not isinstance(questions, list):
+        return questions
+    return [
+        {**q, "shuffle": False}
+        if isinstance(q, dict) and q.get("type") == "choice" and "shuffle" not in q
+        else q
+        for q in questions
+    ]
+
+
 class Lesson(_Strict):
     id: Slug
     title: Title
@@ -123,6 +134,26 @@ class Lesson(_Strict):
     # Filled by the loader, not by authors: a hash of the file's bytes, so that every
     # answer records which version of the lesson it was given against.
     version: str = Field(default="", exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lesson_shuffle_to_questions(cls, data: Any) -> Any:
+        """'shuffle: false' on the lesson is said on each choice question that does not say
+        otherwise, so that a question alone tells how its options are shown."""
+        if not isinstance(data, dict) or data.get("shuffle") is not False:
+            return data
+        data = dict(data)
+        sections = data.get("sections")
+        if isinstance(sections, list):
+            data["sections"] = [
+                {**s, "questions": _unshuffled(s["questions"])}
+                if isinstance(s, dict) and "questions" in s
+                else s
+                for s in sections
+            ]
+        if "discussion" in data:
+            data["discussion"] = _unshuffled(data["discussion"])
+        return data
 
     def questions(self) -> list[Question]:
         found: list[Question] = [q for s in self.sections for q in s.questions]

@@ -33,6 +33,7 @@ from bot.render.fit import (
     popup,
 )
 from bot.render.markup import Reply, button, column, esc
+from bot.render.order import group_seed, shown_options
 from bot.render.private import as_sentence, question_text, section_messages, source_line
 from bot.results import SessionResults
 from bot.storage import Walk
@@ -120,7 +121,7 @@ def question_rows(
         if not lesson.asks_with_buttons(question):
             return []
         several = len(question.correct_options) > 1
-        return [
+        return [  # in the session's shuffled order; a button carries its place on the post
             [
                 button(
                     option,
@@ -129,7 +130,7 @@ def question_rows(
                     else SubmitChoice(walk.id, question.id, 1 << i),
                 )
             ]
-            for i, option in enumerate(question.options)
+            for i, option in enumerate(shown_options(question, group_seed(walk.id)))
         ]
     rows: list[list[InlineKeyboardButton]] = []
     if isinstance(question, DebateQuestion):
@@ -158,10 +159,11 @@ def question_message(
             # The lesson's checks count characters, Telegram UTF-16 units: an emoji is two.
             # Only what is shown is clipped; the post keeps the options whole.
             explanation = question.explanation
+            shown = shown_options(question, group_seed(walk.id))  # as the post stores them
             return QuizPoll(
                 question=clip(question.prompt, POLL_QUESTION_LIMIT),
-                options=tuple(clip(option, POLL_OPTION_LIMIT) for option in question.options),
-                correct_option_id=question.options.index(question.correct_options[0]),
+                options=tuple(clip(option, POLL_OPTION_LIMIT) for option in shown),
+                correct_option_id=shown.index(question.correct_options[0]),
                 explanation=clip(explanation, POLL_EXPLANATION_LIMIT) if explanation else None,
                 keyboard=keyboard,
             )

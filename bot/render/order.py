@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import hashlib
 
-from bot.lessons import ChoiceQuestion, Lesson
+from bot.lessons import ChoiceQuestion
 
 
-def shown_order(lesson: Lesson, question: ChoiceQuestion, seed: str) -> tuple[int, ...]:
-    """The lesson's option indexes in the order they are shown."""
+def shown_order(question: ChoiceQuestion, seed: str) -> tuple[int, ...]:
+    """The lesson's option indexes in the order they are shown. (A lesson's 'shuffle: false'
+    is said on each of its choice questions when it is loaded.)"""
     indexes = range(len(question.options))
-    if not lesson.shuffles(question):
+    if question.shuffle is False:
         return tuple(indexes)
 
     def key(index: int) -> bytes:
@@ -35,3 +36,8 @@ def private_seed(user_id: int) -> str:
 def group_seed(walk_id: int) -> str:
     """A group session's order: one for everyone, as a post is one message."""
     return f"session:{walk_id}"
+
+
+def shown_options(question: ChoiceQuestion, seed: str) -> tuple[str, ...]:
+    """The options as shown: what a post stores, so that a press maps back by its text."""
+    return tuple(question.options[i] for i in shown_order(question, seed))

@@ -28,6 +28,7 @@ from bot.lessons import (
 )
 from bot.render.fit import MESSAGE_LIMIT, clip, pack, paragraphs, visible_length
 from bot.render.markup import Reply, button, column, esc
+from bot.render.order import private_seed, shown_order
 from bot.storage import StoredAnswer, Walk
 from bot.walk import EndStep, QuestionStep, SectionStep, Step, part_count, step_at, steps_of
 
@@ -155,21 +156,25 @@ def several_right(question: ChoiceQuestion) -> bool:
 def choice_keyboard(
     question: ChoiceQuestion, walk: Walk, ticked: Sequence[int] = ()
 ) -> InlineKeyboardMarkup:
-    """One button per option; for several right options, each toggles its own tick (kept
-    on the server) and Submit sends what is ticked."""
+    """One button per option, in the student's own shuffled order (``bot.render.order``);
+    a button carries its place on the message, mapped back to the lesson's option by text.
+    For several right options, each toggles its own tick (kept on the server by the
+    lesson's index: ``ticked``) and Submit sends what is ticked."""
+    order = shown_order(question, private_seed(walk.user_id or walk.chat_id))
+    options = question.options
     if not several_right(question):
         return column(
-            button(option, SubmitChoice(walk.id, question.id, 1 << i))
-            for i, option in enumerate(question.options)
+            button(options[i], SubmitChoice(walk.id, question.id, 1 << place))
+            for place, i in enumerate(order)
         )
     buttons = [
         button(
-            (texts.PICKED_TICK if i in ticked else texts.UNPICKED_TICK).format(option=option),
-            ToggleChoice(walk.id, question.id, i),
+            (texts.PICKED_TICK if i in ticked else texts.UNPICKED_TICK).format(option=options[i]),
+            ToggleChoice(walk.id, question.id, place),
         )
-        for i, option in enumerate(question.options)
+        for place, i in enumerate(order)
     ]
-    mask = sum(1 << i for i in set(ticked))
+    mask = sum(1 << place for place, i in enumerate(order) if i in ticked)
     buttons.append(button(texts.SUBMIT_BUTTON, SubmitChoice(walk.id, question.id, mask)))
     return column(buttons)
 
