@@ -111,6 +111,14 @@ class SelfCheck:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowNext:
+    """Continue under a model answer: show the step the walk stands at (``position``)."""
+
+    walk_id: int
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
 class GroupPick:
     """A member ticks or unticks one option of a several-right-answers question in a group."""
 
@@ -167,6 +175,7 @@ Action = (
     | GroupEnd
     | AgainLesson
     | SelfCheck
+    | ShowNext
     | GroupPick
     | ReportFor
     | ExportFor
@@ -202,6 +211,7 @@ _TAGS: dict[type[Action], str] = {
     GroupEnd: "ge",
     AgainLesson: "ag",
     SelfCheck: "sc",
+    ShowNext: "sn",
     GroupPick: "gp",
     ReportFor: "rp",
     ExportFor: "ex",

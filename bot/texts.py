@@ -79,13 +79,13 @@ WRONG_SHORT = "❌ Not quite."
 WRONG = "❌ Not quite. The right answer: <b>{right}</b>"
 WRONG_SEVERAL = "❌ Not quite. The right answers: <b>{right}</b>"
 EXPLANATION = "💡 {explanation}"
-ANSWER_RECORDED = "✅ Saved your answer."
+ANSWER_RECORDED = "✍️ Saved your answer."  # a neutral mark: saved is not "right"
 ANSWER_UPDATED = "✏️ Updated your answer (the earlier version is kept too)."
 ANSWER_REPLACED = "✏️ Updated your answer (it replaces your latest version)."
 MODEL_ANSWER = "📝 A model answer: <i>{model_answer}</i>"
 YOUR_STANCE = "Your stance: <b>{stance}</b>"
 ASK_REASON = "🗣 Your stance: <b>{stance}</b>\nWhy? Type your reason as a message."
-REASON_RECORDED = "✅ Saved your stance and your reason."
+REASON_RECORDED = "✍️ Saved your stance and your reason."
 
 SUMMARY_HEADER = "🏁 <b>You finished {lesson}!</b>"
 SUMMARY_SCORE = "Score on choice questions: <b>{right} of {total}</b>"
@@ -237,7 +237,7 @@ PRIVATE_ANSWER_FOR_GROUP = (
     "🔒 You are answering privately for the session in <b>{group}</b>. "
     "The group will not see your answer."
 )
-PRIVATE_ANSWER_SAVED = "✅ Saved your answer for <b>{group}</b>."
+PRIVATE_ANSWER_SAVED = "✍️ Saved your answer for <b>{group}</b>."
 PRIVATE_LINK_CLOSED = "That question is closed: its session has ended."
 PRIVATE_LINK_NOT_MEMBER = "This question belongs to a group you are not a member of."
 
@@ -525,17 +525,17 @@ REPLY_COMMAND_LIKE = (
     "A reply starting with “/” reads as a command, so it was not counted. Send it again "
     "without the “/”."
 )
-# A group member's reply that was not counted (the reply deletes itself after a minute).
-REPLY_SESSION_ENDED = "This session has ended, so your reply was not counted."
-REPLY_NOT_A_QUESTION = (
-    "Only replies to a question that asks for a written answer count. Reply to that "
-    "question's message."
-)
-REPLY_TEXT_ONLY = "Only text counts as an answer: reply to the question again with words."
-REPLY_COMMAND_LIKE = (
-    "A reply starting with “/” reads as a command, so it was not counted. Send it again "
-    "without the “/”."
-)
+# /status for a moderator: who has taken part but not answered the part posted last.
+GROUP_STATUS_MISSING = "Still to answer (of those taking part): {names}"
+GROUP_STATUS_LEFT = "{name} ({left} left)"
+GROUP_STATUS_MORE = "and {more} more"
+GROUP_STATUS_ALL_ANSWERED = "Everyone taking part has answered these questions."
+# The self-check under a model answer (grades: 0 missed it, 1 partly, 2 got it).
+SELF_CHECK_ASK = "How does your answer compare?"
+SELF_CHECK_LABELS = ("🤔 Missed it", "🤏 Partly", "💡 Got it")
+SELF_CHECK_CHOSEN = "✔️ {label}"
+SELF_CHECK_NOTED = "Noted: {label}."
+PRESS_CONTINUE = "Press <i>Continue ▸</i> above to go on."
 
 # --- /forget while another program reads the database (issue 19, item 2) -----------------
 

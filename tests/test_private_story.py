@@ -55,6 +55,8 @@ async def play_step(student: Student, lesson: Lesson, step: Step, index: int) ->
         assert "Saved your answer" in text(ack)
         if question.model_answer:
             assert question.model_answer in text(ack)
+            if "Continue ▸" in ack.button_texts:  # the next step waits under the model answer
+                await student.presses(ack, "Continue ▸")
     else:
         assert isinstance(question, DebateQuestion)
         stance = question.stances[index % len(question.stances)]

@@ -30,7 +30,9 @@ async def test_tricky_and_maximal_answers_are_stored_verbatim_and_edits_are_vers
             question = await student.reads()
         assert "Type your answer" in text(question)
         answer = student.says(longest)
-        assert "Saved your answer" in text(await student.reads())
+        ack = await student.reads()
+        assert "Saved your answer" in text(ack)
+        standin.press(student.user, ack, "Continue ▸")  # under the model answer
         part_two = await student.reads()
         standin.edit_text(student.user, answer, TRICKY[0])  # edited after moving on
         assert "Updated your answer" in text(await student.reads())
@@ -40,6 +42,8 @@ async def test_tricky_and_maximal_answers_are_stored_verbatim_and_edits_are_vers
         while "🏁" not in text(message := await student.reads()):
             if "Type your answer" in text(message) or "Why?" in text(message):
                 student.says(next(tricky))
+            elif "Continue ▸" in message.button_texts:  # a part, or under a model answer
+                standin.press(student.user, message, "Continue ▸")
             elif message.buttons:
                 standin.press(student.user, message, message.button_texts[0])
         summary = message

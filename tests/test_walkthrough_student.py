@@ -5,9 +5,13 @@ answer gets a neutral mark and a self-check beside its model answer."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
-from tests.actors import Student, rows, settings_for, text
+import pytest
+
+from bot.answering import private
+from tests.actors import Student, edited, rows, settings_for, text
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn
 
@@ -71,7 +75,8 @@ async def test_start_does_not_send_the_part_just_above_again(
         await student.presses(question, "Right")
         await student.reads()  # the next question
         student.says("my answer")
-        await student.reads()  # the acknowledgement
+        ack = await student.reads()  # the model answer, waiting for Continue
+        await student.presses(ack, "Continue ▸")
         part_two = await student.reads()
         assert "Part 2 of 2" in text(part_two)
         student.says("/start")  # the next day: the part is the last message in the chat
@@ -182,3 +187,34 @@ async def test_an_answer_typed_in_two_quick_messages_is_one_answer(
         ("second", 1, "Another thing."),
         ("second", 2, "Another thing.\nSaid better."),
     ]
+
+
+async def test_a_typed_answer_gets_a_neutral_mark_a_self_check_and_waits_for_continue(
+    standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    student = Student(standin)
+    async with running_bot(settings_for(standin, tmp_path, TWO_PARTS)):
+        await student.presses(await student.begins_lesson(), "Right")
+        assert "Say one thing." in text(await student.reads())
+        student.says("My one thing.")
+        ack = await student.reads()
+        assert text(ack).startswith("✍️ Saved your answer.")  # saved, not "right"
+        assert "✅" not in text(ack) and "A model answer: One thing, said well." in text(ack)
+        assert ack.button_texts == ["💡 Got it", "🤏 Partly", "🤔 Missed it", "Continue ▸"]
+        # The next part waits: the model answer is not pushed off the screen.
+        student.says("/progress")
+        assert "Reading part 2 of 2" in text(await student.reads())
+        # As if minutes had passed (Telegram dates a message in whole seconds).
+        monkeypatch.setattr(private, "ADD_TO_ANSWER_WINDOW", timedelta(seconds=-2))
+        student.says("What now?")
+        assert text(await student.reads()) == "Press Continue ▸ above to go on."
+        assert await student.presses(ack, "🤏 Partly") == "Noted: 🤏 Partly."
+        marked = await standin.wait_for(lambda: edited(standin, ack))
+        assert marked.button_texts == ["💡 Got it", "✔️ 🤏 Partly", "🤔 Missed it", "Continue ▸"]
+        await student.presses(marked, "Continue ▸")
+        assert "Part 2 of 2" in text(await student.reads())
+        await standin.wait_for(
+            lambda: standin.message(ack.chat_id, ack.message_id).reply_markup is None
+        )
+    checked = rows(tmp_path, "SELECT question_id, self_check FROM answers ORDER BY id")
+    assert checked == [("pick", None), ("say", 1)]

@@ -46,6 +46,7 @@ class Why(Enum):
     NOT_A_QUESTION = "not_a_question"  # to a session message that asks for no typed answer
     TEXT_ONLY = "text_only"  # a photo with a caption, a sticker…: only text counts
     COMMAND_LIKE = "command_like"  # starts with "/": read as a command, not an answer
+    PRESS_CONTINUE = "press_continue"  # the step waits for Continue (under a model answer)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,13 @@ from bot.answering.core import (
     typed_answer_key,
     written_answer,
 )
-from bot.callbacks import ContinueReading, PickStance, SubmitChoice, ToggleChoice
+from bot.callbacks import (
+    ContinueReading,
+    PickStance,
+    SelfCheck,
+    SubmitChoice,
+    ToggleChoice,
+)
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, LessonCatalog, ShortQuestion
 from bot.render.order import private_seed, shown_options
 from bot.storage import NewAnswer, Post, Storage, Walk
@@ -309,11 +315,15 @@ async def typed(storage: Storage, catalog: LessonCatalog, user: User, message: M
     walk, lesson = current
     step = step_at(lesson, walk.position)
     waits = await waiting_for_text(storage, catalog, message.chat_id)
+    # Not shown yet: the walk waits for Continue under a model answer.
+    unseen = await shown_at(storage, walk) is None
     early = walk.asked_message_id is not None and message.message_id < walk.asked_message_id
-    if not waits or early:  # most likely the rest of the answer just typed: added to it
+    if not waits or early or unseen:  # most likely the rest of the answer just typed
         added = await _added_to_last(storage, lesson, walk, user, message)
         if added is not None:
             return added
+    if unseen:
+        return Refused(Why.PRESS_CONTINUE)
     if not isinstance(step, QuestionStep) or isinstance(step.question, ChoiceQuestion):
         return Refused(Why.NOT_WAITING)
     question = step.question
@@ -333,6 +343,22 @@ async def typed(storage: Storage, catalog: LessonCatalog, user: User, message: M
         finished=is_last(lesson, walk.position + 1),
     )
     return TypedGiven(question, recorded.created, reached_cap(recorded), walk)
+
+
+async def self_check(storage: Storage, walk: Walk, user_id: int, action: SelfCheck) -> bool:
+    """A student's verdict on their own typed answer beside its model answer: their own
+    attempt's answer only (the attempt may have finished since)."""
+    if walk.audience != "private" or walk.user_id != user_id:
+        return False
+    return await storage.record_self_check(walk.id, user_id, action.question_id, action.grade)
+
+
+async def waiting_to_show(storage: Storage, walk: Walk) -> int | None:
+    """The position of the step a walk stands at but has not shown (it waits for Continue
+    under a model answer); None if it has shown it, or has finished."""
+    if walk.status != "active" or await shown_at(storage, walk) is not None:
+        return None
+    return walk.position
 
 
 # How long after a typed answer a further message is taken as more of it (an answer typed

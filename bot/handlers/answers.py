@@ -25,7 +25,15 @@ from bot.answering import (
 )
 from bot.answering import group as group_answers
 from bot.answering import private as own
-from bot.callbacks import ContinueReading, GroupPick, PickStance, SubmitChoice, ToggleChoice
+from bot.callbacks import (
+    ContinueReading,
+    GroupPick,
+    PickStance,
+    SelfCheck,
+    ShowNext,
+    SubmitChoice,
+    ToggleChoice,
+)
 from bot.context import BotContext
 from bot.hints import hint
 from bot.lessons import ChoiceQuestion, Lesson, ShortQuestion
@@ -37,14 +45,22 @@ from bot.storage import Walk
 
 log = logging.getLogger(__name__)
 
-AnswerButton = ContinueReading | SubmitChoice | ToggleChoice | PickStance | GroupPick
+AnswerButton = (
+    ContinueReading | SubmitChoice | ToggleChoice | PickStance | GroupPick | SelfCheck | ShowNext
+)
 
 
 def is_answer_button(data: object) -> bool:
     """The callback data of an answer button (the pattern ``app`` routes them by)."""
     return isinstance(data, str) and isinstance(
         callbacks.decode(data),
-        ContinueReading | SubmitChoice | ToggleChoice | PickStance | GroupPick,
+        ContinueReading
+        | SubmitChoice
+        | ToggleChoice
+        | PickStance
+        | GroupPick
+        | SelfCheck
+        | ShowNext,
     )
 
 
@@ -60,6 +76,9 @@ async def on_answer_button(update: Update, context: BotContext) -> None:
     if walk is None or message is None:
         log.warning("refused a button for walk %s from user %s", action.walk_id, query.from_user.id)
         await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        return
+    if isinstance(action, SelfCheck | ShowNext):
+        await _under_model_answer(context, query, walk, action)
         return
     if walk.audience == "private":
         await _own_lesson(context, query, walk, action)
@@ -125,6 +144,36 @@ async def _tell_member(
             await outbox.send(bot_context.bot, chat_id, render.ask_reason(outcome.stance))
 
 
+async def _under_model_answer(
+    context: BotContext, query: CallbackQuery, walk: Walk, action: SelfCheck | ShowNext
+) -> None:
+    """The buttons under a model answer: the student's self-check, and Continue."""
+    message = query.message if isinstance(query.message, Message) else None
+    mine = walk.audience == "private" and walk.user_id == query.from_user.id
+    if message is None or not mine or walk.chat_id != message.chat.id:
+        await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        return
+    storage = context.storage
+    if isinstance(action, SelfCheck):
+        if not await own.self_check(storage, walk, query.from_user.id, action):
+            await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+            return
+        await outbox.popup(query, render.self_check_noted(action.grade))
+        now = await storage.walk(walk.id)
+        waiting = await own.waiting_to_show(storage, now) if now else None
+        keyboard = render.self_check_keyboard(walk, action.question_id, waiting, action.grade)
+        await outbox.set_keyboard(message, keyboard)
+        return
+    now = await storage.walk(walk.id)
+    lesson = context.catalog.get(walk.lesson_id)
+    if now is None or lesson is None or await own.waiting_to_show(storage, now) != action.position:
+        await outbox.popup(query, texts.STALE_BUTTON)  # shown already (a double tap, /start)
+        return
+    await outbox.popup(query)
+    await outbox.drop_keyboard(message)
+    await attempts.show_step(context, lesson, now)
+
+
 async def _own_lesson(
     context: BotContext, query: CallbackQuery, walk: Walk, action: AnswerButton
 ) -> None:
@@ -151,7 +200,7 @@ async def _own_lesson(
     elif isinstance(action, SubmitChoice):
         outcome = await own.submit(storage, lesson, walk, user, message.message_id, action)
         await _after_choice(context, query, walk, outcome)
-    else:
+    elif isinstance(action, PickStance):
         outcome = await own.stance(storage, lesson, walk, user, action)
         await _after_stance(context, query, walk, outcome)
 
@@ -283,6 +332,15 @@ async def on_private_text(update: Update, context: BotContext) -> None:
         await outbox.reply_to(message, replies.plain(texts.ADDED_TO_ANSWER))
         return
     if outcome.walk is None:
+        return
+    if isinstance(outcome.question, ShortQuestion) and outcome.question.model_answer:
+        # The next step waits for Continue under the model answer (the summary does not).
+        moved = await context.storage.walk(outcome.walk.id)
+        waiting = await own.waiting_to_show(context.storage, moved) if moved else None
+        ack = render.short_acknowledgement(outcome.question, outcome.walk, waiting)
+        await outbox.reply_to(message, ack)
+        if waiting is None:
+            await attempts.show_next(context, outcome.walk.id)
         return
     if isinstance(outcome.question, ShortQuestion):
         await outbox.reply_to(message, render.short_acknowledgement(outcome.question))

@@ -15,6 +15,8 @@ from bot.callbacks import (
     ContinueReading,
     ListLessons,
     PickStance,
+    SelfCheck,
+    ShowNext,
     SubmitChoice,
     ToggleChoice,
 )
@@ -245,11 +247,47 @@ def choice_feedback(step: QuestionStep, picked: Sequence[int], correct: bool) ->
     return Reply(question_text(step, *lines))
 
 
-def short_acknowledgement(question: ShortQuestion) -> Reply:
+def short_acknowledgement(
+    question: ShortQuestion, walk: Walk | None = None, next_position: int | None = None
+) -> Reply:
+    """A neutral "saved" (not a verdict); with a model answer, the self-check under it, and
+    Continue to the step at ``next_position`` (so the model answer is read, not pushed
+    off the screen)."""
     lines = [texts.ANSWER_RECORDED]
-    if question.model_answer:
-        lines.append(texts.MODEL_ANSWER.format(model_answer=esc(question.model_answer)))
-    return Reply("\n".join(lines))
+    if not question.model_answer or walk is None:
+        if question.model_answer:
+            lines.append(texts.MODEL_ANSWER.format(model_answer=esc(question.model_answer)))
+        return Reply("\n".join(lines))
+    lines.append(texts.MODEL_ANSWER.format(model_answer=esc(question.model_answer)))
+    lines.append("\n" + texts.SELF_CHECK_ASK)
+    return Reply("\n".join(lines), self_check_keyboard(walk, question.id, next_position))
+
+
+def self_check_keyboard(
+    walk: Walk, question_id: str, next_position: int | None, chosen: int | None = None
+) -> InlineKeyboardMarkup:
+    """Got it / Partly / Missed it (the one chosen marked), then Continue if the next step
+    waits for it."""
+    labels = [
+        (texts.SELF_CHECK_CHOSEN if grade == chosen else "{label}").format(
+            label=texts.SELF_CHECK_LABELS[grade]
+        )
+        for grade in (2, 1, 0)
+    ]
+    rows = [
+        [
+            button(label, SelfCheck(walk.id, question_id, grade))
+            for label, grade in zip(labels, (2, 1, 0), strict=True)
+        ]
+    ]
+    if next_position is not None:
+        rows.append([button(texts.CONTINUE_BUTTON, ShowNext(walk.id, next_position))])
+    return InlineKeyboardMarkup(rows)
+
+
+def self_check_noted(grade: int) -> str:
+    """The pop-up after a self-check (plain text)."""
+    return texts.SELF_CHECK_NOTED.format(label=texts.SELF_CHECK_LABELS[grade])
 
 
 def as_sentence(words: str) -> str:

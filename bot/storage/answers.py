@@ -11,7 +11,7 @@ from bot.metrics import count_answer
 from bot.storage.assignments import refuse_past_deadline
 from bot.storage.base import StorageBase
 from bot.storage.records import AnswerFact, NewAnswer, Recorded, StoredAnswer, WalkClosed
-from bot.storage.sql import NEWEST_VERSION, Db, one
+from bot.storage.sql import NEWEST_VERSION, Db, one, rowcount
 from bot.storage.walks import move
 
 # Versions kept of one member's answer to one question of a walk. An answer beyond them
@@ -185,6 +185,24 @@ class AnswerQueries(StorageBase):
         if recorded.created:
             count_answer(answer.walk.audience, answer.question_type)  # for /metrics
         return recorded
+
+    async def record_self_check(
+        self, walk_id: int, user_id: int, question_id: str, grade: int
+    ) -> bool:
+        """A student's verdict on their typed answer beside its model answer, kept on the
+        answer's newest version (a second tap changes it); False: there is no such answer."""
+        return await self._write(
+            lambda db: (
+                rowcount(
+                    db,
+                    "UPDATE answers SET self_check = ? WHERE id = (SELECT id FROM answers "
+                    "WHERE walk_id = ? AND user_id = ? AND question_id = ? "
+                    "ORDER BY version DESC LIMIT 1)",
+                    (grade, walk_id, user_id, question_id),
+                )
+                > 0
+            )
+        )
 
     async def answer_with_key(self, source_key: str) -> StoredAnswer | None:
         """The answer recorded from one Telegram message or press, if any."""

@@ -227,6 +227,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # A group's time zone (IANA name); NULL: the bot's BOT_TIMEZONE.
         "ALTER TABLE chats ADD COLUMN timezone TEXT",
     ),
+    (
+        # 8: a student's own verdict on a typed answer beside its model answer (2 got it,
+        # 1 partly, 0 missed it), kept on the answer version it was given for.
+        "ALTER TABLE answers ADD COLUMN self_check INTEGER CHECK (self_check IN (0, 1, 2))",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
