@@ -276,6 +276,29 @@ async def test_fetching_waits_while_enough_is_in_hand() -> None:
     await scheduler.close(None)
 
 
+async def test_a_floods_updates_in_hand_do_not_hold_up_fetching() -> None:
+    flooders = range(1000, 1000 + FETCH_BELOW)
+    release, all_begun = asyncio.Event(), asyncio.Event()
+    begun = 0
+
+    async def handle(update_id: int, payload: Any) -> None:
+        nonlocal begun
+        if update_id % 100 >= BURST:  # the floods' excess, slow to handle
+            begun += 1
+            if begun == len(flooders):
+                all_begun.set()
+            await release.wait()
+
+    scheduler = Scheduler(handle, clock=Clock())
+    for member in flooders:
+        for number in range(BURST + 1):
+            add(scheduler, member * 100 + number, message(member, member))
+    await asyncio.wait_for(all_begun.wait(), timeout=5)
+    await asyncio.wait_for(scheduler.room(asyncio.Event()), timeout=5)
+    release.set()
+    await scheduler.close(None)
+
+
 async def test_a_stop_finishes_what_has_begun_and_leaves_the_rest_in_the_inbox() -> None:
     release, begun = asyncio.Event(), asyncio.Event()
     handled: list[int] = []
