@@ -10,23 +10,35 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import io
+import zoneinfo
 from typing import Literal
 
 from telegram import InputFile, Message, Update
 
-from bot import outbox, texts
+from bot import outbox, texts, timezones
 from bot.chart import results_chart
 from bot.context import BotContext
 from bot.moderation import is_moderator
 from bot.render import reports as render
 from bot.render.markup import Reply
-from bot.results import asked_in, session_results
+from bot.results import asked_in, facts, session_results, student_results
 from bot.telegram_export import export_chat, export_file_name
 
 Format = Literal["csv", "jsonl", "xlsx"]
 
 # Telegram takes files of up to 50 MB from a bot.
 EXPORT_FILE_LIMIT = 50_000_000
+
+
+def _zone(name: str | None) -> zoneinfo.ZoneInfo | None:
+    """The group's time zone (``/timezone``); None (UTC) if it has none, or one this
+    system no longer knows."""
+    if name is None:
+        return None
+    try:
+        return timezones.zone(name)
+    except (timezones.UnknownZone, zoneinfo.ZoneInfoNotFoundError):
+        return None
 
 
 async def _send_private(context: BotContext, user_id: int, reply: Reply) -> Message:
@@ -42,8 +54,11 @@ async def deliver_report(context: BotContext, user_id: int, chat_id: int) -> boo
         return False
     title = await context.storage.chat_title(chat_id) or str(chat_id)
     asked = asked_in(await context.storage.posts_of_walk(walk.id))
-    results = session_results(lesson, await context.storage.standing_answers(walk.id), asked)
-    for message in render.report(title, lesson, walk, results):
+    current = await context.storage.current_answers(walk.id)
+    results = session_results(lesson, facts(current), asked)
+    students = student_results(lesson, current, asked)
+    zone = _zone(await context.storage.chat_timezone(chat_id))
+    for message in render.report(title, lesson, walk, results, students, zone):
         await _send_private(context, user_id, message)
     chart = await asyncio.to_thread(results_chart, f"{title}: {lesson.title}", results)
     await context.bot.send_photo(

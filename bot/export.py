@@ -70,6 +70,7 @@ COLUMNS: Final[tuple[str, ...]] = (
     "answered_at",
     "version",
     "edited_after_feedback",
+    "self_check",
 )
 # The question types whose first answer in a private attempt is followed by feedback.
 FEEDBACK_TYPES: Final = frozenset({"choice", "short"})
@@ -103,6 +104,9 @@ class ExportRow(NamedTuple):
     answered_at: str
     version: int
     edited_after_feedback: bool = False
+    # A student's own verdict beside the model answer, private attempts only: 2 got it,
+    # 1 partly, 0 missed it; None when not given.
+    self_check: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +242,7 @@ def export_rows(
         via,
         answered_at,
         version,
+        self_check,
     ) in records:
         info = lookup((lesson_id, question_id))
         indexes = parsed.get(stored_indexes or "")
@@ -277,6 +282,7 @@ def export_rows(
                 answered_at,
                 version,
                 version > 1 and chat_type == "private" and question_type in FEEDBACK_TYPES,
+                self_check,
             ),
         )
 
@@ -370,7 +376,8 @@ def csv_lines(rows: Iterable[ExportRow]) -> Iterator[str]:
             flag_cells = flags[key] = ",".join(map(field, key))
         yield (
             f"{walk_cells},{question_cells},{member_cells},{field(row[12])},{option_cells},"
-            f"{flag_cells},{field(row[18])},{row[19]},{'true' if row[20] else 'false'}\r\n"
+            f"{flag_cells},{field(row[18])},{row[19]},{'true' if row[20] else 'false'},"
+            f"{'' if row[21] is None else row[21]}\r\n"
         )
 
 

@@ -9,8 +9,9 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.export import LessonIndex
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, Question
-from bot.storage import AnswerFact, Post
+from bot.storage import AnswerFact, Post, StoredAnswer
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class QuestionResult:
     right: int  # choice questions only
     stances: tuple[tuple[str, int], ...]  # debate questions only, in the lesson's order
     missing: tuple[Member, ...]  # members who took part but have not answered this one
+    label: str = ""  # as students saw it: "Part 1 · Q3"
 
     @property
     def share_right(self) -> int:
@@ -59,6 +61,7 @@ def session_results(
     reached yet, or added to parts already past by an edit of the lesson) are left out, and
     so are answers to questions the lesson no longer has. Numbers stay the lesson's.
     """
+    labels = question_labels(lesson)
     numbered = [
         (number, question)
         for number, question in enumerate(lesson.questions(), start=1)
@@ -87,6 +90,111 @@ def session_results(
                 right=right,
                 stances=stances,
                 missing=tuple(m for m in participants if m.user_id not in who),
+                label=labels.get(question.id, ""),
             )
         )
     return SessionResults(participants, tuple(results))
+
+
+# --- the report for grading: one block per student ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TypedAnswer:
+    """A typed answer (a short answer, a debate's reason) as the report shows it."""
+
+    label: str
+    prompt: str
+    text: str
+    stance: str | None
+    answered_at: str  # ISO 8601 UTC, as stored
+    self_check: int | None  # 2 got it, 1 partly, 0 missed it; None: not given
+
+
+@dataclass(frozen=True, slots=True)
+class StudentResult:
+    member: Member
+    right: int  # choice questions answered right
+    choices: int  # choice questions the session asked
+    typed: tuple[TypedAnswer, ...]  # in the lesson's order
+    missed: tuple[str, ...]  # labels of the asked questions without a counted answer
+
+
+def question_labels(lesson: Lesson) -> dict[str, str]:
+    """Each question's label as students saw it ("Part 1 · Q3", "Discussion · Q1"): the
+    export's, so the report and the grade book name questions alike."""
+    index = LessonIndex([lesson])
+    return {q.id: info.label for q in lesson.questions() if (info := index.get(lesson.id, q.id))}
+
+
+def counted(current: Sequence[StoredAnswer]) -> list[StoredAnswer]:
+    """The current answers that count: not withdrawn, and a debate only with its reason (a
+    stance alone is half an answer)."""
+    return [
+        a
+        for a in current
+        if not a.retracted and (a.question_type != "debate" or bool(a.answer_text))
+    ]
+
+
+def facts(current: Sequence[StoredAnswer]) -> list[AnswerFact]:
+    """``counted`` answers in the shape ``session_results`` takes."""
+    return [
+        AnswerFact(a.user_id, a.display_name, a.username, a.question_id, a.is_correct, a.stance)
+        for a in counted(current)
+    ]
+
+
+def student_results(
+    lesson: Lesson, current: Sequence[StoredAnswer], asked: Collection[str] | None = None
+) -> tuple[StudentResult, ...]:
+    """Per student (anyone with a counted answer, by name): score on the choice questions
+    asked, typed answers in full, and the asked questions they have no counted answer to."""
+    labels = question_labels(lesson)
+    questions = [q for q in lesson.questions() if asked is None or q.id in asked]
+    given = counted([a for a in current if a.question_id in {q.id for q in questions}])
+    members: dict[int, Member] = {}
+    for answer in given:  # the newest name seen wins
+        members[answer.user_id] = Member(answer.user_id, answer.display_name, answer.username)
+    choices = sum(1 for q in questions if isinstance(q, ChoiceQuestion))
+    students = []
+    for member in sorted(members.values(), key=lambda m: m.display_name.casefold()):
+        own = {a.question_id: a for a in given if a.user_id == member.user_id}
+        typed = tuple(
+            TypedAnswer(
+                labels.get(q.id, q.id),
+                q.prompt,
+                a.answer_text,
+                a.stance,
+                a.answered_at,
+                a.self_check,
+            )
+            for q in questions
+            if (a := own.get(q.id)) is not None
+            and a.answer_text
+            and not isinstance(q, ChoiceQuestion)
+        )
+        students.append(
+            StudentResult(
+                member=member,
+                right=sum(1 for a in own.values() if a.is_correct),
+                choices=choices,
+                typed=typed,
+                missed=tuple(labels.get(q.id, q.id) for q in questions if q.id not in own),
+            )
+        )
+    return tuple(students)
+
+
+def shown_names(members: Iterable[Member]) -> dict[int, str]:
+    """Each member's display name; the @username added only where two share a name."""
+    people = list({m.user_id: m for m in members}.values())
+    seen = Counter(m.display_name.casefold() for m in people)
+    return {
+        m.user_id: (
+            f"{m.display_name} (@{m.username})"
+            if seen[m.display_name.casefold()] > 1 and m.username
+            else m.display_name
+        )
+        for m in people
+    }

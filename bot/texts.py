@@ -545,3 +545,21 @@ FORGET_DONE_LOG_LATER = (
     "🗑 I deleted {answers}, {walks} and {other} about you. A copy stays in the database's "
     "log while a backup or export is reading it; it will be cleared shortly."
 )
+
+# --- the report for grading: a block per student (issue 13, gap) ---------------------------
+
+REPORT_QUESTION_LABELLED = "<b>{label}.</b> {prompt}\n{stats}"
+REPORT_STUDENTS_HEADER = "👥 <b>Students</b>"
+REPORT_STUDENT = "👤 <b>{name}</b> — choice questions: {right}/{of} right · {typed}"
+REPORT_STUDENT_MISSED = "Missed: {labels}"
+REPORT_TYPED_ANSWER = "✍️ <b>{label}</b> {prompt} <i>({when}{check})</i>"
+REPORT_TYPED_STANCE = "Stance: <b>{stance}</b>"
+REPORT_SELF_CHECK = ", self-check: {label}"
+# Self-checks are asked only under a model answer in a private lesson: never in a group's
+# session, even when a member answers its question privately through the link.
+REPORT_SELF_CHECK_WHERE = (
+    "ℹ️ Self-checks (Got it / Partly / Missed it) are asked only in private lessons, so a "
+    "group session has none. Students see theirs in /myanswers; you find them in the "
+    "export's <code>self_check</code> column (/export, 2 got it, 1 partly, 0 missed it)."
+)
+MY_ANSWERS_SELF_CHECK = "self-check: {label}"

@@ -209,8 +209,8 @@ async def test_an_answer_changed_after_its_model_answer_is_flagged(
     assert cell.comment is not None and "feedback" in cell.comment.text
     assert main([*args, "--format", "csv"]) == 0
     csv_out = capsys.readouterr().out
-    assert csv_out.splitlines()[0].endswith(",version,edited_after_feedback")
-    assert csv_out.splitlines()[1].endswith(",2,true")
+    assert csv_out.splitlines()[0].endswith(",version,edited_after_feedback,self_check")
+    assert csv_out.splitlines()[1].endswith(",2,true,")  # no self-check given
 
 
 @pytest.mark.parametrize(

@@ -187,7 +187,7 @@ def test_report_for_300_participants_with_long_names(
     assert "\nParticipants (300): Participant 000 &amp; &lt;Family&gt; Long-Name" in replies[0].text
     # Each question with its long list of who has not answered begins a message.
     for result in results.questions[1:]:
-        assert any(r.text.startswith(f"<b>Q{result.number}.</b>") for r in replies)
+        assert any(r.text.startswith(f"<b>{result.label}.</b>") for r in replies)
     # The lists are cut between two names, never inside one.
     for name in names:
         assert sum(esc(name) in r.text for r in replies) == len(results.questions)
@@ -201,8 +201,8 @@ def test_normal_sized_report_is_unchanged(lesson: Lesson) -> None:
     )
     replies = render_reports.report("Room", lesson, walk, results)
     assert len(replies) == 1
-    assert "Participants (1): @ann" in replies[0].text
-    assert replies[0].text.count("Not yet: @ann") == len(lesson.questions()) - 1
+    assert "Participants (1): Ann" in replies[0].text
+    assert replies[0].text.count("Not yet: Ann") == len(lesson.questions()) - 1
 
 
 # --- any HTML of ours, any budget ------------------------------------------------------------

@@ -57,6 +57,9 @@ def _given(answer: StoredAnswer) -> str:
         parts.append(esc(clip(answer.answer_text)))
     if answer.is_correct is not None:
         parts.append("✅" if answer.is_correct else "❌")
+    if answer.self_check is not None:
+        label = texts.SELF_CHECK_LABELS[answer.self_check]
+        parts.append(texts.MY_ANSWERS_SELF_CHECK.format(label=label))
     return " — ".join(parts) or "—"
 
 

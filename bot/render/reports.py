@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from collections.abc import Callable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -12,7 +14,7 @@ from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson
 from bot.render.fit import MESSAGE_LIMIT, pack
 from bot.render.markup import Reply, button, column, esc
 from bot.render.words import plural
-from bot.results import QuestionResult, SessionResults
+from bot.results import QuestionResult, SessionResults, StudentResult, shown_names
 from bot.storage import Walk
 
 
@@ -33,28 +35,95 @@ def _stats(result: QuestionResult) -> str:
     return texts.REPORT_SHORT_STATS.format(answered=result.answered)
 
 
-def report(group: str, lesson: Lesson, walk: Walk, results: SessionResults) -> list[Reply]:
-    names = ", ".join(esc(m.label) for m in results.participants) or "—"
+def report(
+    group: str,
+    lesson: Lesson,
+    walk: Walk,
+    results: SessionResults,
+    students: Sequence[StudentResult] = (),
+    zone: zoneinfo.ZoneInfo | None = None,
+) -> list[Reply]:
+    """The moderator's report: the session, each question's results, then a block per
+    student for grading (their typed answers in full). Times in ``zone`` (else UTC), whose
+    name is said once, in the header."""
+    people = [*results.participants, *(s.member for s in students)]
+    names = shown_names(people)
+    started = _moment(walk.started_at, zone)
     blocks = [
         texts.REPORT_HEADER.format(
             group=esc(group),
             lesson=esc(lesson.title),
             session=walk.id,
-            started=walk.started_at[:16].replace("T", " ") + " UTC",
+            started=f"{started:%Y-%m-%d %H:%M} {esc(_zone_name(zone))}",
             status=texts.REPORT_STATUS[walk.status],
             count=len(results.participants),
-            participants=names,
+            participants=", ".join(esc(names[m.user_id]) for m in results.participants) or "—",
         )
     ]
     for result in results.questions:
-        block = texts.REPORT_QUESTION.format(
-            number=result.number, prompt=esc(result.question.prompt), stats=_stats(result)
+        block = texts.REPORT_QUESTION_LABELLED.format(
+            label=esc(result.label or f"Q{result.number}"),
+            prompt=esc(result.question.prompt),
+            stats=_stats(result),
         )
         if result.missing:
-            missing = ", ".join(esc(m.label) for m in result.missing)
+            missing = ", ".join(esc(names[m.user_id]) for m in result.missing)
             block += "\n" + texts.REPORT_MISSING.format(members=missing)
         blocks.append(block)
+    if students:
+        blocks.append(texts.REPORT_STUDENTS_HEADER)
+        blocks.extend(_student(s, names[s.member.user_id], started, zone) for s in students)
+        if walk.audience == "group" and not any(
+            t.self_check is not None for s in students for t in s.typed
+        ):
+            blocks.append(texts.REPORT_SELF_CHECK_WHERE)
     return chunked(blocks)
+
+
+def _student(
+    student: StudentResult, name: str, started: dt.datetime, zone: zoneinfo.ZoneInfo | None
+) -> str:
+    """One student's block: score, typed answers counted, missed questions, then each typed
+    answer in full (``chunked`` cuts a block too long for a message at its line breaks)."""
+    lines = [
+        texts.REPORT_STUDENT.format(
+            name=esc(name),
+            right=student.right,
+            of=student.choices,
+            typed=plural(len(student.typed), "typed answer"),
+        )
+    ]
+    if student.missed:
+        lines.append(texts.REPORT_STUDENT_MISSED.format(labels=esc(", ".join(student.missed))))
+    for answer in student.typed:
+        moment = _moment(answer.answered_at, zone)
+        when = f"{moment:%H:%M}" if moment.date() == started.date() else f"{moment:%Y-%m-%d %H:%M}"
+        check = (
+            ""
+            if answer.self_check is None
+            else texts.REPORT_SELF_CHECK.format(label=texts.SELF_CHECK_LABELS[answer.self_check])
+        )
+        lines.append(
+            texts.REPORT_TYPED_ANSWER.format(
+                label=esc(answer.label), prompt=esc(answer.prompt), when=when, check=check
+            )
+        )
+        if answer.stance:
+            lines.append(texts.REPORT_TYPED_STANCE.format(stance=esc(answer.stance)))
+        lines.append(esc(answer.text))
+    return "\n".join(lines)
+
+
+def _moment(stored: str, zone: zoneinfo.ZoneInfo | None) -> dt.datetime:
+    """A stored ISO 8601 UTC time in ``zone`` (UTC without one)."""
+    moment = dt.datetime.fromisoformat(stored.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(zone or dt.UTC)
+
+
+def _zone_name(zone: zoneinfo.ZoneInfo | None) -> str:
+    return zone.key if zone is not None else "UTC"
 
 
 # --- deliveries and the moderator's choices -------------------------------------------------

@@ -22,7 +22,7 @@ MAX_ANSWER_VERSIONS = 20
 ANSWER_COLUMNS = (
     "id, walk_id, chat_id, user_id, display_name, username, lesson_id, lesson_version, attempt, "
     "question_id, question_type, option_indexes, answer_text, is_correct, stance, retracted, via, "
-    "version, answered_at"
+    "version, answered_at, self_check"
 )
 
 

@@ -47,6 +47,7 @@ RawAnswer = tuple[
     str,  # via
     str,  # answered_at
     int,  # version
+    int | None,  # self_check: 2 got it, 1 partly, 0 missed it (schema 8)
 ]
 ANSWER_COLUMNS = (
     "walk_id",
@@ -68,6 +69,7 @@ ANSWER_COLUMNS = (
     "via",
     "answered_at",
     "version",
+    "self_check",
 )
 
 
@@ -189,7 +191,7 @@ def ensure_salt(path: Path) -> str:
 _ANSWERS_SELECT = """
 SELECT a.walk_id, a.chat_id, c.title, c.type, a.lesson_id, a.lesson_version, a.question_id,
        a.question_type, a.user_id, a.username, a.display_name, a.answer_text, a.option_indexes,
-       a.is_correct, a.stance, a.retracted, a.via, a.answered_at, a.version
+       a.is_correct, a.stance, a.retracted, a.via, a.answered_at, a.version, {self_check}
 FROM answers AS a
 LEFT JOIN chats AS c ON c.id = a.chat_id
 LEFT JOIN temp.export_question_order AS q
@@ -216,10 +218,13 @@ _ANSWERS_ORDER = (
 )
 
 
-def answers_query(answer_filter: AnswerFilter) -> tuple[str, dict[str, object]]:
-    """The SQL and its bound parameters for ``answer_filter`` (without the question order)."""
+def answers_query(
+    answer_filter: AnswerFilter, *, self_check: bool = True
+) -> tuple[str, dict[str, object]]:
+    """The SQL and its bound parameters for ``answer_filter`` (without the question order).
+    ``self_check``: the database has that column (schema 8); else the column is NULL."""
     params: dict[str, object] = {}
-    sql = [_ANSWERS_SELECT]
+    sql = [_ANSWERS_SELECT.format(self_check="a.self_check" if self_check else "NULL")]
     for name, condition in _ANSWERS_CONDITIONS.items():
         value = getattr(answer_filter, name)
         if value is not None:
@@ -246,7 +251,7 @@ def iter_answers(
     cursor is read in batches and closed when the iterator is exhausted or closed.
     """
     load_question_order(connection, question_order or {})
-    sql, params = answers_query(answer_filter)
+    sql, params = answers_query(answer_filter, self_check=has_self_check(connection))
     cursor = connection.execute(sql, params)
     try:
         while batch := cursor.fetchmany(batch_size):
@@ -255,6 +260,12 @@ def iter_answers(
         cursor.close()
         with suppress(sqlite3.Error):  # e.g. the connection was closed before this iterator
             connection.execute("DROP TABLE IF EXISTS temp.export_question_order")
+
+
+def has_self_check(connection: sqlite3.Connection) -> bool:
+    """Whether the answers table has the self_check column: an export may read a database
+    written before schema 8 (read-only, so it is never migrated here)."""
+    return any(row[1] == "self_check" for row in connection.execute("PRAGMA table_info(answers)"))
 
 
 def load_question_order(

@@ -153,6 +153,7 @@ class StoredAnswer:
     via: str
     version: int
     answered_at: str
+    self_check: int | None = None  # a student's own verdict: 2 got it, 1 partly, 0 missed it
 
 
 @dataclass(frozen=True, slots=True)
