@@ -40,6 +40,7 @@ from bot.lessons import (  # noqa: E402
     ShortQuestion,
 )
 from bot.lessons.load import load_catalog  # noqa: E402
+from bot.outbox import ReactionsAside  # noqa: E402
 from bot.poller import InboxPoller  # noqa: E402
 from bot.runner import ALLOWED_UPDATES as ALLOWED_UPDATES  # noqa: E402 - burst.py's too
 from bot.storage import Storage  # noqa: E402
@@ -182,15 +183,16 @@ def settings_for(standin: BotApiStandIn, db_path: Path, prompts: Path) -> Settin
 
 
 def bench_rate_limiter(in_flight: int | None = None) -> AIORateLimiter:
-    """The bot's rate limiter with the group window compressed. ``in_flight``: an
-    experiment (bench/throughput.py --api-in-flight) that lets at most that many Bot API
-    requests run at once, as a sequential caller would; the bot ships without it."""
+    """The bot's own rate limiter (reactions kept out of a group's queue, as shipped) with
+    the group window compressed. ``in_flight``: an experiment (bench/throughput.py
+    --api-in-flight) that lets at most that many Bot API requests run at once, as a
+    sequential caller would; the bot ships without it."""
     if in_flight is None:
-        return AIORateLimiter(group_time_period=GROUP_WINDOW, max_retries=3)
+        return ReactionsAside(group_time_period=GROUP_WINDOW, max_retries=3)
     return _InFlightLimiter(in_flight)
 
 
-class _InFlightLimiter(AIORateLimiter):
+class _InFlightLimiter(ReactionsAside):
     def __init__(self, in_flight: int) -> None:
         super().__init__(group_time_period=GROUP_WINDOW, max_retries=3)
         self._in_flight = in_flight
