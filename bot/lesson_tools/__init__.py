@@ -50,6 +50,11 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         default="private",
         help="a student's private chat (default) or a group session",
     )
+    preview.add_argument(
+        "--interactive",
+        action="store_true",
+        help="take the lesson at the terminal, answering, as a student would",
+    )
 
 
 def run_lesson_tool(arguments: argparse.Namespace, settings: Settings) -> int:
@@ -122,6 +127,14 @@ def _preview(arguments: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(f"{plural(len(problems), 'problem')} found.", file=sys.stderr)
         return EXIT_FAILED
+    if arguments.interactive:
+        from bot.lesson_tools.interactive import take_lesson
+
+        try:
+            take_lesson(lesson, input, print)
+        except (EOFError, KeyboardInterrupt):
+            print("\nStopped.")
+        return EXIT_OK
     sys.stdout.write(preview(lesson, arguments.audience))
     return EXIT_OK
 
