@@ -52,7 +52,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import benchlib as b
-from telegram import LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, ReactionTypeEmoji, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -66,6 +66,7 @@ from telegram.ext import (
 )
 
 from bot.logs import configure_logging
+from bot.outbox import RECORDED
 
 TARGET = 0.8
 GROUPS = 5
@@ -100,13 +101,21 @@ def bare_application(standin: Any) -> Application[Any, Any, Any, Any, Any, Any]:
     async def nothing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return None
 
+    async def react(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # The bot puts a reaction on each reply it records (issue 13): so does the baseline.
+        message = update.effective_message
+        assert message is not None
+        await context.bot.set_message_reaction(
+            message.chat_id, message.message_id, [ReactionTypeEmoji(RECORDED)]
+        )
+
     app.add_handlers(
         [
             CallbackQueryHandler(on_button),
             PollAnswerHandler(nothing),
             MessageHandler(
                 filters.ChatType.GROUPS & filters.REPLY & filters.TEXT & ~filters.COMMAND,
-                nothing,
+                react,
             ),
         ]
     )
