@@ -195,9 +195,9 @@ class AnswerQueries(StorageBase):
             lambda db: (
                 rowcount(
                     db,
-                    "UPDATE answers SET self_check = ? WHERE id = (SELECT id FROM answers "
-                    "WHERE walk_id = ? AND user_id = ? AND question_id = ? "
-                    "ORDER BY version DESC LIMIT 1)",
+                    "UPDATE answers SET self_check = ? WHERE id = (SELECT a.id FROM answers "
+                    "AS a WHERE walk_id = ? AND user_id = ? AND question_id = ? "
+                    f"AND {NEWEST_VERSION})",
                     (grade, walk_id, user_id, question_id),
                 )
                 > 0
