@@ -12,13 +12,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks, texts, timezones
 from bot.deadlines import DeadlineError, Problem, until
-from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, LessonCatalog
+from bot.lessons import Lesson, LessonCatalog
 from bot.render.fit import MESSAGE_LIMIT, clip, pack
+from bot.render.group import result_lines
 from bot.render.markup import Reply, button, column, esc
 from bot.results import SessionResults
 from bot.storage.assignments import Assignment, PastDeadline, Progress
-
-SUMMARY_PROMPT_MAX = 200  # a question's prompt in the closing results, as in a session's
 
 
 def from_iso(stamp: str) -> dt.datetime:
@@ -193,20 +192,7 @@ def closing_results(
             participants=len(results.participants),
         )
     ]
-    for result in results.questions:
-        prompt = esc(clip(result.question.prompt, SUMMARY_PROMPT_MAX))
-        if isinstance(result.question, ChoiceQuestion):
-            line = texts.GROUP_END_CHOICE.format(
-                prompt=prompt, answered=result.answered, right=result.share_right
-            )
-        elif isinstance(result.question, DebateQuestion):
-            split = ", ".join(f"{esc(stance)} {n}" for stance, n in result.stances if n)
-            line = texts.GROUP_END_DEBATE.format(
-                prompt=prompt, split=split or texts.GROUP_END_NO_ANSWERS
-            )
-        else:
-            line = texts.GROUP_END_SHORT.format(prompt=prompt, answered=result.answered)
-        lines.append(line)
+    lines.extend(result_lines(results))
     if late:
         lines.append(texts.HOMEWORK_LATE_NOTE)
     return [Reply(text) for text in pack(lines, MESSAGE_LIMIT)]

@@ -286,14 +286,10 @@ def status(
 SUMMARY_PROMPT_MAX = 200
 
 
-def session_summary(lesson: Lesson, results: SessionResults) -> list[Reply]:
-    """Participants, then per question: how many answered, the share right, the stances;
-    in as many messages as Telegram's length limit needs (a long lesson takes several)."""
-    lines = [
-        texts.GROUP_END_HEADER.format(
-            lesson=esc(lesson.title), participants=len(results.participants)
-        )
-    ]
+def result_lines(results: SessionResults) -> list[str]:
+    """Per question of a closing summary (a session's, or an assignment's at its deadline):
+    how many answered, the share right, the stances."""
+    lines = []
     for result in results.questions:
         prompt = esc(clip(result.question.prompt, SUMMARY_PROMPT_MAX))
         if isinstance(result.question, ChoiceQuestion):
@@ -308,5 +304,17 @@ def session_summary(lesson: Lesson, results: SessionResults) -> list[Reply]:
         else:
             line = texts.GROUP_END_SHORT.format(prompt=prompt, answered=result.answered)
         lines.append(line)
+    return lines
+
+
+def session_summary(lesson: Lesson, results: SessionResults) -> list[Reply]:
+    """Participants, then per question: how many answered, the share right, the stances;
+    in as many messages as Telegram's length limit needs (a long lesson takes several)."""
+    lines = [
+        texts.GROUP_END_HEADER.format(
+            lesson=esc(lesson.title), participants=len(results.participants)
+        )
+    ]
+    lines.extend(result_lines(results))
     lines.append(texts.GROUP_END_THANKS)
     return [Reply(text) for text in pack(lines, MESSAGE_LIMIT)]
