@@ -168,7 +168,8 @@ GROUP_COMMANDS: tuple[tuple[str, str], ...] = (
 GROUP_HELP = (
     "👋 I run editorial discussions here. An admin starts with /begin, posts each part with "
     "/next (or the Next button) and closes with /end; /report and /export send admins the "
-    "results privately. Anyone can ask /status."
+    "results privately. For homework: /assign a lesson with a deadline (/assignments lists "
+    "them, /timezone sets the group's clock). Anyone can ask /status."
 )
 GROUP_CHOOSE_LESSON = "📚 Which lesson should this session use?"
 GROUP_NO_SUCH_LESSON = "There is no lesson called “{lesson_id}”. Lessons: {available}."
@@ -355,6 +356,10 @@ GROUP_ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("status", "Where the session is"),
     ("report", "Results, sent to you privately"),
     ("export", "Answers as a file, sent privately"),
+    ("assign", "Set a lesson as homework with a deadline"),
+    ("assignments", "The open homework"),
+    ("timezone", "The group's time zone"),
+    ("help", "What I do here"),
 )
 # /lessons during a lesson: Continue, and where (not "Begin", which reads as "start over").
 LESSON_IN_PROGRESS_AT = "▶️ In progress: <b>{lesson}</b> — {where}."

@@ -43,9 +43,21 @@ async def test_students_menus_lack_the_moderators_commands(
     assert private == ["start", "lessons", "progress", "restart", "myanswers", "forget", "help"]
     assert not MODERATOR_ONLY & set(private)
     assert group == ["status", "help"]
-    # A group's admins: the session's commands and the two that send them its results.
+    # A group's admins: the session's commands, the two that send them its results, the
+    # homework's, and help.
     admins = menu(standin, "all_chat_administrators")
-    assert admins == ["begin", "next", "end", "status", "report", "export"]
+    assert admins == [
+        "begin",
+        "next",
+        "end",
+        "status",
+        "report",
+        "export",
+        "assign",
+        "assignments",
+        "timezone",
+        "help",
+    ]
     # The configured moderators, in their private chats: a student's menu and the two.
     for user_id in moderators:
         theirs = menu(standin, f"chat:chat_id={user_id}")
