@@ -64,8 +64,8 @@ async def on_error(update: object, context: BotContext) -> None:
     if apology == texts.NOT_RECORDED:
         await alert_moderators(context, replies.storage_alert(error))
         settings = context.bot_data.settings
-        if settings is not None and settings.moderator_ids:
-            apology += texts.NOT_RECORDED_TOLD  # only when someone is actually told
+        # Said only when someone is actually told.
+        apology = replies.not_recorded(told=settings is not None and bool(settings.moderator_ids))
     if not isinstance(update, Update) or apology is None:
         return
     try:

@@ -122,3 +122,8 @@ def plain(text: str) -> Reply:
 def cannot_post(reason: str) -> Reply:
     """Said in a group when Telegram refused a part of its session (and why)."""
     return Reply(texts.GROUP_CANNOT_POST.format(reason=esc(reason)))
+
+
+def not_recorded(*, told: bool) -> str:
+    """A storage failure: what was sent is not saved (and the moderators were told)."""
+    return texts.NOT_RECORDED + (texts.NOT_RECORDED_TOLD if told else "")
