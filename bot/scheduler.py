@@ -56,8 +56,8 @@ RATE = 3.0
 # The poller fetches more once fewer than this many updates on time are unfinished: a few
 # slow ones (a part posted under a group's flood limit, an export being built) never hold up
 # the next batch, while a batch is not refilled update by update (each Bot API call made
-# beside 31 others costs the HTTP client more: bench/throughput.py lost 0.08 of its ratio
-# fetching below 50; below 8, bench/burst.py's median answer took 3 ms longer, its new
+# beside 31 others costs the HTTP client more: bench/throughput.py lost about 0.06 of its
+# ratio fetching below 50; below 8, bench/burst.py's median answer took 3 ms longer, a new
 # batch's inbox write queued behind the answers in hand). Held updates, the one placed per
 # flooding user included, are at most MAX_HELD: memory stays bounded, and Telegram keeps
 # the rest meanwhile.
