@@ -60,10 +60,9 @@ RATE = 3.0
 # ratio fetching below 50; below 8, bench/burst.py's median answer took 3 ms longer, a new
 # batch's inbox write queued behind the answers in hand). Held updates, the one placed per
 # flooding user included, are at most MAX_HELD: memory stays bounded, and Telegram keeps
-# the rest meanwhile. A held update is a parsed Update of about 10 KiB: with 10,000 held,
-# bench/memory.py's 100,000 quick answers grew the bot by 103 MiB (85 MiB with none held).
+# the rest meanwhile.
 FETCH_BELOW = 4
-MAX_HELD = 1_000
+MAX_HELD = 10_000
 _SWEEP_EVERY = 256  # additions between sweeps of finished entries and refilled budgets
 
 Handle = Callable[[int, Any], Awaitable[None]]
