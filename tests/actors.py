@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bot.config import Settings
+from bot.storage import Storage, Walk
 from tests.conftest import PROMPTS, make_settings
 from tests.standin import BotApiStandIn, ChatMember, FakeChat, FakeUser, StoredMessage
 
@@ -319,3 +320,16 @@ class Moderator(Student):
             assert group is not None, "a moderator of a group, or a user"
             user = group.admin
         super().__init__(standin, user=user)
+
+
+async def group_session(storage: Storage) -> Walk:
+    """A group session of a lesson that need not exist, for storage-level tests."""
+    return await storage.start_walk(
+        chat_id=-100,
+        chat_type="supergroup",
+        chat_title="Circle",
+        audience="group",
+        user_id=None,
+        lesson_id="lesson-a",
+        lesson_version="v1",
+    )

@@ -15,6 +15,7 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.context import BotApplication
 from bot.runner import serve
+from bot.storage import Storage
 from tests.standin import BotApiStandIn
 
 TOKEN = "123456789:AAHfakeTokenForTestsOnly_abcdefghijk"
@@ -88,3 +89,11 @@ async def _until_ready(ready: asyncio.Event, serving: asyncio.Task[None]) -> Non
     if not ready.is_set():
         started.cancel()
         raise TimeoutError("the bot did not start within 10 s")
+
+
+@pytest.fixture
+async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
+    """The bot's storage on a fresh database file in the test's folder, closed after."""
+    opened = await Storage.open(tmp_path / "bot.sqlite3")
+    yield opened
+    await opened.close()

@@ -3,35 +3,13 @@ an edit replaces the newest version instead of adding a row; real SQLite files."
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
-
 from bot.storage import MAX_ANSWER_VERSIONS, NewAnswer, Respondent, Storage, Walk
-from tests.actors import rows
+from tests.actors import group_session, rows
 
 ANA, MINSU = Respondent(501, "Ana Kim", "ana"), Respondent(502, "Minsu", None)
-
-
-@pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    opened = await Storage.open(tmp_path / "bot.sqlite3")
-    yield opened
-    await opened.close()
-
-
-async def group_session(storage: Storage) -> Walk:
-    return await storage.start_walk(
-        chat_id=-100,
-        chat_type="supergroup",
-        chat_title="Circle",
-        audience="group",
-        user_id=None,
-        lesson_id="lesson-a",
-        lesson_version="v1",
-    )
 
 
 def reply(walk: Walk, who: Respondent, n: int, question: str = "q-short") -> NewAnswer:

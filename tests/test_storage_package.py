@@ -6,27 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
-
 from bot.storage import MIGRATIONS, SCHEMA_VERSION, NewAnswer, Post, Respondent, Storage, Walk
 from bot.storage.exports import AnswerFilter, iter_answers, list_sessions, open_readonly
+from tests.actors import group_session
 
 ANA, MINSU, JO = (
     Respondent(501, "Ana Kim", "ana"),
     Respondent(502, "Minsu", None),
     Respondent(503, "Jo", "jo"),
 )
-
-
-@pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    opened = await Storage.open(tmp_path / "bot.sqlite3")
-    yield opened
-    await opened.close()
 
 
 async def private_walk(storage: Storage, who: Respondent = ANA) -> Walk:
@@ -36,18 +27,6 @@ async def private_walk(storage: Storage, who: Respondent = ANA) -> Walk:
         chat_title=who.display_name,
         audience="private",
         user_id=who.user_id,
-        lesson_id="lesson-a",
-        lesson_version="v1",
-    )
-
-
-async def group_session(storage: Storage) -> Walk:
-    return await storage.start_walk(
-        chat_id=-100,
-        chat_type="supergroup",
-        chat_title="Circle",
-        audience="group",
-        user_id=None,
         lesson_id="lesson-a",
         lesson_version="v1",
     )

@@ -6,35 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot.storage import NewAnswer, Post, Respondent, Storage, Walk, _Cache
-from tests.actors import rows
+from tests.actors import group_session, rows
 
 FIRST, SECOND = Respondent(601, "Ana Kim", "ana"), Respondent(602, "Minsu", None)
-
-
-@pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    opened = await Storage.open(tmp_path / "bot.sqlite3")
-    yield opened
-    await opened.close()
-
-
-async def group_session(storage: Storage) -> Walk:
-    return await storage.start_walk(
-        chat_id=-100,
-        chat_type="supergroup",
-        chat_title="Circle",
-        audience="group",
-        user_id=None,
-        lesson_id="lesson-a",
-        lesson_version="v1",
-    )
 
 
 def reply(walk: Walk, who: Respondent, key: str, text: str | None = "a reply") -> NewAnswer:
