@@ -138,12 +138,15 @@ async def recently_closed(context: BotContext, chat_id: int) -> tuple[Walk, int]
 
 
 def current_questions(lesson: Lesson, walk: Walk) -> list[Question]:
-    """The questions of the part posted last (none while a part's text is the newest)."""
+    """The questions of the part posted last (none while a part's text is the newest); in
+    the discussion, posted one per /next, the discussion question posted last."""
     steps = steps_of(lesson)
     shown = steps[: min(walk.position, len(steps))]
     if not shown or not isinstance(shown[-1], QuestionStep):
         return []
     part = shown[-1].part
+    if part == 0:
+        return [shown[-1].question]
     questions: list[Question] = []
     for step in reversed(shown):
         if not isinstance(step, QuestionStep) or step.part != part:

@@ -94,12 +94,13 @@ def next_part(lesson: Lesson, position: int) -> tuple[tuple[Step, ...], int]:
     """What a group is shown next, and where the cursor stands after it.
 
     A group moves in parts: a section on its own, then all of that section's questions
-    together, then all the discussion questions together, then the end.
+    together; the discussion questions one at a time (a debate gets the group's attention
+    to itself), then the end.
     """
     steps = steps_of(lesson)
     position = min(position, len(steps) - 1)
     first = steps[position]
-    if not isinstance(first, QuestionStep):
+    if not isinstance(first, QuestionStep) or first.part == 0:
         return (first,), position + 1
     end = position
     while (

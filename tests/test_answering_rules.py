@@ -91,8 +91,9 @@ async def posts_first_questions(group: Group) -> list[StoredMessage]:
 
 
 async def posts_up_to_the_discussion(group: Group) -> None:
-    """The rest of the lesson: part two, its question, the two discussion questions."""
-    for messages in (1, 1, 2):
+    """The rest of the lesson: part two, its question, the two discussion questions (one
+    per /next)."""
+    for messages in (1, 1, 1, 1):
         group.says(group.admin, "/next")
         for _ in range(messages):
             await group.reads()

@@ -71,7 +71,7 @@ async def test_the_last_next_asks_before_it_ends_the_session(
         room.says(room.admin, "/next")  # /next there asks the same
         again = await room.reads()
         assert "End the session now?" in text(again)
-        assert "discussion questions are posted" in await room.barrier()  # still on
+        assert "Discussion question 1 of 1 is posted" in await room.barrier()  # still on
         await room.presses(room.admin, again, "🏁 Yes, end the session")
         assert "Session closed" in text(await room.reads())
         assert rows(tmp_path, "SELECT status FROM walks") == [("finished",)]

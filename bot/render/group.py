@@ -262,8 +262,10 @@ def status(
         where = texts.GROUP_STATUS_SECTION.format(part=shown.number, parts=parts)
     elif isinstance(shown, QuestionStep) and shown.part > 0:
         where = texts.GROUP_STATUS_QUESTIONS.format(part=shown.part, parts=parts)
+    elif isinstance(shown, QuestionStep):
+        where = texts.GROUP_STATUS_DISCUSSION.format(number=shown.number, of=shown.of)
     else:
-        where = texts.GROUP_STATUS_DISCUSSION
+        where = texts.GROUP_STATUS_DISCUSSION_DONE
     if walk.status == "paused":
         where += texts.GROUP_STATUS_PAUSED
     text = texts.GROUP_STATUS.format(lesson=esc(lesson.title), where=where, members=members)
