@@ -71,6 +71,16 @@ DISCUSSION_HEADER = "💬 <b>Discussion {number} of {of}</b>"
 CHOOSE_ONE = "Choose one answer:"
 CHOOSE_SEVERAL = "Several answers are right: tick them all, then submit."
 TYPE_ANSWER = "✍️ Type your answer as a message."
+# Options too long for a phone's buttons are listed in full; the buttons are their letters.
+LETTERED_OPTION = "<b>{letter}.</b> {option}"
+CHOOSE_ONE_LETTER = "Choose one answer: tap its letter, or type it."
+CHOOSE_SEVERAL_LETTERS = (
+    "Several answers are right: tick their letters, then submit (or type them all, like A C)."
+)
+NOT_AN_OPTION = "Tap your answer above, or type its letter ({first} to {last})."
+NOT_OPTIONS = (
+    "Tick your answers above and submit, or type all their letters ({first} to {last}), like A C."
+)
 PICK_STANCE = "Where do you stand? Pick one, then I'll ask why."
 
 YOUR_ANSWER = "Your answer: <b>{answer}</b>"
@@ -208,6 +218,11 @@ GROUP_STANCE_THEN_REPLY = (
 )
 GROUP_TAP_ANSWER = "Tap your answer; only you will see whether it is right."
 GROUP_TAP_SEVERAL = "Several answers are right: tap each one you choose (tap again to untick)."
+GROUP_TAP_LETTER = "Tap the letter of your answer; only you will see whether it is right."
+GROUP_TAP_SEVERAL_LETTERS = (
+    "Several answers are right: tap the letter of each one you choose (tap again to untick)."
+)
+GROUP_VOTE_LETTER = "📊 Vote with its letter in the quiz below."
 ANSWER_PRIVATELY_BUTTON = "🔒 Answer privately"
 GROUP_PICK_RIGHT = "✅ Right!"
 GROUP_PICK_WRONG = "❌ Not quite. The right answer: {right}"

@@ -141,6 +141,18 @@ def edited(standin: BotApiStandIn, message: StoredMessage) -> StoredMessage | No
     return now if now.edit_count > 0 else None
 
 
+def listed_options(message: StoredMessage) -> dict[str, str]:
+    """The options a choice question's message lists in full, by letter ({"A": "…", …}):
+    options too long for buttons are listed, and the buttons are the letters (issue 13)."""
+    return dict(re.findall(r"^([A-L])\. (.+)$", text(message), re.MULTILINE))
+
+
+def option_button(message: StoredMessage, option: str) -> str:
+    """The button to press for ``option``: its letter if the message lists it, else its text."""
+    by_text = {listed: letter for letter, listed in listed_options(message).items()}
+    return by_text.get(option, option)
+
+
 async def popup(standin: BotApiStandIn, query_id: str) -> str:
     """The text the bot answered a button press with ("" if none)."""
     return (await standin.wait_for_callback_answer(query_id, timeout=10)).text or ""

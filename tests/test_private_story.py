@@ -11,7 +11,17 @@ from pathlib import Path
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
 from bot.lessons.load import load_catalog
 from bot.walk import EndStep, QuestionStep, SectionStep, Step, steps_of
-from tests.actors import Student, edited, html, popup, records, rows, settings_for, text
+from tests.actors import (
+    Student,
+    edited,
+    html,
+    option_button,
+    popup,
+    records,
+    rows,
+    settings_for,
+    text,
+)
 from tests.conftest import PROMPTS, running_bot
 from tests.standin import BotApiStandIn, FakeUser
 
@@ -42,7 +52,7 @@ async def play_step(student: Student, lesson: Lesson, step: Step, index: int) ->
             question.answer if right else next(o for o in question.options if o != question.answer)
         )
         assert isinstance(pick, str)
-        await student.presses(message, pick)
+        await student.presses(message, option_button(message, pick))
         shown = await student.standin.wait_for(lambda: edited(student.standin, message))
         assert f"Your answer: {pick}" in text(shown)
         assert ("Right!" if right else "Not quite") in text(shown)

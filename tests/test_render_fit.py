@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from bot.lessons import ChoiceQuestion, Lesson, Section, Source
 from bot.render import fit, group, private
 from bot.render.group import QuizPoll
-from bot.render.markup import esc
+from bot.render.markup import Reply, esc
 from bot.render.words import plural
 from bot.storage import Walk
 from bot.walk import QuestionStep, SectionStep, steps_of
@@ -122,11 +122,15 @@ def test_a_quiz_poll_fits_telegrams_limits_with_emoji() -> None:
         sections=(Section(title="One", text="Text.", questions=(question,)),),
     )
     step = next(s for s in steps_of(lesson) if isinstance(s, QuestionStep))
-    poll = group.question_message(lesson, step, WALK, "bot", None)
-    assert isinstance(poll, QuizPoll)
+    # 100 emoji are 200 UTF-16 units, over a poll option's limit: the options are listed
+    # in full in a message before the poll, whose options are their letters.
+    listing, poll = group.question_messages(lesson, step, WALK, "bot", None)
+    assert isinstance(poll, QuizPoll) and isinstance(listing, Reply)
     assert fit.utf16_length(poll.question) <= fit.POLL_QUESTION_LIMIT
-    assert all(fit.utf16_length(o) <= fit.POLL_OPTION_LIMIT for o in poll.options)
-    assert poll.options[1] == "Plain" and poll.correct_option_id == 1
+    shown = [line.split(" ", 1)[1] for line in fit.visible_text(listing.text).splitlines()[4:6]]
+    assert sorted(shown) == sorted(question.options)
+    assert poll.options == ("A", "B")
+    assert shown[poll.correct_option_id] == "Plain"
     assert poll.explanation is not None
     assert fit.utf16_length(poll.explanation) <= fit.POLL_EXPLANATION_LIMIT
 

@@ -47,12 +47,14 @@ class Why(Enum):
     TEXT_ONLY = "text_only"  # a photo with a caption, a sticker…: only text counts
     COMMAND_LIKE = "command_like"  # starts with "/": read as a command, not an answer
     PRESS_CONTINUE = "press_continue"  # the step waits for Continue (under a model answer)
+    NOT_AN_OPTION = "not_an_option"  # typed at a choice question, but no option's letter
 
 
 @dataclass(frozen=True, slots=True)
 class Refused:
     why: Why
-    # CHANGED: the choice question as it is now; REPLY_TO_EARLIER: the current question.
+    # CHANGED: the choice question as it is now; REPLY_TO_EARLIER: the current question;
+    # NOT_AN_OPTION: the choice question asked.
     question: Question | None = None
 
 

@@ -8,6 +8,8 @@ a time, and become the answer on Submit. A stance is fixed per attempt.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -316,19 +318,38 @@ async def typed(storage: Storage, catalog: LessonCatalog, user: User, message: M
     step = step_at(lesson, walk.position)
     waits = await waiting_for_text(storage, catalog, message.chat_id)
     # Not shown yet: the walk waits for Continue under a model answer.
-    unseen = await shown_at(storage, walk) is None
+    shown = await shown_at(storage, walk)
+    choice = step.question if isinstance(step, QuestionStep) else None
+    if shown is not None and isinstance(choice, ChoiceQuestion):
+        assert isinstance(step, QuestionStep)
+        places = typed_places(message.text, len(choice.options))
+        if places is not None:  # "B", "2", "(b)": the option with that letter, as shown
+            return await _typed_choice(storage, lesson, walk, user, step, shown, places)
     early = walk.asked_message_id is not None and message.message_id < walk.asked_message_id
-    if not waits or early or unseen:  # most likely the rest of the answer just typed
+    if not waits or early or shown is None:  # most likely the rest of the answer just typed
         added = await _added_to_last(storage, lesson, walk, user, message)
         if added is not None:
             return added
-    if unseen:
+    if shown is None:
         return Refused(Why.PRESS_CONTINUE)
+    if isinstance(choice, ChoiceQuestion):
+        return Refused(Why.NOT_AN_OPTION, choice)
     if not isinstance(step, QuestionStep) or isinstance(step.question, ChoiceQuestion):
         return Refused(Why.NOT_WAITING)
-    question = step.question
     if early:
         return Refused(Why.SENT_BEFORE_QUESTION)
+    return await _typed_answer(storage, lesson, walk, user, step.question, message)
+
+
+async def _typed_answer(
+    storage: Storage,
+    lesson: Lesson,
+    walk: Walk,
+    user: User,
+    question: ShortQuestion | DebateQuestion,
+    message: Message,
+) -> Outcome:
+    """The message as the answer to the short or debate question asked now."""
     replied = message.reply_to_message
     if replied is not None:
         post = await storage.post_for_message(message.chat_id, replied.message_id)
@@ -343,6 +364,69 @@ async def typed(storage: Storage, catalog: LessonCatalog, user: User, message: M
         finished=is_last(lesson, walk.position + 1),
     )
     return TypedGiven(question, recorded.created, reached_cap(recorded), walk)
+
+
+# An option typed as its letter or number: "B", "b", "(B)", "B.", "2"; several as "A C",
+# "A, C" or "1 and 3". Full-width letters and circled numbers are read as their plain forms.
+_TYPED_PICK = re.compile(r"[(\[]?(?:(?P<letter>[a-z])|(?P<number>[1-9][0-9]?))[)\].:]?")
+_TYPED_SEPARATORS = re.compile(r"(?:\s|,|;|&|/|\band\b)+")
+
+
+def typed_places(text: str | None, count: int) -> tuple[int, ...] | None:
+    """The places (0-based, in the shown order) of the options a typed message names by
+    letter or number, or None if it is not only that (a word, a letter past the last)."""
+    tokens = _TYPED_SEPARATORS.split(unicodedata.normalize("NFKC", text or "").strip().lower())
+    places = set()
+    for token in filter(None, tokens):
+        match = _TYPED_PICK.fullmatch(token)
+        if match is None:
+            return None
+        letter, number = match["letter"], match["number"]
+        place = ord(letter) - ord("a") if letter else int(number) - 1
+        if place >= count:
+            return None
+        places.add(place)
+    return tuple(sorted(places)) or None
+
+
+async def _typed_choice(
+    storage: Storage,
+    lesson: Lesson,
+    walk: Walk,
+    user: User,
+    step: QuestionStep,
+    post: Post,
+    places: tuple[int, ...],
+) -> Outcome:
+    """A choice typed as letters on the question's message ``post`` (the options it
+    showed), taken as a press of those buttons would be: one answer, whichever comes first."""
+    question = step.question
+    assert isinstance(question, ChoiceQuestion)
+    several = len(question.correct_options) > 1
+    if not several and len(places) > 1:
+        return Refused(Why.NOT_AN_OPTION, question)
+    picked = as_posted(question, post.options, places)
+    if picked is None:
+        return await question_changed(storage, post, question, user.id)
+    recorded = await storage.record_answer(
+        choice_answer(
+            walk,
+            lesson,
+            question,
+            user,
+            picked,
+            via="text",
+            source_key=key_of_private_choice(walk.id, question.id),
+        ),
+        advance_to=walk.position + 1,
+        finished=is_last(lesson, walk.position + 1),
+    )
+    if not recorded.created:
+        return Refused(Why.ALREADY_ANSWERED)
+    if several:
+        await storage.clear_ticks(walk.chat_id, post.message_id, user.id)
+    correct = choice_is_correct(question, picked)
+    return ChoiceGiven(question, step, picked, correct, created=True, walk=walk)
 
 
 async def self_check(storage: Storage, walk: Walk, user_id: int, action: SelfCheck) -> bool:

@@ -330,6 +330,9 @@ async def on_private_text(update: Update, context: BotContext) -> None:
     if isinstance(outcome, Refused):  # not an answer: a hint, unless they are flooding us
         await hint(context, message, replies.refusal_reply(outcome, "private"))
         return
+    if isinstance(outcome, ChoiceGiven):  # an option typed as its letter
+        await _after_typed_choice(context, message, outcome)
+        return
     if not isinstance(outcome, TypedGiven) or not outcome.created:
         return  # the same message handled twice: it was acknowledged the first time
     if outcome.added:  # the rest of the answer just typed
@@ -350,6 +353,19 @@ async def on_private_text(update: Update, context: BotContext) -> None:
         await outbox.reply_to(message, render.short_acknowledgement(outcome.question))
     else:
         await outbox.reply_to(message, render.reason_acknowledgement())
+    await attempts.show_next(context, outcome.walk.id)
+
+
+async def _after_typed_choice(context: BotContext, message: Message, outcome: ChoiceGiven) -> None:
+    """A choice typed as its letter: the feedback under it, the question's buttons taken
+    off (it is answered), and the next step."""
+    if outcome.step is None or outcome.walk is None:
+        return
+    asked = await own.shown_at(context.storage, outcome.walk)  # the question's message
+    if asked is not None:
+        await outbox.try_set_keyboard(context.bot, asked.chat_id, asked.message_id, None)
+    feedback = render.choice_feedback(outcome.step, outcome.picked, outcome.correct)
+    await outbox.reply_to(message, feedback)
     await attempts.show_next(context, outcome.walk.id)
 
 

@@ -14,7 +14,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.lesson_tools.readability import measure
 from bot.lessons import ChoiceQuestion, Lesson
-from bot.render import group, private
+from bot.render import group, letters, private
 from bot.render.fit import visible_text
 from bot.render.markup import Reply
 from bot.render.order import group_seed, private_seed, shown_order
@@ -99,6 +99,12 @@ def _options(
     order = shown_order(question, seed)
     right = set(question.correct_options)
     poll = isinstance(message, group.QuizPoll)
+    shown = [question.options[index] for index in order]
+    if (isinstance(message, group.QuizPoll) and message.options[0] == letters.letter(0)) or (
+        isinstance(message, Reply) and letters.listed(shown) in message.text
+    ):  # the options are listed as A, B, C… (too long for buttons): mark the right letters
+        marks = [letters.letter(place) for place, option in enumerate(shown) if option in right]
+        return [f"✓ right: {', '.join(marks)}"]
     lines = []
     for index in order:
         option = question.options[index]

@@ -23,6 +23,7 @@ from bot.callbacks import (
     encode_start,
 )
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, LessonCatalog, ShortQuestion
+from bot.render import letters
 from bot.render.fit import (
     MESSAGE_LIMIT,
     POLL_EXPLANATION_LIMIT,
@@ -34,7 +35,13 @@ from bot.render.fit import (
 )
 from bot.render.markup import Reply, button, column, esc
 from bot.render.order import group_seed, shown_options
-from bot.render.private import as_sentence, question_text, section_messages, source_line
+from bot.render.private import (
+    as_sentence,
+    choice_lines,
+    question_text,
+    section_messages,
+    source_line,
+)
 from bot.results import SessionResults
 from bot.storage import Walk
 from bot.walk import EndStep, QuestionStep, SectionStep, Step, part_count, step_at, steps_of
@@ -121,17 +128,18 @@ def question_rows(
         if not lesson.asks_with_buttons(question):
             return []
         several = len(question.correct_options) > 1
-        return [  # in the session's shuffled order; a button carries its place on the post
-            [
-                button(
-                    option,
-                    GroupPick(walk.id, question.id, i)
-                    if several
-                    else SubmitChoice(walk.id, question.id, 1 << i),
-                )
-            ]
-            for i, option in enumerate(shown_options(question, group_seed(walk.id)))
+        shown = shown_options(question, group_seed(walk.id))
+        lettered = letters.on_buttons(shown)  # the message lists them in full
+        buttons = [  # in the session's shuffled order; a button carries its place on the post
+            button(
+                letters.letter(i) if lettered else option,
+                GroupPick(walk.id, question.id, i)
+                if several
+                else SubmitChoice(walk.id, question.id, 1 << i),
+            )
+            for i, option in enumerate(shown)
         ]
+        return letters.in_rows(buttons) if lettered else [[b] for b in buttons]
     rows: list[list[InlineKeyboardButton]] = []
     if isinstance(question, DebateQuestion):
         rows.extend(
@@ -142,7 +150,7 @@ def question_rows(
     return rows
 
 
-def question_message(
+def question_messages(
     lesson: Lesson,
     step: QuestionStep,
     walk: Walk,
@@ -150,29 +158,46 @@ def question_message(
     next_position: int | None,
     *,
     ends: bool = False,
-) -> GroupMessage:
+) -> list[GroupMessage]:
+    """A question's message; a quiz poll whose options are too long for it comes after a
+    message listing them in full (A, B, C…), and its own options are the letters."""
     question = step.question
     rows = question_rows(lesson, step, walk, bot_username)
     keyboard = _with_next(rows, walk, next_position, ends=ends)
     if isinstance(question, ChoiceQuestion):
+        shown = shown_options(question, group_seed(walk.id))  # as the post stores them
         if not lesson.asks_with_buttons(question):
-            # The lesson's checks count characters, Telegram UTF-16 units: an emoji is two.
-            # Only what is shown is clipped; the post keeps the options whole.
-            explanation = question.explanation
-            shown = shown_options(question, group_seed(walk.id))  # as the post stores them
-            return QuizPoll(
-                question=clip(question.prompt, POLL_QUESTION_LIMIT),
-                options=tuple(clip(option, POLL_OPTION_LIMIT) for option in shown),
-                correct_option_id=shown.index(question.correct_options[0]),
-                explanation=clip(explanation, POLL_EXPLANATION_LIMIT) if explanation else None,
-                keyboard=keyboard,
-            )
-        several = len(question.correct_options) > 1
-        hint = texts.GROUP_TAP_SEVERAL if several else texts.GROUP_TAP_ANSWER
-        return Reply(question_text(step, hint), keyboard)
+            return _quiz_poll(step, question, shown, keyboard)
+        return [Reply(question_text(step, *choice_lines(question, shown, group=True)), keyboard)]
     if isinstance(question, ShortQuestion):
-        return Reply(question_text(step, texts.GROUP_REPLY_TO_ANSWER), keyboard)
-    return Reply(question_text(step, texts.GROUP_STANCE_THEN_REPLY), keyboard)
+        return [Reply(question_text(step, texts.GROUP_REPLY_TO_ANSWER), keyboard)]
+    return [Reply(question_text(step, texts.GROUP_STANCE_THEN_REPLY), keyboard)]
+
+
+def _quiz_poll(
+    step: QuestionStep,
+    question: ChoiceQuestion,
+    shown: Sequence[str],
+    keyboard: InlineKeyboardMarkup | None,
+) -> list[GroupMessage]:
+    # The lesson's checks count characters, Telegram UTF-16 units: an emoji is two. Only
+    # what is shown is clipped; the post keeps the options whole.
+    explanation = question.explanation
+    lettered = letters.in_poll(shown)
+    poll = QuizPoll(
+        question=clip(question.prompt, POLL_QUESTION_LIMIT),
+        options=tuple(
+            letters.letter(place) if lettered else clip(option, POLL_OPTION_LIMIT)
+            for place, option in enumerate(shown)
+        ),
+        correct_option_id=list(shown).index(question.correct_options[0]),
+        explanation=clip(explanation, POLL_EXPLANATION_LIMIT) if explanation else None,
+        keyboard=keyboard,
+    )
+    if not lettered:
+        return [poll]
+    listing = question_text(step, letters.listed(shown), texts.GROUP_VOTE_LETTER)
+    return [Reply(listing), poll]
 
 
 def part_messages(
@@ -188,8 +213,8 @@ def part_messages(
             keyboard = _with_next([], walk, position, ends=ends)
             messages.extend((step, m) for m in section_messages(lesson, step, keyboard))
         elif isinstance(step, QuestionStep):
-            message = question_message(lesson, step, walk, bot_username, position, ends=ends)
-            messages.append((step, message))
+            shown = question_messages(lesson, step, walk, bot_username, position, ends=ends)
+            messages.extend((step, message) for message in shown)
     return messages
 
 

@@ -28,9 +28,10 @@ from bot.lessons import (
     Question,
     ShortQuestion,
 )
+from bot.render import letters
 from bot.render.fit import MESSAGE_LIMIT, clip, pack, paragraphs, visible_length
 from bot.render.markup import Reply, button, column, esc
-from bot.render.order import private_seed, shown_order
+from bot.render.order import private_seed, shown_options, shown_order
 from bot.storage import StoredAnswer, Walk
 from bot.walk import EndStep, QuestionStep, SectionStep, Step, part_count, step_at, steps_of
 
@@ -164,21 +165,47 @@ def choice_keyboard(
     lesson's index: ``ticked``) and Submit sends what is ticked."""
     order = shown_order(question, private_seed(walk.user_id or walk.chat_id))
     options = question.options
+    lettered = letters.on_buttons(options)  # the message lists them in full
+
+    def label(place: int, index: int) -> str:
+        return letters.letter(place) if lettered else options[index]
+
     if not several_right(question):
-        return column(
-            button(options[i], SubmitChoice(walk.id, question.id, 1 << place))
+        picks = [
+            button(label(place, i), SubmitChoice(walk.id, question.id, 1 << place))
             for place, i in enumerate(order)
-        )
-    buttons = [
+        ]
+        return InlineKeyboardMarkup(letters.in_rows(picks)) if lettered else column(picks)
+    ticks = [
         button(
-            (texts.PICKED_TICK if i in ticked else texts.UNPICKED_TICK).format(option=options[i]),
+            (texts.PICKED_TICK if i in ticked else texts.UNPICKED_TICK).format(
+                option=label(place, i)
+            ),
             ToggleChoice(walk.id, question.id, place),
         )
         for place, i in enumerate(order)
     ]
     mask = sum(1 << place for place, i in enumerate(order) if i in ticked)
-    buttons.append(button(texts.SUBMIT_BUTTON, SubmitChoice(walk.id, question.id, mask)))
-    return column(buttons)
+    submit = button(texts.SUBMIT_BUTTON, SubmitChoice(walk.id, question.id, mask))
+    if lettered:
+        return InlineKeyboardMarkup([*letters.in_rows(ticks), [submit]])
+    return column([*ticks, submit])
+
+
+def choice_lines(question: ChoiceQuestion, options: Sequence[str], *, group: bool) -> list[str]:
+    """What a choice question's message says under its prompt: how to answer; and, when
+    its options are too long for buttons, the options in full as A, B, C… (``options``:
+    in the order shown)."""
+    several = several_right(question)
+    if not letters.on_buttons(options):
+        if group:
+            return [texts.GROUP_TAP_SEVERAL if several else texts.GROUP_TAP_ANSWER]
+        return [texts.CHOOSE_SEVERAL if several else texts.CHOOSE_ONE]
+    if group:
+        hint = texts.GROUP_TAP_SEVERAL_LETTERS if several else texts.GROUP_TAP_LETTER
+    else:
+        hint = texts.CHOOSE_SEVERAL_LETTERS if several else texts.CHOOSE_ONE_LETTER
+    return [letters.listed(options), hint]
 
 
 def switch_lesson(current: Lesson, other: Lesson) -> Reply:
@@ -216,8 +243,9 @@ def confirm_again(lesson: Lesson) -> Reply:
 def question_message(step: QuestionStep, walk: Walk) -> Reply:
     question = step.question
     if isinstance(question, ChoiceQuestion):
-        hint = texts.CHOOSE_SEVERAL if several_right(question) else texts.CHOOSE_ONE
-        return Reply(question_text(step, hint), choice_keyboard(question, walk))
+        shown = shown_options(question, private_seed(walk.user_id or walk.chat_id))
+        lines = choice_lines(question, shown, group=False)
+        return Reply(question_text(step, *lines), choice_keyboard(question, walk))
     if isinstance(question, ShortQuestion):
         return Reply(question_text(step, texts.TYPE_ANSWER))
     return Reply(

@@ -7,7 +7,8 @@ from typing import Literal
 
 from bot import texts
 from bot.answering import Refused, Why
-from bot.lessons import Lesson, LessonCatalog
+from bot.lessons import ChoiceQuestion, Lesson, LessonCatalog
+from bot.render import letters
 from bot.render.fit import popup
 from bot.render.markup import Reply, esc
 from bot.render.private import as_sentence
@@ -33,6 +34,7 @@ _SAME_EVERYWHERE = {
     Why.TEXT_ONLY: texts.REPLY_TEXT_ONLY,
     Why.COMMAND_LIKE: texts.REPLY_COMMAND_LIKE,
     Why.PRESS_CONTINUE: texts.PRESS_CONTINUE,
+    Why.NOT_AN_OPTION: texts.HINT_NOT_WAITING,  # (no question to name its letters)
 }
 _CLOSED = {
     "group": texts.GROUP_QUESTION_CLOSED,
@@ -47,6 +49,11 @@ def refusal(refused: Refused, where: Where) -> str:
     """Why an answer was not taken, in a line (a pop-up's or a reply's)."""
     if refused.why is Why.CLOSED:
         return _CLOSED[where]
+    if refused.why is Why.NOT_AN_OPTION and isinstance(refused.question, ChoiceQuestion):
+        options = refused.question.options
+        several = len(refused.question.correct_options) > 1
+        wording = texts.NOT_OPTIONS if several else texts.NOT_AN_OPTION
+        return wording.format(first=letters.letter(0), last=letters.letter(len(options) - 1))
     if refused.why is Why.REPLY_TO_EARLIER:
         prompt = refused.question.prompt if refused.question is not None else ""
         return texts.REPLY_TO_EARLIER.format(prompt=esc(prompt))
