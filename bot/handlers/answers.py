@@ -42,6 +42,7 @@ from bot.render import group as render_group
 from bot.render import private as render
 from bot.render import replies
 from bot.storage import Walk
+from bot.walk import QuestionStep, step_at
 
 log = logging.getLogger(__name__)
 
@@ -228,7 +229,13 @@ async def _after_choice(
         if outcome.why is Why.CHANGED and message is not None:
             question = outcome.question
             assert isinstance(question, ChoiceQuestion)
-            # The buttons again, with the options as they are now.
+            lesson = context.catalog.get(walk.lesson_id)
+            step = step_at(lesson, walk.position) if lesson is not None else None
+            if isinstance(step, QuestionStep) and step.question == question:
+                # The question again, with the options as they are now (a list of long
+                # options, A, B, C…, is in its text).
+                await outbox.edit(message, render.question_message(step, walk))
+                return
             await outbox.try_set_keyboard(
                 context.bot,
                 message.chat.id,
