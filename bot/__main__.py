@@ -16,6 +16,8 @@ from pathlib import Path
 from bot import backup
 from bot.cli_exit import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from bot.config import Settings, SettingsError, load_settings
+from bot.dashboard_cli import DASHBOARD_COMMANDS
+from bot.dashboard_cli import add_command as add_dashboard
 from bot.export_cli import EXPORT_COMMANDS, add_commands, run_command
 from bot.file_modes import PRIVATE_UMASK
 from bot.lesson_tools import LESSON_TOOL_COMMANDS, run_lesson_tool
@@ -41,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_command(commands)
     add_lesson_tools(commands)  # new, preview
     commands.add_parser("check", help="check settings, lessons, database and Telegram")
+    add_dashboard(commands)
     return parser
 
 
@@ -117,6 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_lesson_tool(arguments, settings)
         if arguments.command in EXPORT_COMMANDS:
             return run_command(arguments, settings)
+        if arguments.command in DASHBOARD_COMMANDS:
+            from bot.dashboard_cli import run_command as run_dashboard
+
+            return run_dashboard(arguments, settings)
         return _run(settings)
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -38,6 +38,7 @@ from bot.handlers import (
     assignments,
     chat_events,
     common,
+    dashboard,
     lesson,
     lessons_admin,
     privacy,
@@ -170,6 +171,8 @@ def register_handlers(application: BotApplication) -> None:
         CommandHandler("forget", privacy.forget_command, filters=private_command),
         CommandHandler("report", reports.report_in_private, filters=private_command),
         CommandHandler("export", reports.export_in_private, filters=private_command),
+        # The moderators' dashboard (issue 17): a Mini App button and a one-time link.
+        CommandHandler("dashboard", dashboard.dashboard_command, filters=private_command),
         CommandHandler("reload", lessons_admin.reload_command, filters=private_command),
         CommandHandler(
             ["begin", "next", "end", "status", "assign", "assignments", "timezone"],
@@ -189,7 +192,7 @@ def register_handlers(application: BotApplication) -> None:
         CommandHandler("timezone", assignments.timezone, filters=group_command),
         CommandHandler(["start", "help"], session.group_help, filters=group_command),
         CommandHandler(
-            ["lessons", "progress", "restart", "myanswers", "forget"],
+            ["lessons", "progress", "restart", "myanswers", "forget", "dashboard"],
             session.private_only_command,
             filters=group_command,
         ),

@@ -22,7 +22,8 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 LogFormat = Literal["text", "json"]
 # Telegram's own rule for a webhook's secret token: 1-256 of these characters.
 WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-# Where the web server listens in webhook mode when BOT_LISTEN is not set.
+# Where the web server listens in webhook mode (or with the dashboard) when BOT_LISTEN is
+# not set.
 DEFAULT_LISTEN = "127.0.0.1:8080"
 # Settings are read from this file in the working folder too (it holds the token).
 ENV_FILE = ".env"
@@ -64,6 +65,9 @@ class Settings(BaseSettings):
     log_format: LogFormat = Field(default="text", alias="BOT_LOG_FORMAT")
     # A group's time zone until its moderators set one (/timezone): an IANA name.
     timezone: str = Field(default=timezones.DEFAULT, alias="BOT_TIMEZONE")
+    # The moderators' dashboard (issue 17), served at <this URL>/dashboard/ by the web server
+    # when set: the public base URL people open (https for Telegram's Mini App button).
+    dashboard_url: str | None = Field(default=None, alias="BOT_DASHBOARD_URL")
 
     @field_validator("timezone")
     @classmethod
@@ -83,6 +87,26 @@ class Settings(BaseSettings):
         if not re.match(r"^https://[^\s/]+", value):
             raise ValueError("BOT_WEBHOOK_URL must start with https:// (Telegram requires it)")
         return value
+
+    @field_validator("dashboard_url")
+    @classmethod
+    def _dashboard_base(cls, value: str | None) -> str | None:
+        value = (value or "").strip()
+        if not value:
+            return None
+        if not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", value):
+            raise ValueError(
+                "BOT_DASHBOARD_URL must be a base URL such as https://bot.example.org "
+                "(no query or fragment)"
+            )
+        value = value.rstrip("/")
+        if value.endswith("/dashboard"):  # the page's own address given: its base
+            value = value.removesuffix("/dashboard")
+        return value
+
+    def dashboard_page(self) -> str | None:
+        """The dashboard's public address (``BOT_DASHBOARD_URL``/dashboard/), if served."""
+        return None if self.dashboard_url is None else f"{self.dashboard_url}/dashboard/"
 
     @field_validator("webhook_secret")
     @classmethod
@@ -113,7 +137,8 @@ class Settings(BaseSettings):
 
     def listen_address(self) -> tuple[str, int] | None:
         """(host, port) the web server listens on; None when it does not run."""
-        address = self.listen or (DEFAULT_LISTEN if self.webhook_url else None)
+        serves = self.webhook_url or self.dashboard_url
+        address = self.listen or (DEFAULT_LISTEN if serves else None)
         if address is None:
             return None
         host, _, port = address.rpartition(":")

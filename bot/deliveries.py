@@ -19,10 +19,12 @@ from bot import outbox, texts, timezones
 from bot.chart import results_chart
 from bot.context import BotContext
 from bot.moderation import is_moderator
+from bot.render import dashboard as dashboard_render
 from bot.render import reports as render
 from bot.render.markup import Reply
 from bot.results import asked_in, facts, session_results, student_results
 from bot.telegram_export import export_chat, export_file_name
+from bot.web.dashboard.auth import issue_link_token
 
 Format = Literal["csv", "jsonl", "xlsx"]
 
@@ -66,7 +68,19 @@ async def deliver_report(context: BotContext, user_id: int, chat_id: int) -> boo
         InputFile(io.BytesIO(chart), filename=f"report-{walk.id}.png"),
         caption=render.chart_caption(walk.id, title),
     )
+    await _offer_dashboard(context, user_id, chat_id)
     return True
+
+
+async def _offer_dashboard(context: BotContext, user_id: int, chat_id: int) -> None:
+    """Under the report, when the dashboard is served: its buttons (issue 17), opening this
+    group's page. Sent in the moderator's private chat, where Mini App buttons work."""
+    settings = context.bot_data.settings
+    page = settings.dashboard_page() if settings is not None else None
+    if page is None:
+        return
+    token = await issue_link_token(context.storage, user_id, "")
+    await _send_private(context, user_id, dashboard_render.under_report(page, token, chat_id))
 
 
 async def deliver_export(

@@ -15,14 +15,16 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 
 from bot import texts
+from bot.config import Settings
 from bot.context import BotContext
 from bot.outbox import popup, reply_short_lived
 from bot.render.markup import Reply
+from bot.rights_cache import RightsCache
 
 log = logging.getLogger(__name__)
 
@@ -45,20 +47,40 @@ async def is_moderator(
     # An anonymous admin posts as the group itself: only admins can.
     if message is not None and message.sender_chat is not None:
         return update.callback_query is None and message.sender_chat.id == chat_id
-    settings = context.bot_data.settings
-    if settings is not None and user.id in settings.moderator_ids:
+    return await moderates(
+        context.bot,
+        context.bot_data.settings,
+        context.bot_data.rights,
+        chat_id,
+        user.id,
+        afresh=afresh,
+    )
+
+
+async def moderates(
+    bot: Bot,
+    settings: Settings | None,
+    cache: RightsCache,
+    chat_id: int,
+    user_id: int,
+    *,
+    afresh: bool = False,
+) -> bool:
+    """Whether ``user_id`` may moderate ``chat_id``: listed in BOT_MODERATOR_IDS, or the
+    group's admin as Telegram says (cached a minute unless ``afresh``). The one rights check
+    of commands, reports and the dashboard's pages."""
+    if settings is not None and user_id in settings.moderator_ids:
         return True
-    cache = context.bot_data.rights
-    known = None if afresh else cache.get(chat_id, user.id)
+    known = None if afresh else cache.get(chat_id, user_id)
     if known is not None:
         return known
     try:
-        member = await context.bot.get_chat_member(chat_id, user.id)
+        member = await bot.get_chat_member(chat_id, user_id)
     except TelegramError as error:
-        log.info("could not check rights of user %s in chat %s: %s", user.id, chat_id, error)
+        log.info("could not check rights of user %s in chat %s: %s", user_id, chat_id, error)
         return False
     allowed = member.status in _MODERATOR_STATUSES
-    cache.put(chat_id, user.id, allowed)
+    cache.put(chat_id, user_id, allowed)
     return allowed
 
 

@@ -28,6 +28,8 @@ from bot.logs import redact_also
 from bot.metrics import count_error
 from bot.poller import PollingStopped
 from bot.storage import Storage
+from bot.web.dashboard.pages import Dashboard
+from bot.web.dashboard.rights import TelegramRights
 from bot.web.health import Health
 from bot.web.server import WebServer
 from bot.web.webhook import WebhookEndpoint
@@ -101,7 +103,9 @@ async def _receive(
         )
         server = None
         if address is not None:
-            server = WebServer(storage, health, metrics_token=metrics_token)
+            server = WebServer(
+                storage, health, metrics_token=metrics_token, dashboard=_dashboard(application)
+            )
             await server.start(*address)
         try:
             if ready is not None:
@@ -131,6 +135,7 @@ async def _receive(
         webhook=WebhookEndpoint(feed, storage),
         webhook_url=settings.webhook_url,
         metrics_token=metrics_token,
+        dashboard=_dashboard(application),
     )
     await server.start(*address)
     try:
@@ -142,6 +147,23 @@ async def _receive(
     finally:
         await server.stop()  # no new pushes; those being stored are finished
         await feed.finish()
+
+
+def _dashboard(application: BotApplication) -> Dashboard | None:
+    """The moderators' dashboard, served with the rest when BOT_DASHBOARD_URL is set: pages
+    read through the storage's read-only connection, rights asked as /report asks them."""
+    settings, storage = application.bot_data.settings, application.bot_data.storage
+    if settings is None or storage is None or settings.dashboard_url is None:
+        return None
+    return Dashboard(
+        storage,
+        lambda: application.bot_data.catalog,  # the lessons as reloaded since
+        TelegramRights(application),
+        db_path=settings.db_path,
+        default_zone=settings.timezone,
+        secure_cookie=settings.dashboard_url.startswith("https://"),
+        bot_token=application.bot.token,
+    )
 
 
 async def _count_error(update: object, context: BotContext) -> None:

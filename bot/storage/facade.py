@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.storage.answers import AnswerQueries
 from bot.storage.assignments import AssignmentQueries
 from bot.storage.chats import ChatQueries
+from bot.storage.dashboard import DashboardQueries
 from bot.storage.deliveries import DeliveryQueries
 from bot.storage.inbox import InboxQueries
 from bot.storage.posts import PostQueries
@@ -28,6 +29,7 @@ class Storage(
     PrivacyQueries,
     WebQueries,
     AssignmentQueries,
+    DashboardQueries,
 ):
     """The only place that talks to SQLite.
 

@@ -52,6 +52,9 @@ class PrivacyQueries(StorageBase):
             )
             other += rowcount(db, "DELETE FROM deliveries WHERE user_id = ?", (user_id,))
             other += rowcount(db, "DELETE FROM ticks WHERE user_id = ?", (user_id,))
+            # The dashboard's sign-in links and sessions: they carry the name (issue 17).
+            for table in ("dashboard_tokens", "dashboard_sessions"):
+                other += rowcount(db, f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
             # A group session they started stays the group's; it no longer names them.
             other += rowcount(
                 db,

@@ -232,6 +232,34 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # 1 partly, 0 missed it), kept on the answer version it was given for.
         "ALTER TABLE answers ADD COLUMN self_check INTEGER CHECK (self_check IN (0, 1, 2))",
     ),
+    (
+        # Issue 17: the moderators' dashboard. A one-time sign-in link's token and a signed-in
+        # browser's session, each kept only as the SHA-256 of the random value handed out (a
+        # copy of the database signs nobody in). ``scope`` 'telegram': the user's rights are
+        # asked of Telegram on every page; 'local': `python -m bot dashboard`'s holder of the
+        # database file, who sees every group in it.
+        """
+        CREATE TABLE dashboard_tokens (
+            token_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL,
+            display_name TEXT NOT NULL,
+            scope TEXT NOT NULL CHECK (scope IN ('telegram', 'local')),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        )
+        """,
+        """
+        CREATE TABLE dashboard_sessions (
+            session_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL,
+            display_name TEXT NOT NULL,
+            scope TEXT NOT NULL CHECK (scope IN ('telegram', 'local')),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )
+        """,
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -4,6 +4,8 @@
     GET  /healthz                    JSON: 200, or 503 naming what is wrong
     GET  /metrics                    Prometheus' text format; with BOT_METRICS_TOKEN set,
                                      only for "Authorization: Bearer <token>"
+    /dashboard/...                   the moderators' dashboard, with BOT_DASHBOARD_URL set
+                                     (``bot.web.dashboard.pages``)
 
 Another path is a 404, another method on these a 405 (aiohttp's own answers). Bodies are
 capped at ``MAX_BODY`` (413 beyond): an update is a few kilobytes.
@@ -21,6 +23,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from bot.metrics import metrics
 from bot.storage import Storage
+from bot.web.dashboard.pages import Dashboard
 from bot.web.health import Health
 from bot.web.webhook import WebhookEndpoint
 
@@ -40,18 +43,22 @@ class WebServer:
     def __init__(
         self,
         storage: Storage,
-        health: Health,
+        health: Health | None,
         *,
         webhook: WebhookEndpoint | None = None,
         webhook_url: str | None = None,
         metrics_token: str | None = None,
+        dashboard: Dashboard | None = None,
     ) -> None:
         self._storage = storage
         self._health = health
         self._metrics_token = metrics_token.encode() if metrics_token else None
         self.app = web.Application(client_max_size=MAX_BODY, handler_args={"access_log": None})
-        self.app.router.add_get(HEALTH_PATH, self._healthz, allow_head=False)
-        self.app.router.add_get(METRICS_PATH, self._metrics, allow_head=False)
+        if health is not None:  # not when the dashboard runs alone (python -m bot dashboard)
+            self.app.router.add_get(HEALTH_PATH, self._healthz, allow_head=False)
+            self.app.router.add_get(METRICS_PATH, self._metrics, allow_head=False)
+        if dashboard is not None:
+            dashboard.add_routes(self.app)
         if webhook is not None and webhook_url is not None:
             self.app.router.add_post(webhook_path(webhook_url), webhook.handle)
         self._runner: web.AppRunner | None = None
@@ -76,6 +83,7 @@ class WebServer:
             self._runner = None
 
     async def _healthz(self, request: web.Request) -> web.Response:
+        assert self._health is not None, "routed only with a health check"
         ok, body = await self._health.report()
         return web.json_response(body, status=200 if ok else 503, dumps=_dumps)
 

@@ -1,0 +1,160 @@
+"""The dashboard in a real browser (headless Chromium, Debian's, at a phone's 360 px): a
+moderator signs in with the link from /dashboard, opens the group and its session, reads
+the item analysis and a long typed answer in full, sorts the grid, opens a member,
+downloads the CSV (the same bytes as /export's), and no page scrolls sideways; dark mode;
+the link works once; the Mini App signs in with initData as Telegram's client hands it over
+(and refuses a forged or stale one); a demoted moderator loses the group."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Page
+
+from bot.rights_cache import RightsCache
+from bot.web.dashboard.auth import sign_init_data
+from tests.actors import Moderator
+from tests.browser import browser_context, overflows
+from tests.conftest import TOKEN
+from tests.dashboard_support import LONG_ANSWER, dashboard_bot, run_session, signin_link
+from tests.standin import BotApiStandIn, ChatMember
+
+pytestmark = pytest.mark.slow  # a browser starts in each: a few seconds apiece
+
+# Where to keep the phone-width screenshots (docs/ for the README's): DASHBOARD_SHOTS=docs.
+SHOTS = os.environ.get("DASHBOARD_SHOTS")
+
+
+async def _shot(page: Page, folder: Path, name: str) -> None:
+    await page.screenshot(path=str(Path(SHOTS or folder) / name), full_page=True)
+
+
+async def test_a_moderator_reads_a_session_on_a_phone(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    async with dashboard_bot(standin, tmp_path) as dash:
+        await run_session(dash.group)
+        link = await signin_link(standin, dash.group)
+        async with browser_context(tmp_path / "profile") as browser:
+            page = await browser.new_page()
+            await page.goto(link)
+            assert page.url.endswith("/dashboard/"), "the link signs in, then lands home"
+            assert await overflows(page) <= 0
+            await page.get_by_role("link", name="Room <A>").click()
+            await page.get_by_role("link", name="Dash <lesson> & co").click()
+            assert "Participants" in await page.inner_text("main")
+            assert await overflows(page) <= 0
+            await page.get_by_role("link", name="Questions").click()
+            body = await page.inner_text("main")
+            assert "Facility: 75% right" in body and "Facility: 33% right" in body
+            assert LONG_ANSWER in body, "a typed answer is shown whole"
+            assert await page.locator("svg.bar").count() >= 5
+            assert await overflows(page) <= 0
+            await _shot(page, tmp_path, "dashboard-questions.png")
+            await page.get_by_role("link", name="Students").click()
+            await page.locator("#sort-score").click()
+            names = await page.locator("table.grid tbody th").all_inner_texts()
+            assert names == ["M0", "M1", "M3", "M2"], names
+            await page.locator("#sort-name").click()
+            names = await page.locator("table.grid tbody th").all_inner_texts()
+            assert names == ["M0", "M1", "M2", "M3"], names
+            first_row = await page.locator("table.grid tbody tr").first.inner_text()
+            assert "✓" in first_row and "A" in first_row  # M0: right, and Agree's initial
+            assert await overflows(page) <= 0, "only the grid's own box scrolls"
+            await _shot(page, tmp_path, "dashboard-students.png")
+            await page.get_by_role("link", name="M0").click()
+            assert "word119" in await page.inner_text("main")
+            await page.get_by_role("link", name="Overview").click()
+            async with page.expect_download() as waiting:
+                await page.get_by_role("link", name="Answers (CSV)").click()
+            download = await waiting.value
+            downloaded = await asyncio.to_thread(Path(await download.path()).read_bytes)
+        # /export of the same session, delivered in Telegram: the same file.
+        dash.group.says(dash.group.admin, "/export csv")
+        await dash.group.reads()  # "sent to you privately"
+        exported = await Moderator(standin, dash.group).reads()
+        assert exported.document is not None
+        assert downloaded == exported.document.data
+
+
+async def test_dark_mode_and_a_link_used_twice(standin: BotApiStandIn, tmp_path: Path) -> None:
+    async with dashboard_bot(standin, tmp_path) as dash:
+        await run_session(dash.group)
+        link = await signin_link(standin, dash.group)
+        async with browser_context(tmp_path / "dark", dark=True) as browser:
+            page = await browser.new_page()
+            await page.goto(link)
+            background = await page.evaluate("getComputedStyle(document.body).backgroundColor")
+            assert background == "rgb(18, 18, 18)", background
+        async with browser_context(tmp_path / "light") as browser:
+            page = await browser.new_page()
+            await page.goto(link)  # the same link in another browser
+            assert "has been used already" in await page.inner_text("main")
+            background = await page.evaluate("getComputedStyle(document.body).backgroundColor")
+            assert background == "rgb(255, 255, 255)", background
+            await page.goto(f"{dash.base}/dashboard/g/{dash.group.chat.id}")
+            assert "Send /dashboard to the bot" in await page.inner_text("main")
+
+
+def _telegram_script(init_data: str) -> str:
+    """What Telegram's own script leaves for the page: window.Telegram.WebApp.initData."""
+    return f"window.Telegram = {{WebApp: {{initData: {json.dumps(init_data)}}}}};"
+
+
+async def test_mini_app_signs_in_with_init_data(standin: BotApiStandIn, tmp_path: Path) -> None:
+    async with dashboard_bot(standin, tmp_path) as dash:
+        await run_session(dash.group)
+        admin = dash.group.admin
+        user = json.dumps({"id": admin.id, "first_name": admin.first_name})
+        fields = {"auth_date": str(int(time.time())), "query_id": "AAE1", "user": user}
+        group_page = f"{dash.base}/dashboard/g/{dash.group.chat.id}"
+        script = _telegram_script(sign_init_data(fields, TOKEN))
+        async with browser_context(tmp_path / "app", init_script=script) as browser:
+            page = await browser.new_page()
+            await page.goto(group_page)
+            await page.wait_for_selector("text=Dash <lesson> & co")
+            assert "Signed in as Ada" in await page.inner_text("header")
+        forged = sign_init_data(fields, "987654321:AAHanotherBotsTokenXXXXXXXXXXXXXXXX")
+        stale = sign_init_data({**fields, "auth_date": str(int(time.time()) - 3601 - 60)}, TOKEN)
+        for name, init_data in (("forged", forged), ("stale", stale)):
+            async with browser_context(
+                tmp_path / name, init_script=_telegram_script(init_data)
+            ) as browser:
+                page = await browser.new_page()
+                await page.goto(group_page)
+                await page.wait_for_selector("#signin-refused", state="visible")
+                assert "Dash <lesson>" not in await page.inner_text("main"), name
+        # Telegram's clients hand initData in the address's fragment (tgWebAppData).
+        from urllib.parse import quote
+
+        fragment = "#tgWebAppData=" + quote(sign_init_data(fields, TOKEN)) + "&tgWebAppVersion=8.0"
+        async with browser_context(tmp_path / "fragment") as browser:
+            page = await browser.new_page()
+            await page.goto(group_page + fragment)
+            await page.wait_for_selector("text=Dash <lesson> & co")
+            assert "tgWebAppData" not in page.url, "the signed data leaves the address"
+
+
+async def test_a_demoted_moderator_loses_the_group(standin: BotApiStandIn, tmp_path: Path) -> None:
+    async with dashboard_bot(standin, tmp_path) as dash:
+        await run_session(dash.group)
+        dash.application.bot_data.rights = RightsCache(ttl=0.05)  # a minute, made short
+        link = await signin_link(standin, dash.group)
+        async with browser_context(tmp_path / "profile") as browser:
+            page = await browser.new_page()
+            await page.goto(link)
+            await page.get_by_role("link", name="Room <A>").click()
+            assert "Dash <lesson> & co" in await page.inner_text("main")
+            admin = dash.group.admin
+            dash.group.chat.members[admin.id] = ChatMember(admin, "member")
+            await asyncio.sleep(0.1)
+            await page.reload()
+            assert "You do not moderate this group" in await page.inner_text("main")
+            await page.goto(f"{dash.base}/dashboard/")
+            assert "You moderate no group" in await page.inner_text("main")
+            assert "Room <A>" not in await page.inner_text("main")
