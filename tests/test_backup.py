@@ -24,8 +24,8 @@ from tests.bot_process import bot_cli, clean_env
 REPO = Path(__file__).resolve().parent.parent
 FIXED = dt.datetime(2026, 11, 28, 4, 5, 6, 789000, tzinfo=dt.UTC)
 STUDENT = Respondent(user_id=501, display_name="Ana Kim", username="ana")
-TABLES = 10  # inbox, meta, chats, walks, answers, posts, deliveries, private_prompts, ticks,
-# assignments
+TABLES = 12  # inbox, meta, chats, walks, answers, posts, deliveries, private_prompts, ticks,
+# assignments, dashboard_tokens, dashboard_sessions
 Rows = list[tuple[Any, ...]]
 
 

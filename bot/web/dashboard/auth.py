@@ -25,7 +25,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from enum import Enum
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from bot.storage import Storage
 from bot.storage.dashboard import DashboardUser, Scope
@@ -97,8 +97,6 @@ def _secret_key(bot_token: str) -> bytes:
 def sign_init_data(fields: dict[str, str], bot_token: str) -> str:
     """initData as Telegram would hand it over for ``fields``, signed with ``bot_token``
     (for tests and for checking what ``check_init_data`` takes)."""
-    from urllib.parse import urlencode
-
     check = "\n".join(f"{k}={v}" for k, v in sorted(fields.items()))
     signature = hmac.new(_secret_key(bot_token), check.encode(), hashlib.sha256).hexdigest()
     return urlencode({**fields, "hash": signature})

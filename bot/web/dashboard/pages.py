@@ -27,6 +27,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal, Protocol
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import jinja2
 from aiohttp import web
@@ -75,15 +76,17 @@ def secure_headers(response: web.StreamResponse, *, cache: bool = False) -> None
 
 
 def client_address(request: web.Request) -> str:
-    """The sign-in limiter's key: the peer, or behind a proxy on this machine the address
-    that proxy saw (the last one it added to X-Forwarded-For)."""
+    """The sign-in limiter's key: the peer, or behind a proxy on this machine or a private
+    network (Caddy in compose.yaml) the address that proxy saw: the last one it added to
+    X-Forwarded-For. A public peer's X-Forwarded-For is not believed."""
     remote = request.remote or ""
     forwarded = request.headers.get("X-Forwarded-For", "")
     try:
-        loopback = ipaddress.ip_address(remote).is_loopback
+        peer = ipaddress.ip_address(remote)
+        proxied = peer.is_loopback or peer.is_private
     except ValueError:
-        loopback = False
-    if loopback and forwarded:
+        proxied = False
+    if proxied and forwarded:
         return forwarded.rsplit(",", 1)[-1].strip()[:64] or remote
     return remote
 
@@ -351,5 +354,5 @@ class Dashboard:
         title = await self._storage.chat_title(chat_id)
         return title or texts.DASH_UNTITLED_GROUP.format(id=chat_id)
 
-    async def _zone_of(self, chat_id: int) -> Any:
+    async def _zone_of(self, chat_id: int) -> ZoneInfo:
         return views.zone_of(await self._storage.chat_timezone(chat_id), self._zone)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -257,7 +256,3 @@ def _version(
         self_check=answer.self_check,
         late=deadline is not None and answer.answered_at > deadline,
     )
-
-
-def known_members(current: Sequence[StoredAnswer]) -> set[int]:
-    return {a.user_id for a in current}
