@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 import time
 from pathlib import Path
@@ -61,6 +62,7 @@ async def test_a_moderator_signs_in_by_link_and_reads_every_page(
             unit = f"{dash.base}/dashboard/g/{chat_id}/s/{dash.walk_id}"
             status, overview = await _page(browser, unit)
             assert status == 200
+            assert '<meta http-equiv="refresh" content="10">' in overview  # running: live
             assert "Participants" in overview and "4:" in overview
             assert "2 of 4 answered every question" in overview  # M0 and M1
             # M0 2, M1 1, M2 0, M3 1 of 2 choice questions right: 1.0 on average.
@@ -86,9 +88,20 @@ async def test_a_moderator_signs_in_by_link_and_reads_every_page(
                 assert "attachment" in response.headers["Content-Disposition"]
                 csv = await response.text()
             assert "because it helps" in csv
+            dash.group.says(dash.group.admin, "/end")
+            await dash.group.reads()
+            await dash.group.barrier()
+            status, overview = await _page(browser, unit)
+            assert "closed" in overview and 'http-equiv="refresh"' not in overview
 
 
-async def test_refusals(standin: BotApiStandIn, tmp_path: Path) -> None:
+async def test_refusals(
+    standin: BotApiStandIn, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Our own lines at every level; the libraries' at INFO, as configure_logging keeps them
+    # (their DEBUG dumps every request, the link's button included).
+    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG, logger="bot")
     async with dashboard_bot(standin, tmp_path) as dash:
         await run_session(dash.group)
         chat_id = dash.group.chat.id
@@ -97,7 +110,9 @@ async def test_refusals(standin: BotApiStandIn, tmp_path: Path) -> None:
             status, page = await _page(browser, unit)  # no cookie
             assert status == 401 and "Send /dashboard to the bot" in page
             link = await signin_link(standin, dash.group)
-            assert (await signed_in(browser, link)).status == 303
+            response = await signed_in(browser, link)
+            assert response.status == 303
+            cookie = response.cookies["dashboard_session"].value
         async with _jar() as other:  # the same link again
             response = await signed_in(other, link)
             assert response.status == 403 and "Set-Cookie" not in response.headers
@@ -107,7 +122,10 @@ async def test_refusals(standin: BotApiStandIn, tmp_path: Path) -> None:
             value(tmp_path, "SELECT COUNT(*) FROM dashboard_tokens WHERE used_at IS NOT NULL") == 1
         )
         stored = rows(tmp_path, "SELECT token_hash FROM dashboard_tokens")
-        assert link.rsplit("t=", 1)[1] not in str(stored), "only the token's hash is kept"
+        token = link.rsplit("t=", 1)[1]
+        assert token not in str(stored), "only the token's hash is kept"
+        assert "signed in" in caplog.text and "refused a used" in caplog.text
+        assert token not in caplog.text and cookie not in caplog.text, "never logged"
 
 
 async def test_expired_link(standin: BotApiStandIn, tmp_path: Path) -> None:
