@@ -34,7 +34,7 @@ def _fields(**extra: str) -> dict[str, str]:
 def test_init_data_signed_as_telegram_documents_it_signs_in() -> None:
     checked = check_init_data(_by_hand(_fields(), TOKEN), TOKEN, now=NOW + 10)
     assert checked.problem is None
-    assert checked.user == DashboardUser(42, "Ada K", "telegram")
+    assert checked.user == DashboardUser(42, "Ada K", "telegram", language="ko")
     assert sign_init_data(_fields(), TOKEN).endswith(_by_hand(_fields(), TOKEN).split("&")[-1])
 
 

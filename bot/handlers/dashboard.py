@@ -19,5 +19,7 @@ async def dashboard_command(update: Update, context: BotContext) -> None:
     page = settings.dashboard_page() if settings is not None else None
     token = None
     if page is not None:
-        token = await issue_link_token(context.storage, user.id, user.full_name)
+        token = await issue_link_token(
+            context.storage, user.id, user.full_name, language=user.language_code
+        )
     await outbox.reply_to(message, render.dashboard_reply(page, token))

@@ -31,6 +31,7 @@ class DashboardUser:
     display_name: str
     scope: Scope
     expires_at: str = ""
+    language: str | None = None  # Telegram's language_code, for the pages' words
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +54,10 @@ class AssignmentRow:
 
 
 def _user(row: sqlite3.Row) -> DashboardUser:
-    expires = str(row[3]) if len(row) > 3 else ""
-    return DashboardUser(int(row[0]), str(row[1]), cast(Scope, str(row[2])), expires)
+    """From (user_id, display_name, scope, language[, expires_at])."""
+    expires = str(row[4]) if len(row) > 4 else ""
+    language = str(row[3]) if row[3] is not None else None
+    return DashboardUser(int(row[0]), str(row[1]), cast(Scope, str(row[2])), expires, language)
 
 
 class DashboardQueries(StorageBase):
@@ -64,7 +67,13 @@ class DashboardQueries(StorageBase):
         return iso_utc(self._clock() + dt.timedelta(seconds=seconds))
 
     async def add_signin_token(
-        self, token_hash: str, user_id: int, display_name: str, scope: Scope, ttl: float
+        self,
+        token_hash: str,
+        user_id: int,
+        display_name: str,
+        scope: Scope,
+        ttl: float,
+        language: str | None = None,
     ) -> None:
         """Keep a one-time sign-in link's token (its hash) for ``ttl`` seconds."""
         now, expires = self._now(), self._later(ttl)
@@ -73,8 +82,8 @@ class DashboardQueries(StorageBase):
             db.execute("DELETE FROM dashboard_tokens WHERE expires_at <= ?", (now,))
             db.execute(
                 "INSERT INTO dashboard_tokens (token_hash, user_id, display_name, scope, "
-                "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (token_hash, user_id, display_name, scope, now, expires),
+                "language, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (token_hash, user_id, display_name, scope, language, now, expires),
             )
 
         await self._write(add)
@@ -88,7 +97,7 @@ class DashboardQueries(StorageBase):
         def redeem(db: Db) -> DashboardUser | None:
             row = one(
                 db,
-                "SELECT user_id, display_name, scope FROM dashboard_tokens "
+                "SELECT user_id, display_name, scope, language FROM dashboard_tokens "
                 "WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
                 (token_hash, now),
             )
@@ -110,8 +119,16 @@ class DashboardQueries(StorageBase):
             db.execute("DELETE FROM dashboard_sessions WHERE expires_at <= ?", (now,))
             db.execute(
                 "INSERT INTO dashboard_sessions (session_hash, user_id, display_name, scope, "
-                "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (session_hash, user.user_id, user.display_name, user.scope, now, expires),
+                "language, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    session_hash,
+                    user.user_id,
+                    user.display_name,
+                    user.scope,
+                    user.language,
+                    now,
+                    expires,
+                ),
             )
 
         await self._write(add)
@@ -128,7 +145,7 @@ class DashboardQueries(StorageBase):
     async def dashboard_session(self, session_hash: str) -> DashboardUser | None:
         """The signed-in user of a session that has not expired."""
         row = await self._read_one(
-            "SELECT user_id, display_name, scope, expires_at FROM dashboard_sessions "
+            "SELECT user_id, display_name, scope, language, expires_at FROM dashboard_sessions "
             "WHERE session_hash = ? AND expires_at > ?",
             (session_hash, self._now()),
         )

@@ -237,13 +237,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # browser's session, each kept only as the SHA-256 of the random value handed out (a
         # copy of the database signs nobody in). ``scope`` 'telegram': the user's rights are
         # asked of Telegram on every page; 'local': `python -m bot dashboard`'s holder of the
-        # database file, who sees every group in it.
+        # database file, who sees every group in it. ``language``: Telegram's language_code of
+        # the user, for the pages' words.
         """
         CREATE TABLE dashboard_tokens (
             token_hash TEXT PRIMARY KEY,
             user_id INTEGER NOT NULL,
             display_name TEXT NOT NULL,
             scope TEXT NOT NULL CHECK (scope IN ('telegram', 'local')),
+            language TEXT,
             created_at TEXT NOT NULL,
             expires_at TEXT NOT NULL,
             used_at TEXT
@@ -255,6 +257,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             user_id INTEGER NOT NULL,
             display_name TEXT NOT NULL,
             scope TEXT NOT NULL CHECK (scope IN ('telegram', 'local')),
+            language TEXT,
             created_at TEXT NOT NULL,
             expires_at TEXT NOT NULL
         )

@@ -47,11 +47,17 @@ def new_secret() -> str:
 
 
 async def issue_link_token(
-    storage: Storage, user_id: int, display_name: str, scope: Scope = "telegram"
+    storage: Storage,
+    user_id: int,
+    display_name: str,
+    scope: Scope = "telegram",
+    language: str | None = None,
 ) -> str:
     """A new one-time sign-in token for this user (stored hashed); the token itself."""
     token = new_secret()
-    await storage.add_signin_token(digest(token), user_id, display_name, scope, LINK_TTL)
+    await storage.add_signin_token(
+        digest(token), user_id, display_name, scope, LINK_TTL, language[:16] if language else None
+    )
     return token
 
 
@@ -135,7 +141,14 @@ def check_init_data(init_data: str, bot_token: str, *, now: float | None = None)
     name = " ".join(
         str(user.get(part)) for part in ("first_name", "last_name") if user.get(part)
     ).strip()
-    return InitDataCheck(DashboardUser(user_id, name[:128] or str(user_id), "telegram"), None)
+    language = user.get("language_code")
+    found = DashboardUser(
+        user_id,
+        name[:128] or str(user_id),
+        "telegram",
+        language=language[:16] if isinstance(language, str) and language else None,
+    )
+    return InitDataCheck(found, None)
 
 
 # --- sign-in attempts per IP -------------------------------------------------------------
