@@ -636,7 +636,6 @@ DASH_ASSIGNMENTS = "Homework"
 DASH_NONE_YET = "None yet."
 DASH_SESSION = "Session {id}"
 DASH_ASSIGNMENT = "Homework {id}"
-DASH_UNKNOWN_LESSON = "a lesson no longer in the catalog ({lesson})"
 DASH_STATUS = {
     "active": "running",
     "paused": "paused",
