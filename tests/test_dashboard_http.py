@@ -18,7 +18,7 @@ from markupsafe import escape
 
 from bot.rights_cache import RightsCache
 from bot.web.dashboard.auth import sign_init_data
-from tests.actors import Group, rows, value
+from tests.actors import Group, Student, link_payload, rows, text, value
 from tests.conftest import TOKEN
 from tests.dashboard_support import (
     LONG_ANSWER,
@@ -241,3 +241,45 @@ async def test_signin_attempts_are_limited_per_ip(
         # A real link is refused too until the minute is over: nothing is guessed meanwhile.
         link = await signin_link(standin, dash.group)
         assert (await signed_in(browser, local_path(link, dash.base))).status == 429
+
+
+async def test_homework_pages(standin: BotApiStandIn, tmp_path: Path) -> None:
+    async with dashboard_bot(standin, tmp_path) as dash:
+        room = dash.group
+        room.says(room.admin, "/assign 4s late")
+        post = await room.reads()
+        student = Student(standin, user=room.members[0])
+        student.says(f"/start {link_payload(post)}")
+        await student.reads()  # "Homework for Room <A>"
+        await student.presses(await student.reads(), "Continue ▸")
+        await student.presses(await student.reads(), "Right")
+        await student.presses(await student.reads(), "Nope")
+        assert "Say something." in text(await student.reads())
+        student.says("My homework answer")
+        assert "Saved your answer" in text(await student.reads())
+        should = await student.reads()
+        await room.reads()  # the results at the deadline
+        await student.presses(should, "Agree")
+        await student.reads()  # "why?"
+        student.says("A late reason")
+        await student.reads()
+        async with _jar() as browser:
+            await signed_in(browser, await signin_link(standin, room))
+            status, group = await _page(browser, f"{dash.base}/dashboard/g/{room.chat.id}")
+            assert status == 200 and "late answers taken" in group and "1 of 1 finished" in group
+            unit = f"{dash.base}/dashboard/g/{room.chat.id}/a/1"
+            status, overview = await _page(browser, unit)
+            assert status == 200 and "Homework 1" in overview
+            assert "1 after the deadline" in overview
+            assert "1 of 1 finished" in overview and "1 of 1 answered every question" in overview
+            assert "1.0 of 2 choice questions right" in overview
+            assert "answers.csv" not in overview  # /export covers group sessions only
+            status, questions = await _page(browser, unit + "/questions")
+            assert "My homework answer" in questions and "A late reason" in questions
+            status, students = await _page(browser, unit + "/students")
+            assert ">M0<" in students
+            status, member = await _page(browser, f"{unit}/m/{room.members[0].id}")
+            assert status == 200 and "A late reason" in member
+            assert member.count(">late<") == 2, "the stance and its reason came late"
+            status, _ = await _page(browser, f"{dash.base}/dashboard/g/{room.chat.id}/a/2")
+            assert status == 404
