@@ -117,7 +117,9 @@ class Dashboard:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # read once from the package, never checked again
         )
+        self._static: dict[str, bytes] = {}
         self._templates.globals.update(t=texts, prefix=PREFIX, refresh=REFRESH_SECONDS)
 
     def add_routes(self, app: web.Application) -> None:
@@ -128,7 +130,7 @@ class Dashboard:
         get(PREFIX + "/signin", self._signin_link, allow_head=False)
         app.router.add_post(PREFIX + "/signin/webapp", self._signin_webapp)
         app.router.add_post(PREFIX + "/signout", self._signout)
-        get(PREFIX + "/static/{name}", self._static, allow_head=False)
+        get(PREFIX + "/static/{name}", self._static_file, allow_head=False)
         get(PREFIX + r"/g/{chat:-?\d{1,20}}", self._group, allow_head=False)
         get(unit, self._overview, allow_head=False)
         get(unit + "/questions", self._questions, allow_head=False)
@@ -211,11 +213,14 @@ class Dashboard:
     async def _to_home(self, request: web.Request) -> web.Response:
         return web.Response(status=308, headers={"Location": PREFIX + "/"})
 
-    async def _static(self, request: web.Request) -> web.Response:
+    async def _static_file(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
         if name not in STATIC:
             raise web.HTTPNotFound()
-        body = files("bot.web.dashboard").joinpath("static", name).read_bytes()
+        body = self._static.get(name)
+        if body is None:  # read once, off the event loop
+            source = files("bot.web.dashboard").joinpath("static", name)
+            body = self._static[name] = await asyncio.to_thread(source.read_bytes)
         response = web.Response(body=body, content_type=STATIC[name], charset="utf-8")
         secure_headers(response, cache=True)
         return response
