@@ -30,7 +30,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import homework, outbox, texts
+from bot import homework, outbox, reminders, texts
 from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData
 from bot.handlers import (
@@ -45,6 +45,7 @@ from bot.handlers import (
     reports,
     session,
 )
+from bot.handlers import reminders as reminder_buttons
 from bot.lessons import LessonCatalog
 from bot.lessons.load import load_catalog
 from bot.storage import Storage
@@ -58,6 +59,7 @@ async def _post_init(application: BotApplication) -> None:
     application.bot_data.storage = await Storage.open(settings.db_path, exclusive=True)
     await set_command_menus(application.bot, settings.moderator_ids)
     await homework.schedule_all(application)  # deadlines' timers, rebuilt from the database
+    await reminders.schedule_all(application)  # and the reminders' (issue 12)
 
 
 async def set_command_menus(bot: Bot, moderator_ids: Iterable[int]) -> None:
@@ -160,6 +162,10 @@ def register_handlers(application: BotApplication) -> None:
         CallbackQueryHandler(
             assignments.on_homework_button, pattern=assignments.is_homework_button
         ),
+        # A homework reminder's Continue and 🔕, and /reminders' undo buttons.
+        CallbackQueryHandler(
+            reminder_buttons.on_reminder_button, pattern=reminder_buttons.is_reminder_button
+        ),
         CallbackQueryHandler(common.on_unknown_button),
         # 3. Commands in a private chat (/start may carry a deep link).
         CommandHandler("start", lesson.start, filters=private_command),
@@ -174,6 +180,7 @@ def register_handlers(application: BotApplication) -> None:
         # The moderators' dashboard (issue 17): a Mini App button and a one-time link.
         CommandHandler("dashboard", dashboard.dashboard_command, filters=private_command),
         CommandHandler("reload", lessons_admin.reload_command, filters=private_command),
+        CommandHandler("reminders", reminder_buttons.reminders_command, filters=private_command),
         CommandHandler(
             ["begin", "next", "end", "status", "assign", "assignments", "timezone"],
             session.group_only_command,
@@ -192,7 +199,7 @@ def register_handlers(application: BotApplication) -> None:
         CommandHandler("timezone", assignments.timezone, filters=group_command),
         CommandHandler(["start", "help"], session.group_help, filters=group_command),
         CommandHandler(
-            ["lessons", "progress", "restart", "myanswers", "forget", "dashboard"],
+            ["lessons", "progress", "restart", "myanswers", "forget", "dashboard", "reminders"],
             session.private_only_command,
             filters=group_command,
         ),

@@ -162,6 +162,28 @@ class SwitchHomework:
     assignment_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class RemindContinue:
+    """Continue (or Start) under a homework reminder: that assignment's attempt, as its
+    Start link opens it."""
+
+    assignment_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class MuteReminders:
+    """ "No reminders from this group", under a reminder from the group ``chat_id``."""
+
+    chat_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class UnmuteReminders:
+    """/reminders: the group ``chat_id``'s reminders on again."""
+
+    chat_id: int
+
+
 Action = (
     BeginLesson
     | SwitchLesson
@@ -181,6 +203,9 @@ Action = (
     | ExportFor
     | Forget
     | SwitchHomework
+    | RemindContinue
+    | MuteReminders
+    | UnmuteReminders
 )
 
 # Each action's tag and the pattern of each of its fields, in order.
@@ -217,6 +242,9 @@ _TAGS: dict[type[Action], str] = {
     ExportFor: "ex",
     Forget: "fg",
     SwitchHomework: "hw",
+    RemindContinue: "rc",
+    MuteReminders: "rm",
+    UnmuteReminders: "ru",
 }
 _PATTERNS: tuple[tuple[re.Pattern[str], type[Action]], ...] = tuple(
     (

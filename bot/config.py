@@ -6,6 +6,7 @@ line or an error message by accident.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -13,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot import timezones
+from bot import deadlines, timezones
 
 # Telegram tokens look like "123456789:AAH...": a numeric bot id, a colon, a 35-char secret.
 TOKEN_PATTERN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
@@ -68,6 +69,11 @@ class Settings(BaseSettings):
     # The moderators' dashboard (issue 17), served at <this URL>/dashboard/ by the web server
     # when set: the public base URL people open (https for Telegram's Mini App button).
     dashboard_url: str | None = Field(default=None, alias="BOT_DASHBOARD_URL")
+    # How long before a homework's deadline reminders go out, in seconds, longest first
+    # (BOT_REMINDERS="24h,1h"; "none" for no reminders).
+    reminders: Annotated[tuple[int, ...], NoDecode] = Field(
+        default=(24 * 3600, 3600), alias="BOT_REMINDERS"
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -77,6 +83,28 @@ class Settings(BaseSettings):
         except timezones.UnknownZone as error:
             hint = f" (did you mean {' or '.join(error.suggestions)}?)" if error.suggestions else ""
             raise ValueError(f"BOT_TIMEZONE {value!r} is no IANA time zone{hint}") from None
+
+    @field_validator("reminders", mode="before")
+    @classmethod
+    def _reminder_offsets(cls, value: object) -> object:
+        """ "24h,1h" (durations before the deadline, in any order) as seconds, longest
+        first; "none", "off" or empty: no reminders."""
+        if not isinstance(value, str):
+            return value
+        words = [w for w in re.split(r"[\s,;]+", value.strip()) if w]
+        if not words or (len(words) == 1 and words[0].casefold() in ("none", "off", "0")):
+            return ()
+        seconds: set[int] = set()
+        for word in words:
+            before = deadlines.duration(word)
+            if before is None or not dt.timedelta(0) < before <= deadlines.LONGEST:
+                raise ValueError(
+                    f"BOT_REMINDERS: {word!r} is no duration before a deadline; write "
+                    "durations separated by commas, e.g. 24h,1h (or 2d,3h30m,45s; none for "
+                    "no reminders)"
+                )
+            seconds.add(int(before.total_seconds()))
+        return tuple(sorted(seconds, reverse=True))
 
     @field_validator("webhook_url")
     @classmethod

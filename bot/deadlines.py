@@ -75,6 +75,12 @@ def parse(typed: str, now: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     return at
 
 
+def duration(word: str) -> dt.timedelta | None:
+    """A duration as typed (``3d``, ``1h30m``, ``45s``), or None when it is not one (also
+    read by ``BOT_REMINDERS``: the times before a deadline that reminders go out)."""
+    return _duration(word.strip().casefold())
+
+
 def _duration(word: str) -> dt.timedelta | None:
     match = _DURATION.fullmatch(word)
     if match is None or not any(match.groupdict().values()):

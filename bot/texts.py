@@ -46,7 +46,8 @@ HELP = (
     "/progress — where you are\n"
     "/restart — this lesson again\n"
     "/myanswers — your answers, here and in groups\n"
-    "/forget — delete everything I store about you\n\n"
+    "/forget — delete everything I store about you\n"
+    "/reminders — reminders you muted\n\n"
     "<b>Groups</b>: add me to one; an admin runs sessions there (/begin, /next) and gets the "
     "results privately (/report, /export)."
 )
@@ -59,6 +60,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("restart", "Start the current lesson again"),
     ("myanswers", "The answers you have given"),
     ("forget", "Delete everything stored about you"),
+    ("reminders", "Homework reminders you muted"),
     ("help", "How this bot works"),
 )
 
@@ -695,3 +697,42 @@ DASH_WRONG = "wrong"
 DASH_LATE_MARK = "late"
 DASH_TIMES_IN = "Times in {zone}."
 DASH_UNTITLED_GROUP = "Group {id}"
+# --- homework reminders (issue 12) ---------------------------------------------------------
+
+REMINDER_STARTED = (
+    "⏰ Homework for <b>{group}</b>: <b>{lesson}</b> is due {when}. You have started it: "
+    "carry on where you stopped."
+)
+REMINDER_NOT_STARTED = (
+    "⏰ Homework for <b>{group}</b>: <b>{lesson}</b> is due {when}. You have not started it yet."
+)
+REMINDER_CONTINUE_BUTTON = "↩️ Continue"
+REMINDER_START_BUTTON = "▶️ Start"
+REMINDER_MUTE_BUTTON = "🔕 No reminders from this group"
+REMINDER_MUTED = "🔕 No more reminders from {group}. Send /reminders to turn them back on."
+REMINDER_UNKNOWN_GROUP = "I don't know that group any more."
+REMINDER_GROUP = "⏰ <b>{lesson}</b> is due {when}."
+REMINDER_GROUP_NAMES = "Not finished yet: {names}"
+REMINDER_GROUP_NAMES_CONTINUED = "Not finished yet (continued): {names}"
+REMINDER_GROUP_NOT_NAMED = (
+    "…and 1 more who has not finished.",
+    "…and {n} more who have not finished.",
+)
+REMINDER_GROUP_UNHEARD = (
+    "…and 1 more we have not heard from.",
+    "…and {n} more we have not heard from.",
+)
+REMINDER_GROUP_START = "Press ▶️ Start on the homework message to begin."
+REMINDER_SOMEONE = "a member"
+REMINDERS_NONE = (
+    "🔔 You get homework reminders from all your groups. To stop a group's, press 🔕 under "
+    "one of its reminders."
+)
+REMINDERS_MUTED = (
+    "🔕 <b>No homework reminders from:</b>\n{groups}\n\nPress a group to get its reminders again."
+)
+REMINDERS_MUTED_LINE = "• {group}"
+REMINDERS_UNMUTE_BUTTON = "🔔 {group}"
+REMINDERS_UNMUTED = "🔔 Reminders from {group} are on again."
+REMINDERS_NOT_MUTED = "Reminders from that group are on already."
+REMINDERS_UNNAMED_GROUP = "a group"

@@ -40,7 +40,16 @@ async def test_students_menus_lack_the_moderators_commands(
         pass
     private = menu(standin, "all_private_chats")
     group = menu(standin, "all_group_chats")
-    assert private == ["start", "lessons", "progress", "restart", "myanswers", "forget", "help"]
+    assert private == [
+        "start",
+        "lessons",
+        "progress",
+        "restart",
+        "myanswers",
+        "forget",
+        "reminders",
+        "help",
+    ]
     assert not MODERATOR_ONLY & set(private)
     assert group == ["status", "help"]
     # A group's admins: the session's commands, the two that send them its results, the

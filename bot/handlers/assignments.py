@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
-from bot import callbacks, deadlines, homework, outbox, texts, timezones
+from bot import callbacks, deadlines, homework, outbox, reminders, texts, timezones
 from bot.callbacks import SwitchHomework
 from bot.context import BotContext
 from bot.lessons import Lesson
@@ -70,6 +70,7 @@ async def assign(update: Update, context: BotContext) -> None:
     sent = await outbox.send(context.bot, chat.id, post, thread)
     await context.storage.set_assignment_message(assignment.id, sent.message_id)
     homework.schedule_close(context.job_queue, assignment)
+    await reminders.plan(context, assignment)
 
 
 async def list_open(update: Update, context: BotContext) -> None:

@@ -12,6 +12,7 @@ from bot.storage.inbox import InboxQueries
 from bot.storage.posts import PostQueries
 from bot.storage.privacy import PrivacyQueries
 from bot.storage.private_prompts import PrivatePromptQueries
+from bot.storage.reminders import ReminderQueries
 from bot.storage.ticks import TickQueries
 from bot.storage.walks import WalkQueries
 from bot.storage.web import WebQueries
@@ -30,6 +31,7 @@ class Storage(
     WebQueries,
     AssignmentQueries,
     DashboardQueries,
+    ReminderQueries,
 ):
     """The only place that talks to SQLite.
 

@@ -263,6 +263,52 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
     ),
+    (
+        # Issue 12, reminders: each reminder time of an assignment (``before_s`` seconds
+        # before the deadline it was planned for, moved out of quiet hours to ``due_at``),
+        # kept whether sent or not; a time planned for an earlier deadline turns 'stale'.
+        """
+        CREATE TABLE reminder_times (
+            id INTEGER PRIMARY KEY,
+            assignment_id INTEGER NOT NULL REFERENCES assignments(id),
+            deadline TEXT NOT NULL,
+            before_s INTEGER NOT NULL CHECK (before_s > 0),
+            due_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'planned'
+                CHECK (status IN ('planned', 'done', 'skipped', 'stale')),
+            -- set by the run that posts the group's reply: it is posted once
+            group_claimed_at TEXT,
+            planned_at TEXT NOT NULL,
+            done_at TEXT,
+            UNIQUE (assignment_id, deadline, before_s)
+        )
+        """,
+        "CREATE INDEX reminder_times_planned ON reminder_times(assignment_id) "
+        "WHERE status = 'planned'",
+        """
+        CREATE TABLE reminder_sends (
+            -- One member's private reminder at one reminder time, claimed (written) before
+            -- it is sent: a crash or a restart never sends it twice. 'blocked': Telegram
+            -- answered 403, and the private chat is marked inactive (not tried again).
+            reminder_id INTEGER NOT NULL REFERENCES reminder_times(id),
+            user_id INTEGER NOT NULL,
+            outcome TEXT NOT NULL DEFAULT 'claimed'
+                CHECK (outcome IN ('claimed', 'sent', 'blocked', 'failed')),
+            claimed_at TEXT NOT NULL,
+            PRIMARY KEY (reminder_id, user_id)
+        )
+        """,
+        "CREATE INDEX reminder_sends_by_user ON reminder_sends(user_id)",
+        """
+        CREATE TABLE reminder_mutes (
+            -- A member pressed "No reminders from this group" (undone with /reminders).
+            user_id INTEGER NOT NULL,
+            chat_id INTEGER NOT NULL,
+            muted_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, chat_id)
+        )
+        """,
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

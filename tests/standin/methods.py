@@ -399,6 +399,13 @@ def get_chat_member(s: StandInState, p: Params) -> JSONDict:
     return member.to_api()
 
 
+@method("getChatMemberCount")
+def get_chat_member_count(s: StandInState, p: Params) -> int:
+    """How many are in the chat now, the bot included (as Telegram counts them)."""
+    chat = s.chat_for_bot(p, sending=False)
+    return sum(1 for member in chat.members.values() if member.is_present)
+
+
 # ---------------------------------------------------------------------- polls
 
 
