@@ -114,7 +114,8 @@ async def _plan(
     assignment: Assignment,
     now: dt.datetime | None,
 ) -> None:
-    if assignment.status != "open":
+    if assignment.status != "open":  # closed: no time of it is sent any more
+        await storage.plan_reminder_times(assignment.id, assignment.deadline, [])
         _unschedule(job_queue, assignment.id, keep=set())
         return
     befores = settings.reminders if settings is not None else ()

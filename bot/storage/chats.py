@@ -65,6 +65,8 @@ class ChatQueries(StorageBase):
                 "UPDATE answers SET chat_id = ? WHERE chat_id = ?",
                 # A report or export asked for before the move is the new chat's.
                 "UPDATE deliveries SET chat_id = ? WHERE chat_id = ?",
+                # Members who muted its homework reminders still have them muted.
+                "UPDATE OR IGNORE reminder_mutes SET chat_id = ? WHERE chat_id = ?",
             ):
                 db.execute(statement, (new_id, old_id))
             db.execute("DELETE FROM chats WHERE id = ?", (old_id,))

@@ -55,6 +55,9 @@ class PrivacyQueries(StorageBase):
             # The dashboard's sign-in links and sessions: they carry the name (issue 17).
             for table in ("dashboard_tokens", "dashboard_sessions"):
                 other += rowcount(db, f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
+            # Homework reminders sent to them, and the groups they muted.
+            other += rowcount(db, "DELETE FROM reminder_sends WHERE user_id = ?", (user_id,))
+            other += rowcount(db, "DELETE FROM reminder_mutes WHERE user_id = ?", (user_id,))
             # A group session they started stays the group's; it no longer names them.
             other += rowcount(
                 db,
