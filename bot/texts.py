@@ -700,11 +700,11 @@ DASH_UNTITLED_GROUP = "Group {id}"
 # --- homework reminders (issue 12) ---------------------------------------------------------
 
 REMINDER_STARTED = (
-    "⏰ Homework for <b>{group}</b>: <b>{lesson}</b> is due {when}. You have started it: "
-    "carry on where you stopped."
+    "⏰ Homework for <b>{group}</b>, due {when}:\n📚 <b>{lesson}</b>\n"
+    "You have started it: carry on where you stopped."
 )
 REMINDER_NOT_STARTED = (
-    "⏰ Homework for <b>{group}</b>: <b>{lesson}</b> is due {when}. You have not started it yet."
+    "⏰ Homework for <b>{group}</b>, due {when}:\n📚 <b>{lesson}</b>\nYou have not started it yet."
 )
 REMINDER_CONTINUE_BUTTON = "↩️ Continue"
 REMINDER_START_BUTTON = "▶️ Start"

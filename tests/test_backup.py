@@ -19,13 +19,25 @@ import pytest
 from bot.__main__ import main
 from bot.backup import BackupError, BackupRefused, BackupResult, backup_database
 from bot.storage import NewAnswer, Post, Respondent, Storage, StorageError, Walk
+from bot.storage.schema import migrate
 from tests.bot_process import bot_cli, clean_env
 
 REPO = Path(__file__).resolve().parent.parent
 FIXED = dt.datetime(2026, 11, 28, 4, 5, 6, 789000, tzinfo=dt.UTC)
 STUDENT = Respondent(user_id=501, display_name="Ana Kim", username="ana")
-TABLES = 12  # inbox, meta, chats, walks, answers, posts, deliveries, private_prompts, ticks,
-# assignments, dashboard_tokens, dashboard_sessions
+
+
+def _schema_tables() -> int:
+    """How many tables the bot's schema has (inbox, meta, chats, walks, answers, ...): all of
+    them are in a backup. Counted on a fresh database, so a migration adding one needs no
+    edit here."""
+    with closing(sqlite3.connect(":memory:")) as db:
+        migrate(db)
+        (count,) = db.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()
+        return int(count)
+
+
+TABLES = _schema_tables()
 Rows = list[tuple[Any, ...]]
 
 
