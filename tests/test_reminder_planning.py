@@ -24,7 +24,7 @@ from bot.render.fit import MESSAGE_LIMIT, visible_length
 from bot.storage import Storage, iso_utc
 from bot.storage.assignments import Assignment
 from bot.storage.reminders import PlannedTime
-from tests.actors import Group, settings_for, text, write_lesson
+from tests.actors import Group, Student, popup, rows, settings_for, text, write_lesson
 from tests.conftest import TOKEN, running_bot
 from tests.standin import BotApiStandIn
 from tests.test_homework_story import HOMEWORK_LESSON, assigns
@@ -231,3 +231,24 @@ def test_a_long_list_of_names_is_split_and_the_rest_counted(tmp_path: Path) -> N
         "Press ▶️ Start on the homework message to begin."
     )
     assert render.group_reminder(lesson, assignment, SEOUL, seoul(4, 12), [], 0) == []
+
+
+async def test_forged_reminder_buttons_change_nothing_and_say_so(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Group(standin, members=1)
+    student = Student(standin, user=room.members[0])
+    async with running_bot(settings_for(standin, tmp_path, HOMEWORK_LESSON)):
+        student.says("/reminders")
+        listed = await student.reads()
+        assert "You get homework reminders from all your groups" in text(listed)
+        pressed = standin.press_data(student.user, listed, "v1:rm:-424242")  # no such group
+        assert await popup(standin, pressed) == "I don't know that group any more."
+        pressed = standin.press_data(student.user, listed, "v1:ru:-424242")
+        assert await popup(standin, pressed) == "Reminders from that group are on already."
+        standin.press_data(student.user, listed, "v1:rc:999")  # no such homework
+        assert "not one I know" in text(await student.reads())
+        room.says(room.members[0], "/reminders")  # a private chat's command, in the group
+        assert "private chat" in text(await room.reads())
+    assert rows(tmp_path, "SELECT COUNT(*) FROM reminder_mutes") == [(0,)]
+    assert rows(tmp_path, "SELECT COUNT(*) FROM walks") == [(0,)]
