@@ -39,6 +39,7 @@ from bot.handlers import (
     chat_events,
     common,
     dashboard,
+    group_settings,
     lesson,
     lessons_admin,
     privacy,
@@ -154,7 +155,8 @@ def register_handlers(application: BotApplication) -> None:
         PollAnswerHandler(answers.on_poll_answer),
         MessageHandler(in_groups & filters.REPLY & ~filters.COMMAND, answers.on_group_reply),
         # 2. The other buttons: the lessons menu, moderators' session buttons, reports and
-        # exports, /forget's question; anything else is a button we do not know.
+        # exports, /forget's question, the homework, the group's settings panel; anything
+        # else is a button we do not know.
         CallbackQueryHandler(lesson.on_menu_button, pattern=lesson.is_menu_button),
         CallbackQueryHandler(session.on_session_button, pattern=session.is_session_button),
         CallbackQueryHandler(reports.on_delivery_button, pattern=reports.is_delivery_button),
@@ -165,6 +167,9 @@ def register_handlers(application: BotApplication) -> None:
         # A homework reminder's Continue and 🔕, and /reminders' undo buttons.
         CallbackQueryHandler(
             reminder_buttons.on_reminder_button, pattern=reminder_buttons.is_reminder_button
+        ),
+        CallbackQueryHandler(
+            group_settings.on_settings_button, pattern=group_settings.is_settings_button
         ),
         CallbackQueryHandler(common.on_unknown_button),
         # 3. Commands in a private chat (/start may carry a deep link).
@@ -197,6 +202,8 @@ def register_handlers(application: BotApplication) -> None:
         CommandHandler("assign", assignments.assign, filters=group_command),
         CommandHandler("assignments", assignments.list_open, filters=group_command),
         CommandHandler("timezone", assignments.timezone, filters=group_command),
+        # The group's settings panel (moderators); /settings in a private chat is not this.
+        CommandHandler("settings", group_settings.settings_command, filters=group_command),
         CommandHandler(["start", "help"], session.group_help, filters=group_command),
         CommandHandler(
             ["lessons", "progress", "restart", "myanswers", "forget", "dashboard", "reminders"],

@@ -184,6 +184,15 @@ class UnmuteReminders:
     chat_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class SettingChoice:
+    """A moderator sets one of the group's settings (``bot.group_settings``) to its choice
+    at ``index`` (an entry without choices: how to change it)."""
+
+    setting: str
+    index: int
+
+
 Action = (
     BeginLesson
     | SwitchLesson
@@ -206,6 +215,7 @@ Action = (
     | RemindContinue
     | MuteReminders
     | UnmuteReminders
+    | SettingChoice
 )
 
 # Each action's tag and the pattern of each of its fields, in order.
@@ -222,6 +232,7 @@ _FIELD_PATTERNS = {
     "confirm": r"[01]",
     "grade": r"[012]",
     "assignment_id": _ID,
+    "setting": _SLUG,
 }
 _TAGS: dict[type[Action], str] = {
     BeginLesson: "go",
@@ -245,6 +256,7 @@ _TAGS: dict[type[Action], str] = {
     RemindContinue: "rc",
     MuteReminders: "rm",
     UnmuteReminders: "ru",
+    SettingChoice: "gs",
 }
 _PATTERNS: tuple[tuple[re.Pattern[str], type[Action]], ...] = tuple(
     (
@@ -288,7 +300,7 @@ def _decode(data: str | None) -> Action | None:
         match = pattern.fullmatch(body)
         if match:
             values: dict[str, object] = {
-                key: value if key in ("lesson_id", "question_id", "fmt") else int(value)
+                key: value if key in ("lesson_id", "question_id", "fmt", "setting") else int(value)
                 for key, value in match.groupdict().items()
             }
             return kind(**values)  # type: ignore[arg-type]  # the pattern fixed every type

@@ -15,10 +15,10 @@ from datetime import UTC, datetime, timedelta
 from telegram import Message
 from telegram.error import ChatMigrated, Forbidden, TelegramError
 
-from bot import outbox
+from bot import group_settings, outbox
 from bot.answering import kind_of
 from bot.context import BotContext
-from bot.lessons import ChoiceQuestion, Lesson, Question
+from bot.lessons import ChoiceQuestion, Lesson, Question, ShortQuestion
 from bot.render import group as render_group
 from bot.render import replies
 from bot.render.group import GroupMessage
@@ -189,10 +189,16 @@ async def post_next_part(context: BotContext, walk: Walk) -> None:
     if lesson is None or isinstance(step_at(lesson, walk.position), EndStep):
         await end(context, walk, lesson)
         return
+    settings = await group_settings.settings_of(context.storage, walk.chat_id)
+    if not await post_model_answers(context, walk, lesson, settings):
+        return  # the bot may not post here (the session is paused), or Telegram refused
     steps, after = next_part(lesson, walk.position)
     carrier = await _next_carrier(context, walk)
     posts: list[Post] = []
-    messages = render_group.part_messages(lesson, walk, steps, after, _bot_username(context))
+    asking = render_group.Asking(settings.quiz_buttons, settings.typed_private)
+    messages = render_group.part_messages(
+        lesson, walk, steps, after, _bot_username(context), asking
+    )
     for index, (step, message) in enumerate(messages):
         refused: TelegramError | None = None
         try:
@@ -206,9 +212,8 @@ async def post_next_part(context: BotContext, walk: Walk) -> None:
             if refused is not None:
                 await tell_cannot_post(context, walk, refused)
             return
-        posts.append(
-            _post_of(sent, walk, lesson, step, steps.index(step), index == len(messages) - 1)
-        )
+        last = index == len(messages) - 1
+        posts.append(_post_of(sent, walk, lesson, step, steps.index(step), last, asking))
     moved = await context.storage.record_part(walk, after, posts)
     if moved is not None and carrier:
         # ``moved`` has the session's chat id as it is now, should the group have been
@@ -217,7 +222,13 @@ async def post_next_part(context: BotContext, walk: Walk) -> None:
 
 
 def _post_of(
-    sent: Message, walk: Walk, lesson: Lesson, step: object, offset: int, last: bool
+    sent: Message,
+    walk: Walk,
+    lesson: Lesson,
+    step: object,
+    offset: int,
+    last: bool,
+    asking: render_group.Asking,
 ) -> Post:
     """What a sent message stands for: its step, question, options shown and kind."""
     question = step.question if isinstance(step, QuestionStep) else None
@@ -234,7 +245,54 @@ def _post_of(
         shown_options(question, group_seed(walk.id))
         if isinstance(question, ChoiceQuestion)
         else None,
-        kind=kind_of(lesson, question) if question is not None else "section",
+        kind=kind_of(lesson, question, quiz_buttons=asking.quiz_buttons)
+        if question is not None
+        else "section",
+    )
+
+
+async def post_model_answers(
+    context: BotContext, walk: Walk, lesson: Lesson, settings: group_settings.GroupSettings
+) -> bool:
+    """As the session moves on (the next part, or the close), the model answers of the short
+    questions just asked, when the group's setting says so; once per move (a /next that
+    posts the rest of a part cut short posts none). False if the bot could not post."""
+    step = step_at(lesson, walk.position)
+    if isinstance(step, QuestionStep) and step.part != 0 and walk.position > 0:
+        before = step_at(lesson, walk.position - 1)
+        if isinstance(before, QuestionStep) and before.part == step.part:
+            return True  # in the middle of a part: the rest of it is still to post
+    questions = [
+        q
+        for q in current_questions(lesson, walk)
+        if isinstance(q, ShortQuestion) and q.model_answer
+    ]
+    if not settings.model_answers or not questions:
+        return True
+    posts = await context.storage.posts_of_walk(walk.id)
+    if any(_is_model_answers(post, walk) for post in posts):
+        return True  # posted already (a /next after a part cut short)
+    for message in render_group.model_answers(questions):
+        try:
+            sent = await send_to_group(context, walk, message)
+        except TelegramError as error:  # they are an extra: the session goes on without
+            log.warning("could not post model answers in chat %s: %s", walk.chat_id, error)
+            return True
+        if sent is None:
+            return False  # the bot may not post here: the session is paused
+        post = Post(sent.chat_id, sent.message_id, walk.id, walk.position, kind="section")
+        await context.storage.record_posts([post])
+    return True
+
+
+def _is_model_answers(post: Post, walk: Walk) -> bool:
+    """A message of model answers: posted at the walk's position, a section's kind without
+    a section (so a reply to it is told it asks for no answer)."""
+    return (
+        post.position == walk.position
+        and post.kind == "section"
+        and post.section is None
+        and post.question_id is None
     )
 
 
@@ -261,7 +319,10 @@ async def _drop_next_button(
     keyboard = None
     if lesson is not None and post.position >= 0:
         step = step_at(lesson, post.position)
-        keyboard = render_group.keyboard_without_next(lesson, step, walk, _bot_username(context))
+        as_buttons = post.kind in ("buttons", "ticks")  # as it was posted
+        keyboard = render_group.keyboard_without_next(
+            lesson, step, walk, _bot_username(context), as_buttons=as_buttons
+        )
     await outbox.try_set_keyboard(context.bot, post.chat_id, post.message_id, keyboard)
 
 
@@ -277,6 +338,9 @@ async def end(context: BotContext, walk: Walk, lesson: Lesson | None) -> None:
         if post.poll_id is not None and post.chat_id == walk.chat_id:
             await outbox.try_stop_poll(context.bot, post.chat_id, post.message_id)
     if lesson is None:
+        return
+    settings = await group_settings.settings_of(context.storage, walk.chat_id)
+    if not await post_model_answers(context, ended, lesson, settings):
         return
     answers = await context.storage.standing_answers(walk.id)
     results = session_results(lesson, answers, asked_in(posts))

@@ -181,7 +181,8 @@ GROUP_HELP = (
     "👋 I run editorial discussions here. An admin starts with /begin, posts each part with "
     "/next (or the Next button) and closes with /end; /report and /export send admins the "
     "results privately. For homework: /assign a lesson with a deadline (/assignments lists "
-    "them, /timezone sets the group's clock). Anyone can ask /status."
+    "them, /timezone sets the group's clock); /settings chooses how the group answers. "
+    "Anyone can ask /status."
 )
 GROUP_CHOOSE_LESSON = "📚 Which lesson should this session use?"
 GROUP_NO_SUCH_LESSON = "There is no lesson called “{lesson_id}”. Lessons: {available}."
@@ -251,6 +252,46 @@ GROUP_END_DEBATE = "• {prompt}\n  {split}"
 GROUP_END_SHORT = "• {prompt}\n  {answered} answered"
 GROUP_END_NO_ANSWERS = "no answers"
 GROUP_END_THANKS = "Thank you all! Your answers are saved."
+
+# The group's /settings panel (moderators): one button per setting, showing its value.
+SETTINGS_PANEL = "⚙️ <b>Settings for this group</b> — tap one to change it (admins only)."
+SETTING_LINE = "• <b>{label}</b>: {about}"
+SETTING_BUTTON = "{label}: {value}"
+SETTING_CHANGED = "{label}: {value}"  # the pop-up after a change
+SETTING_ON = "on"
+SETTING_OFF = "off"
+SETTING_QUIZ = "Quizzes"
+SETTING_QUIZ_POLLS = "polls"
+SETTING_QUIZ_BUTTONS = "buttons"
+SETTING_QUIZ_ABOUT = (
+    "quiz polls, or buttons where each member's result is a pop-up only they see (no one "
+    "sees who chose what)."
+)
+SETTING_TYPED = "Typed answers"
+SETTING_TYPED_PUBLIC = "replies"
+SETTING_TYPED_PRIVATE = "private only"
+SETTING_TYPED_ABOUT = (
+    "replies in the group, or only privately through 🔒 Answer privately, so no one can copy."
+)
+SETTING_MODELS = "Model answers"
+SETTING_MODELS_ABOUT = "posted after the short questions when the session moves on."
+SETTING_TIMEZONE = "Time zone"
+SETTING_TIMEZONE_ABOUT = "for homework deadlines."
+SETTING_HOW_TZ = "To change it, send /timezone with a place, like /timezone Asia/Seoul."
+GROUP_REPLY_PRIVATELY = (
+    "🔒 <i>Answer with the button below: typed answers here are private, so no one can copy "
+    "them.</i>"
+)
+GROUP_STANCE_THEN_PRIVATELY = (
+    "Pick a stance below, then give your reason with 🔒 <i>Answer privately</i> (typed "
+    "answers here are private)."
+)
+REPLY_PRIVATE_ONLY = (
+    "This group takes typed answers privately, so that no one can copy them: tap 🔒 Answer "
+    "privately under the question. This reply was not counted."
+)
+GROUP_MODEL_ANSWERS = "📝 <b>Model answers</b> to the questions just asked:"
+GROUP_MODEL_ANSWER = "• <b>{prompt}</b>\n  <i>{model_answer}</i>"
 
 PRIVATE_ANSWER_FOR_GROUP = (
     "🔒 You are answering privately for the session in <b>{group}</b>. "
@@ -378,6 +419,7 @@ GROUP_ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("assign", "Set a lesson as homework with a deadline"),
     ("assignments", "The open homework"),
     ("timezone", "The group's time zone"),
+    ("settings", "Quizzes, typed answers, model answers"),
     ("help", "What I do here"),
 )
 # /lessons during a lesson: Continue, and where (not "Begin", which reads as "start over").

@@ -65,6 +65,7 @@ async def test_students_menus_lack_the_moderators_commands(
         "assign",
         "assignments",
         "timezone",
+        "settings",
         "help",
     ]
     # The configured moderators, in their private chats: a student's menu and the two.

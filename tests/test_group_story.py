@@ -67,7 +67,10 @@ class StoryGroup(Group):
         posted = []
         for step in steps:
             assert isinstance(step, QuestionStep | SectionStep)
-            posted.append((step, await self.reads()))
+            message = await self.reads()
+            if "Model answers" in text(message):  # of the part before (the default setting)
+                message = await self.reads()
+            posted.append((step, message))
         self.position = after
         return posted
 

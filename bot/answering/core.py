@@ -46,6 +46,7 @@ class Why(Enum):
     NOT_A_QUESTION = "not_a_question"  # to a session message that asks for no typed answer
     TEXT_ONLY = "text_only"  # a photo with a caption, a sticker…: only text counts
     COMMAND_LIKE = "command_like"  # starts with "/": read as a command, not an answer
+    PRIVATE_ONLY = "private_only"  # the group takes typed answers privately (its setting)
     PRESS_CONTINUE = "press_continue"  # the step waits for Continue (under a model answer)
     NOT_AN_OPTION = "not_an_option"  # typed at a choice question, but no option's letter
 
@@ -271,10 +272,11 @@ async def typed_answer(
     )
 
 
-def kind_of(lesson: Lesson, question: object) -> PostKind:
-    """How a question is posted in a group (and so which buttons its message may carry)."""
+def kind_of(lesson: Lesson, question: object, *, quiz_buttons: bool = False) -> PostKind:
+    """How a question is posted in a group (and so which buttons its message may carry);
+    ``quiz_buttons``: the group's setting asks choice questions with buttons."""
     if isinstance(question, ChoiceQuestion):
-        if not lesson.asks_with_buttons(question):
+        if not (quiz_buttons or lesson.asks_with_buttons(question)):
             return "poll"
         return "ticks" if len(question.correct_options) > 1 else "buttons"
     if isinstance(question, DebateQuestion):

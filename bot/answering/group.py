@@ -29,6 +29,7 @@ from bot.answering.core import (
     written_answer,
 )
 from bot.callbacks import GroupPick, PickStance, SubmitChoice
+from bot.group_settings import settings_of
 from bot.lessons import (
     ChoiceQuestion,
     DebateQuestion,
@@ -249,7 +250,8 @@ async def reply(
     A reply to a message that is not a session's (members talking to each other) is
     ``Refused(Why.UNKNOWN)``: nothing to say. A reply to a session's message that cannot
     count says why: the session ended or is paused, the message asks for no typed answer,
-    the reply is not text, or it starts with "/"."""
+    the reply is not text, or it starts with "/", or the group's setting takes typed
+    answers only privately."""
     replied = message.reply_to_message
     if replied is None:
         return Refused(Why.UNKNOWN)
@@ -267,6 +269,8 @@ async def reply(
     walk, lesson, question, _ = found
     if not isinstance(question, ShortQuestion | DebateQuestion):
         return Refused(Why.NOT_A_QUESTION)
+    if (await settings_of(storage, walk.chat_id)).typed_private:
+        return Refused(Why.PRIVATE_ONLY)  # so that no one can copy: the private link only
     if message.text is None:
         return Refused(Why.TEXT_ONLY)
     if message.text.lstrip().startswith("/"):

@@ -119,13 +119,28 @@ def _private_link(bot_username: str, walk: Walk, question_id: str) -> InlineKeyb
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Asking:
+    """How the group's settings (``bot.group_settings``) ask questions: choice questions as
+    buttons rather than quiz polls; typed answers only privately (not as replies)."""
+
+    quiz_buttons: bool = False
+    typed_private: bool = False
+
+
+def with_buttons(lesson: Lesson, question: ChoiceQuestion, asking: Asking) -> bool:
+    """Whether a choice question is asked with buttons (else as a quiz poll): the group's
+    setting, the lesson's ``style``, or several right answers (a quiz has one)."""
+    return asking.quiz_buttons or lesson.asks_with_buttons(question)
+
+
 def question_rows(
-    lesson: Lesson, step: QuestionStep, walk: Walk, bot_username: str
+    lesson: Lesson, step: QuestionStep, walk: Walk, bot_username: str, asking: Asking = Asking()
 ) -> list[list[InlineKeyboardButton]]:
     """The buttons of a question in a group, without the Next button."""
     question = step.question
     if isinstance(question, ChoiceQuestion):
-        if not lesson.asks_with_buttons(question):
+        if not with_buttons(lesson, question, asking):
             return []
         several = len(question.correct_options) > 1
         shown = shown_options(question, group_seed(walk.id))
@@ -158,20 +173,25 @@ def question_messages(
     next_position: int | None,
     *,
     ends: bool = False,
+    asking: Asking = Asking(),
 ) -> list[GroupMessage]:
     """A question's message; a quiz poll whose options are too long for it comes after a
     message listing them in full (A, B, C…), and its own options are the letters."""
     question = step.question
-    rows = question_rows(lesson, step, walk, bot_username)
+    rows = question_rows(lesson, step, walk, bot_username, asking)
     keyboard = _with_next(rows, walk, next_position, ends=ends)
     if isinstance(question, ChoiceQuestion):
         shown = shown_options(question, group_seed(walk.id))  # as the post stores them
-        if not lesson.asks_with_buttons(question):
+        if not with_buttons(lesson, question, asking):
             return _quiz_poll(step, question, shown, keyboard)
         return [Reply(question_text(step, *choice_lines(question, shown, group=True)), keyboard)]
     if isinstance(question, ShortQuestion):
-        return [Reply(question_text(step, texts.GROUP_REPLY_TO_ANSWER), keyboard)]
-    return [Reply(question_text(step, texts.GROUP_STANCE_THEN_REPLY), keyboard)]
+        how = texts.GROUP_REPLY_PRIVATELY if asking.typed_private else texts.GROUP_REPLY_TO_ANSWER
+        return [Reply(question_text(step, how), keyboard)]
+    how = (
+        texts.GROUP_STANCE_THEN_PRIVATELY if asking.typed_private else texts.GROUP_STANCE_THEN_REPLY
+    )
+    return [Reply(question_text(step, how), keyboard)]
 
 
 def _quiz_poll(
@@ -201,7 +221,12 @@ def _quiz_poll(
 
 
 def part_messages(
-    lesson: Lesson, walk: Walk, steps: Sequence[Step], next_position: int, bot_username: str
+    lesson: Lesson,
+    walk: Walk,
+    steps: Sequence[Step],
+    next_position: int,
+    bot_username: str,
+    asking: Asking = Asking(),
 ) -> list[tuple[Step, GroupMessage]]:
     """The messages of one part; only the last one carries the Next button."""
     messages: list[tuple[Step, GroupMessage]] = []
@@ -213,17 +238,22 @@ def part_messages(
             keyboard = _with_next([], walk, position, ends=ends)
             messages.extend((step, m) for m in section_messages(lesson, step, keyboard))
         elif isinstance(step, QuestionStep):
-            shown = question_messages(lesson, step, walk, bot_username, position, ends=ends)
+            shown = question_messages(
+                lesson, step, walk, bot_username, position, ends=ends, asking=asking
+            )
             messages.extend((step, message) for message in shown)
     return messages
 
 
 def keyboard_without_next(
-    lesson: Lesson, step: Step, walk: Walk, bot_username: str
+    lesson: Lesson, step: Step, walk: Walk, bot_username: str, *, as_buttons: bool = False
 ) -> InlineKeyboardMarkup | None:
-    """A posted message's keyboard once a later part has taken the Next button."""
+    """A posted message's keyboard once a later part has taken the Next button
+    (``as_buttons``: its choice question was posted with buttons, whatever the settings
+    say now)."""
     if isinstance(step, QuestionStep):
-        return _with_next(question_rows(lesson, step, walk, bot_username), walk, None)
+        rows = question_rows(lesson, step, walk, bot_username, Asking(quiz_buttons=as_buttons))
+        return _with_next(rows, walk, None)
     return None
 
 
@@ -307,6 +337,19 @@ def status(
                 names.append(texts.GROUP_STATUS_MORE.format(more=len(people) - STATUS_NAMES_MAX))
             text += "\n" + texts.GROUP_STATUS_MISSING.format(names=", ".join(names))
     return Reply(text)
+
+
+def model_answers(questions: Sequence[ShortQuestion]) -> list[Reply]:
+    """The model answers of the short questions just asked, posted as the session moves on
+    (the group's setting): in as many messages as Telegram's limit needs."""
+    lines = [texts.GROUP_MODEL_ANSWERS]
+    lines.extend(
+        texts.GROUP_MODEL_ANSWER.format(
+            prompt=esc(question.prompt), model_answer=esc(question.model_answer or "")
+        )
+        for question in questions
+    )
+    return [Reply(text) for text in pack(lines, MESSAGE_LIMIT)]
 
 
 # A summary line names its question by the start of its prompt: enough to recognise it.

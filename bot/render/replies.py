@@ -33,6 +33,7 @@ _SAME_EVERYWHERE = {
     Why.NOT_A_QUESTION: texts.REPLY_NOT_A_QUESTION,
     Why.TEXT_ONLY: texts.REPLY_TEXT_ONLY,
     Why.COMMAND_LIKE: texts.REPLY_COMMAND_LIKE,
+    Why.PRIVATE_ONLY: texts.REPLY_PRIVATE_ONLY,
     Why.PRESS_CONTINUE: texts.PRESS_CONTINUE,
     Why.NOT_AN_OPTION: texts.HINT_NOT_WAITING,  # (no question to name its letters)
 }

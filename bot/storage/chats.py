@@ -67,6 +67,8 @@ class ChatQueries(StorageBase):
                 "UPDATE deliveries SET chat_id = ? WHERE chat_id = ?",
                 # Members who muted its homework reminders still have them muted.
                 "UPDATE OR IGNORE reminder_mutes SET chat_id = ? WHERE chat_id = ?",
+                # The group's settings go with it (the new chat has none of its own yet).
+                "UPDATE OR IGNORE group_settings SET chat_id = ? WHERE chat_id = ?",
             ):
                 db.execute(statement, (new_id, old_id))
             db.execute("DELETE FROM chats WHERE id = ?", (old_id,))

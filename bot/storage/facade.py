@@ -8,6 +8,7 @@ from bot.storage.assignments import AssignmentQueries
 from bot.storage.chats import ChatQueries
 from bot.storage.dashboard import DashboardQueries
 from bot.storage.deliveries import DeliveryQueries
+from bot.storage.group_settings import GroupSettingQueries
 from bot.storage.inbox import InboxQueries
 from bot.storage.posts import PostQueries
 from bot.storage.privacy import PrivacyQueries
@@ -32,6 +33,7 @@ class Storage(
     AssignmentQueries,
     DashboardQueries,
     ReminderQueries,
+    GroupSettingQueries,
 ):
     """The only place that talks to SQLite.
 

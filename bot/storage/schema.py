@@ -309,6 +309,20 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
     ),
+    (
+        # Issue 13: a group's settings (the /settings panel): one row per setting changed
+        # from its default; names and values are the registry's (bot/group_settings.py).
+        # chat_id has no foreign key, as for assignments: a supergroup move updates it.
+        """
+        CREATE TABLE group_settings (
+            chat_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            value TEXT NOT NULL,
+            changed_at TEXT NOT NULL,
+            PRIMARY KEY (chat_id, name)
+        )
+        """,
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
