@@ -23,8 +23,9 @@ null, ``option_indexes`` as a list of ints), non-ASCII kept as is. The grade boo
 ``edited_after_feedback``: the answer version came after the bot had shown its feedback on
 that question. What the data tells: in a private attempt the bot answers a choice question
 (right or wrong, with the explanation) and a short question (the model answer) as soon as
-the first version arrives, so any later version of those is one. In a group nobody sees a
-model answer, and a choice answer is kept as first given, so nothing there is flagged.
+the first version arrives, so any later version of those is one. In a group a choice answer
+is kept as first given, so no choice is flagged; a group's model answers are posted when its
+session moves on (its setting), but posts keep no time, so no short answer there is flagged.
 """
 
 from __future__ import annotations

@@ -225,7 +225,7 @@ GROUP_TAP_LETTER = "Tap the letter of your answer; only you will see whether it 
 GROUP_TAP_SEVERAL_LETTERS = (
     "Several answers are right: tap the letter of each one you choose (tap again to untick)."
 )
-GROUP_VOTE_LETTER = "📊 Vote with its letter in the quiz below."
+GROUP_VOTE_LETTER = "📊 Vote for your answer's letter in the quiz below."
 ANSWER_PRIVATELY_BUTTON = "🔒 Answer privately"
 GROUP_PICK_RIGHT = "✅ Right!"
 GROUP_PICK_WRONG = "❌ Not quite. The right answer: {right}"

@@ -175,7 +175,7 @@ async def test_a_group_gets_letters_on_buttons_and_on_a_quiz_whose_option_is_too
         assert poll.poll is not None
         assert [o.text for o in poll.poll.options] == ["A", "B"]
         assert sorted(listed_options(listing).values()) == sorted([EMOJI, "Plain"])
-        assert "Vote with its letter in the quiz below" in text(listing)
+        assert "Vote for your answer's letter in the quiz below" in text(listing)
         plain = list(listed_options(listing).values()).index("Plain")
         assert poll.poll.correct_option_ids == [plain]
         standin.vote(member, poll, [plain])
