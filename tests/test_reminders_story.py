@@ -17,7 +17,7 @@ import pytest
 
 from tests.actors import SMALL_LESSON, Group, Student, rows, settings_for, text, value
 from tests.conftest import running_bot
-from tests.standin import BotApiStandIn, StoredMessage
+from tests.standin import BotApiStandIn, ChatMember, StoredMessage
 from tests.test_homework_story import (
     HOMEWORK_LESSON,
     answers_first,
@@ -289,3 +289,25 @@ async def test_quiet_hours_in_the_groups_zone_defer_to_eight_or_drop(
     expected = eight.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     assert due_moments(tmp_path)[0] == (expected, "planned")
     assert due_moments(tmp_path)[1][1] == "skipped"
+
+
+async def test_a_member_who_left_the_group_is_neither_reminded_nor_named_nor_counted(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Group(standin, members=["Lea", "Stay"])
+    lea, stay = room.members
+    settings = settings_for(
+        standin, tmp_path, HOMEWORK_LESSON, BOT_REMINDERS="6s", BOT_TIMEZONE=daytime()
+    )
+    async with running_bot(settings):
+        post = await assigns(room, "10s")
+        for person in (lea, stay):
+            student = await starts(standin, person, post)
+            assert "Which is right?" in text(await student.reads())
+        room.chat.members[lea.id] = ChatMember(lea, "left")  # Lea leaves the group
+        in_group = await group_reminder(room, post)
+        assert mentioned(in_group) == {stay.id}
+        assert "heard from" not in text(in_group)  # Ada and Stay: all that are there
+        await closing(room, post)
+    assert not reminders_in(standin, lea.id)
+    assert len(reminders_in(standin, stay.id)) == 1
