@@ -165,7 +165,8 @@ def _cell(question: Question, answer: StoredAnswer | None) -> Cell:
 
 def grid(cols: Sequence[Column], current: Sequence[StoredAnswer], sort: str = "name") -> Grid:
     """Members × questions; ``sort`` 'name' (A→Z) or 'score' (most right first)."""
-    given = [a for a in standing(current) if a.question_id in {c.question.id for c in cols}]
+    shown = {c.question.id for c in cols}
+    given = [a for a in standing(current) if a.question_id in shown]
     members = _members(given)
     names = shown_names(members.values())
     own: dict[tuple[int, str], StoredAnswer] = {(a.user_id, a.question_id): a for a in given}
