@@ -226,6 +226,11 @@ async def test_headers(standin: BotApiStandIn, tmp_path: Path) -> None:
         assert response.headers["Cache-Control"] == "no-store"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Referrer-Policy"] == "no-referrer"
+        for path in ("/dashboard/g/abc", "/dashboard/g/1/x/2", "/dashboard/static/x.js"):
+            async with browser.get(dash.base + path) as missing:
+                assert missing.status == 404, path
+                assert "There is nothing at this address." in await missing.text()
+                assert "Content-Security-Policy" in missing.headers
 
 
 @pytest.mark.parametrize("count", [10])

@@ -137,6 +137,7 @@ class Dashboard:
         get(unit + "/students", self._students, allow_head=False)
         get(unit + r"/m/{user:\d{1,18}}", self._member, allow_head=False)
         get(unit + "/answers.{fmt:csv|jsonl}", self._download, allow_head=False)
+        get(PREFIX + "/{anything:.*}", self._nothing_here, allow_head=False)  # the last
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -210,13 +211,17 @@ class Dashboard:
         secure_headers(response)
         return response
 
+    async def _nothing_here(self, request: web.Request) -> web.Response:
+        """An address under /dashboard/ that is none of the pages': a page saying so."""
+        return self._refusal(404, texts.DASH_NOT_FOUND, await self._user(request))
+
     async def _to_home(self, request: web.Request) -> web.Response:
         return web.Response(status=308, headers={"Location": PREFIX + "/"})
 
     async def _static_file(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
         if name not in STATIC:
-            raise web.HTTPNotFound()
+            return await self._nothing_here(request)
         body = self._static.get(name)
         if body is None:  # read once, off the event loop
             source = files("bot.web.dashboard").joinpath("static", name)
