@@ -739,6 +739,10 @@ DASH_WRONG = "wrong"
 DASH_LATE_MARK = "late"
 DASH_TIMES_IN = "Times in {zone}."
 DASH_UNTITLED_GROUP = "Group {id}"
+DASH_LESSON_GONE = (
+    "This lesson ({lesson}) is no longer among the bot's lessons, so its questions cannot be "
+    "shown here; /export's file still holds every answer."
+)
 # --- homework reminders (issue 12) ---------------------------------------------------------
 
 REMINDER_STARTED = (

@@ -16,6 +16,7 @@ import aiohttp
 import pytest
 from markupsafe import escape
 
+from bot.lessons import LessonCatalog
 from bot.rights_cache import RightsCache
 from bot.web.dashboard.auth import sign_init_data
 from tests.actors import Group, Student, link_payload, rows, text, value
@@ -288,3 +289,18 @@ async def test_homework_pages(standin: BotApiStandIn, tmp_path: Path) -> None:
             assert member.count(">late<") == 2, "the stance and its reason came late"
             status, _ = await _page(browser, f"{dash.base}/dashboard/g/{room.chat.id}/a/2")
             assert status == 404
+
+
+async def test_a_session_whose_lesson_is_gone(standin: BotApiStandIn, tmp_path: Path) -> None:
+    async with dashboard_bot(standin, tmp_path) as dash:
+        await run_session(dash.group)
+        dash.application.bot_data.catalog = LessonCatalog(())  # the file removed, reloaded
+        unit = f"{dash.base}/dashboard/g/{dash.group.chat.id}/s/{dash.walk_id}"
+        async with _jar() as browser:
+            await signed_in(browser, await signin_link(standin, dash.group))
+            for path in ("", "/questions", "/students"):
+                status, page = await _page(browser, unit + path)
+                assert status == 200, path
+                assert "This lesson (dash) is no longer among the bot&#39;s lessons" in page
+            async with browser.get(unit + "/answers.csv") as response:
+                assert "because it helps" in await response.text()
