@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from bot.lessons.glossary import advise as glossary_advice
 from bot.lessons.models import ChoiceQuestion, Lesson, Question
 from bot.lessons.wording import Loc, clip
 
@@ -96,6 +97,7 @@ def advise(lesson: Lesson, where: Where) -> list[Advice]:
             f" ({ids}): a student who always picks the longest option scores {len(longest)}"
             f" of {choices}; make some wrong options as long as the right one",
         )
+    glossary_advice(lesson, warn, where)
     return found
 
 

@@ -37,6 +37,7 @@ from bot.lessons.compose import (
 from bot.lessons.models import (
     ChoiceQuestion,
     DebateQuestion,
+    GlossaryEntry,
     Lesson,
     Section,
     ShortQuestion,
@@ -52,12 +53,20 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # After a plain value: a comment whose '#' is followed straight by text, as in 'question #3'.
 _COMMENT_AFTER_TEXT = re.compile(r"[ \t]+(#\S.*)$")
 # Lists whose items are texts: an unquoted item holding ': ' is read as 'key: value'.
-_TEXT_LISTS = frozenset({"options", "stances", "answer"})
+_TEXT_LISTS = frozenset({"options", "stances", "answer", "forms"})
 # Every key a lesson file uses, at any level: 'Type:' is taken for 'type:'.
 _KEYS = (
     frozenset(
         name
-        for model in (Lesson, Source, Section, ChoiceQuestion, ShortQuestion, DebateQuestion)
+        for model in (
+            Lesson,
+            Source,
+            Section,
+            ChoiceQuestion,
+            ShortQuestion,
+            DebateQuestion,
+            GlossaryEntry,
+        )
         for name in model.model_fields
     )
     - LOADER_FIELDS

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from bot.lessons import glossary
 from bot.lessons.advice import advise
 from bot.lessons.catalog import LessonCatalog, LessonProblem, LessonsInvalid
 from bot.lessons.checks import LOADER_FIELDS, Checker
@@ -188,6 +189,9 @@ def _load_file(path: Path) -> _Loaded:  # noqa: C901
         )
 
     checker.check_lesson(data)
+    glossary.check(
+        data, lambda loc, message: checker.add_at(loc, message, use_key="translations" in loc)
+    )
     for name in LOADER_FIELDS:
         data.pop(name, None)  # reported above; the loader sets them
     lesson: Lesson | None = None

@@ -112,6 +112,40 @@ class Section(_Strict):
     questions: tuple[Question, ...] = ()
 
 
+# A glossary entry's texts: a term and its forms are short (they are matched in the text and
+# head the entry); a definition and an example are a sentence or two (an entry is one block
+# of a message, several to a message).
+TERM_MAX = 60
+DEFINITION_MAX = 300
+EXAMPLE_MAX = 500
+Term = Annotated[str, Field(min_length=1, max_length=TERM_MAX)]
+
+
+class GlossaryEntry(_Strict):
+    """A word of the text explained as used there: ``forms`` are the other spellings or
+    inflections to find it by; ``translations`` maps a language code ("ko") to the word in
+    that language; ``example`` is a sentence of the text."""
+
+    term: Term
+    definition: Annotated[str, Field(min_length=1, max_length=DEFINITION_MAX)]
+    forms: tuple[Term, ...] = ()
+    translations: dict[str, Annotated[str, Field(min_length=1, max_length=TERM_MAX * 2)]] = Field(
+        default_factory=dict
+    )
+    example: Annotated[str, Field(min_length=1, max_length=EXAMPLE_MAX)] | None = None
+
+    def __hash__(self) -> int:  # frozen, but a dict is not hashable: its items are
+        return hash((self.term, self.definition, self.forms, tuple(self.translations.items())))
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """The term and its forms: what is looked for in the text."""
+        return (self.term, *self.forms)
+
+    def translation(self, language: str | None) -> str | None:
+        return self.translations.get(language) if language else None
+
+
 def _unshuffled(questions: Any) -> Any:
     if not isinstance(questions, list):
         return questions
@@ -131,6 +165,7 @@ class Lesson(_Strict):
     discussion: tuple[Question, ...] = ()
     style: ChoiceStyle = "poll"  # how choice questions are asked in groups
     shuffle: bool = True  # choice options in a shuffled order (stable per student and post)
+    glossary: tuple[GlossaryEntry, ...] = ()  # words of the text, behind each part's Words
     # Filled by the loader, not by authors: a hash of the file's bytes, so that every
     # answer records which version of the lesson it was given against.
     version: str = Field(default="", exclude=True)

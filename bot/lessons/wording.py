@@ -47,6 +47,8 @@ SINGULAR = {
     "options": "option",
     "stances": "stance",
     "answer": "answer",
+    "glossary": "glossary entry",
+    "forms": "form",
 }
 
 
