@@ -45,6 +45,7 @@ from bot.handlers import (
     privacy,
     reports,
     session,
+    words,
 )
 from bot.handlers import reminders as reminder_buttons
 from bot.lessons import LessonCatalog
@@ -171,6 +172,8 @@ def register_handlers(application: BotApplication) -> None:
         CallbackQueryHandler(
             group_settings.on_settings_button, pattern=group_settings.is_settings_button
         ),
+        # 📖 Words under a part: its glossary, always sent to the presser's private chat.
+        CallbackQueryHandler(words.on_words_button, pattern=words.is_words_button),
         CallbackQueryHandler(common.on_unknown_button),
         # 3. Commands in a private chat (/start may carry a deep link).
         CommandHandler("start", lesson.start, filters=private_command),
@@ -180,6 +183,7 @@ def register_handlers(application: BotApplication) -> None:
         CommandHandler("restart", lesson.restart, filters=private_command),
         CommandHandler("myanswers", privacy.my_answers_command, filters=private_command),
         CommandHandler("forget", privacy.forget_command, filters=private_command),
+        CommandHandler("words", words.words_command, filters=private_command),
         CommandHandler("report", reports.report_in_private, filters=private_command),
         CommandHandler("export", reports.export_in_private, filters=private_command),
         # The moderators' dashboard (issue 17): a Mini App button and a one-time link.
@@ -206,7 +210,16 @@ def register_handlers(application: BotApplication) -> None:
         CommandHandler("settings", group_settings.settings_command, filters=group_command),
         CommandHandler(["start", "help"], session.group_help, filters=group_command),
         CommandHandler(
-            ["lessons", "progress", "restart", "myanswers", "forget", "dashboard", "reminders"],
+            [
+                "lessons",
+                "progress",
+                "restart",
+                "myanswers",
+                "forget",
+                "dashboard",
+                "reminders",
+                "words",
+            ],
             session.private_only_command,
             filters=group_command,
         ),

@@ -14,6 +14,7 @@ from bot.answering import private as answering
 from bot.context import BotContext
 from bot.lessons import DebateQuestion, Lesson
 from bot.render import private as render
+from bot.render.glossary import with_words
 from bot.storage import Walk
 from bot.walk import EndStep, QuestionStep, SectionStep, step_at
 
@@ -38,7 +39,7 @@ async def show_step(context: BotContext, lesson: Lesson, walk: Walk) -> None:
     bot, chat_id = context.bot, walk.chat_id
     older = await answering.shown_at(context.storage, walk)
     if isinstance(step, SectionStep):
-        keyboard = render.continue_keyboard(walk, walk.position)
+        keyboard = with_words(render.continue_keyboard(walk, walk.position), lesson, step.number)
         for reply in render.section_messages(lesson, step, keyboard):
             sent = await outbox.send(bot, chat_id, reply)
         await answering.read_shown(context.storage, walk, step.number, sent.message_id)
@@ -54,7 +55,9 @@ async def show_step(context: BotContext, lesson: Lesson, walk: Walk) -> None:
         for reply in render.summary_messages(lesson, answers):
             await outbox.send(bot, chat_id, reply)
     if older is not None and older.kind in _WITH_BUTTONS:
-        await outbox.try_set_keyboard(bot, older.chat_id, older.message_id, None)
+        # A part's older copy keeps 📖 Words: its words are still worth a look.
+        keep = with_words(None, lesson, older.section) if older.section else None
+        await outbox.try_set_keyboard(bot, older.chat_id, older.message_id, keep)
 
 
 async def resume(context: BotContext, lesson: Lesson, walk: Walk, asked_at: int) -> None:

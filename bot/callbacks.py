@@ -193,6 +193,15 @@ class SettingChoice:
     index: int
 
 
+@dataclass(frozen=True, slots=True)
+class ShowWords:
+    """📖 Words under a part of a lesson: that part's glossary entries, sent privately.
+    ``section`` is the 1-based part number."""
+
+    lesson_id: str
+    section: int
+
+
 Action = (
     BeginLesson
     | SwitchLesson
@@ -216,6 +225,7 @@ Action = (
     | MuteReminders
     | UnmuteReminders
     | SettingChoice
+    | ShowWords
 )
 
 # Each action's tag and the pattern of each of its fields, in order.
@@ -233,6 +243,7 @@ _FIELD_PATTERNS = {
     "grade": r"[012]",
     "assignment_id": _ID,
     "setting": _SLUG,
+    "section": r"[1-9][0-9]{0,3}",
 }
 _TAGS: dict[type[Action], str] = {
     BeginLesson: "go",
@@ -257,6 +268,7 @@ _TAGS: dict[type[Action], str] = {
     MuteReminders: "rm",
     UnmuteReminders: "ru",
     SettingChoice: "gs",
+    ShowWords: "wd",
 }
 _PATTERNS: tuple[tuple[re.Pattern[str], type[Action]], ...] = tuple(
     (
@@ -349,6 +361,27 @@ def encode_homework_start(link: StartHomework) -> str:
 def decode_homework_start(payload: str | None) -> StartHomework | None:
     match = _HOMEWORK_LINK.fullmatch(payload or "")
     return StartHomework(int(match["assignment_id"])) if match else None
+
+
+@dataclass(frozen=True, slots=True)
+class WordsLink:
+    """📖 Words pressed in a group by someone the bot may not write to yet: the part's
+    words, sent when they open the private chat with this link."""
+
+    lesson_id: str
+    section: int
+
+
+_WORDS_LINK = re.compile(rf"w(?P<section>[1-9][0-9]{{0,3}})_(?P<lesson_id>{_SLUG})")
+
+
+def encode_words_start(link: WordsLink) -> str:
+    return f"w{link.section}_{link.lesson_id}"
+
+
+def decode_words_start(payload: str | None) -> WordsLink | None:
+    match = _WORDS_LINK.fullmatch(payload or "")
+    return WordsLink(match["lesson_id"], int(match["section"])) if match else None
 
 
 def command_of(text: str | None) -> str:

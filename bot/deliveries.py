@@ -21,6 +21,7 @@ from bot.context import BotContext
 from bot.moderation import is_moderator
 from bot.render import dashboard as dashboard_render
 from bot.render import reports as render
+from bot.render.glossary import report_words
 from bot.render.markup import Reply
 from bot.results import asked_in, facts, session_results, student_results
 from bot.telegram_export import export_chat, export_file_name
@@ -62,6 +63,10 @@ async def deliver_report(context: BotContext, user_id: int, chat_id: int) -> boo
     zone = _zone(await context.storage.chat_timezone(chat_id))
     for message in render.report(title, lesson, walk, results, students, zone):
         await _send_private(context, user_id, message)
+    # The group's most looked-up words of this lesson (📖 Words), when anyone looked.
+    words = report_words(await context.storage.top_lookups(chat_id, lesson.id))
+    if words is not None:
+        await _send_private(context, user_id, Reply(words))
     chart = await asyncio.to_thread(results_chart, f"{title}: {lesson.title}", results)
     await context.bot.send_photo(
         user_id,

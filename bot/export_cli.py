@@ -26,6 +26,7 @@ from bot.cli_exit import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from bot.config import Settings
 from bot.export import FORMATS, LessonIndex, Pseudonymizer, write_answers
 from bot.lessons.load import load_lessons
+from bot.lookup_export import write_lookups
 from bot.render.words import plural
 from bot.storage import iso_utc
 from bot.storage.exports import (
@@ -86,6 +87,11 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         action="store_true",
         help="replace member ids and names with stable pseudonyms (stores a salt once)",
     )
+    export.add_argument(
+        "--lookups",
+        action="store_true",
+        help="the glossary lookups (📖 Words) instead of the answers: csv or jsonl",
+    )
     export.add_argument("--out", type=Path, metavar="FILE", help="write here, not to stdout")
 
     sessions = commands.add_parser(
@@ -118,6 +124,8 @@ def _export(arguments: argparse.Namespace, settings: Settings) -> int:
     fmt = arguments.format
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}: use csv, jsonl or xlsx")
+    if arguments.lookups:
+        _check_lookups_options(arguments)
     since, until = time_window(arguments.since, arguments.until)
     answer_filter = AnswerFilter(
         chat_id=_int_option("--chat", arguments.chat),
@@ -154,6 +162,10 @@ def _export(arguments: argparse.Namespace, settings: Settings) -> int:
         lessons = LessonIndex.from_catalog(catalog)
 
         def write(stream: IO[bytes]) -> int:
+            if arguments.lookups:
+                return write_lookups(
+                    connection, answer_filter, fmt, stream, pseudonymizer=pseudonymizer
+                )
             return write_answers(
                 connection, answer_filter, lessons, fmt, stream, pseudonymizer=pseudonymizer
             )
@@ -171,6 +183,15 @@ def _export(arguments: argparse.Namespace, settings: Settings) -> int:
             return EXIT_FAILED
     print(f"wrote {plural(count, 'row')} to {out}", file=sys.stderr)
     return EXIT_OK
+
+
+def _check_lookups_options(arguments: argparse.Namespace) -> None:
+    if arguments.format == "xlsx":
+        raise UsageError("--lookups are written as csv or jsonl, not xlsx")
+    if arguments.session or arguments.history:
+        raise UsageError(
+            "--lookups belong to no session and have no versions: drop --session and --history"
+        )
 
 
 def _to_stdout(write: _Writer) -> int:

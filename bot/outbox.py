@@ -42,6 +42,18 @@ async def popup(query: CallbackQuery, text: str | None = None, *, show_alert: bo
         log.info("answered a button press too late (query %s)", query.id)
 
 
+async def open_url(query: CallbackQuery, url: str) -> None:
+    """Answer a press by opening ``url`` (a t.me link to the bot with a /start payload: the
+    private chat); a press answered too late is let go, as in ``popup``."""
+    try:
+        await query.answer(url=url)
+    except BadRequest as error:
+        message = str(error).lower()
+        if "query is too old" not in message and "query id is invalid" not in message:
+            raise
+        log.info("answered a button press too late (query %s)", query.id)
+
+
 async def edit(message: Message, reply: Reply) -> None:
     """Show ``reply`` in place of ``message``. A double tap asks for the same edit twice
     ("message is not modified": it is shown already); a message the user deleted cannot be

@@ -46,6 +46,7 @@ HELP = (
     "/progress — where you are\n"
     "/restart — this lesson again\n"
     "/myanswers — your answers, here and in groups\n"
+    "/words — the lesson's words\n"
     "/forget — delete everything I store about you\n"
     "/reminders — reminders you muted\n\n"
     "<b>Groups</b>: add me to one; an admin runs sessions there (/begin, /next) and gets the "
@@ -59,6 +60,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("progress", "Where am I?"),
     ("restart", "Start the current lesson again"),
     ("myanswers", "The answers you have given"),
+    ("words", "Words of the lesson, and those you looked up"),
     ("forget", "Delete everything stored about you"),
     ("reminders", "Homework reminders you muted"),
     ("help", "How this bot works"),
@@ -353,8 +355,8 @@ MY_ANSWERS_WITHDRAWN = "(vote withdrawn)"
 
 FORGET_CONFIRM = (
     "This deletes everything I have stored about you, in every chat: your answers, your "
-    "lesson progress and your private chat's data. Group sessions keep going without your "
-    "answers. This cannot be undone. Delete everything?"
+    "lesson progress, the words you looked up and your private chat's data. Group sessions "
+    "keep going without your answers. This cannot be undone. Delete everything?"
 )
 FORGET_YES = "Yes, delete everything"
 FORGET_NO = "No, keep it"
@@ -782,3 +784,31 @@ REMINDERS_UNMUTE_BUTTON = "🔔 {group}"
 REMINDERS_UNMUTED = "🔔 Reminders from {group} are on again."
 REMINDERS_NOT_MUTED = "Reminders from that group are on already."
 REMINDERS_UNNAMED_GROUP = "a group"
+
+
+# --- the glossary: 📖 Words under a part, /words, lookups in the report (issue 15) ----------
+
+WORDS_BUTTON = "📖 Words ({count})"
+WORDS_HEADER = "📖 <b>Words</b> · {lesson}\nPart {part}: <i>{title}</i>"
+WORDS_ENTRY = "<b>{term}</b>: {definition}"
+WORDS_TRANSLATION = "🌐 {translation}"
+WORDS_EXAMPLE = "💬 <i>{example}</i>"
+# Pop-ups (at most 200 characters).
+WORDS_SENT_PRIVATELY = "📖 I sent this part's words to our private chat."
+WORDS_UNAVAILABLE = "This part's words are no longer available: the lesson has changed."
+# /words in a private chat.
+WORDS_LESSON_HEADER = "📖 <b>Words of {lesson}</b>"
+WORDS_LESSON_NONE = "📖 <b>{lesson}</b> has no word list."
+WORDS_REVIEW_HEADER = "🔁 <b>Words you looked up</b> (latest first)"
+WORDS_REVIEW_LINE = "• <b>{term}</b>{translation}: {definition}"
+WORDS_REVIEW_TRANSLATION = " ({translation})"
+WORDS_REVIEW_GONE = "no longer in the lesson"
+WORDS_NOTHING = (
+    "📖 No words yet. Under each part of a lesson, <b>📖 Words</b> explains the hard words "
+    "in it; the ones you look up are kept here for review."
+)
+# The moderator's report: the group's most looked-up words of the session's lesson.
+REPORT_WORDS_HEADER = "📖 <b>Most looked-up words</b>"
+REPORT_WORDS_LINE = "• <b>{term}</b>: {lookups} by {people}"
+REPORT_WORDS_LOOKUPS = ("{n} lookup", "{n} lookups")  # (one, several)
+REPORT_WORDS_PEOPLE = ("{n} person", "{n} people")

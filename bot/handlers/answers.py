@@ -38,6 +38,7 @@ from bot.context import BotContext
 from bot.hints import hint
 from bot.lessons import ChoiceQuestion, Lesson, ShortQuestion
 from bot.membership import member_check
+from bot.render import glossary as render_glossary
 from bot.render import group as render_group
 from bot.render import private as render
 from bot.render import replies
@@ -194,7 +195,7 @@ async def _own_lesson(
     storage, user = context.storage, query.from_user
     if isinstance(action, ContinueReading):
         moved = await own.continue_reading(storage, lesson, walk, action)
-        await _after_continue(context, query, lesson, moved)
+        await _after_continue(context, query, lesson, moved, action.position)
     elif isinstance(action, ToggleChoice):
         outcome = await own.toggle(storage, lesson, walk, user, message.message_id, action)
         await _after_choice(context, query, walk, outcome)
@@ -207,7 +208,11 @@ async def _own_lesson(
 
 
 async def _after_continue(
-    context: BotContext, query: CallbackQuery, lesson: Lesson, moved: Moved | Refused | None
+    context: BotContext,
+    query: CallbackQuery,
+    lesson: Lesson,
+    moved: Moved | Refused | None,
+    position: int,
 ) -> None:
     if isinstance(moved, Refused):
         await outbox.popup(query, replies.refusal(moved, "private"), show_alert=True)
@@ -216,7 +221,12 @@ async def _after_continue(
     if moved is None:
         return  # a double tap: the first one moved on
     if isinstance(query.message, Message):
-        await outbox.drop_keyboard(query.message)
+        # Continue goes; the part's 📖 Words stays.
+        keep = render_glossary.words_at(lesson, position)
+        if keep is None:
+            await outbox.drop_keyboard(query.message)
+        else:
+            await outbox.set_keyboard(query.message, keep)
     await attempts.show_step(context, lesson, moved.walk)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
-from bot import attempts, callbacks, homework, outbox, texts
+from bot import attempts, callbacks, homework, lookups, outbox, texts
 from bot.answering import LinkOpened, Refused, linked
 from bot.answering import private as own
 from bot.callbacks import AgainLesson, BeginLesson, ListLessons, SwitchLesson
@@ -27,6 +27,9 @@ async def start(update: Update, context: BotContext) -> None:
     if (homework_link := callbacks.decode_homework_start(payload)) is not None:
         asked_at = update.effective_message.message_id if update.effective_message else 0
         await homework.start_from_link(context, chat, user, homework_link.assignment_id, asked_at)
+        return
+    if (words_link := callbacks.decode_words_start(payload)) is not None:
+        await lookups.from_link(context, chat.id, user, words_link)  # 📖 Words from a group
         return
     link = callbacks.decode_start(payload)
     if link is not None:

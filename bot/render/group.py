@@ -33,6 +33,7 @@ from bot.render.fit import (
     pack,
     popup,
 )
+from bot.render.glossary import with_words
 from bot.render.markup import Reply, button, column, esc
 from bot.render.order import group_seed, shown_options
 from bot.render.private import (
@@ -235,7 +236,7 @@ def part_messages(
         last = i == len(steps) - 1
         position = next_position if last else None
         if isinstance(step, SectionStep):
-            keyboard = _with_next([], walk, position, ends=ends)
+            keyboard = with_words(_with_next([], walk, position, ends=ends), lesson, step.number)
             messages.extend((step, m) for m in section_messages(lesson, step, keyboard))
         elif isinstance(step, QuestionStep):
             shown = question_messages(
@@ -254,6 +255,8 @@ def keyboard_without_next(
     if isinstance(step, QuestionStep):
         rows = question_rows(lesson, step, walk, bot_username, Asking(quiz_buttons=as_buttons))
         return _with_next(rows, walk, None)
+    if isinstance(step, SectionStep):
+        return with_words(None, lesson, step.number)  # 📖 Words stays under its part
     return None
 
 

@@ -18,6 +18,7 @@ from bot.storage.answers import MAX_ANSWER_VERSIONS
 from bot.storage.base import UpdateMark
 from bot.storage.cache import CACHE_LIMIT, Cache
 from bot.storage.facade import Storage
+from bot.storage.lookups import LookedUp, TopWord
 from bot.storage.records import (
     POST_KINDS,
     AnswerFact,
@@ -60,6 +61,7 @@ __all__ = [
     "Clock",
     "Delivery",
     "Forgotten",
+    "LookedUp",
     "NewAnswer",
     "Post",
     "PrivatePrompt",
@@ -68,6 +70,7 @@ __all__ = [
     "Storage",
     "StorageError",
     "StoredAnswer",
+    "TopWord",
     "UpdateMark",
     "Walk",
     "WalkClosed",

@@ -69,6 +69,8 @@ class ChatQueries(StorageBase):
                 "UPDATE OR IGNORE reminder_mutes SET chat_id = ? WHERE chat_id = ?",
                 # The group's settings go with it (the new chat has none of its own yet).
                 "UPDATE OR IGNORE group_settings SET chat_id = ? WHERE chat_id = ?",
+                # The group's glossary lookups, for its report.
+                "UPDATE lookups SET chat_id = ? WHERE chat_id = ?",
             ):
                 db.execute(statement, (new_id, old_id))
             db.execute("DELETE FROM chats WHERE id = ?", (old_id,))

@@ -306,3 +306,64 @@ ORDER BY c.id, w.id
 def list_sessions(connection: sqlite3.Connection) -> list[SessionSummary]:
     """Every chat with its walks, oldest first, with current-answer and member counts."""
     return [SessionSummary(*row) for row in connection.execute(_SESSIONS_QUERY)]
+
+
+# --- glossary lookups (issue 15): `python -m bot export --lookups` -------------------------
+
+# One lookup as read for the export, in this column order (see LOOKUP_COLUMNS).
+RawLookup = tuple[
+    str,  # looked_at (ISO 8601, UTC)
+    int,  # chat_id: the group, or the private chat, where 📖 Words was pressed
+    str | None,  # chat title
+    str | None,  # chat type
+    str,  # lesson_id
+    int,  # section: the 1-based part
+    str,  # term
+    int,  # user_id
+]
+LOOKUP_COLUMNS = (
+    "looked_at",
+    "chat_id",
+    "chat_title",
+    "chat_type",
+    "lesson_id",
+    "section",
+    "term",
+    "user_id",
+)
+_LOOKUP_CONDITIONS = {
+    "chat_id": " AND l.chat_id = :chat_id",
+    "lesson_id": " AND l.lesson_id = :lesson_id",
+    "since": " AND l.looked_at >= :since",
+    "until": " AND l.looked_at < :until",
+}
+
+
+def iter_lookups(
+    connection: sqlite3.Connection, answer_filter: AnswerFilter, *, batch_size: int = BATCH_SIZE
+) -> Iterator[RawLookup]:
+    """Stream the glossary lookups the filter's chat, lesson and time window select, oldest
+    first (a session filter does not apply: a lookup belongs to no session). A database
+    from before the lookups existed has none."""
+    known = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'lookups'"
+    ).fetchone()
+    if known is None:
+        return
+    params: dict[str, object] = {}
+    sql = [
+        "SELECT l.looked_at, l.chat_id, c.title, c.type, l.lesson_id, l.section, l.term, "
+        "l.user_id FROM lookups AS l LEFT JOIN chats AS c ON c.id = l.chat_id WHERE 1"
+    ]
+    for name, condition in _LOOKUP_CONDITIONS.items():
+        value = getattr(answer_filter, name)
+        if value is not None:
+            params[name] = value
+            sql.append(condition)
+    sql.append(" ORDER BY l.looked_at, l.id")
+    cursor = connection.execute("".join(sql), params)
+    try:
+        while batch := cursor.fetchmany(batch_size):
+            yield from batch
+    finally:
+        cursor.close()

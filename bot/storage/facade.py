@@ -10,6 +10,7 @@ from bot.storage.dashboard import DashboardQueries
 from bot.storage.deliveries import DeliveryQueries
 from bot.storage.group_settings import GroupSettingQueries
 from bot.storage.inbox import InboxQueries
+from bot.storage.lookups import LookupQueries
 from bot.storage.posts import PostQueries
 from bot.storage.privacy import PrivacyQueries
 from bot.storage.private_prompts import PrivatePromptQueries
@@ -34,6 +35,7 @@ class Storage(
     DashboardQueries,
     ReminderQueries,
     GroupSettingQueries,
+    LookupQueries,
 ):
     """The only place that talks to SQLite.
 

@@ -58,6 +58,7 @@ class PrivacyQueries(StorageBase):
             # Homework reminders sent to them, and the groups they muted.
             other += rowcount(db, "DELETE FROM reminder_sends WHERE user_id = ?", (user_id,))
             other += rowcount(db, "DELETE FROM reminder_mutes WHERE user_id = ?", (user_id,))
+            other += rowcount(db, "DELETE FROM lookups WHERE user_id = ?", (user_id,))  # Words
             # A group session they started stays the group's; it no longer names them.
             other += rowcount(
                 db,

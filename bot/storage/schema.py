@@ -323,6 +323,27 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
     ),
+    (
+        # Issue 15, glossary: each term a reader was shown by 📖 Words, where (the group or
+        # the private chat it was pressed in), which part of which lesson, and when.
+        # ``source`` names what asked (a press's query id), so a press handled twice is
+        # one lookup. Deleted by /forget; moved with its group to a supergroup.
+        """
+        CREATE TABLE lookups (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL,
+            chat_id INTEGER NOT NULL,
+            lesson_id TEXT NOT NULL,
+            section INTEGER NOT NULL,
+            term TEXT NOT NULL,
+            source TEXT NOT NULL,
+            looked_at TEXT NOT NULL,
+            UNIQUE (source, term)
+        )
+        """,
+        "CREATE INDEX lookups_by_user ON lookups(user_id, looked_at)",
+        "CREATE INDEX lookups_by_chat ON lookups(chat_id, lesson_id, term)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
