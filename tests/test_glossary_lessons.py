@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.callbacks import MAX_BYTES, ShowWords, WordsLink, decode, decode_words_start, encode
-from bot.callbacks import encode_words_start
+from bot.callbacks import (
+    MAX_BYTES,
+    ShowWords,
+    WordsLink,
+    decode,
+    decode_words_start,
+    encode,
+    encode_words_start,
+)
 from bot.lessons import GlossaryEntry
 from bot.lessons.glossary import find, language_code_problem, section_entries
 from bot.lessons.load import load_lesson_file, load_lessons
