@@ -41,7 +41,7 @@ HELP = (
     "<b>How this works</b>\n"
     "I send an editorial in parts: read each, press <i>Continue</i>, then answer (tap an "
     "option, or type when I ask). Debates ask for a stance, then a reason.\n\n"
-    "/start — pick up where you left off\n"
+    "/start — pick up where you stopped\n"
     "/lessons — choose a lesson\n"
     "/progress — where you are\n"
     "/restart — this lesson again\n"

@@ -46,6 +46,7 @@ async def test_students_menus_lack_the_moderators_commands(
         "progress",
         "restart",
         "myanswers",
+        "words",
         "forget",
         "reminders",
         "help",

@@ -131,6 +131,7 @@ async def test_a_student_reads_and_answers_the_whole_lesson_across_a_restart(
         "progress",
         "restart",
         "myanswers",
+        "words",
         "forget",
         "reminders",
         "help",

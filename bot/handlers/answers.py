@@ -225,8 +225,9 @@ async def _after_continue(
         keep = render_glossary.words_at(lesson, position)
         if keep is None:
             await outbox.drop_keyboard(query.message)
-        else:
-            await outbox.set_keyboard(query.message, keep)
+        elif query.message.reply_markup is not None:
+            message = query.message
+            await outbox.try_set_keyboard(context.bot, message.chat.id, message.message_id, keep)
     await attempts.show_step(context, lesson, moved.walk)
 
 

@@ -16,6 +16,7 @@ from bot.lesson_tools.readability import measure
 from bot.lessons import ChoiceQuestion, Lesson
 from bot.render import group, letters, private
 from bot.render.fit import visible_text
+from bot.render.glossary import with_words
 from bot.render.markup import Reply
 from bot.render.order import group_seed, private_seed, shown_order
 from bot.storage import Walk
@@ -59,7 +60,9 @@ def preview(lesson: Lesson, audience: str = "private") -> str:
 def _private(lesson: Lesson, walk: Walk) -> Iterator[tuple[Step, Reply | group.QuizPoll]]:
     for position, step in enumerate(steps_of(lesson)):
         if isinstance(step, SectionStep):
-            keyboard = private.continue_keyboard(walk, position + 1)
+            keyboard = with_words(
+                private.continue_keyboard(walk, position + 1), lesson, step.number
+            )
             for reply in private.section_messages(lesson, step, keyboard):
                 yield step, reply
         elif isinstance(step, QuestionStep):
