@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.flood import FloodGate
 from bot.lessons import LessonCatalog
+from bot.outbox import Reactions
 from bot.rights_cache import RightsCache
 from bot.storage import Storage
 
@@ -24,6 +25,7 @@ class BotData:
         self.storage: Storage | None = None
         self.rights = RightsCache()
         self.flood = FloodGate()  # whether a stray message still gets its hint
+        self.reactions = Reactions()  # the ✍s waiting to go out
         self.last_alert: float | None = None  # monotonic time of the last alert
 
 

@@ -315,11 +315,7 @@ async def on_group_reply(update: Update, context: BotContext) -> None:
     outcome = await group_answers.reply(context.storage, context.catalog, member, message)
     if isinstance(outcome, TypedGiven):
         if outcome.created:  # the ✍ goes out on its own: it holds up no one's answer
-            context.application.create_task(
-                outbox.try_react(context.bot, message.chat_id, message.message_id),
-                update=update,
-                name=f"react:{message.chat_id}:{message.message_id}",
-            )
+            context.bot_data.reactions.add(context.application, message.chat_id, message.message_id)
     elif isinstance(outcome, Refused) and outcome.why is not Why.UNKNOWN:
         why = replies.refusal_reply(outcome, "reply")
         await outbox.reply_short_lived(message, why, context.job_queue)
