@@ -33,12 +33,12 @@ class App:
         self.tasks: list[asyncio.Task[Any]] = []
 
     def create_task(self, coroutine: Any, name: str | None = None) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coroutine)
+        task: asyncio.Task[Any] = asyncio.ensure_future(coroutine)
         self.tasks.append(task)
         return task
 
 
-async def test_a_crowd_of_reactions_waits_as_numbers_and_the_oldest_are_dropped_past_the_bound():
+async def test_a_crowd_of_reactions_waits_as_numbers_and_the_oldest_are_dropped_past_the_bound() -> None:
     app, reactions = App(), Reactions(waiting=100)
     for message_id in range(1, 251):
         reactions.add(app, -1, message_id)  # type: ignore[arg-type]
