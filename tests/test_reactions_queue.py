@@ -38,7 +38,7 @@ class App:
         return task
 
 
-async def test_a_crowd_of_reactions_waits_as_numbers_and_the_oldest_are_dropped_past_the_bound() -> None:
+async def test_a_crowd_of_reactions_waits_as_numbers_bounded() -> None:
     app, reactions = App(), Reactions(waiting=100)
     for message_id in range(1, 251):
         reactions.add(app, -1, message_id)  # type: ignore[arg-type]
@@ -57,7 +57,7 @@ async def test_a_crowd_of_reactions_waits_as_numbers_and_the_oldest_are_dropped_
     assert app.bot.sent[-1] == (-1, 251)
 
 
-async def test_stopping_drops_what_waits_instead_of_holding_the_shutdown_up():
+async def test_stopping_drops_what_waits_instead_of_holding_the_shutdown_up() -> None:
     app, reactions = App(), Reactions()
     for message_id in range(1, 51):
         reactions.add(app, -1, message_id)  # type: ignore[arg-type]
