@@ -91,7 +91,8 @@ def _run(settings: Settings) -> int:
         _say(problems, RedactTokens(token))
         print("The bot did not start: fix the lessons above first.", file=sys.stderr)
         return EXIT_FAILED
-    limiter = MeasuredRateLimiter(max_retries=3)  # counts each Bot API call for /metrics
+    # Counts each Bot API call for /metrics.
+    limiter = MeasuredRateLimiter(max_retries=3, overall_max_rate=settings.messages_per_second)
     application = build_application(settings, catalog, rate_limiter=limiter)
     try:
         run_until_signalled(application)

@@ -120,7 +120,10 @@ def build_application(
         )
         # Telegram's flood limits (30 messages/s overall, 20/min per group): wait, don't fail;
         # a 429 is waited out and retried.
-        .rate_limiter(rate_limiter or outbox.ReactionsAside(max_retries=3))
+        .rate_limiter(
+            rate_limiter
+            or outbox.ReactionsAside(max_retries=3, overall_max_rate=settings.messages_per_second)
+        )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .updater(None)  # bot.poller fetches updates, through the durable inbox

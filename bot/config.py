@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     # When set, /metrics asks for "Authorization: Bearer <token>".
     metrics_token: SecretStr | None = Field(default=None, alias="BOT_METRICS_TOKEN")
     log_format: LogFormat = Field(default="text", alias="BOT_LOG_FORMAT")
+    # Messages a second the bot sends at most, over all chats: Telegram's free limit is
+    # about 30; a bot with paid broadcasts may send up to 1,000 (docs/scaling.md).
+    messages_per_second: int = Field(default=30, ge=1, le=1000, alias="BOT_MESSAGES_PER_SECOND")
     # A group's time zone until its moderators set one (/timezone): an IANA name.
     timezone: str = Field(default=timezones.DEFAULT, alias="BOT_TIMEZONE")
     # The moderators' dashboard (issue 17), served at <this URL>/dashboard/ by the web server
