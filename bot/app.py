@@ -51,6 +51,7 @@ from bot.handlers import reminders as reminder_buttons
 from bot.lessons import LessonCatalog
 from bot.lessons.load import load_catalog
 from bot.storage import Storage
+from bot.telegram_http import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,9 @@ def build_application(
     application: BotApplication = (
         ApplicationBuilder()
         .token(token)
+        # Bot API calls over aiohttp's pool, not PTB's httpx one (bot/telegram_http.py).
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(pool_size=1))
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
