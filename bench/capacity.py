@@ -1,0 +1,506 @@
+"""Capacity: where one bot process meets its first limit, with Telegram's limits and delay.
+
+Run from the repository root::
+
+    .venv/bin/python bench/capacity.py [--groups 1000] [--members 30] [--students 5000]
+                                       [--offered 1000] [--seconds 30] [--rate 1000]
+
+The bot runs as its own process, as ``python -m bot run`` runs it (long polling through the
+durable inbox, the production rate limiter), with ``BOT_MESSAGES_PER_SECOND=--rate``
+(1,000: a bot with Telegram's paid broadcasts; 30 is the free limit). The Bot API stand-in
+of ``tests/standin`` serves it on 127.0.0.1 from this process, made to behave like Telegram
+for load: every request takes ``--latency`` (50 ms) before it is answered, and sends are
+refused with 429 and ``retry_after`` past Telegram's limits: ``--rate`` a second over all
+chats, 20 a minute in a group, and in a private chat about one a second (3 in any 3 s).
+
+Set-up (not timed): ``--groups`` groups of ``--members`` members each begin a short lesson
+(two quiz polls, one question with answer buttons, a debate and a short question) and post
+its parts; ``--students`` students each open a private chat.
+
+Load, for ``--seconds``: the groups' members answer at ``--offered`` answers a second in all
+(open loop: poll votes, answer buttons, stance buttons, replies, in a random mix kept in
+each member's order), while every student takes the same lesson privately (closed loop: each
+presses or types as soon as the bot's message arrives, as a fast student would).
+
+Reported: answers recorded per second against those offered; the bot's CPU share (of one
+core) over the load; p50/p99 from a group answer's arrival to its commit; from a button
+press to its pop-up; from a private answer to the bot's next message there (the flood queue
+included) and the longest such wait; 429s; and which limit came first (Telegram's budget,
+the bot's CPU, SQLite). Target (issue 18): 1,000 answers a second kept up with, p99 arrival
+→ commit under 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import atexit
+import contextlib
+import math
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict, deque
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import benchlib as b  # noqa: E402
+
+from tests.standin import FakeChat, FakeUser, StoredMessage  # noqa: E402
+from tests.standin.params import ApiError  # noqa: E402
+
+LESSON_ID = "capacity"
+LESSON = """\
+id: capacity
+title: Capacity
+source: {publisher: Bench Press, date: 2026-12-01}
+sections:
+  - title: The editorial
+    text: Seoul and Washington disagree about the working group and about sanctions.
+    questions:
+      - id: q1
+        type: choice
+        prompt: What do the two capitals disagree about?
+        options: [The working group, The weather, A football match]
+        answer: The working group
+        explanation: The first sentence says so.
+      - id: q2
+        type: choice
+        prompt: Which word names a penalty on a country?
+        options: [Sanctions, Railways, Leaflets]
+        answer: Sanctions
+      - id: q3
+        type: choice
+        style: buttons
+        prompt: Which city is in Korea?
+        options: [Seoul, Washington]
+        answer: Seoul
+discussion:
+  - id: d1
+    type: debate
+    prompt: Should the working group be dissolved?
+    stances: [Agree, Disagree]
+  - id: s1
+    type: short
+    prompt: In one sentence, what is the editorial about?
+"""
+NAVIGATION = ("▶️ Begin", "Continue ▸")
+NEVER = ("🔁", "📚", "Start again", "Lessons", "🔕", "↩️", "Cancel", "No,")
+PRIVATE_WINDOW, PRIVATE_LIMIT = 3.0, 3  # about one a second, a short burst allowed
+
+
+class TelegramLike(b.BotApiStandIn):
+    """The stand-in with a round-trip delay, Telegram's send limits for all chats, and
+    each chat's new bot messages handed to whoever waits on that chat."""
+
+    def __init__(self, *, latency: float, rate: int) -> None:
+        super().__init__(b.TOKEN, callback_query_timeout=1e9)
+        self.latency = latency
+        self.rate = rate
+        self._sent_overall: deque[float] = deque()
+        self._sent_private: dict[int, deque[float]] = defaultdict(deque)
+        self.refused = 0
+        self.slow_served: list[float] = []
+        self.inboxes: dict[int, asyncio.Queue[StoredMessage]] = {}
+        self.popups: dict[str, asyncio.Future[None]] = {}  # a student's press → its pop-up
+
+    async def _handle(self, request: Any) -> Any:
+        began = time.monotonic()
+        await asyncio.sleep(self.latency / 2)  # there
+        response = await super()._handle(request)
+        await asyncio.sleep(self.latency / 2)  # and back
+        took = time.monotonic() - began
+        if took > 0.3 and "getUpdates" not in request.path:
+            self.slow_served.append(took)
+        return response
+
+    def check_flood(self, chat: FakeChat) -> None:
+        now = self.clock()
+        try:
+            if len(self._sent_overall) >= self.rate:
+                while self._sent_overall and self._sent_overall[0] <= now - 1.0:
+                    self._sent_overall.popleft()
+                if len(self._sent_overall) >= self.rate:
+                    raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+            if not chat.is_group:
+                sent = self._sent_private[chat.id]
+                while sent and sent[0] <= now - PRIVATE_WINDOW:
+                    sent.popleft()
+                if len(sent) >= PRIVATE_LIMIT:
+                    wait = max(1, math.ceil(sent[0] + PRIVATE_WINDOW - now))
+                    raise ApiError(
+                        429, f"Too Many Requests: retry after {wait}", {"retry_after": wait}
+                    )
+            super().check_flood(chat)
+        except ApiError:
+            self.refused += 1
+            raise
+        self._sent_overall.append(now)
+        if not chat.is_group:
+            self._sent_private[chat.id].append(now)
+
+    def _finish(self, call: Any, error: ApiError | None) -> Any:
+        if call.method == "answerCallbackQuery":
+            waiting = self.popups.pop(str(call.params.get("callback_query_id")), None)
+            if waiting is not None and not waiting.done():
+                waiting.set_result(None)
+        return super()._finish(call, error)
+
+    def _new_message(self, chat: FakeChat, sender: FakeUser, **fields: Any) -> StoredMessage:
+        message = super()._new_message(chat, sender, **fields)
+        inbox = self.inboxes.get(chat.id)
+        if inbox is not None and sender.id == self.bot_user.id:
+            inbox.put_nowait(message)
+        return message
+
+
+# --- the bot's process -----------------------------------------------------------------------
+
+
+def bot_child() -> int:
+    """`python -m bot run`, noting when each answer's transaction committed."""
+    from bot.__main__ import main as bot_main
+    from bot.storage import Storage
+
+    committed: list[tuple[str, float]] = []
+    original = Storage.record_answer
+
+    async def record_answer(self: Storage, answer: Any, **kwargs: Any) -> Any:
+        result = await original(self, answer, **kwargs)
+        committed.append((answer.source_key, time.monotonic()))
+        return result
+
+    Storage.record_answer = record_answer  # type: ignore[method-assign,assignment]
+
+    def write() -> None:
+        with Path(os.environ["CAPACITY_COMMITS"]).open("w", encoding="utf-8") as out:
+            out.writelines(f"{key}\t{moment}\n" for key, moment in committed)
+
+    atexit.register(write)
+    return bot_main(["run"])
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# --- the load ----------------------------------------------------------------------------------
+
+
+class Students:
+    """Students taking the lesson privately, each as fast as the bot's messages come."""
+
+    def __init__(self, standin: TelegramLike, users: list[FakeUser], rng: random.Random) -> None:
+        self.standin, self.rng = standin, rng
+        self.chats = [standin.private_chat(user) for user in users]
+        self.users = users
+        self.popup_waits: list[float] = []
+        self.reply_waits: list[float] = []
+        self.answers = 0
+        self.stuck = 0
+        self.finished = 0
+        for chat in self.chats:
+            standin.inboxes[chat.id] = asyncio.Queue()
+
+    async def run(self, until: float) -> None:
+        await asyncio.gather(
+            *(self._student(u, c, until) for u, c in zip(self.users, self.chats, strict=True))
+        )
+
+    async def _next(self, chat: FakeChat, within: float) -> StoredMessage | None:
+        try:
+            async with asyncio.timeout(within):
+                return await self.standin.inboxes[chat.id].get()
+        except TimeoutError:
+            return None
+
+    async def _student(self, user: FakeUser, chat: FakeChat, until: float) -> None:
+        s = self.standin
+        s.send_text(user, chat, "/start")
+        acted = time.monotonic()
+        waiting_for_text = False
+        while time.monotonic() < until:
+            message = await self._next(chat, 1.5 if waiting_for_text else 30.0)
+            if message is None:
+                if not waiting_for_text:
+                    self.stuck += 1
+                    return
+                # Nothing more came: the last message asks for typing.
+                s.send_text(user, chat, b.sentence(self.rng, 6, 20))
+                acted, waiting_for_text = time.monotonic(), False
+                self.answers += 1
+                continue
+            self.reply_waits.append(time.monotonic() - acted)
+            every = [
+                button.text for row in message.buttons for button in row if button.callback_data
+            ]
+            buttons = [text for text in every if not text.startswith(NEVER)]
+            if every and not buttons:  # the summary: Start again, Lessons
+                self.finished += 1
+                return
+            if not buttons:
+                waiting_for_text = True
+                continue
+            waiting_for_text = False
+            label = next((t for t in buttons if t in NAVIGATION), None)
+            if label is None:
+                label = next((t for t in buttons if t.startswith("Capacity")), None)
+            answering = label is None
+            if label is None:
+                ticks = [t for t in buttons if t.startswith("⬜")]
+                label = ticks[0] if ticks else self.rng.choice(buttons)
+            pressed = time.monotonic()
+            try:
+                query = s.press(user, message, label)
+            except LookupError:
+                continue
+            acted = pressed
+            if answering:
+                self.answers += 1
+                popup = s.popups[query] = asyncio.get_running_loop().create_future()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(60):
+                        await popup
+                        self.popup_waits.append(time.monotonic() - pressed)
+
+
+async def offer_group_answers(
+    standin: TelegramLike,
+    groups: list[b.Group],
+    rng: random.Random,
+    offered: float,
+    until: float,
+) -> tuple[int, dict[tuple[int, str], float], dict[str, float]]:
+    """Members' answers at ``offered`` a second until ``until``: how many, when each
+    member's first answer to each question arrived, and when each press arrived (its query)."""
+    maker = b.AnswerMaker(standin)
+    first: dict[tuple[int, str], float] = {}
+    presses: dict[str, float] = {}
+    actions = b.planned_actions(groups, rng)
+    sent = 0
+    started = time.monotonic()
+    for action, index in actions:
+        now = time.monotonic()
+        if now >= until:
+            break
+        due = started + sent / offered
+        if due > now:
+            await asyncio.sleep(due - now)
+        moment = time.monotonic()
+        before = len(standin.callback_queries)
+        maker.act(action, index)
+        if len(standin.callback_queries) > before:
+            presses[next(reversed(standin.callback_queries))] = moment
+        first.setdefault((action.member.id, action.question.lesson_question.id), moment)
+        sent += 1
+    return sent, first, presses
+
+
+def percentile_ms(values: list[float], share: float) -> str:
+    return f"{b.percentile(values, share) * 1000:,.0f} ms" if values else "n/a"
+
+
+async def main(args: argparse.Namespace) -> int:
+    rng = random.Random(args.seed)
+    print("Capacity benchmark (bench/capacity.py)")
+    print(b.machine_line())
+    print(
+        f"{args.groups} groups x {args.members} members, {args.students} students; "
+        f"offered {args.offered:,.0f} group answers/s for {args.seconds:.0f} s; "
+        f"latency {args.latency * 1000:.0f} ms; {args.rate} messages/s overall"
+    )
+    with tempfile.TemporaryDirectory(prefix="bench-capacity-") as tmp:
+        folder = Path(tmp)
+        prompts = folder / "prompts"
+        prompts.mkdir()
+        (prompts / f"{LESSON_ID}.yaml").write_text(LESSON, encoding="utf-8")
+        catalog = b.catalog_of(prompts)
+        lesson = catalog.get(LESSON_ID)
+        assert lesson is not None
+        db_path, commits_path = folder / "bot.sqlite3", folder / "commits.tsv"
+        standin = TelegramLike(latency=args.latency, rate=args.rate)
+        async with standin:
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+            env.update(
+                TELEGRAM_BOT_TOKEN=b.TOKEN,
+                TELEGRAM_API_URL=standin.base_url,
+                BOT_DB_PATH=str(db_path),
+                BOT_PROMPTS_DIR=str(prompts),
+                BOT_LOG_LEVEL="WARNING",
+                BOT_MESSAGES_PER_SECOND=str(args.rate),
+                CAPACITY_COMMITS=str(commits_path),
+            )
+            log_path = folder / "bot.log"
+            child = subprocess.Popen(  # noqa: ASYNC220, S603 - our own script; never waited on
+                [sys.executable, str(HERE / "capacity.py"), "--bot-child"],
+                cwd=b.REPO,
+                env=env,
+                stderr=log_path.open("w"),
+            )
+            try:
+                await standin.wait_for(lambda: standin.polling, timeout=60, what="the bot")
+                set_up = time.monotonic()
+                groups = [
+                    b.make_group(
+                        standin, f"Group {i}", lesson, b.make_members(standin, args.members, rng)
+                    )
+                    for i in range(args.groups)
+                ]
+                for text in [f"/begin {LESSON_ID}"] + ["/next"] * b.parts_until_discussion(lesson):
+                    for group in groups:
+                        standin.send_text(group.admin, group.chat, text)
+                    await standin.wait_until_idle(timeout=600, quiet=0.5)
+                for group in groups:
+                    b.load_posted_questions(db_path, group, standin)
+                students = Students(
+                    standin,
+                    [standin.user(f"Student {i}", username=f"s{i}") for i in range(args.students)],
+                    rng,
+                )
+                print(f"set up in {time.monotonic() - set_up:.0f} s; load for {args.seconds:.0f} s")
+                refused_before = standin.refused
+                calls_before = len(standin.calls)
+                cpu_before, began = cpu_seconds(child.pid), time.monotonic()
+                own_before = cpu_seconds(os.getpid())
+                until = began + args.seconds
+                group_run = asyncio.ensure_future(
+                    offer_group_answers(standin, groups, rng, args.offered, until)
+                )
+                await students.run(until)
+                offered_count, first, presses = await group_run
+                load_seconds = time.monotonic() - began
+                cpu = cpu_seconds(child.pid) - cpu_before
+                own_cpu = cpu_seconds(os.getpid()) - own_before
+                await standin.wait_until_idle(timeout=600, quiet=0.5)
+                drained = time.monotonic() - began
+                popups = {
+                    query: standin.callback_answers[query]
+                    for query in presses
+                    if query in standin.callback_answers
+                }
+                popup_at = {
+                    str(call.params.get("callback_query_id")): call.started
+                    for call in standin.calls_to("answerCallbackQuery")
+                }
+                refused = standin.refused - refused_before
+                made: dict[str, int] = defaultdict(int)
+                for call in standin.calls[calls_before:]:
+                    chat_id = call.params.get("chat_id")
+                    where = (
+                        "" if chat_id is None else (" group" if int(chat_id) < 0 else " private")
+                    )
+                    made[call.method + where] += 1
+            finally:
+                child.terminate()
+                try:
+                    child.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+                    child.wait()
+            log = log_path.read_text(errors="replace")
+        committed = dict(
+            (key, float(moment))
+            for key, moment in (
+                line.split("\t") for line in commits_path.read_text().splitlines() if line
+            )
+        )
+        db = sqlite3.connect(db_path)
+        rows = db.execute(
+            "SELECT user_id, question_id, source_key, chat_id > 0 FROM answers WHERE version = 1"
+        ).fetchall()
+        recorded = db.execute("SELECT count(*) FROM answers").fetchone()[0]
+        private = db.execute("SELECT count(*) FROM answers WHERE chat_id > 0").fetchone()[0]
+        db.close()
+    commit_waits = [
+        committed[key] - first[(user, question)]
+        for user, question, key, in_private in rows
+        if not in_private and (user, question) in first and key in committed
+    ]
+    press_waits = [popup_at[q] - presses[q] for q in popups if q in popup_at]
+    share = cpu / load_seconds
+    group_rate = (recorded - private) / drained
+    print()
+    print(
+        f"group answers: offered {offered_count:,} ({offered_count / load_seconds:,.0f}/s), "
+        f"recorded {recorded - private:,} ({group_rate:,.0f}/s until all were handled, "
+        f"{drained:.1f} s)"
+    )
+    print(
+        f"private answers: {students.answers:,} given by {args.students:,} students, "
+        f"{private:,} recorded; {students.finished:,} finished the lesson, "
+        f"{students.stuck} got no message for 30 s"
+    )
+    print(
+        f"bot CPU: {share:.0%} of one core over the load (this process, the stand-in and the "
+        f"load: {own_cpu / load_seconds:.0%})"
+    )
+    print(
+        f"group answer arrival -> commit: p50 {percentile_ms(commit_waits, 0.5)}, "
+        f"p99 {percentile_ms(commit_waits, 0.99)} ({len(commit_waits):,} first answers)"
+    )
+    print(
+        f"group press -> pop-up: p50 {percentile_ms(press_waits, 0.5)}, "
+        f"p99 {percentile_ms(press_waits, 0.99)}"
+    )
+    print(
+        f"private press -> pop-up: p50 {percentile_ms(students.popup_waits, 0.5)}, "
+        f"p99 {percentile_ms(students.popup_waits, 0.99)}"
+    )
+    waits = students.reply_waits
+    print(
+        f"private answer -> the bot's next message: p50 {percentile_ms(waits, 0.5)}, "
+        f"p99 {percentile_ms(waits, 0.99)}, longest {max(waits, default=0) * 1000:,.0f} ms"
+    )
+    print(
+        "Bot API calls during the load: " + ", ".join(f"{m} {n:,}" for m, n in sorted(made.items()))
+    )
+    print(f"stand-in: {len(standin.slow_served)} requests served in over 0.3 s")
+    print(f"429s from the stand-in (sends past Telegram's limits): {refused:,}")
+    keeps_up = group_rate >= 0.95 * offered_count / load_seconds
+    p99 = b.percentile(commit_waits, 0.99) if commit_waits else math.inf
+    if not keeps_up and share > 0.9:
+        first_limit = "the bot's CPU"
+    elif refused or (waits and max(waits) > 3.0):
+        first_limit = "Telegram's send budget (sends waited their turn)"
+    elif not keeps_up:
+        first_limit = "SQLite or the Bot API round trips (CPU not saturated)"
+    else:
+        first_limit = "none reached at this load"
+    print(f"first limit: {first_limit}")
+    print(
+        f"target: {args.offered:,.0f} answers/s kept up with and p99 arrival -> commit < 100 ms: "
+        f"{b.verdict(keeps_up and p99 < 0.1)}"
+    )
+    problems = [line for line in log.splitlines() if " ERROR " in line]
+    if problems:
+        print(f"bot's log: {len(problems)} errors, the last:\n{problems[-1]}")
+    return 0
+
+
+def parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--groups", type=int, default=1000)
+    parser.add_argument("--members", type=int, default=30)
+    parser.add_argument("--students", type=int, default=5000)
+    parser.add_argument("--offered", type=float, default=1000.0, help="group answers a second")
+    parser.add_argument("--seconds", type=float, default=30.0, help="how long the load lasts")
+    parser.add_argument("--latency", type=float, default=0.05, help="Bot API round trip, s")
+    parser.add_argument("--rate", type=int, default=1000, help="messages a second, all chats")
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--bot-child", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    arguments = parse()
+    if arguments.bot_child:
+        sys.exit(bot_child())
+    sys.exit(asyncio.run(main(arguments)))
