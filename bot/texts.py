@@ -770,7 +770,7 @@ REMINDER_GROUP_UNHEARD = (
     "…and 1 more we have not heard from.",
     "…and {n} more we have not heard from.",
 )
-REMINDER_GROUP_START = "Press ▶️ Start on the homework message to begin."
+REMINDER_GROUP_START = "Press ▶️ Start on the homework message to begin or go on."
 REMINDER_SOMEONE = "a member"
 REMINDERS_NONE = (
     "🔔 You get homework reminders from all your groups. To stop a group's, press 🔕 under "

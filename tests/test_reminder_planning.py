@@ -228,7 +228,7 @@ def test_a_long_list_of_names_is_split_and_the_rest_counted(tmp_path: Path) -> N
     assert messages[1].text.startswith("Not finished yet (continued): ")
     assert messages[-1].text.endswith(
         "…and 20 more who have not finished.\n…and 7 more we have not heard from.\n"
-        "Press ▶️ Start on the homework message to begin."
+        "Press ▶️ Start on the homework message to begin or go on."
     )
     assert render.group_reminder(lesson, assignment, SEOUL, seoul(4, 12), [], 0) == []
 
