@@ -266,8 +266,8 @@ SETTING_QUIZ = "Quizzes"
 SETTING_QUIZ_POLLS = "polls"
 SETTING_QUIZ_BUTTONS = "buttons"
 SETTING_QUIZ_ABOUT = (
-    "quiz polls, or buttons where each member's result is a pop-up only they see (no one "
-    "sees who chose what)."
+    "quiz polls (the group can see who voted what), or buttons whose result only the one "
+    "who taps sees."
 )
 SETTING_TYPED = "Typed answers"
 SETTING_TYPED_PUBLIC = "replies"
@@ -289,8 +289,8 @@ GROUP_STANCE_THEN_PRIVATELY = (
     "answers here are private)."
 )
 REPLY_PRIVATE_ONLY = (
-    "This group takes typed answers privately, so that no one can copy them: tap 🔒 Answer "
-    "privately under the question. This reply was not counted."
+    "This group takes typed answers privately, so that no one can copy them: your reply was "
+    "not counted. Tap 🔒 Answer privately under the question."
 )
 GROUP_MODEL_ANSWERS = "📝 <b>Model answers</b> to the questions just asked:"
 GROUP_MODEL_ANSWER = "• <b>{prompt}</b>\n  <i>{model_answer}</i>"
