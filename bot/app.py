@@ -39,6 +39,7 @@ from bot.handlers import (
     chat_events,
     common,
     dashboard,
+    discussion,
     group_settings,
     lesson,
     lessons_admin,
@@ -160,6 +161,7 @@ def register_handlers(application: BotApplication) -> None:
         # answer buttons, quiz poll votes, and replies to a group's question (new or edited;
         # never a command).
         CallbackQueryHandler(answers.on_answer_button, pattern=answers.is_answer_button),
+        CallbackQueryHandler(answers.on_before_button, pattern=answers.is_before_button),
         PollAnswerHandler(answers.on_poll_answer),
         MessageHandler(in_groups & filters.REPLY & ~filters.COMMAND, answers.on_group_reply),
         # 2. The other buttons: the lessons menu, moderators' session buttons, reports and
@@ -181,6 +183,7 @@ def register_handlers(application: BotApplication) -> None:
         ),
         # 📖 Words under a part: its glossary, always sent to the presser's private chat.
         CallbackQueryHandler(words.on_words_button, pattern=words.is_words_button),
+        CallbackQueryHandler(discussion.on_settings_button, pattern=discussion.is_settings_button),
         CallbackQueryHandler(common.on_unknown_button),
         # 3. Commands in a private chat (/start may carry a deep link).
         CommandHandler("start", lesson.start, filters=private_command),
@@ -197,8 +200,12 @@ def register_handlers(application: BotApplication) -> None:
         CommandHandler("dashboard", dashboard.dashboard_command, filters=private_command),
         CommandHandler("reload", lessons_admin.reload_command, filters=private_command),
         CommandHandler("reminders", reminder_buttons.reminders_command, filters=private_command),
+        # Discussion (issue 14): a student's own /settings (the reveal toggle); a group's
+        # /settings is the group panel's, registered with the group commands.
+        CommandHandler("settings", discussion.settings_command, filters=private_command),
+        CommandHandler("leaderboard", discussion.own_scores_command, filters=private_command),
         CommandHandler(
-            ["begin", "next", "end", "status", "assign", "assignments", "timezone"],
+            ["begin", "next", "end", "status", "assign", "assignments", "timezone", "digest"],
             session.group_only_command,
             filters=private_command,
         ),
@@ -215,6 +222,10 @@ def register_handlers(application: BotApplication) -> None:
         CommandHandler("timezone", assignments.timezone, filters=group_command),
         # The group's settings panel (moderators); /settings in a private chat is not this.
         CommandHandler("settings", group_settings.settings_command, filters=group_command),
+        # Discussion (issue 14): digests of debate questions on or off (moderators); the
+        # leaderboard's standings, and on or off (moderators).
+        CommandHandler("digest", discussion.digest_command, filters=group_command),
+        CommandHandler("leaderboard", discussion.leaderboard_command, filters=group_command),
         CommandHandler(["start", "help"], session.group_help, filters=group_command),
         CommandHandler(
             [

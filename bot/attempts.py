@@ -10,12 +10,15 @@ from __future__ import annotations
 from telegram import Chat, User
 
 from bot import outbox
+from bot.answering import discussion as discussing
 from bot.answering import private as answering
 from bot.context import BotContext
+from bot.discussion import before_id
 from bot.lessons import DebateQuestion, Lesson
+from bot.render import discussion as render_discussion
 from bot.render import private as render
 from bot.render.glossary import with_words
-from bot.storage import Walk
+from bot.storage import Post, Walk
 from bot.walk import EndStep, QuestionStep, SectionStep, step_at
 
 
@@ -38,7 +41,14 @@ async def show_step(context: BotContext, lesson: Lesson, walk: Walk) -> None:
     step = step_at(lesson, walk.position)
     bot, chat_id = context.bot, walk.chat_id
     older = await answering.shown_at(context.storage, walk)
-    if isinstance(step, SectionStep):
+    before = await discussing.pending_before(context.storage, lesson, walk)
+    if before is not None:  # right after Begin: a stance before the reading (issue 14)
+        sent = await outbox.send(bot, chat_id, render_discussion.before_question(before, walk))
+        post = Post(
+            chat_id, sent.message_id, walk.id, walk.position, before_id(before.id), kind="stances"
+        )
+        await context.storage.record_posts([post])
+    elif isinstance(step, SectionStep):
         keyboard = with_words(render.continue_keyboard(walk, walk.position), lesson, step.number)
         for reply in render.section_messages(lesson, step, keyboard):
             sent = await outbox.send(bot, chat_id, reply)
@@ -47,8 +57,11 @@ async def show_step(context: BotContext, lesson: Lesson, walk: Walk) -> None:
         asked = await outbox.send(bot, chat_id, render.question_message(step, walk))
         await answering.asked(context.storage, walk, step, asked.message_id)
         if isinstance(step.question, DebateQuestion) and walk.user_id is not None:
-            earlier = await context.storage.current_answer(walk.id, walk.user_id, step.question.id)
-            if earlier is not None and earlier.stance:
+            question = step.question
+            earlier = await context.storage.current_answer(walk.id, walk.user_id, question.id)
+            if await discussing.counter_pending(context.storage, walk, question, walk.user_id):
+                await outbox.send(bot, chat_id, render_discussion.ask_counter(question))
+            elif earlier is not None and earlier.stance:
                 await outbox.send(bot, chat_id, render.ask_reason(earlier.stance))
     elif isinstance(step, EndStep):
         answers = await context.storage.current_answers(walk.id, walk.user_id)

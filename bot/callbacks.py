@@ -202,6 +202,24 @@ class ShowWords:
     section: int
 
 
+@dataclass(frozen=True, slots=True)
+class ShowReasons:
+    """/settings in a private chat: the presser's own reasons shown to others (1) or not
+    (0) after they answer. It sets the presser's setting only, whoever sent the message."""
+
+    on: int
+
+
+@dataclass(frozen=True, slots=True)
+class PickBefore:
+    """A stance asked before the reading (a debate's ``ask_before``): in a student's
+    lesson under Begin's first message, in a group under the session's opening message."""
+
+    walk_id: int
+    question_id: str
+    index: int
+
+
 Action = (
     BeginLesson
     | SwitchLesson
@@ -226,6 +244,8 @@ Action = (
     | UnmuteReminders
     | SettingChoice
     | ShowWords
+    | ShowReasons
+    | PickBefore
 )
 
 # Each action's tag and the pattern of each of its fields, in order.
@@ -244,6 +264,7 @@ _FIELD_PATTERNS = {
     "assignment_id": _ID,
     "setting": _SLUG,
     "section": r"[1-9][0-9]{0,3}",
+    "on": r"[01]",
 }
 _TAGS: dict[type[Action], str] = {
     BeginLesson: "go",
@@ -269,6 +290,8 @@ _TAGS: dict[type[Action], str] = {
     UnmuteReminders: "ru",
     SettingChoice: "gs",
     ShowWords: "wd",
+    ShowReasons: "rs",
+    PickBefore: "pb",
 }
 _PATTERNS: tuple[tuple[re.Pattern[str], type[Action]], ...] = tuple(
     (

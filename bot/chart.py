@@ -15,9 +15,10 @@ import threading
 
 from PIL import Image, ImageDraw
 
+from bot import texts
 from bot.chart_fonts import ChartFont, warn_if_missing
 from bot.lessons import ChoiceQuestion, DebateQuestion
-from bot.results import QuestionResult, SessionResults
+from bot.results import QuestionResult, SessionResults, ShiftResult
 
 WIDTH = 1080
 MARGIN = 40
@@ -31,6 +32,7 @@ CAPTION_HEIGHT = 30
 ROW_GAP = 34
 ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + BAR_GAP + CAPTION_HEIGHT + ROW_GAP
 TITLE_LINE = 52
+PANEL_HEADING = 56  # the before/after panel's heading (issue 14)
 PARTICIPANTS_HEIGHT = 50
 SWATCH = 18  # the square of colour before a caption
 BACKGROUND = (255, 255, 255)
@@ -104,10 +106,23 @@ def _segments(
     return [(share, ANSWERED, f"{result.answered} of {participants}"), (1 - share, EMPTY, "")]
 
 
-def chart_height(title_lines: int, questions: int) -> int:
-    """The image's height: the title's lines, the participants line and every row."""
+def chart_height(title_lines: int, questions: int, shifts: int = 0) -> int:
+    """The image's height: the title's lines, the participants line and every row; with
+    ``shifts``, the before/after panel: its heading and two rows per question."""
     rows = ROW_HEIGHT * max(questions, 1)
-    return MARGIN * 2 + TITLE_LINE * title_lines + PARTICIPANTS_HEIGHT + rows
+    panel = PANEL_HEADING + 2 * ROW_HEIGHT * shifts if shifts else 0
+    return MARGIN * 2 + TITLE_LINE * title_lines + PARTICIPANTS_HEIGHT + rows + panel
+
+
+def _shift_rows(shift: ShiftResult) -> list[tuple[str, QuestionResult]]:
+    """The before/after panel's two rows of one question: its stances among those who gave
+    both, before the reading and after (issue 14)."""
+    both = sum(n for _, n in shift.before)
+    rows = []
+    for word, split in ((texts.CHART_BEFORE, shift.before), (texts.CHART_AFTER, shift.after)):
+        result = QuestionResult(shift.number, shift.question, both, 0, split, ())
+        rows.append((f"Q{shift.number} · {word}: {shift.question.prompt}", result))
+    return rows
 
 
 def results_chart(title: str, results: SessionResults) -> bytes:
@@ -128,7 +143,7 @@ def _draw_chart(title: str, results: SessionResults) -> bytes:
     )
     span = WIDTH - 2 * MARGIN
     title_lines = _wrap(ImageDraw.Draw(Image.new("RGB", (1, 1))), title, title_font, span, 3)
-    height = chart_height(len(title_lines), len(results.questions))
+    height = chart_height(len(title_lines), len(results.questions), len(results.shifts))
     image = Image.new("RGB", (WIDTH, height), BACKGROUND)
     draw = ImageDraw.Draw(image)
     y = MARGIN
@@ -137,8 +152,15 @@ def _draw_chart(title: str, results: SessionResults) -> bytes:
         y += TITLE_LINE
     caption_font.draw(draw, (MARGIN, y), f"Participants: {len(results.participants)}", MUTED)
     y += PARTICIPANTS_HEIGHT
-    for result in results.questions:
-        label = f"Q{result.number}. {result.question.prompt}"
+    rows = [(f"Q{r.number}. {r.question.prompt}", r) for r in results.questions]
+    panel_at = len(rows)
+    for shift in results.shifts:
+        rows.extend(_shift_rows(shift))
+    for index, (label, result) in enumerate(rows):
+        if index == panel_at:  # the before/after panel begins
+            y += PANEL_HEADING - LABEL_HEIGHT
+            label_font.draw(draw, (MARGIN, y), texts.CHART_SHIFT_PANEL, MUTED)
+            y += LABEL_HEIGHT
         label_font.draw(draw, (MARGIN, y), _fit(draw, label, label_font, span), INK)
         y += LABEL_HEIGHT
         x = float(MARGIN)

@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import io
 import zoneinfo
+from dataclasses import replace
 from typing import Literal
 
 from telegram import InputFile, Message, Update
@@ -23,7 +24,7 @@ from bot.render import dashboard as dashboard_render
 from bot.render import reports as render
 from bot.render.glossary import report_words
 from bot.render.markup import Reply
-from bot.results import asked_in, facts, session_results, student_results
+from bot.results import asked_in, facts, opinion_shifts, session_results, student_results
 from bot.telegram_export import export_chat, export_file_name
 from bot.web.dashboard.auth import issue_link_token
 
@@ -59,6 +60,7 @@ async def deliver_report(context: BotContext, user_id: int, chat_id: int) -> boo
     asked = asked_in(await context.storage.posts_of_walk(walk.id))
     current = await context.storage.current_answers(walk.id)
     results = session_results(lesson, facts(current), asked)
+    results = replace(results, shifts=opinion_shifts(lesson, current, asked))  # issue 14
     students = student_results(lesson, current, asked)
     zone = _zone(await context.storage.chat_timezone(chat_id))
     for message in render.report(title, lesson, walk, results, students, zone):

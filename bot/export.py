@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import IO, Final, Literal, NamedTuple
 
+from bot.discussion import part_of, split_id
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, LessonCatalog, ShortQuestion
 from bot.storage.exports import AnswerFilter, RawAnswer, iter_answers
 
@@ -72,6 +73,8 @@ COLUMNS: Final[tuple[str, ...]] = (
     "version",
     "edited_after_feedback",
     "self_check",
+    "phase",
+    "part",
 )
 # The question types whose first answer in a private attempt is followed by feedback.
 FEEDBACK_TYPES: Final = frozenset({"choice", "short"})
@@ -108,6 +111,11 @@ class ExportRow(NamedTuple):
     # A student's own verdict beside the model answer, private attempts only: 2 got it,
     # 1 partly, 0 missed it; None when not given.
     self_check: int | None = None
+    # Issue 14: "before" for a debate's stance asked before the reading, else empty; a
+    # debate row's part: "stance" (no reason yet), "reason", or "counter" (the other
+    # side's best argument); empty for other questions.
+    phase: str = ""
+    part: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +238,7 @@ def export_rows(
         chat_type,
         lesson_id,
         lesson_version,
-        question_id,
+        stored_question_id,
         question_type,
         user_id,
         username,
@@ -245,6 +253,8 @@ def export_rows(
         version,
         self_check,
     ) in records:
+        question_id, phase, _ = split_id(stored_question_id)  # a before or counter part
+        part = part_of(question_type, stored_question_id, answer_text)
         info = lookup((lesson_id, question_id))
         indexes = parsed.get(stored_indexes or "")
         if indexes is None:
@@ -284,6 +294,8 @@ def export_rows(
                 version,
                 version > 1 and chat_type == "private" and question_type in FEEDBACK_TYPES,
                 self_check,
+                phase,
+                part,
             ),
         )
 
@@ -378,7 +390,7 @@ def csv_lines(rows: Iterable[ExportRow]) -> Iterator[str]:
         yield (
             f"{walk_cells},{question_cells},{member_cells},{field(row[12])},{option_cells},"
             f"{flag_cells},{field(row[18])},{row[19]},{'true' if row[20] else 'false'},"
-            f"{'' if row[21] is None else row[21]}\r\n"
+            f"{'' if row[21] is None else row[21]},{row[22]},{row[23]}\r\n"
         )
 
 

@@ -94,12 +94,15 @@ def write_gradebook(rows: Iterable[ExportRow], lessons: LessonIndex, stream: IO[
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, _OPTIONS)
     styles = _styles(workbook)
-    columns = _question_columns(answers, lessons)
+    # A debate's stance before the reading and its counter argument are rows of the Answers
+    # sheet (phase, part); the students' and questions' sheets grade the usual answer.
+    usual = [row for row in answers if not row.phase and row.part != "counter"]
+    columns = _question_columns(usual, lessons)
     _students_sheet(
-        workbook.add_worksheet(texts.GRADEBOOK_STUDENTS), answers, columns, lessons, styles
+        workbook.add_worksheet(texts.GRADEBOOK_STUDENTS), usual, columns, lessons, styles
     )
     _questions_sheet(
-        workbook.add_worksheet(texts.GRADEBOOK_QUESTIONS), answers, columns, lessons, styles
+        workbook.add_worksheet(texts.GRADEBOOK_QUESTIONS), usual, columns, lessons, styles
     )
     _answers_sheet(workbook.add_worksheet(texts.GRADEBOOK_ANSWERS), answers, styles)
     workbook.close()

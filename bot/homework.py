@@ -18,7 +18,7 @@ from telegram import Chat, ReplyParameters, User
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import JobQueue
 
-from bot import attempts, outbox, timezones
+from bot import attempts, digests, outbox, timezones
 from bot.answering import private as own
 from bot.config import Settings
 from bot.context import BotApplication, BotContext
@@ -113,8 +113,12 @@ async def close(context: BotContext, assignment_id: int) -> None:
     progress = await context.storage.assignment_progress(closed.id)
     results = session_results(lesson, answers)
     reply_to = ReplyParameters(closed.message_id) if closed.message_id is not None else None
+    messages = render.closing_results(lesson, results, progress, late=closed.late)
+    board = await digests.top_five(context.storage, closed.chat_id, "assignment", closed.id)
+    if board is not None:  # issue 14: the top five, where the group has it on
+        messages.append(board)
     try:
-        for message in render.closing_results(lesson, results, progress, late=closed.late):
+        for message in messages:
             await context.bot.send_message(
                 closed.chat_id,
                 message.text,

@@ -88,6 +88,12 @@ async def reply_to(message: Message, reply: Reply) -> Message:
     return await message.reply_text(reply.text, reply_markup=reply.keyboard)
 
 
+async def reply_quoting(message: Message, reply: Reply) -> Message:
+    """Answer a message as a visible reply to it, in a private chat too (where ``reply_to``
+    does not quote): the other side's argument asked under the reason it answers."""
+    return await message.reply_text(reply.text, reply_markup=reply.keyboard, do_quote=True)
+
+
 async def send_any(
     bot: Bot, chat_id: int, message: GroupMessage, thread_id: int | None = None
 ) -> Message:

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.discussion import before_id, split_id
 from bot.export import LessonIndex
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, Question
 from bot.storage import AnswerFact, Post, StoredAnswer
@@ -42,9 +43,77 @@ class QuestionResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ShiftResult:
+    """A debate asked before and after the reading (issue 14): among those who gave both
+    stances, the split before and after, each change (from, to, how many; most first) and
+    how many held their view."""
+
+    number: int
+    question: DebateQuestion
+    before: tuple[tuple[str, int], ...]
+    after: tuple[tuple[str, int], ...]
+    moves: tuple[tuple[str, str, int], ...]
+    unchanged: int
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class SessionResults:
     participants: tuple[Member, ...]
     questions: tuple[QuestionResult, ...]
+    shifts: tuple[ShiftResult, ...] = ()  # issue 14: opinion shift, where it was asked
+
+
+def opinion_shifts(
+    lesson: Lesson, current: Sequence[StoredAnswer], asked: Collection[str] | None = None
+) -> tuple[ShiftResult, ...]:
+    """The opinion shift of each debate whose stance was asked before the reading: answers
+    given stay counted even if the lesson no longer says ``ask_before``."""
+    labels = question_labels(lesson)
+    stances: dict[str, dict[int, str]] = {}
+    for answer in current:
+        if answer.stance and not answer.retracted:
+            stances.setdefault(answer.question_id, {})[answer.user_id] = answer.stance
+    shifts = []
+    for number, question in enumerate(lesson.questions(), start=1):
+        if not isinstance(question, DebateQuestion) or (
+            asked is not None and question.id not in asked
+        ):
+            continue
+        before = stances.get(before_id(question.id), {})
+        after = stances.get(question.id, {})
+        both = [(before[u], after[u]) for u in before if u in after]
+        if not both:
+            continue
+        moved = Counter((b, a) for b, a in both if b != a)
+        order = {stance: i for i, stance in enumerate(question.stances)}
+        shifts.append(
+            ShiftResult(
+                number=number,
+                question=question,
+                before=_split(question, [b for b, _ in both]),
+                after=_split(question, [a for _, a in both]),
+                moves=tuple(
+                    (b, a, n)
+                    for (b, a), n in sorted(
+                        moved.items(),
+                        key=lambda item: (
+                            -item[1],
+                            order.get(item[0][0], 99),
+                            order.get(item[0][1], 99),
+                        ),
+                    )
+                ),
+                unchanged=sum(1 for b, a in both if b == a),
+                label=labels.get(question.id, ""),
+            )
+        )
+    return tuple(shifts)
+
+
+def _split(question: DebateQuestion, given: Sequence[str]) -> tuple[tuple[str, int], ...]:
+    counts = Counter(given)
+    return tuple((stance, counts[stance]) for stance in question.stances)
 
 
 def asked_in(posts: Iterable[Post]) -> set[str]:
@@ -109,6 +178,7 @@ class TypedAnswer:
     stance: str | None
     answered_at: str  # ISO 8601 UTC, as stored
     self_check: int | None  # 2 got it, 1 partly, 0 missed it; None: not given
+    counter: str | None = None  # issue 14: the other side's best argument, if given
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +228,11 @@ def student_results(
         members[answer.user_id] = Member(answer.user_id, answer.display_name, answer.username)
     choices = sum(1 for q in questions if isinstance(q, ChoiceQuestion))
     students = []
+    countered = {
+        (a.user_id, split_id(a.question_id)[0]): a.answer_text
+        for a in current
+        if split_id(a.question_id)[2] and a.answer_text
+    }
     for member in sorted(members.values(), key=lambda m: m.display_name.casefold()):
         own = {a.question_id: a for a in given if a.user_id == member.user_id}
         typed = tuple(
@@ -168,6 +243,7 @@ def student_results(
                 a.stance,
                 a.answered_at,
                 a.self_check,
+                countered.get((member.user_id, q.id)),
             )
             for q in questions
             if (a := own.get(q.id)) is not None

@@ -15,10 +15,13 @@ from datetime import UTC, datetime, timedelta
 from telegram import Message
 from telegram.error import ChatMigrated, Forbidden, TelegramError
 
-from bot import group_settings, outbox
+from bot import digests, group_settings, outbox
 from bot.answering import kind_of
+from bot.answering.discussion import asked_before
 from bot.context import BotContext
+from bot.discussion import before_id
 from bot.lessons import ChoiceQuestion, Lesson, Question, ShortQuestion
+from bot.render import discussion as render_discussion
 from bot.render import group as render_group
 from bot.render import replies
 from bot.render.group import GroupMessage
@@ -97,9 +100,26 @@ async def start(
     except TelegramError as error:
         await tell_cannot_post(context, walk, error)  # the session is on: /next goes on
         return
-    if sent is not None:
-        opening = Post(sent.chat_id, sent.message_id, walk.id, -1, carries_next=True, kind="start")
-        await context.storage.record_part(walk, 0, [opening])
+    if sent is None:
+        return
+    opening = Post(sent.chat_id, sent.message_id, walk.id, -1, carries_next=True, kind="start")
+    posts = [opening]
+    for question in asked_before(lesson):  # issue 14: stances before the reading
+        try:
+            asked = await send_to_group(
+                context, walk, render_discussion.before_question(question, walk, group=True)
+            )
+        except TelegramError as error:
+            await tell_cannot_post(context, walk, error)
+            break
+        if asked is None:
+            break
+        posts.append(
+            Post(
+                asked.chat_id, asked.message_id, walk.id, -1, before_id(question.id), kind="stances"
+            )
+        )
+    await context.storage.record_part(walk, 0, posts)
 
 
 async def resume(context: BotContext, walk: Walk) -> None:
@@ -192,6 +212,8 @@ async def post_next_part(context: BotContext, walk: Walk) -> None:
     settings = await group_settings.settings_of(context.storage, walk.chat_id)
     if not await post_model_answers(context, walk, lesson, settings):
         return  # the bot may not post here (the session is paused), or Telegram refused
+    if not await _post_digests(context, walk, lesson):
+        return  # the bot may no longer post there (paused), or was refused: /next again
     steps, after = next_part(lesson, walk.position)
     carrier = await _next_carrier(context, walk)
     posts: list[Post] = []
@@ -219,6 +241,19 @@ async def post_next_part(context: BotContext, walk: Walk) -> None:
         # ``moved`` has the session's chat id as it is now, should the group have been
         # upgraded to a supergroup while this part was being sent.
         await _drop_next_button(context, lesson, moved, carrier)
+
+
+async def _post_digests(context: BotContext, walk: Walk, lesson: Lesson) -> bool:
+    """The digests of the debate questions the session moves past now (the part posted
+    last), before what comes next; False if the group could not be posted to."""
+    for message in await digests.due(context.storage, walk, current_questions(lesson, walk)):
+        try:
+            if await send_to_group(context, walk, message) is None:
+                return False
+        except TelegramError as error:
+            await tell_cannot_post(context, walk, error)
+            return False
+    return True
 
 
 def _post_of(
@@ -337,14 +372,16 @@ async def end(context: BotContext, walk: Walk, lesson: Lesson | None) -> None:
             await _drop_next_button(context, lesson, walk, post)
         if post.poll_id is not None and post.chat_id == walk.chat_id:
             await outbox.try_stop_poll(context.bot, post.chat_id, post.message_id)
-    if lesson is None:
+    if lesson is None or not await _post_digests(context, ended, lesson):
         return
     settings = await group_settings.settings_of(context.storage, walk.chat_id)
     if not await post_model_answers(context, ended, lesson, settings):
         return
     answers = await context.storage.standing_answers(walk.id)
     results = session_results(lesson, answers, asked_in(posts))
-    for message in render_group.session_summary(lesson, results):
+    summary = render_group.session_summary(lesson, results)
+    board = await digests.top_five(context.storage, ended.chat_id, "walk", ended.id)
+    for message in [*summary, *([board] if board is not None else [])]:
         try:
             if await send_to_group(context, ended, message) is None:
                 return  # the bot may no longer post there

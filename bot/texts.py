@@ -47,6 +47,7 @@ HELP = (
     "/restart — this lesson again\n"
     "/myanswers — your answers, here and in groups\n"
     "/words — the lesson's words\n"
+    "/settings — who sees your reasons\n"
     "/forget — delete everything I store about you\n"
     "/reminders — reminders you muted\n\n"
     "<b>Groups</b>: add me to one; an admin runs sessions there (/begin, /next) and gets the "
@@ -61,6 +62,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("restart", "Start the current lesson again"),
     ("myanswers", "The answers you have given"),
     ("words", "Words of the lesson, and those you looked up"),
+    ("settings", "Whether others see your reasons"),
     ("forget", "Delete everything stored about you"),
     ("reminders", "Homework reminders you muted"),
     ("help", "How this bot works"),
@@ -184,7 +186,8 @@ GROUP_HELP = (
     "/next (or the Next button) and closes with /end; /report and /export send admins the "
     "results privately. For homework: /assign a lesson with a deadline (/assignments lists "
     "them, /timezone sets the group's clock); /settings chooses how the group answers. "
-    "Anyone can ask /status."
+    "Anyone can ask /status. After each debate question I post a digest (/digest off stops "
+    "it); /leaderboard on adds scores."
 )
 GROUP_CHOOSE_LESSON = "📚 Which lesson should this session use?"
 GROUP_NO_SUCH_LESSON = "There is no lesson called “{lesson_id}”. Lessons: {available}."
@@ -422,6 +425,8 @@ GROUP_ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("assignments", "The open homework"),
     ("timezone", "The group's time zone"),
     ("settings", "Quizzes, typed answers, model answers"),
+    ("digest", "Digests of debate answers on or off"),
+    ("leaderboard", "Scores: on, off, or the standings"),
     ("help", "What I do here"),
 )
 # /lessons during a lesson: Continue, and where (not "Begin", which reads as "start over").
@@ -812,3 +817,92 @@ REPORT_WORDS_HEADER = "📖 <b>Most looked-up words</b>"
 REPORT_WORDS_LINE = "• <b>{term}</b>: {lookups} by {people}"
 REPORT_WORDS_LOOKUPS = ("{n} lookup", "{n} lookups")  # (one, several)
 REPORT_WORDS_PEOPLE = ("{n} person", "{n} people")
+# --- discussion: what others said, digests, opinion shift, the other side (issue 14) -------
+
+REVEAL_HEADER = "👀 <b>What others said</b>"
+REVEAL_SPLIT_PART = "{stance} {count}"
+REVEAL_REASON = "<b>{stance}</b>: “{reason}” — <i>a classmate</i>"
+REVEAL_ANSWER = "“{reason}” — <i>a classmate</i>"
+REVEAL_FIRST = "👀 You are the first to answer this one!"
+REVEAL_NO_REASONS = "No reasons to show yet."
+# In the thanks for a student's first reason (or typed answer): said once.
+REVEAL_TOLD = (
+    "🔓 After others answer, they may see your reason, <b>never your name</b>. "
+    "To keep your reasons to yourself, send /settings."
+)
+SETTINGS = (
+    "⚙️ <b>Settings</b>\n\n"
+    "After other students answer a question, I show them a few reasons, without names.\n"
+    "Show <b>your</b> reasons too: <b>{state}</b>"
+)
+SETTINGS_ON = "yes"
+SETTINGS_OFF = "no, they stay private"
+SETTINGS_HIDE_BUTTON = "🙈 Keep my reasons private"
+SETTINGS_SHOW_BUTTON = "👀 Show my reasons (no name)"
+SETTINGS_SAVED_HIDDEN = "Done: your reasons are not shown to others."
+SETTINGS_SAVED_SHOWN = "Done: your reasons may be shown to others, without your name."
+
+DIGEST_HEADER = "💬 <b>What the group said</b>\n<i>{prompt}</i>"
+DIGEST_SPLIT_PART = "{stance} {count}"
+DIGEST_STANCE = "<b>{stance}</b>"
+DIGEST_REASON = "• <b>{name}</b>: {reason}"
+DIGEST_PRIVATE = "🔒 Reasons given privately: {count} (counted, not shown)"
+DIGEST_MORE = "… more in /report (admins)."
+DIGEST_SWITCHED_ON = (
+    "💬 Digests are on: when the session moves past a debate question, I post what the group said."
+)
+DIGEST_SWITCHED_OFF = "💬 Digests are off for this group. /digest on turns them back on."
+DIGEST_USAGE = "Send <code>/digest on</code> or <code>/digest off</code>. Digests are {state} now."
+SWITCH_ON = "on"
+SWITCH_OFF = "off"
+
+BEFORE_QUESTION = "🧭 <b>Before you read: where do you stand?</b>\n\n{prompt}"
+BEFORE_QUESTION_GROUP = (
+    "🧭 <b>Before we read: where do you stand?</b>\n\n{prompt}\n\n"
+    "<i>Tap a stance now; I ask again after the reading.</i>"
+)
+BEFORE_CHOSEN = "Before reading: <b>{stance}</b>. I'll ask again after the reading."
+# Pop-ups (plain text, at most 200 characters).
+BEFORE_NOTED = "Noted: {stance}. I'll ask again after the reading."
+BEFORE_KEPT = "You said {stance} before reading; that stays."
+SHIFT_MOVED = "↪️ You moved from <b>{before}</b> to <b>{after}</b>."
+SHIFT_HELD = "⚓ You held your view: <b>{after}</b>."
+
+COUNTER_ASK = (
+    "🔄 <b>One more:</b> what is the strongest argument for the <b>other</b> side? "
+    "Type your answer as a message."
+)
+COUNTER_ASK_OWN = "🔄 <b>One more:</b> {prompt} Type your answer as a message."
+COUNTER_SAVED = "✍️ Saved: the other side's best argument."
+SUMMARY_COUNTER = "  🔄 Other side: {counter}"
+GROUP_OTHER_SIDE = (
+    "🔄 <i>And the other side? Reply starting with “Other side:” with the strongest "
+    "argument for the side you did not take.</i>"
+)
+REPORT_SHIFT = "🧭 Before → after reading: {moves}"
+REPORT_SHIFT_MOVE = "{before}→{after} {count}"
+REPORT_SHIFT_UNCHANGED = "unchanged {count}"
+REPORT_COUNTER = "🔄 Other side: {counter}"
+CHART_SHIFT_PANEL = "Before → after reading"
+CHART_BEFORE = "Before"
+CHART_AFTER = "After"
+
+LEADERBOARD_TOP = "🏆 <b>Top five</b> on the choice questions"
+LEADERBOARD_STANDINGS = "🏆 <b>Standings</b> on choice questions, all sessions and homework here"
+LEADERBOARD_LINE = "{rank}. {name} — {right} right"
+LEADERBOARD_EMPTY = "No choice answers yet."
+LEADERBOARD_OFF = "🏆 The leaderboard is off here. An admin can turn it on with /leaderboard on."
+LEADERBOARD_SWITCHED_ON = (
+    "🏆 Leaderboard on: closing results show the top five, and /leaderboard the standings."
+)
+LEADERBOARD_SWITCHED_OFF = (
+    "🏆 Leaderboard off: no rankings here. Everyone still sees their own score privately."
+)
+LEADERBOARD_OWN = "🏆 <b>Your scores</b> on choice questions (only you see this)"
+LEADERBOARD_OWN_LINE = "• {group}: {right} of {answered} right"
+LEADERBOARD_OWN_NONE = "No group answers yet. Each lesson's summary shows your score."
+MY_ANSWERS_BEFORE = "🧭 Before reading: {prompt}"
+MY_ANSWERS_COUNTER = "🔄 Other side: {prompt}"
+NEEDS_WORDS = (
+    "🙂 Could you say that in words? Type your reason as a sentence, so others can read it."
+)

@@ -220,7 +220,11 @@ class Student:
         if command == "/start":
             await self.reads()  # the welcome
         self.standin.press(self.user, await self.reads(), "▶️ Begin")
-        self.standin.press(self.user, await self.reads(), "Continue ▸")
+        shown = await self.reads()
+        while "Before you read" in text(shown):  # a stance asked before the reading
+            self.standin.press(self.user, shown, shown.button_texts[0])
+            shown = await self.reads()
+        self.standin.press(self.user, shown, "Continue ▸")
         return await self.reads()
 
     async def opens_link(self, message: StoredMessage) -> StoredMessage:
@@ -283,7 +287,9 @@ class Group:
         self.says(self.admin, "/begin")
         started = await self.reads()
         self.says(self.admin, "/next")
-        await self.reads()  # the part
+        part = await self.reads()
+        while "Before we read" in text(part):  # a stance asked before the reading
+            part = await self.reads()
         self.says(self.admin, "/next")
         return started, [await self.reads() for _ in range(count)]
 

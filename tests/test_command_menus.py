@@ -47,6 +47,7 @@ async def test_students_menus_lack_the_moderators_commands(
         "restart",
         "myanswers",
         "words",
+        "settings",
         "forget",
         "reminders",
         "help",
@@ -54,7 +55,7 @@ async def test_students_menus_lack_the_moderators_commands(
     assert not MODERATOR_ONLY & set(private)
     assert group == ["status", "help"]
     # A group's admins: the session's commands, the two that send them its results, the
-    # homework's, and help.
+    # homework's, the discussion's switches, and help.
     admins = menu(standin, "all_chat_administrators")
     assert admins == [
         "begin",
@@ -67,6 +68,8 @@ async def test_students_menus_lack_the_moderators_commands(
         "assignments",
         "timezone",
         "settings",
+        "digest",
+        "leaderboard",
         "help",
     ]
     # The configured moderators, in their private chats: a student's menu and the two.

@@ -30,6 +30,7 @@ async def test_answers_survive_sigkill_exactly_once(standin: BotApiStandIn, tmp_
     process = await start_bot(env)
     standin.send_text(admin, group, "/begin")
     await standin.next_bot_message(group.id, timeout=30)
+    await standin.next_bot_message(group.id, timeout=30)  # a stance before the reading
     for _ in range(2):  # part 1, then its questions (the third is a short question)
         standin.send_text(admin, group, "/next")
         await standin.next_bot_message(group.id, timeout=30)

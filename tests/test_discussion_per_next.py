@@ -62,6 +62,8 @@ async def test_discussion_questions_are_posted_one_per_next(
         assert "Still to answer" not in status  # the one who took part has answered it
 
         room.says(room.admin, "/next")
+        digest = await room.reads()  # what the group said on the debate moved past (issue 14)
+        assert "What the group said" in text(digest) and "First debate?" in text(digest)
         second = await room.reads()
         assert "Discussion 2 of 3" in text(second) and "Second question?" in text(second)
         await standin.wait_for(  # the Next button moved to the newest question

@@ -159,7 +159,8 @@ async def test_forget_over_the_bot_says_done_only_once_the_log_is_cleared(
             confirm = await ana.reads()
             await ana.presses(confirm, "Yes, delete everything")
             shown = text(await standin.wait_for(lambda: edited(standin, confirm)))
-            assert shown.startswith("🗑 I deleted 0 answers, 1 lesson attempt and ")
+            # One answer: the stance asked before the reading (issue 14).
+            assert shown.startswith("🗑 I deleted 1 answer, 1 lesson attempt and ")
             assert "it will be cleared shortly" in shown and "Done" not in shown
             assert "bot.sqlite3-wal" in in_files(path, b"Ana Kim")  # the private chat's title
         await until(lambda: not in_files(path, b"Ana Kim"), "Ana gone from the log")
@@ -168,5 +169,5 @@ async def test_forget_over_the_bot_says_done_only_once_the_log_is_cleared(
         confirm = await bo.reads()
         await bo.presses(confirm, "Yes, delete everything")
         shown = text(await standin.wait_for(lambda: edited(standin, confirm)))
-        assert shown.startswith("🗑 Done. I deleted 0 answers, 1 lesson attempt and ")
+        assert shown.startswith("🗑 Done. I deleted 1 answer, 1 lesson attempt and ")
         assert in_files(path, b"Bo Kim") == []

@@ -58,6 +58,7 @@ class StoryGroup(Group):
         self.expected = Expected()
         self.position = 0  # where the test believes the session is
         self.joined: list[FakeUser] = []  # members who joined mid-session
+        self.digests: list[StoredMessage] = []  # digests of debate questions moved past
 
     async def next_part(
         self, lesson: Lesson
@@ -68,7 +69,11 @@ class StoryGroup(Group):
         for step in steps:
             assert isinstance(step, QuestionStep | SectionStep)
             message = await self.reads()
-            if "Model answers" in text(message):  # of the part before (the default setting)
+            # Model answers of the part before (the default setting), a debate's digest
+            # (issue 14): posted as the session moves on, before the next part.
+            while "Model answers" in text(message) or "What the group said" in text(message):
+                if "What the group said" in text(message):
+                    self.digests.append(message)
                 message = await self.reads()
             posted.append((step, message))
         self.position = after
@@ -179,6 +184,13 @@ async def test_two_groups_run_the_whole_lesson_at_once_across_restart_and_migrat
             group.says(group.admin, "/begin@editorial_test_bot")
             started = await group.reads()
             assert lesson.title in text(started)
+            # The seed lesson asks one debate's stance before the reading (issue 14).
+            before = await group.reads()
+            assert "Before we read" in text(before)
+            await group.presses(group.members[0], before, "Agree")
+            group.expected.set(
+                group.members[0], "seoul-on-its-own~before", stance="Agree", answer_text=None
+            )
             assert "only the group's admins" in await group.presses(
                 group.members[1], started, "Next ▸ (admins)"
             )
@@ -222,6 +234,13 @@ async def test_two_groups_run_the_whole_lesson_at_once_across_restart_and_migrat
             group.says(group.members[0], "/end")
             assert "only the group's admins" in text(await group.reads())
             group.says(group.admin, "/end")
+            # A digest of each debate question as the session moved past it (issue 14): the
+            # last one's at /end, before the summary.
+            last = await group.reads()
+            assert "What the group said" in text(last)
+            digests = [*group.digests, last]
+            assert len(digests) == len(lesson.discussion)
+            assert "Reasons given privately: 1" in text(digests[0])
             summary = text(await group.reads())
             assert "Session closed" in summary
             assert f"Participants: {6 if group is a else 5}" in summary

@@ -156,6 +156,9 @@ async def test_answers_are_counted(standin: BotApiStandIn, tmp_path: Path) -> No
         await standin.next_bot_message(chat.id, timeout=10)
         start = await standin.next_bot_message(chat.id, timeout=10)
         await standin.wait_for_callback_answer(standin.press(ada, start, "▶️ Begin"), timeout=10)
+        before_reading = await standin.next_bot_message(chat.id, timeout=10)  # issue 14
+        press = standin.press(ada, before_reading, before_reading.button_texts[0])
+        await standin.wait_for_callback_answer(press, timeout=10)
         section = await standin.next_bot_message(chat.id, timeout=10)
         await standin.wait_for_callback_answer(
             standin.press(ada, section, "Continue ▸"), timeout=10

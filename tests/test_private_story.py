@@ -34,6 +34,15 @@ def seed_lesson() -> Lesson:
     return lesson
 
 
+async def answer_before_reading(student: Student, lesson: Lesson) -> None:
+    """Right after Begin: the stance of each debate asked before the reading (issue 14)."""
+    for question in lesson.questions():
+        if isinstance(question, DebateQuestion) and question.ask_before:
+            asked = await student.reads()
+            assert "Before you read" in text(asked) and question.prompt in text(asked)
+            await student.presses(asked, question.stances[0])
+
+
 async def play_step(student: Student, lesson: Lesson, step: Step, index: int) -> None:
     """Answer one step as the bot shows it, checking what the student sees."""
     message = await student.reads()
@@ -76,6 +85,10 @@ async def play_step(student: Student, lesson: Lesson, step: Step, index: int) ->
         student.says(f"Because of {question.id} — مرحبا 😀")
         ack = await student.reads()
         assert "Saved your stance" in text(ack)
+        if question.counter:  # the other side's best argument is asked next (issue 14)
+            assert "strongest argument for the other side" in text(ack)
+            student.says(f"The other side of {question.id}")
+            assert "the other side's best argument" in text(await student.reads())
 
 
 async def test_a_student_reads_and_answers_the_whole_lesson_across_a_restart(
@@ -94,6 +107,7 @@ async def test_a_student_reads_and_answers_the_whole_lesson_across_a_restart(
         menu = await student.reads()
         assert lesson.title in text(menu)
         await student.presses(menu, "▶️ Begin")
+        await answer_before_reading(student, lesson)
         for index, step in enumerate(steps[:halfway]):
             await play_step(student, lesson, step, index)
         # The last answer brought part 3; the student stops reading here.
@@ -132,6 +146,7 @@ async def test_a_student_reads_and_answers_the_whole_lesson_across_a_restart(
         "restart",
         "myanswers",
         "words",
+        "settings",
         "forget",
         "reminders",
         "help",
@@ -148,7 +163,9 @@ def check_stored_answers(db: Path, lesson: Lesson, user: FakeUser) -> None:
     assert walk["status"] == "finished" and walk["attempt"] == 1
     questions = lesson.questions()
     debates = [q for q in questions if isinstance(q, DebateQuestion)]
-    assert len(answers) == len(questions) + len(debates)  # a debate: its stance, then reason
+    # A debate: its stance, then reason; and its stance before the reading, its counter.
+    parts = sum(int(q.ask_before) + int(q.counter is not False) for q in debates)
+    assert len(answers) == len(questions) + len(debates) + parts
     for row in answers:
         assert row["user_id"] == user.id and row["chat_id"] == user.id
         assert row["display_name"] == "Ana Kim" and row["username"] == "ana_k"
@@ -183,6 +200,7 @@ async def test_buttons_twice_stray_input_and_forgeries_get_clear_answers(
         student.says("/lessons")
         menu = await student.reads()
         await student.presses(menu, "▶️ Begin")
+        await answer_before_reading(student, lesson)
         section = await student.reads()
         student.says("is this the answer?")
         assert "not waiting for a typed answer" in text(await student.reads())
@@ -222,7 +240,8 @@ async def test_buttons_twice_stray_input_and_forgeries_get_clear_answers(
         progress = await student.reads()
         assert "Answered so far: 1 of" in text(progress) and "attempt 1" in text(progress)
     assert standin.rejected == []
-    assert rows(tmp_path, "SELECT COUNT(*) FROM answers") == [(1,)]
+    # The choice, and the stance before the reading.
+    assert rows(tmp_path, "SELECT COUNT(*) FROM answers") == [(2,)]
 
 
 async def test_restart_begins_again_and_keeps_the_earlier_attempt(
@@ -237,6 +256,7 @@ async def test_restart_begins_again_and_keeps_the_earlier_attempt(
         student.says("/start")
         await student.reads()
         await student.presses(await student.reads(), "▶️ Begin")
+        await answer_before_reading(student, lesson)
         steps = steps_of(lesson)
         for index, step in enumerate(steps[:3]):
             await play_step(student, lesson, step, index)
@@ -244,6 +264,7 @@ async def test_restart_begins_again_and_keeps_the_earlier_attempt(
         standin.send_photo(student.user, student.chat, caption="my answer, as a photo")
         assert "only save typed text" in text(await student.reads())
         student.says("/restart")
+        await answer_before_reading(student, lesson)  # the new attempt asks again
         first_part = await student.reads()
         assert "Part 1 of" in text(first_part)
         student.says("/progress")
@@ -259,4 +280,5 @@ async def test_restart_begins_again_and_keeps_the_earlier_attempt(
         assert lesson.sections[0].questions[0].prompt in text(await student.reads())
     attempts = rows(tmp_path, "SELECT attempt, status FROM walks ORDER BY id")
     assert attempts == [(1, "abandoned"), (2, "active")]
-    assert rows(tmp_path, "SELECT COUNT(*) FROM answers WHERE attempt = 1") == [(2,)]
+    # Two answers and the stance before the reading.
+    assert rows(tmp_path, "SELECT COUNT(*) FROM answers WHERE attempt = 1") == [(3,)]

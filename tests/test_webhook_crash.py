@@ -36,6 +36,7 @@ async def test_sigkill_after_the_200_loses_nothing(standin: BotApiStandIn, tmp_p
         secret = str(standin.webhook_info["secret_token"])
         standin.send_text(admin, group, "/begin")
         await standin.next_bot_message(group.id, timeout=30)
+        await standin.next_bot_message(group.id, timeout=30)  # a stance before the reading
         for _ in range(2):  # part 1, then its questions (the third is a short question)
             standin.send_text(admin, group, "/next")
             await standin.next_bot_message(group.id, timeout=30)

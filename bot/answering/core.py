@@ -49,6 +49,8 @@ class Why(Enum):
     PRIVATE_ONLY = "private_only"  # the group takes typed answers privately (its setting)
     PRESS_CONTINUE = "press_continue"  # the step waits for Continue (under a model answer)
     NOT_AN_OPTION = "not_an_option"  # typed at a choice question, but no option's letter
+    # Issue 14: a reason of only emoji or a few characters, asked once for words.
+    NEEDS_WORDS = "needs_words"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,10 @@ class TypedGiven:
     walk: Walk | None = None  # the walk as it was: what comes next, or the group's chat
     added: bool = False  # a further message added to the answer just typed (two halves)
     replaced: bool = False  # past the cap: it took the newest version's place
+    # Issue 14: a debate's reason is in and the other side's best argument is asked next;
+    # or this was that argument (the counter part).
+    asks_counter: bool = False
+    countered: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,9 @@ from bot.answering.core import (
     typed_answer_key,
     written_answer,
 )
+from bot.answering.discussion import asked_for_words, counter, other_side
 from bot.callbacks import GroupPick, PickStance, SubmitChoice
+from bot.discussion import is_extra_part
 from bot.group_settings import settings_of
 from bot.lessons import (
     ChoiceQuestion,
@@ -258,7 +260,8 @@ async def reply(
     post = await storage.post_for_message(message.chat_id, replied.message_id)
     if post is None:
         return Refused(Why.UNKNOWN)
-    if post.question_id is None:  # the session's opening message, or a part's text
+    # The session's opening message, a part's text, or a stance asked before the reading.
+    if post.question_id is None or is_extra_part(post.question_id):
         walk = await storage.walk(post.walk_id)
         if walk is None or walk.audience != "group":
             return Refused(Why.UNKNOWN)
@@ -276,6 +279,16 @@ async def reply(
     if message.text.lstrip().startswith("/"):
         return Refused(Why.COMMAND_LIKE)
     debate = isinstance(question, DebateQuestion)
+    argument = other_side(message.text) if debate else None
+    if isinstance(question, DebateQuestion) and question.asks_counter and argument:
+        # "Other side: …": the strongest argument for the other side, its counter part.
+        return await counter(
+            storage, walk, lesson, question, member, message, argument, via="reply"
+        )
+    if isinstance(question, DebateQuestion) and await asked_for_words(
+        storage, walk, question, member.id, message.text
+    ):
+        return Refused(Why.NEEDS_WORDS)
     recorded = await storage.record_answer(
         written_answer(
             walk,

@@ -25,6 +25,7 @@ from bot.answering.core import (
     reached_cap,
     typed_answer,
 )
+from bot.answering.discussion import asked_for_words, counter, counter_pending
 from bot.answering.group import press
 from bot.callbacks import AnswerPrivately, PickStance
 from bot.lessons import DebateQuestion, LessonCatalog, ShortQuestion
@@ -147,9 +148,24 @@ async def typed(
     refused = await _still_member(storage, prompt, user.id, is_member)
     if refused is not None:
         return refused
+    if isinstance(question, DebateQuestion) and await counter_pending(
+        storage, walk, question, user.id
+    ):  # the reason is in: this is the other side's best argument
+        given = await counter(
+            storage, walk, lesson, question, user, message, message.text, via="private"
+        )
+        await storage.clear_private_prompt(message.chat_id)
+        return replace(given, countered=True) if isinstance(given, TypedGiven) else given
     answer = await typed_answer(storage, walk, lesson, question, user, message, via="private")
     if isinstance(answer, Refused):
         return answer
+    if isinstance(question, DebateQuestion) and await asked_for_words(
+        storage, walk, question, user.id, message.text
+    ):
+        return Refused(Why.NEEDS_WORDS)
     recorded = await storage.record_answer(answer)
-    await storage.clear_private_prompt(message.chat_id)
-    return TypedGiven(question, recorded.created, reached_cap(recorded), walk)
+    # A debate that asks for the other side keeps the question open here for it.
+    asks = isinstance(question, DebateQuestion) and question.asks_counter
+    if not asks:
+        await storage.clear_private_prompt(message.chat_id)
+    return TypedGiven(question, recorded.created, reached_cap(recorded), walk, asks_counter=asks)

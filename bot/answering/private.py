@@ -36,6 +36,7 @@ from bot.answering.core import (
     typed_answer_key,
     written_answer,
 )
+from bot.answering.discussion import asked_for_words, counter, counter_pending
 from bot.callbacks import (
     ContinueReading,
     PickStance,
@@ -350,20 +351,42 @@ async def _typed_answer(
     message: Message,
 ) -> Outcome:
     """The message as the answer to the short or debate question asked now."""
+    assert message.text is not None  # the handler's filter: a typed message
     replied = message.reply_to_message
     if replied is not None:
         post = await storage.post_for_message(message.chat_id, replied.message_id)
         if post is not None and post.question_id not in (None, question.id):
             return Refused(Why.REPLY_TO_EARLIER, question)
+    to, finished = walk.position + 1, is_last(lesson, walk.position + 1)
+    if isinstance(question, DebateQuestion) and await counter_pending(
+        storage, walk, question, user.id
+    ):  # the reason is in: this is the other side's best argument
+        given = await counter(
+            storage,
+            walk,
+            lesson,
+            question,
+            user,
+            message,
+            message.text,
+            via="text",
+            advance_to=to,
+            finished=finished,
+        )
+        return replace(given, countered=True) if isinstance(given, TypedGiven) else given
     answer = await typed_answer(storage, walk, lesson, question, user, message, via="text")
     if isinstance(answer, Refused):
         return answer
+    if isinstance(question, DebateQuestion) and await asked_for_words(
+        storage, walk, question, user.id, message.text
+    ):
+        return Refused(Why.NEEDS_WORDS)
+    # A debate that asks for the other side waits for it after the reason.
+    asks = isinstance(question, DebateQuestion) and question.asks_counter
     recorded = await storage.record_answer(
-        answer,
-        advance_to=walk.position + 1,
-        finished=is_last(lesson, walk.position + 1),
+        answer, advance_to=None if asks else to, finished=False if asks else finished
     )
-    return TypedGiven(question, recorded.created, reached_cap(recorded), walk)
+    return TypedGiven(question, recorded.created, reached_cap(recorded), walk, asks_counter=asks)
 
 
 # An option typed as its letter or number: "B", "b", "(B)", "B.", "2"; several as "A C",

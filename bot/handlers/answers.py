@@ -11,7 +11,7 @@ import logging
 
 from telegram import CallbackQuery, Message, Update
 
-from bot import attempts, callbacks, outbox, texts
+from bot import attempts, callbacks, outbox, reveal, texts
 from bot.answering import (
     ChoiceGiven,
     Moved,
@@ -23,11 +23,13 @@ from bot.answering import (
     Why,
     linked,
 )
+from bot.answering import discussion as discussing
 from bot.answering import group as group_answers
 from bot.answering import private as own
 from bot.callbacks import (
     ContinueReading,
     GroupPick,
+    PickBefore,
     PickStance,
     SelfCheck,
     ShowNext,
@@ -36,12 +38,14 @@ from bot.callbacks import (
 )
 from bot.context import BotContext
 from bot.hints import hint
-from bot.lessons import ChoiceQuestion, Lesson, ShortQuestion
+from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
 from bot.membership import member_check
+from bot.render import discussion as render_discussion
 from bot.render import glossary as render_glossary
 from bot.render import group as render_group
 from bot.render import private as render
 from bot.render import replies
+from bot.render.markup import Reply
 from bot.storage import Walk
 from bot.walk import QuestionStep, step_at
 
@@ -283,6 +287,44 @@ async def _after_stance(
         await outbox.send(context.bot, walk.chat_id, render.ask_reason(outcome.stance))
 
 
+# --- a stance before the reading (issue 14) --------------------------------------------------
+
+
+def is_before_button(data: object) -> bool:
+    """The callback data of a stance asked before the reading (``app`` routes it by)."""
+    return isinstance(data, str) and isinstance(callbacks.decode(data), PickBefore)
+
+
+async def on_before_button(update: Update, context: BotContext) -> None:
+    """A stance before the reading: in a student's lesson the message shows it and the
+    lesson goes on (the next such question, or the first part); in a group, a pop-up."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    action = callbacks.decode(query.data)
+    assert isinstance(action, PickBefore)  # the handler's pattern
+    message = query.message if isinstance(query.message, Message) else None
+    if message is None:
+        await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        return
+    outcome = await discussing.before_stance(
+        context.storage, context.catalog, query.from_user, chat.id, message.message_id, action
+    )
+    if isinstance(outcome, Refused):
+        if outcome.why is Why.UNKNOWN:
+            log.warning("refused a before-stance from user %s", query.from_user.id)
+        where: replies.Where = "private" if chat.type == "private" else "group"
+        await outbox.popup(query, replies.refusal(outcome, where), show_alert=True)
+        return
+    noted = render_discussion.before_noted(outcome.stance, created=outcome.created)
+    await outbox.popup(query, noted, show_alert=not outcome.created)
+    if outcome.walk.audience == "private" and outcome.created:
+        # What comes next first: it takes the buttons off this message (one step, one set of
+        # live buttons); then the message shows the stance chosen.
+        await attempts.show_next(context, outcome.walk.id)
+        chosen = render_discussion.before_chosen(outcome.question, outcome.stance)
+        await outbox.edit(message, chosen)
+
+
 # --- a group's quiz votes and replies -----------------------------------------------------
 
 
@@ -334,11 +376,7 @@ async def on_private_text(update: Update, context: BotContext) -> None:
         outcome = await linked.typed(
             context.storage, context.catalog, user, message, prompt, member_check(context)
         )
-        if isinstance(outcome, Refused):
-            await outbox.reply_to(message, replies.refusal_reply(outcome, "linked"))
-        elif isinstance(outcome, TypedGiven) and outcome.walk is not None:
-            title = await context.storage.chat_title(outcome.walk.chat_id) or ""
-            await outbox.reply_to(message, replies.answer_saved_for_group(title))
+        await _linked_answered(context, message, outcome)
         return
     outcome = await own.typed(context.storage, context.catalog, user, message)
     if isinstance(outcome, Refused):  # not an answer: a hint, unless they are flooding us
@@ -359,14 +397,25 @@ async def on_private_text(update: Update, context: BotContext) -> None:
         moved = await context.storage.walk(outcome.walk.id)
         waiting = await own.waiting_to_show(context.storage, moved) if moved else None
         ack = render.short_acknowledgement(outcome.question, outcome.walk, waiting)
+        ack = await _revealed(context, ack, outcome.walk, outcome.question, user.id)
         await outbox.reply_to(message, ack)
         if waiting is None:
             await attempts.show_next(context, outcome.walk.id)
         return
-    if isinstance(outcome.question, ShortQuestion):
-        await outbox.reply_to(message, render.short_acknowledgement(outcome.question))
+    if isinstance(outcome.question, DebateQuestion) and outcome.asks_counter:
+        # The reason is in; the other side's best argument is asked before what others
+        # said is shown (issue 14).
+        thanks = render.reason_acknowledgement()
+        await outbox.reply_to(message, render_discussion.then_counter(thanks, outcome.question))
+        return
+    if outcome.countered:
+        thanks = render_discussion.counter_saved()
+    elif isinstance(outcome.question, ShortQuestion):
+        thanks = render.short_acknowledgement(outcome.question)
     else:
-        await outbox.reply_to(message, render.reason_acknowledgement())
+        thanks = render.reason_acknowledgement()
+    thanks = await _revealed(context, thanks, outcome.walk, outcome.question, user.id)
+    await outbox.reply_to(message, thanks)
     await attempts.show_next(context, outcome.walk.id)
 
 
@@ -381,6 +430,41 @@ async def _after_typed_choice(context: BotContext, message: Message, outcome: Ch
     feedback = render.choice_feedback(outcome.step, outcome.picked, outcome.correct)
     await outbox.reply_to(message, feedback)
     await attempts.show_next(context, outcome.walk.id)
+
+
+async def _linked_answered(context: BotContext, message: Message, outcome: Outcome) -> None:
+    """A group question answered privately through its link: thanks (with what others in
+    the session said), or the other side's best argument asked as a reply to the reason."""
+    if isinstance(outcome, Refused):
+        await outbox.reply_to(message, replies.refusal_reply(outcome, "linked"))
+        return
+    if not isinstance(outcome, TypedGiven) or outcome.walk is None:
+        return
+    title = await context.storage.chat_title(outcome.walk.chat_id) or ""
+    thanks = replies.answer_saved_for_group(title)
+    if isinstance(outcome.question, DebateQuestion) and outcome.asks_counter and outcome.created:
+        ask = render_discussion.then_counter(thanks, outcome.question)
+        await outbox.reply_quoting(message, ask)
+        return
+    if outcome.created and message.from_user is not None:
+        who = message.from_user.id
+        thanks = await _revealed(context, thanks, outcome.walk, outcome.question, who)
+    await outbox.reply_to(message, thanks)
+
+
+async def _revealed(
+    context: BotContext,
+    thanks: Reply,
+    walk: Walk,
+    question: ShortQuestion | DebateQuestion | None,
+    user_id: int,
+) -> Reply:
+    """The thanks for a typed answer, with what others said under it (issue 14): only now
+    that the student's own answer is in."""
+    if question is None:
+        return thanks
+    shown, told = await reveal.after_answer(context.storage, walk, question, user_id)
+    return render_discussion.with_reveal(thanks, shown, told)
 
 
 async def on_private_edit(update: Update, context: BotContext) -> None:

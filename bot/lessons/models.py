@@ -96,6 +96,20 @@ class DebateQuestion(_Strict):
         tuple[Annotated[str, Field(min_length=1, max_length=POLL_OPTION_MAX)], ...],
         Field(min_length=2, max_length=POLL_OPTIONS_MAX),
     ] = DEFAULT_STANCES
+    # Issue 14: the stance asked once more before the reading (to see who changes their
+    # mind), and the strongest argument for the other side asked after the reason (true,
+    # or the question to ask in its place).
+    ask_before: bool = False
+    counter: bool | Prompt = False
+
+    @property
+    def counter_prompt(self) -> str | None:
+        """The lesson's own counter question, if it words one (else the bot's words)."""
+        return self.counter if isinstance(self.counter, str) else None
+
+    @property
+    def asks_counter(self) -> bool:
+        return self.counter is not False
 
 
 Question = Annotated[ChoiceQuestion | ShortQuestion | DebateQuestion, Field(discriminator="type")]

@@ -192,7 +192,10 @@ def question_messages(
     how = (
         texts.GROUP_STANCE_THEN_PRIVATELY if asking.typed_private else texts.GROUP_STANCE_THEN_REPLY
     )
-    return [Reply(question_text(step, how), keyboard)]
+    lines = [how]
+    if isinstance(question, DebateQuestion) and question.asks_counter and not asking.typed_private:
+        lines.append(texts.GROUP_OTHER_SIDE)  # issue 14: the other side's best argument
+    return [Reply(question_text(step, *lines), keyboard)]
 
 
 def _quiz_poll(

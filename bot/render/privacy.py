@@ -8,6 +8,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot import texts
 from bot.callbacks import Forget
+from bot.discussion import split_id
 from bot.lessons import LessonCatalog
 from bot.render.fit import clip
 from bot.render.markup import Reply, button, esc
@@ -40,9 +41,14 @@ def my_answers(
             where = texts.MY_ANSWERS_PRIVATE.format(attempt=given[0].attempt)
         lines = [texts.MY_ANSWERS_LESSON.format(lesson=esc(title), where=where)]
         for answer in given:
-            question = lesson.question(answer.question_id) if lesson else None
-            prompt = question.prompt if question else answer.question_id
-            lines.append(texts.MY_ANSWERS_LINE.format(prompt=esc(prompt), answer=_given(answer)))
+            question_id, phase, counter = split_id(answer.question_id)  # issue 14's parts
+            question = lesson.question(question_id) if lesson else None
+            prompt = esc(question.prompt if question else question_id)
+            if phase:
+                prompt = texts.MY_ANSWERS_BEFORE.format(prompt=prompt)
+            elif counter:
+                prompt = texts.MY_ANSWERS_COUNTER.format(prompt=prompt)
+            lines.append(texts.MY_ANSWERS_LINE.format(prompt=prompt, answer=_given(answer)))
         blocks.append("\n".join(lines))
     return chunked(blocks)
 

@@ -20,6 +20,7 @@ from bot.callbacks import (
     SubmitChoice,
     ToggleChoice,
 )
+from bot.discussion import before_id, counter_id
 from bot.lessons import (
     ChoiceQuestion,
     DebateQuestion,
@@ -340,6 +341,25 @@ def reason_acknowledgement() -> Reply:
 # --- the end, progress --------------------------------------------------------------------
 
 
+def _discussion_lines(question: DebateQuestion, by_question: dict[str, StoredAnswer]) -> str:
+    """Under a debate's line in the summary (issue 14): the opinion shift, if its stance
+    was asked before the reading too, and the other side's best argument, if given."""
+    lines = []
+    before = by_question.get(before_id(question.id))
+    after = by_question.get(question.id)
+    if before is not None and before.stance and after is not None and after.stance:
+        if before.stance == after.stance:
+            lines.append(texts.SHIFT_HELD.format(after=esc(after.stance)))
+        else:
+            lines.append(
+                texts.SHIFT_MOVED.format(before=esc(before.stance), after=esc(after.stance))
+            )
+    argued = by_question.get(counter_id(question.id))
+    if argued is not None and argued.answer_text:
+        lines.append(texts.SUMMARY_COUNTER.format(counter=esc(clip(argued.answer_text))))
+    return "".join(f"\n{line}" for line in lines)
+
+
 def _answer_line(question: Question, answer: StoredAnswer | None) -> str:
     if answer is None:
         given = texts.SUMMARY_NOT_ANSWERED
@@ -365,7 +385,11 @@ def summary_messages(lesson: Lesson, answers: Sequence[StoredAnswer]) -> list[Re
         else texts.SUMMARY_NO_CHOICE
     )
     head = "\n\n".join([texts.SUMMARY_HEADER.format(lesson=esc(lesson.title)), score])
-    lines = [_answer_line(q, by_question.get(q.id)) for q in lesson.questions()]
+    lines = [
+        _answer_line(q, by_question.get(q.id))
+        + (_discussion_lines(q, by_question) if isinstance(q, DebateQuestion) else "")
+        for q in lesson.questions()
+    ]
     ending = f"\n\n{texts.SUMMARY_WHAT_NEXT}"  # goes under the last line, so room is kept
     budget = MESSAGE_LIMIT - visible_length(ending)
     chunks = pack([f"{head}\n\n{texts.SUMMARY_ANSWERS}", *lines], budget, separator="\n")

@@ -36,6 +36,7 @@ _SAME_EVERYWHERE = {
     Why.PRIVATE_ONLY: texts.REPLY_PRIVATE_ONLY,
     Why.PRESS_CONTINUE: texts.PRESS_CONTINUE,
     Why.NOT_AN_OPTION: texts.HINT_NOT_WAITING,  # (no question to name its letters)
+    Why.NEEDS_WORDS: texts.NEEDS_WORDS,
 }
 _CLOSED = {
     "group": texts.GROUP_QUESTION_CLOSED,

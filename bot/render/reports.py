@@ -14,7 +14,7 @@ from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson
 from bot.render.fit import MESSAGE_LIMIT, pack
 from bot.render.markup import Reply, button, column, esc
 from bot.render.words import plural
-from bot.results import QuestionResult, SessionResults, StudentResult, shown_names
+from bot.results import QuestionResult, SessionResults, ShiftResult, StudentResult, shown_names
 from bot.storage import Walk
 
 
@@ -60,12 +60,15 @@ def report(
             participants=", ".join(esc(names[m.user_id]) for m in results.participants) or "—",
         )
     ]
+    shifts = {shift.question.id: shift for shift in results.shifts}
     for result in results.questions:
         block = texts.REPORT_QUESTION_LABELLED.format(
             label=esc(result.label or f"Q{result.number}"),
             prompt=esc(result.question.prompt),
             stats=_stats(result),
         )
+        if result.question.id in shifts:
+            block += "\n" + shift_line(shifts[result.question.id])
         if result.missing:
             missing = ", ".join(esc(names[m.user_id]) for m in result.missing)
             block += "\n" + texts.REPORT_MISSING.format(members=missing)
@@ -111,7 +114,19 @@ def _student(
         if answer.stance:
             lines.append(texts.REPORT_TYPED_STANCE.format(stance=esc(answer.stance)))
         lines.append(esc(answer.text))
+        if answer.counter:
+            lines.append(texts.REPORT_COUNTER.format(counter=esc(answer.counter)))
     return "\n".join(lines)
+
+
+def shift_line(shift: ShiftResult) -> str:
+    """A debate's opinion shift in the report: "Agree→Disagree 2, unchanged 9"."""
+    parts = [
+        texts.REPORT_SHIFT_MOVE.format(before=esc(b), after=esc(a), count=n)
+        for b, a, n in shift.moves
+    ]
+    parts.append(texts.REPORT_SHIFT_UNCHANGED.format(count=shift.unchanged))
+    return texts.REPORT_SHIFT.format(moves=", ".join(parts))
 
 
 def _moment(stored: str, zone: zoneinfo.ZoneInfo | None) -> dt.datetime:

@@ -7,7 +7,7 @@ records it hands out, the schema and its migrations.
     base.py         the two connections, the cache, open/close; facade.py composes Storage
     cache.py, lock.py, sql.py    in-memory posts and walks; the instance lock; shared SQL
     walks.py, answers.py, posts.py, chats.py, inbox.py, deliveries.py, private_prompts.py,
-    ticks.py, privacy.py      the queries, next to their noun, as mixins of Storage
+    ticks.py, privacy.py, discussion.py      the queries, next to their noun, as mixins of Storage
     exports.py      the read-only export queries (synchronous sqlite3, for the CLI)
 
 Every name that callers imported from the single ``bot/storage.py`` is still importable
@@ -17,6 +17,15 @@ from ``bot.storage``.
 from bot.storage.answers import MAX_ANSWER_VERSIONS
 from bot.storage.base import UpdateMark
 from bot.storage.cache import CACHE_LIMIT, Cache
+from bot.storage.discussion import (
+    GroupSwitch,
+    GroupSwitches,
+    OwnScore,
+    PeerAnswer,
+    Scope,
+    ScopeKind,
+    Score,
+)
 from bot.storage.facade import Storage
 from bot.storage.lookups import LookedUp, TopWord
 from bot.storage.records import (
@@ -61,12 +70,19 @@ __all__ = [
     "Clock",
     "Delivery",
     "Forgotten",
+    "GroupSwitch",
+    "GroupSwitches",
     "LookedUp",
     "NewAnswer",
+    "OwnScore",
+    "PeerAnswer",
     "Post",
     "PrivatePrompt",
     "Recorded",
     "Respondent",
+    "Scope",
+    "ScopeKind",
+    "Score",
     "Storage",
     "StorageError",
     "StoredAnswer",

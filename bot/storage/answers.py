@@ -269,7 +269,10 @@ class AnswerQueries(StorageBase):
         given, not at its stance)."""
         row = await self._read_one(
             "SELECT COUNT(DISTINCT question_id) FROM answers WHERE walk_id = ? AND user_id = ? "
-            "AND (question_type != 'debate' OR answer_text IS NOT NULL)",
+            "AND (question_type != 'debate' OR answer_text IS NOT NULL) "
+            # A debate's stance before the reading or its counter argument (issue 14: their
+            # ids hold a ~) is part of that question's answer, not a question of its own.
+            "AND instr(question_id, '~') = 0",
             (walk_id, user_id),
         )
         return int(row[0]) if row else 0

@@ -71,6 +71,8 @@ class ChatQueries(StorageBase):
                 "UPDATE OR IGNORE group_settings SET chat_id = ? WHERE chat_id = ?",
                 # The group's glossary lookups, for its report.
                 "UPDATE lookups SET chat_id = ? WHERE chat_id = ?",
+                # Its digest and leaderboard switches (issue 14).
+                "UPDATE OR REPLACE discussion_groups SET chat_id = ? WHERE chat_id = ?",
             ):
                 db.execute(statement, (new_id, old_id))
             db.execute("DELETE FROM chats WHERE id = ?", (old_id,))

@@ -8,6 +8,7 @@ from bot.storage.assignments import AssignmentQueries
 from bot.storage.chats import ChatQueries
 from bot.storage.dashboard import DashboardQueries
 from bot.storage.deliveries import DeliveryQueries
+from bot.storage.discussion import DiscussionQueries
 from bot.storage.group_settings import GroupSettingQueries
 from bot.storage.inbox import InboxQueries
 from bot.storage.lookups import LookupQueries
@@ -36,6 +37,7 @@ class Storage(
     ReminderQueries,
     GroupSettingQueries,
     LookupQueries,
+    DiscussionQueries,
 ):
     """The only place that talks to SQLite.
 

@@ -8,6 +8,7 @@ import logging
 import sqlite3
 
 from bot.storage.base import StorageBase
+from bot.storage.discussion import forget_discussion
 from bot.storage.records import Forgotten
 from bot.storage.sql import Db, rowcount
 
@@ -59,6 +60,7 @@ class PrivacyQueries(StorageBase):
             other += rowcount(db, "DELETE FROM reminder_sends WHERE user_id = ?", (user_id,))
             other += rowcount(db, "DELETE FROM reminder_mutes WHERE user_id = ?", (user_id,))
             other += rowcount(db, "DELETE FROM lookups WHERE user_id = ?", (user_id,))  # Words
+            other += forget_discussion(db, user_id)  # their reveal setting (issue 14)
             # A group session they started stays the group's; it no longer names them.
             other += rowcount(
                 db,

@@ -344,6 +344,44 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX lookups_by_user ON lookups(user_id, looked_at)",
         "CREATE INDEX lookups_by_chat ON lookups(chat_id, lesson_id, term)",
     ),
+    (
+        # Issue 14, discussion: a student's choice whether their reasons are shown to others
+        # after they answer (and when they were told so); a group's digests and leaderboard
+        # switches; which digests were posted (once per session and question); which
+        # reasons were asked once for words; the answers to one question across walks.
+        """
+        CREATE TABLE discussion_people (
+            user_id INTEGER PRIMARY KEY,
+            shows_reasons INTEGER NOT NULL DEFAULT 1 CHECK (shows_reasons IN (0, 1)),
+            told_at TEXT
+        )
+        """,
+        """
+        CREATE TABLE discussion_groups (
+            chat_id INTEGER PRIMARY KEY,
+            digest INTEGER NOT NULL DEFAULT 1 CHECK (digest IN (0, 1)),
+            leaderboard INTEGER NOT NULL DEFAULT 0 CHECK (leaderboard IN (0, 1)),
+            updated_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE digests (
+            walk_id INTEGER NOT NULL,
+            question_id TEXT NOT NULL,
+            posted_at TEXT NOT NULL,
+            PRIMARY KEY (walk_id, question_id)
+        )
+        """,
+        """
+        CREATE TABLE word_asks (
+            walk_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            question_id TEXT NOT NULL,
+            PRIMARY KEY (walk_id, user_id, question_id)
+        )
+        """,
+        "CREATE INDEX answers_by_question ON answers(lesson_id, question_id)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -9,8 +9,9 @@ import zoneinfo
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot import timezones
+from bot import texts, timezones
 from bot.analysis import Column, columns
+from bot.discussion import split_id
 from bot.lessons import ChoiceQuestion, Lesson, LessonCatalog
 from bot.results import asked_in, question_labels
 from bot.storage import Storage, StoredAnswer
@@ -212,20 +213,29 @@ async def member_answers(storage: Storage, found: Unit, user_id: int) -> MemberA
     order = list(questions)
     by_question: dict[str, list[Version]] = {}
     for answer in history:
-        question = questions.get(answer.question_id)
-        by_question.setdefault(answer.question_id, []).append(
-            _version(answer, question, lesson, labels, found.deadline)
-        )
+        # A debate's stance before the reading or its counter argument (issue 14) is shown
+        # under its question, named as such.
+        base = split_id(answer.question_id)[0]
+        version = _version(answer, questions.get(base), lesson, labels, found.deadline)
+        by_question.setdefault(answer.question_id, []).append(version)
     result = MemberAnswers(history[-1].display_name)
-    for question_id in sorted(
-        by_question, key=lambda q: order.index(q) if q in order else len(order)
-    ):
+
+    def place(stored: str) -> tuple[int, str]:
+        base = split_id(stored)[0]
+        return (order.index(base) if base in order else len(order), stored)
+
+    for question_id in sorted(by_question, key=place):
         versions = by_question[question_id]
-        question = questions.get(question_id)
-        result.questions.append(
-            (versions[0].label, question.prompt if question else question_id, versions)
-        )
+        result.questions.append((versions[0].label, versions[0].prompt, versions))
     return result
+
+
+def _part_prompt(stored: str, prompt: str) -> str:
+    """A question's prompt, or for a debate's extra part, named as that part."""
+    _, phase, counter = split_id(stored)
+    if phase:
+        return texts.MY_ANSWERS_BEFORE.format(prompt=prompt)
+    return texts.MY_ANSWERS_COUNTER.format(prompt=prompt) if counter else prompt
 
 
 def _version(
@@ -243,9 +253,10 @@ def _version(
         and all(0 <= i < len(question.options) for i in answer.option_indexes)
     ):
         options = ", ".join(question.options[i] for i in answer.option_indexes)
+    base = split_id(answer.question_id)[0]
     return Version(
-        label=labels.get(answer.question_id, answer.question_id),
-        prompt=getattr(question, "prompt", answer.question_id),
+        label=labels.get(base, base),
+        prompt=_part_prompt(answer.question_id, getattr(question, "prompt", base)),
         version=answer.version,
         answered_at=answer.answered_at,
         retracted=answer.retracted,
