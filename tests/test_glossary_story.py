@@ -71,6 +71,9 @@ async def test_words_in_a_private_lesson_with_korean_translations_and_words_for_
         student.says("/start")
         await student.reads()  # the welcome
         standin.press(student.user, await student.reads(), "▶️ Begin")
+        before = await student.reads()  # the seed lesson's stance before the reading (issue 14)
+        assert "Before you read" in text(before)
+        await student.presses(before, "Agree")
         part = await student.reads()
         assert part.button_texts == ["📖 Words (5)", "Continue ▸"]
 
