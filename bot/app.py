@@ -14,6 +14,7 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
     LinkPreviewOptions,
+    Update,
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
@@ -27,10 +28,11 @@ from telegram.ext import (
     Defaults,
     MessageHandler,
     PollAnswerHandler,
+    TypeHandler,
     filters,
 )
 
-from bot import homework, outbox, reminders, texts
+from bot import homework, i18n, outbox, reminders, texts
 from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData
 from bot.handlers import (
@@ -41,6 +43,7 @@ from bot.handlers import (
     dashboard,
     discussion,
     group_settings,
+    language,
     lesson,
     lessons_admin,
     privacy,
@@ -135,6 +138,8 @@ def build_application(
         .build()
     )
     application.bot_data.settings = settings
+    i18n.set_default(settings.default_language)
+    i18n.load()  # CatalogInvalid: a translation Telegram would refuse, named
     application.bot_data.catalog = catalog or load_catalog([settings.prompts_dir])
     register_handlers(application)
     return application
@@ -151,6 +156,8 @@ def register_handlers(application: BotApplication) -> None:
     new_messages = filters.UpdateType.MESSAGE  # an edited command is not a new command
     private_command = in_private & new_messages
     group_command = in_groups & new_messages
+    # -100. Every update first: the language its replies are in (bot/i18n.py).
+    application.add_handler(TypeHandler(Update, language.speak_to_reader), group=-100)
     # -1. /start in a private chat first hands over a report or export a moderator asked
     # for in a group (and stops there when that is all the /start came for).
     application.add_handler(

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     reminders: Annotated[tuple[int, ...], NoDecode] = Field(
         default=(24 * 3600, 3600), alias="BOT_REMINDERS"
     )
+    # The interface's language for a reader who chose none and whose Telegram app tells none
+    # (and for groups until their moderators choose): "en", or a catalog's (bot/locales).
+    default_language: str = Field(default="en", alias="BOT_DEFAULT_LANGUAGE")
 
     @field_validator("timezone")
     @classmethod

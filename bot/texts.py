@@ -6,6 +6,11 @@ escapes every value that comes from a lesson or a user before it goes in.
 
 from __future__ import annotations
 
+from bot.i18n import Plural, translate_module
+
+# Read as ``texts.NAME``, each text is in the reader's language: see bot/i18n.py for how to
+# add one (English here, its Korean in bot/locales/ko.po) and how to speak to another chat.
+
 WELCOME = (
     "👋 <b>Welcome to Editorial Discussion!</b>\n\n"
     "I walk you through a newspaper editorial part by part. After each part I ask a few "
@@ -521,12 +526,13 @@ MONTH_NAMES = (
 )
 WHEN = "{weekday} {day} {month}, {time}"  # Friday 4 December, 18:00
 WHEN_OTHER_YEAR = "{weekday} {day} {month} {year}, {time}"
+DAY = "{weekday} {day} {month}"  # Friday 4 December
 WHEN_WITH_HINT = "{when} ({hint})"
-UNTIL_UNITS = {  # (one, several)
-    "seconds": ("in {n} second", "in {n} seconds"),
-    "minutes": ("in {n} minute", "in {n} minutes"),
-    "hours": ("in {n} hour", "in {n} hours"),
-    "days": ("in {n} day", "in {n} days"),
+UNTIL_UNITS = {
+    "seconds": Plural("in {n} second", "in {n} seconds"),
+    "minutes": Plural("in {n} minute", "in {n} minutes"),
+    "hours": Plural("in {n} hour", "in {n} hours"),
+    "days": Plural("in {n} day", "in {n} days"),
 }
 UNTIL_PASSED = "passed"
 DEADLINE_EXAMPLES = "For example: /assign fri 18:00, or /assign 3d"
@@ -906,3 +912,5 @@ MY_ANSWERS_COUNTER = "🔄 Other side: {prompt}"
 NEEDS_WORDS = (
     "🙂 Could you say that in words? Type your reason as a sentence, so others can read it."
 )
+# Last: ``texts.NAME`` now answers in the current reader's language (bot/i18n.py).
+translate_module(__name__)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks, texts, timezones
+from bot import callbacks, i18n, texts, timezones
 from bot.deadlines import DeadlineError, Problem, until
 from bot.lessons import Lesson, LessonCatalog
 from bot.render.fit import MESSAGE_LIMIT, clip, pack
@@ -44,8 +44,7 @@ def relative(moment: dt.datetime, now: dt.datetime) -> str:
     left = until(moment, now)
     if left.count <= 0:
         return texts.UNTIL_PASSED
-    one, several = texts.UNTIL_UNITS[left.unit]
-    return (one if left.count == 1 else several).format(n=left.count)
+    return i18n.plural(left.count, texts.UNTIL_UNITS[left.unit])
 
 
 def deadline_with_hint(moment: dt.datetime, zone: ZoneInfo, now: dt.datetime) -> str:
@@ -60,7 +59,11 @@ def deadline_problem(error: DeadlineError, zone: ZoneInfo) -> Reply:
     typed = esc(error.typed.strip())
     if error.problem is Problem.SKIPPED and error.local is not None:
         day = error.local.date()
-        when = f"{texts.WEEKDAY_NAMES[day.weekday()]} {day.day} {texts.MONTH_NAMES[day.month - 1]}"
+        when = texts.DAY.format(
+            weekday=texts.WEEKDAY_NAMES[day.weekday()],
+            day=day.day,
+            month=texts.MONTH_NAMES[day.month - 1],
+        )
         return Reply(
             texts.DEADLINE_SKIPPED.format(
                 time=error.local.strftime("%H:%M"), day=when, zone=esc(zone.key)

@@ -58,6 +58,8 @@ class StorageBase:
         self._posts: Cache[tuple[int, int] | str, Post] = Cache(CACHE_LIMIT)
         # The newest post of a question in a walk, by (walk id, question id).
         self._question_posts: Cache[tuple[int, str], Post] = Cache(CACHE_LIMIT)
+        # Who reads which language (bot.storage.languages), read once and kept.
+        self._languages: dict[int, tuple[str | None, str | None]] | None = None
         # Work that outlives the call that started it (clearing the log after /forget).
         self._background: set[asyncio.Task[None]] = set()
 

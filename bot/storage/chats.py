@@ -73,9 +73,14 @@ class ChatQueries(StorageBase):
                 "UPDATE lookups SET chat_id = ? WHERE chat_id = ?",
                 # Its digest and leaderboard switches (issue 14).
                 "UPDATE OR REPLACE discussion_groups SET chat_id = ? WHERE chat_id = ?",
+                # The group's /language.
+                "UPDATE OR IGNORE languages SET chat_id = ? WHERE chat_id = ?",
             ):
                 db.execute(statement, (new_id, old_id))
             db.execute("DELETE FROM chats WHERE id = ?", (old_id,))
             return True
 
-        return await self._write(migrate, changes_walks=True)
+        moved = await self._write(migrate, changes_walks=True)
+        if moved and self._languages is not None and old_id in self._languages:
+            self._languages[new_id] = self._languages.pop(old_id)
+        return moved

@@ -12,6 +12,7 @@ from bot.storage.discussion import DiscussionQueries
 from bot.storage.group_settings import GroupSettingQueries
 from bot.storage.inbox import InboxQueries
 from bot.storage.lookups import LookupQueries
+from bot.storage.languages import LanguageQueries
 from bot.storage.posts import PostQueries
 from bot.storage.privacy import PrivacyQueries
 from bot.storage.private_prompts import PrivatePromptQueries
@@ -38,6 +39,7 @@ class Storage(
     GroupSettingQueries,
     LookupQueries,
     DiscussionQueries,
+    LanguageQueries,
 ):
     """The only place that talks to SQLite.
 

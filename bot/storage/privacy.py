@@ -73,9 +73,13 @@ class PrivacyQueries(StorageBase):
                 "AND NOT EXISTS (SELECT 1 FROM walks WHERE chat_id = chats.id)",
                 (user_id,),
             )
+            # Their language (/language, Telegram's language_code): not counted, a setting.
+            db.execute("DELETE FROM languages WHERE chat_id = ?", (user_id,))
             return answers, walks, other
 
         answers, walks, other = await self._write(forget, changes_walks=True)
+        if self._languages is not None:
+            self._languages.pop(user_id, None)
         cleared = await self._clear_log()
         if not cleared and not self._running(_CLEARING):
             # A task already running tries again after this delete: its success covers it.

@@ -382,6 +382,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "CREATE INDEX answers_by_question ON answers(lesson_id, question_id)",
     ),
+    (
+        # issue 15 (i18n): the language a person or a group chose with /language, and for a
+        # person the language_code Telegram last showed (what a job writes to them in).
+        """
+        CREATE TABLE languages (
+            chat_id INTEGER PRIMARY KEY,
+            chosen TEXT,
+            telegram TEXT,
+            updated_at TEXT NOT NULL
+        )
+        """,
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,0 +1,64 @@
+"""Which language a person or a group reads: their own choice (/language), and for a person
+the language_code Telegram last showed (for what a job sends them). Kept in memory once read:
+every update asks, and only /language and a changed language_code write."""
+
+from __future__ import annotations
+
+from bot.storage.base import HANDLING, StorageBase
+from bot.storage.sql import Db
+
+# (chosen, Telegram's language_code) by chat id: a person's id is their private chat's.
+Settings = tuple[str | None, str | None]
+
+
+class LanguageQueries(StorageBase):
+    async def language_settings(self, chat_id: int) -> Settings:
+        """(the language chosen with /language, the language_code Telegram last showed)."""
+        known = await self._languages_known()
+        return known.get(chat_id, (None, None))
+
+    async def choose_language(self, chat_id: int, language: str) -> None:
+        """/language: a person's own choice (their id), or a group's (its chat id)."""
+        now = self._now()
+        await self._write(
+            lambda db: db.execute(
+                "INSERT INTO languages (chat_id, chosen, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (chat_id) DO UPDATE SET chosen = excluded.chosen, "
+                "updated_at = excluded.updated_at",
+                (chat_id, language, now),
+            )
+        )
+        known = await self._languages_known()
+        known[chat_id] = (language, known.get(chat_id, (None, None))[1])
+
+    async def saw_language_code(self, user_id: int, code: str) -> None:
+        """Telegram showed this person's language_code: kept when it changed, for jobs.
+
+        Not the update's own write: the update is marked handled by what its handler
+        writes, as if this one were not there."""
+        known = await self._languages_known()
+        chosen, seen = known.get(user_id, (None, None))
+        if seen == code:
+            return
+        known[user_id] = (chosen, code)
+        now = self._now()
+        token = HANDLING.set(None)
+        try:
+            await self._write(lambda db: _store_code(db, user_id, code, now))
+        finally:
+            HANDLING.reset(token)
+
+    async def _languages_known(self) -> dict[int, Settings]:
+        if self._languages is None:
+            rows = await self._read_all("SELECT chat_id, chosen, telegram FROM languages")
+            self._languages = {int(r[0]): (r[1], r[2]) for r in rows}
+        return self._languages
+
+
+def _store_code(db: Db, user_id: int, code: str, now: str) -> None:
+    db.execute(
+        "INSERT INTO languages (chat_id, telegram, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (chat_id) DO UPDATE SET telegram = excluded.telegram, "
+        "updated_at = excluded.updated_at",
+        (user_id, code, now),
+    )
