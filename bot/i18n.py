@@ -165,7 +165,8 @@ async def language_of_chat(storage: Storage, chat_id: int) -> str:
 @dataclass(frozen=True)
 class _Catalog:
     translations: gettext.GNUTranslations
-    ids: frozenset[str]  # the message ids (msgctxt) translated, with their English as msgid
+    # Each message id translated (msgctxt), with the English it was translated from (msgid).
+    sources: dict[str, str]
 
 
 _catalogs: dict[str, _Catalog] = {}
@@ -194,21 +195,21 @@ def _read(language: str) -> tuple[_Catalog, list[str]]:
     with path.open("rb") as file:
         po = read_po(file, locale=language, domain=DOMAIN)
     problems = []
-    ids = set()
+    sources = {}
     for message in po:
         key = str(message.context or "")
-        sources = message.id if isinstance(message.id, tuple) else (message.id,)
+        sources_of = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         if not message.id or not all(strings) or message.fuzzy:
             continue
         for text in strings:
-            for problem in check_translation(str(sources[-1]), str(text)):
-                problems.append(f"{path.name}: {key or sources[0]!r} ({language}): {problem}")
-        ids.add(key)
+            for problem in check_translation(str(sources_of[-1]), str(text)):
+                problems.append(f"{path.name}: {key or sources_of[0]!r} ({language}): {problem}")
+        sources[key] = str(sources_of[0])
     buffer = io.BytesIO()
     write_mo(buffer, po)
     buffer.seek(0)
-    return _Catalog(gettext.GNUTranslations(buffer), frozenset(ids)), problems
+    return _Catalog(gettext.GNUTranslations(buffer), sources), problems
 
 
 def _catalog(language: str) -> _Catalog | None:
@@ -257,13 +258,10 @@ def _is_menu_entry(item: object) -> bool:
 
 def _text(language: str, key: str, source: str) -> str:
     catalog = _catalog(language)
-    if catalog is None or key not in catalog.ids:
-        _log_missing(language, key)
+    if catalog is None or catalog.sources.get(key) != source:
+        _log_missing(language, key)  # untranslated, or translated from an older English
         return source
-    found = catalog.translations.pgettext(key, source)
-    if found == source and language != SOURCE:
-        _log_missing(language, key)  # translated from an older English: it has changed
-    return Template(found) if language == "ko" else found
+    return Template(catalog.translations.pgettext(key, source))
 
 
 def _log_missing(language: str, key: str) -> None:
@@ -277,7 +275,7 @@ def plural(count: int, forms: Plural, **values: object) -> str:
     ``n`` (the count) and ``values``."""
     language = current()
     catalog = None if language == SOURCE or not forms.context else _catalog(language)
-    if catalog is not None and forms.context in catalog.ids:
+    if catalog is not None and catalog.sources.get(forms.context) == forms.one:
         text = catalog.translations.npgettext(forms.context, forms.one, forms.other, count)
     else:
         if forms.context and language != SOURCE:
