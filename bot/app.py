@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 
 from telegram import (
-    Bot,
-    BotCommand,
-    BotCommandScope,
-    BotCommandScopeAllChatAdministrators,
-    BotCommandScopeAllGroupChats,
-    BotCommandScopeAllPrivateChats,
-    BotCommandScopeChat,
     LinkPreviewOptions,
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
@@ -32,7 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import homework, i18n, outbox, reminders, texts
+from bot import homework, i18n, outbox, reminders
 from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData
 from bot.handlers import (
@@ -54,6 +45,7 @@ from bot.handlers import (
 from bot.handlers import reminders as reminder_buttons
 from bot.lessons import LessonCatalog
 from bot.lessons.load import load_catalog
+from bot.menus import set_command_menus, set_descriptions
 from bot.storage import Storage
 from bot.telegram_http import AiohttpRequest
 
@@ -65,29 +57,9 @@ async def _post_init(application: BotApplication) -> None:
     assert settings is not None, "build_application sets the settings"
     application.bot_data.storage = await Storage.open(settings.db_path, exclusive=True)
     await set_command_menus(application.bot, settings.moderator_ids)
+    await set_descriptions(application.bot)
     await homework.schedule_all(application)  # deadlines' timers, rebuilt from the database
     await reminders.schedule_all(application)  # and the reminders' (issue 12)
-
-
-async def set_command_menus(bot: Bot, moderator_ids: Iterable[int]) -> None:
-    """Each role's command menu: students see no /report or /export. In groups, their admins
-    get the session and report commands; in private chats, the moderators of
-    BOT_MODERATOR_IDS get /report and /export. (A moderator who is no group's admin types
-    the group commands: Telegram has no menu for "these users in every group".)"""
-
-    async def menu(commands: Iterable[tuple[str, str]], scope: BotCommandScope) -> None:
-        await bot.set_my_commands([BotCommand(n, d) for n, d in commands], scope=scope)
-
-    await menu(texts.COMMANDS, BotCommandScopeAllPrivateChats())
-    await menu(texts.GROUP_COMMANDS, BotCommandScopeAllGroupChats())
-    await menu(texts.GROUP_ADMIN_COMMANDS, BotCommandScopeAllChatAdministrators())
-    for user_id in sorted(moderator_ids):
-        try:
-            await menu(texts.MODERATOR_COMMANDS, BotCommandScopeChat(user_id))
-        except (BadRequest, Forbidden) as error:
-            # Telegram knows no private chat with them yet: their menu is the students'
-            # until the next start; the commands work all the same.
-            log.warning("no moderator menu for user %s: %s", user_id, error.message)
 
 
 async def _post_shutdown(application: BotApplication) -> None:
@@ -191,6 +163,7 @@ def register_handlers(application: BotApplication) -> None:
         # 📖 Words under a part: its glossary, always sent to the presser's private chat.
         CallbackQueryHandler(words.on_words_button, pattern=words.is_words_button),
         CallbackQueryHandler(discussion.on_settings_button, pattern=discussion.is_settings_button),
+        CallbackQueryHandler(language.on_language_button, pattern=language.is_language_button),
         CallbackQueryHandler(common.on_unknown_button),
         # 3. Commands in a private chat (/start may carry a deep link).
         CommandHandler("start", lesson.start, filters=private_command),
@@ -211,6 +184,7 @@ def register_handlers(application: BotApplication) -> None:
         # /settings is the group panel's, registered with the group commands.
         CommandHandler("settings", discussion.settings_command, filters=private_command),
         CommandHandler("leaderboard", discussion.own_scores_command, filters=private_command),
+        CommandHandler("language", language.language_command, filters=private_command),
         CommandHandler(
             ["begin", "next", "end", "status", "assign", "assignments", "timezone", "digest"],
             session.group_only_command,
@@ -233,6 +207,8 @@ def register_handlers(application: BotApplication) -> None:
         # leaderboard's standings, and on or off (moderators).
         CommandHandler("digest", discussion.digest_command, filters=group_command),
         CommandHandler("leaderboard", discussion.leaderboard_command, filters=group_command),
+        # The group's language (moderators): what everything posted here is written in.
+        CommandHandler("language", language.group_language_command, filters=group_command),
         CommandHandler(["start", "help"], session.group_help, filters=group_command),
         CommandHandler(
             [

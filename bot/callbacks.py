@@ -185,6 +185,13 @@ class UnmuteReminders:
 
 
 @dataclass(frozen=True, slots=True)
+class ChooseLanguage:
+    """/language's buttons: the language's code (checked against the catalogs on a press)."""
+
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
 class SettingChoice:
     """A moderator sets one of the group's settings (``bot.group_settings``) to its choice
     at ``index`` (an entry without choices: how to change it)."""
@@ -246,6 +253,7 @@ Action = (
     | ShowWords
     | ShowReasons
     | PickBefore
+    | ChooseLanguage
 )
 
 # Each action's tag and the pattern of each of its fields, in order.
@@ -265,6 +273,7 @@ _FIELD_PATTERNS = {
     "setting": _SLUG,
     "section": r"[1-9][0-9]{0,3}",
     "on": r"[01]",
+    "language": r"[a-z]{2,3}",
 }
 _TAGS: dict[type[Action], str] = {
     BeginLesson: "go",
@@ -292,6 +301,7 @@ _TAGS: dict[type[Action], str] = {
     ShowWords: "wd",
     ShowReasons: "rs",
     PickBefore: "pb",
+    ChooseLanguage: "lg",
 }
 _PATTERNS: tuple[tuple[re.Pattern[str], type[Action]], ...] = tuple(
     (
@@ -335,7 +345,9 @@ def _decode(data: str | None) -> Action | None:
         match = pattern.fullmatch(body)
         if match:
             values: dict[str, object] = {
-                key: value if key in ("lesson_id", "question_id", "fmt", "setting") else int(value)
+                key: value
+                if key in ("lesson_id", "question_id", "fmt", "setting", "language")
+                else int(value)
                 for key, value in match.groupdict().items()
             }
             return kind(**values)  # type: ignore[arg-type]  # the pattern fixed every type

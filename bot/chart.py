@@ -89,12 +89,12 @@ def _segments(
     """(share of the bar, colour, caption) for one question."""
     question = result.question
     if result.answered == 0:
-        return [(1.0, EMPTY, "no answers yet")]
+        return [(1.0, EMPTY, texts.CHART_NO_ANSWERS)]
     if isinstance(question, ChoiceQuestion):
         right = result.right / result.answered
         return [
-            (right, RIGHT, f"{result.share_right}% right"),
-            (1 - right, WRONG, f"{100 - result.share_right}% wrong"),
+            (right, RIGHT, texts.CHART_RIGHT.format(share=result.share_right)),
+            (1 - right, WRONG, texts.CHART_WRONG.format(share=100 - result.share_right)),
         ]
     if isinstance(question, DebateQuestion):
         return [
@@ -150,9 +150,13 @@ def _draw_chart(title: str, results: SessionResults) -> bytes:
     for line in title_lines:
         title_font.draw(draw, (MARGIN, y), line, INK)
         y += TITLE_LINE
-    caption_font.draw(draw, (MARGIN, y), f"Participants: {len(results.participants)}", MUTED)
+    participants = texts.CHART_PARTICIPANTS.format(count=len(results.participants))
+    caption_font.draw(draw, (MARGIN, y), participants, MUTED)
     y += PARTICIPANTS_HEIGHT
-    rows = [(f"Q{r.number}. {r.question.prompt}", r) for r in results.questions]
+    rows = [
+        (texts.CHART_QUESTION.format(number=r.number, prompt=r.question.prompt), r)
+        for r in results.questions
+    ]
     panel_at = len(rows)
     for shift in results.shifts:
         rows.extend(_shift_rows(shift))

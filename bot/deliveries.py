@@ -16,7 +16,7 @@ from typing import Literal
 
 from telegram import InputFile, Message, Update
 
-from bot import outbox, texts, timezones
+from bot import i18n, outbox, texts, timezones
 from bot.chart import results_chart
 from bot.context import BotContext
 from bot.moderation import is_moderator
@@ -50,7 +50,13 @@ async def _send_private(context: BotContext, user_id: int, reply: Reply) -> Mess
 
 
 async def deliver_report(context: BotContext, user_id: int, chat_id: int) -> bool:
-    """Send the report of the group's latest session to the moderator; False if empty."""
+    """Send the report of the group's latest session to the moderator, in their language;
+    False if empty."""
+    with i18n.speaking(await i18n.language_of_user(context.storage, user_id)):
+        return await _deliver_report(context, user_id, chat_id)
+
+
+async def _deliver_report(context: BotContext, user_id: int, chat_id: int) -> bool:
     walk = await context.storage.latest_group_walk(chat_id)
     lesson = context.catalog.get(walk.lesson_id) if walk else None
     if walk is None or lesson is None:
@@ -99,7 +105,14 @@ async def deliver_export(
     history: bool = False,
 ) -> None:
     """Send the group's response log (the latest session, or all; its current answers, or
-    every version) as a file named for what it holds."""
+    every version) as a file named for what it holds, worded in the moderator's language."""
+    with i18n.speaking(await i18n.language_of_user(context.storage, user_id)):
+        await _deliver_export(context, user_id, chat_id, fmt, every, history)
+
+
+async def _deliver_export(
+    context: BotContext, user_id: int, chat_id: int, fmt: Format, every: bool, history: bool
+) -> None:
     title = await context.storage.chat_title(chat_id) or str(chat_id)
     walk = None if every else await context.storage.latest_group_walk(chat_id)
     settings = context.bot_data.settings

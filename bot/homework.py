@@ -18,7 +18,7 @@ from telegram import Chat, ReplyParameters, User
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import JobQueue
 
-from bot import attempts, digests, outbox, timezones
+from bot import attempts, digests, i18n, outbox, timezones
 from bot.answering import private as own
 from bot.config import Settings
 from bot.context import BotApplication, BotContext
@@ -113,8 +113,10 @@ async def close(context: BotContext, assignment_id: int) -> None:
     progress = await context.storage.assignment_progress(closed.id)
     results = session_results(lesson, answers)
     reply_to = ReplyParameters(closed.message_id) if closed.message_id is not None else None
-    messages = render.closing_results(lesson, results, progress, late=closed.late)
-    board = await digests.top_five(context.storage, closed.chat_id, "assignment", closed.id)
+    # A job: the group's language is said, not taken from around it (bot/i18n.py).
+    with i18n.speaking(await i18n.language_of_chat(context.storage, closed.chat_id)):
+        messages = list(render.closing_results(lesson, results, progress, late=closed.late))
+        board = await digests.top_five(context.storage, closed.chat_id, "assignment", closed.id)
     if board is not None:  # issue 14: the top five, where the group has it on
         messages.append(board)
     try:

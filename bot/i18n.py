@@ -140,6 +140,14 @@ def supported(code: str | None) -> str | None:
     return first if first in available() else None
 
 
+def name_of(language: str) -> str:
+    """A language's name in itself: "English", "한국어" (Babel's locale data)."""
+    from babel import Locale
+
+    name = Locale.parse(language).get_display_name(language) or language
+    return name[:1].upper() + name[1:]
+
+
 def choose(chosen: str | None, telegram_code: str | None) -> str:
     """A reader's language: their choice, else Telegram's language_code, else the default."""
     return supported(chosen) or supported(telegram_code) or _default

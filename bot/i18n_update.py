@@ -34,7 +34,16 @@ def update(language: str) -> list[str]:
             catalog = read_po(file, locale=language, domain=i18n.DOMAIN)
     else:
         catalog = Catalog(locale=language, domain=i18n.DOMAIN, project="editorial-discussion-bot")
-    catalog.update(template(), no_fuzzy_matching=True)
+    pot = template()
+    pot.creation_date = catalog.creation_date  # a header that changes only with its texts
+    catalog.update(pot, no_fuzzy_matching=True)
+    catalog.fuzzy = False  # the header: nothing to check there
+    catalog.revision_date = catalog.creation_date
+    catalog.version = "1"
+    catalog.copyright_holder = "the Editorial Discussion Bot's authors"
+    catalog.msgid_bugs_address = ""
+    catalog.last_translator = ""
+    catalog.language_team = ""
     # A changed English keeps its translation, marked for review (Babel's own fuzzy matching
     # guesses by similar words; by message id is exact).
     earlier = {m.context: m for m in catalog.obsolete.values() if m.context}

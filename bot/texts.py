@@ -54,7 +54,8 @@ HELP = (
     "/words — the lesson's words\n"
     "/settings — who sees your reasons\n"
     "/forget — delete all I keep on you\n"
-    "/reminders — reminders you muted\n\n"
+    "/reminders — reminders you muted\n"
+    "/language — English or 한국어\n\n"
     "<b>Groups</b>: add me to one; an admin runs sessions there (/begin, /next) and gets the "
     "results privately (/report, /export)."
 )
@@ -70,6 +71,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("settings", "Whether others see your reasons"),
     ("forget", "Delete everything stored about you"),
     ("reminders", "Homework reminders you muted"),
+    ("language", "My language: English or 한국어"),
     ("help", "How this bot works"),
 )
 
@@ -432,6 +434,7 @@ GROUP_ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("settings", "Quizzes, typed answers, model answers"),
     ("digest", "Digests of debate answers on or off"),
     ("leaderboard", "Scores: on, off, or the standings"),
+    ("language", "The group's language: English or 한국어"),
     ("help", "What I do here"),
 )
 # /lessons during a lesson: Continue, and where (not "Begin", which reads as "start over").
@@ -912,5 +915,38 @@ MY_ANSWERS_COUNTER = "🔄 Other side: {prompt}"
 NEEDS_WORDS = (
     "🙂 Could you say that in words? Type your reason as a sentence, so others can read it."
 )
+# --- the reader's language (issue 15): /language, the bot's profile, counted words --------
+
+LANGUAGE_ASK = "🌐 Which language should I write to you in? Now: <b>{language}</b>."
+LANGUAGE_ASK_GROUP = (
+    "🌐 Which language should I write in here, for everyone in this group? Now: "
+    "<b>{language}</b>. Private chats keep each member's own."
+)
+LANGUAGE_SET = "✅ From now on I write to you in <b>{language}</b>."
+LANGUAGE_SET_GROUP = "✅ From now on I write in <b>{language}</b> in this group."
+# The bot's profile (set_my_description: at most 512 characters; the short one 120).
+DESCRIPTION = (
+    "I walk you through a newspaper editorial part by part, ask comprehension and debate "
+    "questions, and save every answer. Alone in this chat, or with your study group: add me "
+    "to a group and its admins run the discussion. Press Start to begin."
+)
+SHORT_DESCRIPTION = (
+    "Read newspaper editorials part by part and answer questions, alone or in a group."
+)
+# Counted words (``i18n.plural(count, texts.NAME)``).
+COUNT_ANSWERS = Plural("{n} answer", "{n} answers")
+COUNT_LESSON_ATTEMPTS = Plural("{n} lesson attempt", "{n} lesson attempts")
+COUNT_OTHER_RECORDS = Plural("{n} other record", "{n} other records")
+COUNT_TYPED_ANSWERS = Plural("{n} typed answer", "{n} typed answers")
+COUNT_ROWS = Plural("{n} row", "{n} rows")
+COUNT_PROBLEMS = Plural("{n} problem", "{n} problems")
+COUNT_LESSONS = Plural("{n} lesson", "{n} lessons")
+# The results chart (bot/chart.py).
+CHART_PARTICIPANTS = "Participants: {count}"
+CHART_QUESTION = "Q{number}. {prompt}"
+CHART_NO_ANSWERS = "no answers yet"
+CHART_RIGHT = "{share}% right"
+CHART_WRONG = "{share}% wrong"
+
 # Last: ``texts.NAME`` now answers in the current reader's language (bot/i18n.py).
 translate_module(__name__)

@@ -15,7 +15,7 @@ from telegram import Bot, BotCommandScope, BotCommandScopeChat
 from telegram.error import BadRequest
 
 from bot import texts
-from bot.app import set_command_menus
+from bot.menus import set_command_menus
 from tests.actors import Student, settings_for, text
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn
@@ -50,6 +50,7 @@ async def test_students_menus_lack_the_moderators_commands(
         "settings",
         "forget",
         "reminders",
+        "language",
         "help",
     ]
     assert not MODERATOR_ONLY & set(private)
@@ -70,6 +71,7 @@ async def test_students_menus_lack_the_moderators_commands(
         "settings",
         "digest",
         "leaderboard",
+        "language",
         "help",
     ]
     # The configured moderators, in their private chats: a student's menu and the two.
@@ -85,7 +87,7 @@ async def test_no_moderators_no_private_moderator_menus(
 ) -> None:
     async with running_bot(settings_for(standin, tmp_path)):
         pass
-    assert [scope for scope, _ in standin.commands] == [
+    assert [scope for scope, language in standin.commands if not language] == [
         "all_private_chats",
         "all_group_chats",
         "all_chat_administrators",
@@ -118,10 +120,13 @@ class RefusingBot:
     def __init__(self) -> None:
         self.scopes: list[str] = []
 
-    async def set_my_commands(self, commands: object, scope: BotCommandScope) -> bool:
+    async def set_my_commands(
+        self, commands: object, scope: BotCommandScope, language_code: str | None = None
+    ) -> bool:
         if isinstance(scope, BotCommandScopeChat):
             raise BadRequest("Chat not found")
-        self.scopes.append(scope.type)
+        if language_code is None:
+            self.scopes.append(scope.type)
         return True
 
 
@@ -129,7 +134,7 @@ async def test_a_moderator_telegram_does_not_know_yet_does_not_stop_the_start(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     bot = RefusingBot()
-    with caplog.at_level(logging.WARNING, logger="bot.app"):
+    with caplog.at_level(logging.WARNING, logger="bot.menus"):
         await set_command_menus(cast(Bot, bot), [7001])
     assert bot.scopes == ["all_private_chats", "all_group_chats", "all_chat_administrators"]
-    assert "no moderator menu for user 7001: Chat not found" in caplog.text
+    assert caplog.text.count("no moderator menu for user 7001: Chat not found") == 1

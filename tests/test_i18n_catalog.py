@@ -42,7 +42,7 @@ def test_every_text_has_a_translation_of_its_current_english(language: str) -> N
     untranslated, stale = [], []
     for key, source in i18n.entries(texts).items():
         english = (source.one, source.other) if isinstance(source, i18n.Plural) else (source,)
-        ids, strings, fuzzy = messages.get(key, ((), ("",), False))
+        ids, strings, fuzzy = messages.get(key, (english, ("",), False))
         if ids != english or fuzzy:
             stale.append(key)
         elif not all(strings):

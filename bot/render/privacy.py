@@ -6,14 +6,13 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup
 
-from bot import texts
+from bot import i18n, texts
 from bot.callbacks import Forget
 from bot.discussion import split_id
 from bot.lessons import LessonCatalog
 from bot.render.fit import clip
 from bot.render.markup import Reply, button, esc
 from bot.render.reports import chunked
-from bot.render.words import plural
 from bot.storage import Forgotten, StoredAnswer, Walk
 
 
@@ -85,8 +84,8 @@ def forget_done(gone: Forgotten) -> Reply:
     done = texts.FORGET_DONE if gone.log_cleared else texts.FORGET_DONE_LOG_LATER
     return Reply(
         done.format(
-            answers=plural(gone.answers, "answer"),
-            walks=plural(gone.walks, "lesson attempt"),
-            other=plural(gone.other, "other record"),
+            answers=i18n.plural(gone.answers, texts.COUNT_ANSWERS),
+            walks=i18n.plural(gone.walks, texts.COUNT_LESSON_ATTEMPTS),
+            other=i18n.plural(gone.other, texts.COUNT_OTHER_RECORDS),
         )
     )

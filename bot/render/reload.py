@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import texts
+from bot import i18n, texts
 from bot.lessons.catalog import LessonProblem
 from bot.lessons.reload import Reloaded
 from bot.render.fit import pack
 from bot.render.markup import Reply, esc
-from bot.render.words import plural
 
 
 def _line(problem: LessonProblem, redact: Callable[[str], str]) -> str:
@@ -23,12 +22,14 @@ def reload_outcome(outcome: Reloaded, redact: Callable[[str], str]) -> list[Repl
     """``redact`` hides the token from what a file quotes (a lesson file may hold it)."""
     if outcome.kept_old:
         blocks = [
-            texts.RELOAD_KEPT.format(problems=plural(len(outcome.problems), "problem")),
+            texts.RELOAD_KEPT.format(
+                problems=i18n.plural(len(outcome.problems), texts.COUNT_PROBLEMS)
+            ),
             *(_line(problem, redact) for problem in outcome.problems),
         ]
     else:
         lessons = outcome.catalog.lessons
-        blocks = [texts.RELOADED.format(count=plural(len(lessons), "lesson"))]
+        blocks = [texts.RELOADED.format(count=i18n.plural(len(lessons), texts.COUNT_LESSONS))]
         blocks.extend(
             texts.RELOADED_LESSON.format(title=esc(lesson.title), id=esc(lesson.id))
             for lesson in lessons

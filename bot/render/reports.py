@@ -8,12 +8,11 @@ from collections.abc import Callable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import texts
+from bot import i18n, texts
 from bot.callbacks import Action
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson
 from bot.render.fit import MESSAGE_LIMIT, pack
 from bot.render.markup import Reply, button, column, esc
-from bot.render.words import plural
 from bot.results import QuestionResult, SessionResults, ShiftResult, StudentResult, shown_names
 from bot.storage import Walk
 
@@ -93,7 +92,7 @@ def _student(
             name=esc(name),
             right=student.right,
             of=student.choices,
-            typed=plural(len(student.typed), "typed answer"),
+            typed=i18n.plural(len(student.typed), texts.COUNT_TYPED_ANSWERS),
         )
     ]
     if student.missed:
@@ -165,7 +164,7 @@ def export_caption(group: str, *, every: bool, rows: int, fmt: str, history: boo
     if history:
         scope += texts.EXPORT_SCOPE_HISTORY
     return texts.EXPORT_CAPTION.format(
-        group=esc(group), scope=scope, rows=plural(rows, "row"), fmt=fmt
+        group=esc(group), scope=scope, rows=i18n.plural(rows, texts.COUNT_ROWS), fmt=fmt
     )
 
 

@@ -120,7 +120,33 @@ def set_my_commands(s: StandInState, p: Params) -> bool:
         if not isinstance(description, str) or not 1 <= len(description.strip()) <= 256:
             raise bad_request("command description must be non-empty")
         checked.append({"command": name.lower(), "description": description})
-    s.record_commands(p.get_dict("scope"), p.get_str("language_code") or "", checked)
+    s.record_commands(p.get_dict("scope"), _language_code(p), checked)
+    return True
+
+
+def _language_code(p: Params) -> str:
+    """A two-letter ISO 639-1 code, or "" for every user without a dedicated one."""
+    code = p.get_str("language_code") or ""
+    if code and not re.fullmatch(r"[a-z]{2}", code):
+        raise bad_request("LANGUAGE_CODE_INVALID")
+    return code
+
+
+@method("setMyDescription")
+def set_my_description(s: StandInState, p: Params) -> bool:
+    return _set_description(s, p, "description", 512)
+
+
+@method("setMyShortDescription")
+def set_my_short_description(s: StandInState, p: Params) -> bool:
+    return _set_description(s, p, "short_description", 120)
+
+
+def _set_description(s: StandInState, p: Params, kind: str, limit: int) -> bool:
+    text = p.get_str(kind) or ""
+    if len(text.encode("utf-16-le")) // 2 > limit:
+        raise bad_request(f"{kind.replace('_', ' ')} is too long")
+    s.descriptions[(kind, _language_code(p))] = text
     return True
 
 

@@ -152,6 +152,8 @@ class StandInState:
         self.callback_answers: dict[str, CallbackAnswer] = {}
         self.callback_queries: dict[str, CallbackQueryState] = {}
         self.commands: dict[tuple[str, str], list[JSONDict]] = {}
+        # setMyDescription, setMyShortDescription: by (kind, language code or "").
+        self.descriptions: dict[tuple[str, str], str] = {}
         self.webhook_url = ""
         # setWebhook's other parameters and the delivery's errors, as getWebhookInfo shows.
         self.webhook_info: JSONDict = {}
