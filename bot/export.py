@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import IO, Final, Literal, NamedTuple
 
+from bot import texts
 from bot.discussion import part_of, split_id
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, LessonCatalog, ShortQuestion
 from bot.storage.exports import AnswerFilter, RawAnswer, iter_answers
@@ -159,10 +160,15 @@ class LessonIndex:
             groups.append((DISCUSSION, lesson.discussion))
             position = 0
             for section, questions in groups:
-                part = f"Part {section}" if isinstance(section, int) else "Discussion"
+                part = (
+                    texts.LABEL_PART.format(part=section)
+                    if isinstance(section, int)
+                    else texts.LABEL_DISCUSSION
+                )
                 for number, question in enumerate(questions, 1):
+                    label = texts.QUESTION_LABEL.format(part=part, number=number)
                     self.questions[(lesson.id, question.id)] = _question_info(
-                        question, position, section, lesson.version, f"{part} · Q{number}"
+                        question, position, section, lesson.version, label
                     )
                     position += 1
 

@@ -941,6 +941,10 @@ COUNT_TYPED_ANSWERS = Plural("{n} typed answer", "{n} typed answers")
 COUNT_ROWS = Plural("{n} row", "{n} rows")
 COUNT_PROBLEMS = Plural("{n} problem", "{n} problems")
 COUNT_LESSONS = Plural("{n} lesson", "{n} lessons")
+# A question as students saw it, in reports, the grade book and exports: "Part 1 · Q3".
+QUESTION_LABEL = "{part} · Q{number}"
+LABEL_PART = "Part {part}"
+LABEL_DISCUSSION = "Discussion"
 # The results chart (bot/chart.py).
 CHART_PARTICIPANTS = "Participants: {count}"
 CHART_QUESTION = "Q{number}. {prompt}"

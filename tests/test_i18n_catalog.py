@@ -4,13 +4,20 @@ limits (buttons, pop-ups, menus) — in every language."""
 
 from __future__ import annotations
 
+import ast
+import re
+from pathlib import Path
+
 import pytest
 from babel.messages.pofile import read_po
 
+import bot
 from bot import i18n, texts
 from tests.standin.entities import parse_html
 
 LANGUAGES = [code for code in i18n.available() if code != i18n.SOURCE]
+POPUP_LIMIT = 200  # an answerCallbackQuery's text
+BUTTON_LIMIT = 64  # what a phone shows of a button before it cuts it
 
 
 def _messages(language: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]]:
@@ -68,3 +75,62 @@ def test_every_translation_keeps_placeholders_and_parses_as_telegram_parses_it(
             assert sorted(e["type"] for e in mine.entities) == sorted(
                 e["type"] for e in english_text.entities
             ), key
+
+
+def _filled(template: str) -> str:
+    """The text as a reader sees it, with each placeholder a 20-character value."""
+    values = dict.fromkeys(i18n.placeholders(template), "x" * 20)
+    return re.sub(r"<[^>]+>", "", i18n.Template(template).format(**values))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_translation_fits_telegrams_limits(language: str) -> None:
+    """A plain text whose English fits a pop-up (200) still fits; buttons stay short (64),
+    menu descriptions 3-256, the bot's descriptions 512 and 120."""
+    entries = i18n.entries(texts)
+    with i18n.speaking(language):
+        translated = {
+            key: i18n.translate(language, key, source) if isinstance(source, str) else source
+            for key, source in entries.items()
+        }
+    for key, source in entries.items():
+        mine = translated[key]
+        if not isinstance(source, str) or not isinstance(mine, str):
+            continue
+        if "<" not in source and len(_filled(source)) <= POPUP_LIMIT:
+            assert len(_filled(mine)) <= POPUP_LIMIT, key
+        if "BUTTON" in key or "LABELS" in key:
+            assert len(_filled(mine)) <= BUTTON_LIMIT, key
+        if "COMMANDS:" in key:
+            assert 3 <= len(mine) <= 256, key
+    with i18n.speaking(language):
+        assert len(texts.DESCRIPTION) <= 512 and len(texts.SHORT_DESCRIPTION) <= 120
+        for key in ("SELF_CHECK_LABELS", "WEEKDAY_NAMES", "MONTH_NAMES"):
+            assert all(len(label) <= BUTTON_LIMIT for label in getattr(texts, key)), key
+
+
+def _reads_texts(node: ast.AST) -> list[str]:
+    return [
+        f"texts.{found.attr}"
+        for found in ast.walk(node)
+        if isinstance(found, ast.Attribute)
+        and isinstance(found.value, ast.Name)
+        and found.value.id == "texts"
+    ]
+
+
+def test_no_module_reads_a_text_before_a_reader_is_known() -> None:
+    """``texts.NAME`` read at import (a module's constant, a default argument) would be the
+    English for ever: every text is read when a message is worded."""
+    found = []
+    for path in sorted(Path(bot.__file__).parent.rglob("*.py")):
+        if path.name == "texts.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for statement in tree.body:
+            if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+                defaults = [*statement.args.defaults, *statement.args.kw_defaults]
+                found += [f"{path.name}: {t}" for d in defaults if d for t in _reads_texts(d)]
+            elif not isinstance(statement, ast.ClassDef):
+                found += [f"{path.name}:{statement.lineno}: {t}" for t in _reads_texts(statement)]
+    assert not found

@@ -149,6 +149,7 @@ async def test_a_student_reads_and_answers_the_whole_lesson_across_a_restart(
         "settings",
         "forget",
         "reminders",
+        "language",
         "help",
     ]
     group_menu = standin.commands[("all_group_chats", "")]

@@ -17,40 +17,41 @@ from bot.render.private import as_sentence
 # student's own lesson, a deep link's typed answer, an edited typed answer, a group reply.
 Where = Literal["group", "private", "linked", "edit", "reply"]
 
+# By the name of their text in bot/texts.py, read when worded: in the reader's language.
 _SAME_EVERYWHERE = {
-    Why.UNKNOWN: texts.UNKNOWN_BUTTON,
-    Why.PAUSED: texts.SESSION_PAUSED,
-    Why.STALE: texts.STALE_BUTTON,
-    Why.EARLIER_ATTEMPT: texts.EARLIER_ATTEMPT_BUTTON,
-    Why.ALREADY_ANSWERED: texts.ALREADY_ANSWERED,
-    Why.CHANGED: texts.QUESTION_CHANGED,
-    Why.PICK_AT_LEAST_ONE: texts.PICK_AT_LEAST_ONE,
-    Why.STANCE_FIRST: texts.HINT_PICK_STANCE_FIRST,
-    Why.NOT_MEMBER: texts.PRIVATE_LINK_LEFT,
-    Why.IDLE: texts.HINT_IDLE,
-    Why.NOT_WAITING: texts.HINT_NOT_WAITING,
-    Why.SENT_BEFORE_QUESTION: texts.SENT_BEFORE_QUESTION,
-    Why.NOT_A_QUESTION: texts.REPLY_NOT_A_QUESTION,
-    Why.TEXT_ONLY: texts.REPLY_TEXT_ONLY,
-    Why.COMMAND_LIKE: texts.REPLY_COMMAND_LIKE,
-    Why.PRIVATE_ONLY: texts.REPLY_PRIVATE_ONLY,
-    Why.PRESS_CONTINUE: texts.PRESS_CONTINUE,
-    Why.NOT_AN_OPTION: texts.HINT_NOT_WAITING,  # (no question to name its letters)
-    Why.NEEDS_WORDS: texts.NEEDS_WORDS,
+    Why.UNKNOWN: "UNKNOWN_BUTTON",
+    Why.PAUSED: "SESSION_PAUSED",
+    Why.STALE: "STALE_BUTTON",
+    Why.EARLIER_ATTEMPT: "EARLIER_ATTEMPT_BUTTON",
+    Why.ALREADY_ANSWERED: "ALREADY_ANSWERED",
+    Why.CHANGED: "QUESTION_CHANGED",
+    Why.PICK_AT_LEAST_ONE: "PICK_AT_LEAST_ONE",
+    Why.STANCE_FIRST: "HINT_PICK_STANCE_FIRST",
+    Why.NOT_MEMBER: "PRIVATE_LINK_LEFT",
+    Why.IDLE: "HINT_IDLE",
+    Why.NOT_WAITING: "HINT_NOT_WAITING",
+    Why.SENT_BEFORE_QUESTION: "SENT_BEFORE_QUESTION",
+    Why.NOT_A_QUESTION: "REPLY_NOT_A_QUESTION",
+    Why.TEXT_ONLY: "REPLY_TEXT_ONLY",
+    Why.COMMAND_LIKE: "REPLY_COMMAND_LIKE",
+    Why.PRIVATE_ONLY: "REPLY_PRIVATE_ONLY",
+    Why.PRESS_CONTINUE: "PRESS_CONTINUE",
+    Why.NOT_AN_OPTION: "HINT_NOT_WAITING",  # (no question to name its letters)
+    Why.NEEDS_WORDS: "NEEDS_WORDS",
 }
 _CLOSED = {
-    "group": texts.GROUP_QUESTION_CLOSED,
-    "private": texts.CLOSED_BUTTON,
-    "linked": texts.PRIVATE_LINK_CLOSED,
-    "edit": texts.EDIT_TOO_LATE,
-    "reply": texts.REPLY_SESSION_ENDED,
+    "group": "GROUP_QUESTION_CLOSED",
+    "private": "CLOSED_BUTTON",
+    "linked": "PRIVATE_LINK_CLOSED",
+    "edit": "EDIT_TOO_LATE",
+    "reply": "REPLY_SESSION_ENDED",
 }
 
 
 def refusal(refused: Refused, where: Where) -> str:
     """Why an answer was not taken, in a line (a pop-up's or a reply's)."""
     if refused.why is Why.CLOSED:
-        return _CLOSED[where]
+        return str(getattr(texts, _CLOSED[where]))
     if refused.why is Why.NOT_AN_OPTION and isinstance(refused.question, ChoiceQuestion):
         options = refused.question.options
         several = len(refused.question.correct_options) > 1
@@ -59,7 +60,7 @@ def refusal(refused: Refused, where: Where) -> str:
     if refused.why is Why.REPLY_TO_EARLIER:
         prompt = refused.question.prompt if refused.question is not None else ""
         return texts.REPLY_TO_EARLIER.format(prompt=esc(prompt))
-    return _SAME_EVERYWHERE[refused.why]
+    return str(getattr(texts, _SAME_EVERYWHERE[refused.why]))
 
 
 def link_refusal(refused: Refused) -> Reply:

@@ -1,0 +1,268 @@
+"""Issue 15 on the real Application over the stand-in: a Korean student does the whole
+private lesson in Korean (no English interface text left: every message, button and pop-up
+is checked against the English catalog), then switches to English with /language; a group
+runs a session in Korean and its moderator gets /report in their own language."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import i18n, texts
+from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
+from bot.lessons.load import load_catalog
+from bot.walk import EndStep, QuestionStep, SectionStep, steps_of
+from tests.actors import (
+    FLOOD_WINDOW,
+    SMALL_LESSON,
+    Group,
+    Moderator,
+    Student,
+    edited,
+    html,
+    settings_for,
+    text,
+)
+from tests.conftest import PROMPTS, running_bot
+from tests.standin import BotApiStandIn, FakeUser
+
+
+def seed() -> Lesson:
+    lesson = load_catalog([PROMPTS]).get("biegun-seoul-2020")
+    assert lesson is not None
+    return lesson
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def english_phrases(lesson: Lesson, language: str) -> set[str]:
+    """Every phrase of the English interface (two words or more, between placeholders and
+    tags) that is neither lesson content nor also in the translation: none may be shown."""
+    content = " ".join(_strings(lesson.model_dump()))
+    translations = []
+    with i18n.speaking(language):
+        for key, source in i18n.entries(texts).items():
+            if isinstance(source, str):
+                translations.append(str(i18n.translate(language, key, source)))
+    translated = " ".join(translations)
+    phrases = set()
+    for source in i18n.entries(texts).values():
+        for english in (source.one, source.other) if isinstance(source, i18n.Plural) else (source,):
+            plain = re.sub(r"<[^>]+>", "\n", english)
+            for chunk in re.split(r"\{[^}]*\}|\n|[:;—()“”]", plain):
+                phrase = re.sub(r"^[^A-Za-z]+|[^A-Za-z]+$", "", chunk)
+                if len(re.findall(r"[A-Za-z]{2,}", phrase)) < 2:
+                    continue
+                if phrase in content or phrase in translated:
+                    continue
+                phrases.add(phrase)
+    return phrases
+
+
+def everything_shown(
+    standin: BotApiStandIn, chat_id: int, user: FakeUser, since: int = 0
+) -> list[str]:
+    """Each text the bot showed in a chat (every version of every message from message id
+    ``since`` on, its buttons) and in the pop-ups it answered this user's presses with."""
+    shown = []
+    for message in standin.bot_messages(chat_id, include_deleted=True):
+        if message.message_id < since:
+            continue
+        for version in [*message.versions, message.snapshot()]:
+            shown += [version.text or "", version.caption or ""]
+            rows = (version.reply_markup or {}).get("inline_keyboard") or []
+            shown += [str(button.get("text", "")) for row in rows for button in row]
+    for query_id, answer in standin.callback_answers.items():
+        query = standin.callback_queries.get(query_id)
+        if query is not None and query.user.id == user.id and answer.text:
+            shown.append(answer.text)
+    return shown
+
+
+def assert_no_english(shown: list[str], phrases: set[str]) -> None:
+    left = sorted({p for p in phrases for line in shown if p in line})
+    assert not left, f"English interface text shown: {left}"
+
+
+async def play_in_korean(student: Student, lesson: Lesson, step: Any, index: int) -> None:
+    message = await student.reads()
+    if isinstance(step, SectionStep):
+        assert f"파트 {step.number}/{len(lesson.sections)}" in text(message)
+        await student.presses(message, "계속하기 ▸")
+        return
+    assert isinstance(step, QuestionStep)
+    question = step.question
+    assert question.prompt in text(message)
+    if isinstance(question, ChoiceQuestion):
+        right = index % 2 == 0
+        pick = (
+            question.answer if right else next(o for o in question.options if o != question.answer)
+        )
+        assert isinstance(pick, str)
+        await student.presses(message, pick)
+        shown = await student.standin.wait_for(lambda: edited(student.standin, message))
+        assert f"내 답: {pick}" in text(shown)
+        assert ("정답이에요!" if right else "아쉬워요") in text(shown)
+    elif isinstance(question, ShortQuestion):
+        assert "답을 메시지로 입력해 주세요" in text(message)
+        student.says(f"{question.id}에 대한 내 답")
+        ack = await student.reads()
+        assert "답을 저장했어요" in text(ack)
+        if question.model_answer:
+            assert "모범 답안" in text(ack)
+            assert "💡 맞았어요" in ack.button_texts
+            assert await student.presses(ack, "💡 맞았어요") == "기록했어요: 💡 맞았어요."
+            if "계속하기 ▸" in ack.button_texts:
+                await student.presses(ack, "계속하기 ▸")
+    else:
+        assert isinstance(question, DebateQuestion)
+        await student.presses(message, question.stances[0])
+        ask = await student.reads()
+        assert "왜 그렇게 생각해요?" in text(ask)
+        student.says("그렇게 생각하는 이유가 있어요")
+        assert "입장과 이유를 저장했어요" in text(await student.reads())
+
+
+async def test_a_korean_student_does_the_whole_lesson_in_korean_then_switches_to_english(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    lesson = seed()
+    steps = steps_of(lesson)
+    student = Student(standin, user=standin.user("민지", language_code="ko-KR"))
+    async with running_bot(settings_for(standin, tmp_path)):
+        student.says("/start")
+        welcome = await student.reads()
+        assert "Editorial Discussion에 오신 걸 환영해요!" in text(welcome)
+        menu = await student.reads()
+        assert "오늘의 수업" in text(menu)
+        await student.presses(menu, "▶️ 시작하기")
+        for index, step in enumerate(steps[:-1]):
+            await play_in_korean(student, lesson, step, index)
+        assert isinstance(steps[-1], EndStep)
+        summary = await student.reads()
+        # The title ends in "U.S.", read 유에스: 를, not 을.
+        assert f"{lesson.title}를 끝냈어요!" in text(summary)
+        assert "선택형 문제 점수" in text(summary)
+        assert summary.button_texts == ["🔁 다시 시작하기", "📚 수업 목록"]
+        for command in ("/progress", "/help", "/myanswers", "/lessons"):
+            student.says(command)
+            await student.reads()
+        student.says("아무 말")  # not an answer now: a hint, in Korean
+        assert "/lessons" in text(await student.reads())
+        assert_no_english(
+            everything_shown(standin, student.chat.id, student.user), english_phrases(lesson, "ko")
+        )
+
+        student.says("/language")
+        asked = await student.reads()
+        assert "어떤 언어로" in text(asked) and "한국어" in text(asked)
+        assert asked.button_texts == ["English", "✔️ 한국어"]
+        await student.presses(asked, "English")
+        chosen = await student.standin.wait_for(lambda: edited(standin, asked))
+        assert "From now on I write to you in English" in text(chosen)
+        student.says("/help")
+        assert "How this works" in text(await student.reads())
+    # Their own menu follows their choice (their app's language is still Korean).
+    own = standin.commands[(f"chat:chat_id={student.user.id}", "")]
+    assert own[0]["description"] == texts.COMMANDS[0][1]
+    assert standin.rejected == []
+
+    # The choice is kept: after a restart, still English although the app says Korean.
+    async with running_bot(settings_for(standin, tmp_path)):
+        student.says("/progress")
+        progress = text(await student.reads())
+        assert "Finished." in progress or "You have no lesson in progress" in progress
+
+
+async def test_the_menus_and_descriptions_are_registered_in_every_language(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    async with running_bot(settings_for(standin, tmp_path, BOT_DEFAULT_LANGUAGE="ko")):
+        pass
+    private_ko = standin.commands[("all_private_chats", "ko")]
+    assert {"command": "lessons", "description": "수업 고르기"} in private_ko
+    assert standin.commands[("all_private_chats", "en")][1]["description"] == "Choose a lesson"
+    # Without a language: BOT_DEFAULT_LANGUAGE's.
+    assert standin.commands[("all_private_chats", "")] == private_ko
+    admins_ko = standin.commands[("all_chat_administrators", "ko")]
+    assert {"command": "language", "description": "그룹의 언어: English 또는 한국어"} in admins_ko
+    assert standin.descriptions[("short_description", "ko")].startswith("신문 사설을")
+    assert standin.descriptions[("description", "en")].startswith("I walk you through")
+    assert standin.rejected == []
+
+
+@pytest.mark.standin(flood_window=FLOOD_WINDOW)
+async def test_a_group_runs_its_session_in_korean_and_the_report_comes_in_korean(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Group(standin)
+    room.admin.language_code = "ko"
+    m0, m1, m2 = room.members  # their apps are in English: the group's language counts
+    settings = settings_for(standin, tmp_path, SMALL_LESSON)
+    lesson = load_catalog([settings.prompts_dir]).get("mini")
+    assert lesson is not None
+    async with running_bot(settings, group_window=FLOOD_WINDOW):
+        room.says(room.admin, "/language")
+        asked = await room.reads()
+        assert "for everyone in this group" in text(asked)  # the group's language: en so far
+        room.says(m0, "/language")  # not a moderator
+        assert "only the group's admins" in text(await room.reads())
+        await room.presses(room.admin, asked, "한국어")
+        chosen = await standin.wait_for(lambda: edited(standin, asked))
+        assert "이제부터 이 그룹에서는 <b>한국어</b>로 쓸게요" in html(chosen)
+
+        started, (one, two, quiz) = await room.posts_first_questions()
+        assert "토론: A <mini> & lesson" in text(started)
+        assert (await room.presses(m0, one, "Right")).startswith("✅ 정답이에요!\nBecause")
+        assert (await room.presses(m1, one, "Wrong")).startswith("❌ 아쉬워요. 정답: Right")
+        assert "지금 고른 답: A" in await room.presses(m2, two, "A")
+        standin.vote(m0, quiz, [0])
+        room.says(room.admin, "/next")
+        short = await room.reads()
+        assert "이 메시지에 답장으로 답해 주세요" in text(short)
+        standin.reply(m0, short, "Something, in English")
+        room.says(m1, "/language")
+        assert "그룹 관리자" in text(await room.reads())
+        room.says(room.admin, "/end")
+        closed = await room.reads()
+        assert "토론 종료: A <mini> & lesson" in text(closed) and "참여자: 3명" in text(closed)
+
+        admin = Moderator(standin, room)
+        await admin.opens_chat()
+        room.says(room.admin, "/report")
+        assert "개인 채팅으로 보냈어요" in text(await room.reads())
+        report = text(await admin.reads())
+        assert "📊 보고서: Room" in report and "참여자(3명): M0, M1, M2" in report
+        assert "파트 1 · Q1. Which is right?\n2명 답함 · 정답률 50%" in report
+        chart = await admin.reads()
+        assert chart.caption == "Room의 토론 #1 결과"
+
+        # An English-speaking member's report (a moderator too) comes in English.
+        room.admin.language_code = "en"
+        room.says(room.admin, "/report")
+        await room.reads()
+        assert "Report: Room" in text(await admin.reads())
+        await admin.reads()  # its chart
+    phrases = english_phrases(lesson, "ko")
+    # Everything since the group chose Korean (pop-ups included: all came after).
+    since = started.message_id
+    assert_no_english(everything_shown(standin, room.chat.id, m0, since), phrases)
+    assert_no_english(everything_shown(standin, room.chat.id, m2, since), phrases)
+    private = everything_shown(standin, admin.chat.id, room.admin)
+    assert_no_english(
+        private[: private.index(next(t for t in private if "Report: Room" in t))], phrases
+    )
+    assert standin.rejected == []
