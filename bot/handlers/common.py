@@ -10,12 +10,12 @@ import time
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
-from bot import texts
+from bot import i18n, texts
 from bot.context import BotContext
 from bot.outbox import popup
 from bot.render import assignments as render_assignments
 from bot.render import replies
-from bot.storage import WalkClosed
+from bot.storage import StorageError, WalkClosed
 from bot.storage.assignments import PastDeadline
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ async def on_error(update: object, context: BotContext) -> None:
         settings = context.bot_data.settings
         apology = render_assignments.past_deadline(error, settings.timezone if settings else "UTC")
     if apology == texts.NOT_RECORDED:
-        await alert_moderators(context, replies.storage_alert(error))
+        await alert_moderators(context, error)
         settings = context.bot_data.settings
         # Said only when someone is actually told.
         apology = replies.not_recorded(told=settings is not None and bool(settings.moderator_ids))
@@ -77,8 +77,9 @@ async def on_error(update: object, context: BotContext) -> None:
         log.debug("could not tell the user about a failed update %s", update_id)
 
 
-async def alert_moderators(context: BotContext, text: str) -> None:
-    """Message the moderators of BOT_MODERATOR_IDS, at most once per interval."""
+async def alert_moderators(context: BotContext, error: BaseException | None) -> None:
+    """Tell the moderators of BOT_MODERATOR_IDS that the database cannot be written, each
+    in their language, at most once per interval."""
     settings = context.bot_data.settings
     now = time.monotonic()
     last = context.bot_data.last_alert
@@ -86,6 +87,12 @@ async def alert_moderators(context: BotContext, text: str) -> None:
         return
     context.bot_data.last_alert = now
     for user_id in sorted(settings.moderator_ids):
+        try:
+            language = await i18n.language_of_user(context.storage, user_id)
+        except StorageError:  # what failed may be the database itself
+            language = i18n.default()
+        with i18n.speaking(language):
+            text = replies.storage_alert(error)
         try:
             await context.bot.send_message(user_id, text)
         except TelegramError as failure:
