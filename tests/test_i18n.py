@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot import i18n, texts
-from tests.actors import Student, settings_for, text
+from bot.storage import Storage
+from tests.actors import Student, edited, popup, rows, settings_for, text
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn
 
@@ -111,3 +112,39 @@ async def test_each_reader_gets_their_own_language_at_the_same_time(
     assert "오늘의 수업" in text(menu_ko) and menu_ko.button_texts == ["▶️ 시작하기"]
     assert "Today's lesson" in text(menu_en) and menu_en.button_texts == ["▶️ Begin"]
     assert "Today's lesson" in text(menu_xx)  # a language without a catalog: English
+
+
+async def test_a_forged_language_button_changes_nothing_and_forget_removes_the_choice(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    student = Student(standin, user=standin.user("Bo", language_code="en-US"))
+    async with running_bot(settings_for(standin, tmp_path)):
+        student.says("/language")
+        asked = await student.reads()
+        assert asked.button_texts == ["✔️ English", "한국어"]
+        for forged in ("v1:lg:xx", "v1:lg:KO", "v1:lg:ko:1", "v1:lg:"):
+            query = standin.press_data(student.user, asked, forged)
+            assert await popup(standin, query) == texts.UNKNOWN_BUTTON
+        await student.presses(asked, "한국어")
+        student.says("/help")
+        assert "이렇게 진행돼요" in text(await student.reads())
+        # A plural in Korean: one form (Babel's plural rules for ko).
+        with i18n.speaking("ko"):
+            assert i18n.plural(3, texts.UNTIL_UNITS["days"]) == "3일 후"
+        student.says("/forget")
+        confirm = await student.reads()
+        await student.presses(confirm, "네, 전부 지워 주세요")
+        await standin.wait_for(lambda: "다 됐어요" in text(edited(standin, confirm) or confirm))
+        student.says("/help")  # the choice is gone with the rest: the app's English again
+        assert "How this works" in text(await student.reads())
+    chosen = rows(tmp_path, "SELECT chosen FROM languages WHERE chat_id = ?", student.user.id)
+    assert chosen == [(None,)]  # their app's language_code only, from their last message
+
+
+async def test_a_groups_language_moves_with_it_to_a_supergroup(storage: Storage) -> None:
+    await storage.remember_chat(-100, "group", "Room")
+    await storage.choose_language(-100, "ko")
+    assert await i18n.language_of_chat(storage, -100) == "ko"
+    assert await storage.migrate_chat(-100, -1_000_000_100)
+    assert await i18n.language_of_chat(storage, -1_000_000_100) == "ko"
+    assert await i18n.language_of_chat(storage, -100) == i18n.default()

@@ -73,7 +73,11 @@ class PrivacyQueries(StorageBase):
                 "AND NOT EXISTS (SELECT 1 FROM walks WHERE chat_id = chats.id)",
                 (user_id,),
             )
-            # Their language (/language, Telegram's language_code): not counted, a setting.
+            # Their language: the one they chose is theirs (counted); the language_code
+            # Telegram showed is only a setting, stored again with their next message.
+            other += rowcount(
+                db, "DELETE FROM languages WHERE chat_id = ? AND chosen IS NOT NULL", (user_id,)
+            )
             db.execute("DELETE FROM languages WHERE chat_id = ?", (user_id,))
             return answers, walks, other
 
