@@ -148,3 +148,26 @@ async def test_a_groups_language_moves_with_it_to_a_supergroup(storage: Storage)
     assert await storage.migrate_chat(-100, -1_000_000_100)
     assert await i18n.language_of_chat(storage, -1_000_000_100) == "ko"
     assert await i18n.language_of_chat(storage, -100) == i18n.default()
+
+
+def test_a_missing_translation_falls_back_to_english_logged_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "ko.po").write_text(
+        'msgid ""\nmsgstr "Language: ko\\n"\n\n'
+        'msgctxt "BEGIN_BUTTON"\nmsgid "▶️ Begin"\nmsgstr "▶️ 시작하기"\n\n'
+        # Translated from an English that has changed since: not used.
+        'msgctxt "CONTINUE_BUTTON"\nmsgid "Go on ▸"\nmsgstr "계속 ▸"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path)
+    monkeypatch.setattr(i18n, "_catalogs", {})
+    monkeypatch.setattr(i18n, "_translated", {})
+    monkeypatch.setattr(i18n, "_missing_logged", set())
+    with caplog.at_level("WARNING", logger="bot.i18n"), i18n.speaking("ko"):
+        assert texts.BEGIN_BUTTON == "▶️ 시작하기"
+        for _ in range(3):
+            assert texts.AGAIN_BUTTON == "🔁 Start again"
+            assert texts.CONTINUE_BUTTON == "Continue ▸"
+    assert caplog.text.count("no ko translation of AGAIN_BUTTON") == 1
+    assert caplog.text.count("no ko translation of CONTINUE_BUTTON") == 1
