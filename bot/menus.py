@@ -36,13 +36,19 @@ async def _menu(
     )
 
 
+def _languages() -> tuple[str | None, ...]:
+    """None (every user without a language of their own: the default's), then each other
+    language with a catalog."""
+    return (None, *(code for code in i18n.available() if code != i18n.default()))
+
+
 async def set_command_menus(bot: Bot, moderator_ids: Iterable[int]) -> None:
     """Each role's command menu, in each language: students see no /report or /export. In
     groups, their admins get the session and report commands; in private chats, the
     moderators of BOT_MODERATOR_IDS get /report and /export. (A moderator who is no group's
     admin types the group commands: Telegram has no menu for "these users in every group".)"""
     moderators = sorted(moderator_ids)
-    for language in (None, *i18n.available()):  # None: users of any other language
+    for language in _languages():
         with i18n.speaking(language or i18n.default()):
             await _menu(bot, texts.COMMANDS, BotCommandScopeAllPrivateChats(), language)
             await _menu(bot, texts.GROUP_COMMANDS, BotCommandScopeAllGroupChats(), language)
@@ -62,7 +68,7 @@ async def set_command_menus(bot: Bot, moderator_ids: Iterable[int]) -> None:
 
 async def set_descriptions(bot: Bot) -> None:
     """The bot's description (shown before Start) and short description, in each language."""
-    for language in (None, *i18n.available()):
+    for language in _languages():
         with i18n.speaking(language or i18n.default()):
             await bot.set_my_description(texts.DESCRIPTION, language_code=language)
             await bot.set_my_short_description(texts.SHORT_DESCRIPTION, language_code=language)
