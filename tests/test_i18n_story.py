@@ -24,6 +24,7 @@ from tests.actors import (
     Student,
     edited,
     html,
+    option_button,
     settings_for,
     text,
 )
@@ -112,7 +113,7 @@ async def play_in_korean(student: Student, lesson: Lesson, step: Any, index: int
             question.answer if right else next(o for o in question.options if o != question.answer)
         )
         assert isinstance(pick, str)
-        await student.presses(message, pick)
+        await student.presses(message, option_button(message, pick))
         shown = await student.standin.wait_for(lambda: edited(student.standin, message))
         assert f"내 답: {pick}" in text(shown)
         assert ("정답이에요!" if right else "아쉬워요") in text(shown)
