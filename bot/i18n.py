@@ -321,13 +321,12 @@ class _TranslatingModule(types.ModuleType):
     """bot/texts.py's module class: ``texts.NAME`` is translated into the current language."""
 
     def __getattribute__(self, name: str) -> Any:
-        value = super().__getattribute__(name)
-        if not name[:1].isupper():
+        value = types.ModuleType.__getattribute__(self, name)
+        language = _current.get() or _default  # current(), inlined: read for every text
+        if language == SOURCE or not name[:1].isupper():
             return value
-        language = current()
-        if language == SOURCE:
-            return value
-        return translate(language, name, value)
+        cached = _translated.get((language, name))
+        return cached if cached is not None else translate(language, name, value)
 
 
 def translate_module(name: str) -> None:
