@@ -33,7 +33,7 @@ from telegram import ReplyParameters
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import JobQueue
 
-from bot import homework
+from bot import homework, i18n
 from bot.config import Settings
 from bot.context import BotApplication, BotContext
 from bot.lessons import Lesson
@@ -227,7 +227,11 @@ async def _send_private(
     person: Known,
 ) -> str:
     """Send one member's reminder; its outcome: 'sent', 'blocked' (403) or 'failed'."""
-    reply = render.private_reminder(lesson, group, assignment, zone, now, started=person.started)
+    # A job: the member's own language is said, not taken from around it (bot/i18n.py).
+    with i18n.speaking(await i18n.language_of_user(context.storage, person.user_id)):
+        reply = render.private_reminder(
+            lesson, group, assignment, zone, now, started=person.started
+        )
     try:
         await context.bot.send_message(person.user_id, reply.text, reply_markup=reply.keyboard)
     except Forbidden:
@@ -263,8 +267,10 @@ async def _post_in_group(
     unheard: int,
 ) -> None:
     reply_to = ReplyParameters(assignment.message_id) if assignment.message_id is not None else None
+    with i18n.speaking(await i18n.language_of_chat(context.storage, assignment.chat_id)):
+        messages = list(render.group_reminder(lesson, assignment, zone, now, named, unheard))
     try:
-        for message in render.group_reminder(lesson, assignment, zone, now, named, unheard):
+        for message in messages:
             await context.bot.send_message(
                 assignment.chat_id, message.text, reply_parameters=reply_to
             )
