@@ -45,7 +45,7 @@ OTHER_LESSONS_BUTTON = "📚 Lessons"
 HELP = (
     "<b>How this works</b>\n"
     "I send an editorial in parts: read each, press <i>Continue</i>, then answer (tap an "
-    "option, or type when I ask). Debates ask for a stance, then a reason.\n\n"
+    "option, or type). Debates ask a stance, then why.\n\n"
     "/start — pick up where you stopped\n"
     "/lessons — choose a lesson\n"
     "/progress — where you are\n"
