@@ -3,11 +3,11 @@
 The panel is built from ``SETTINGS``, a registry with one entry per setting: its name (kept
 in the database and in the buttons' data), its label and its choices (a stored word and its
 label each; the first is the default). A setting another feature adds joins the panel with
-one line here, e.g. ``Setting("digest", texts.SETTING_DIGEST, ON_OFF)``, and its feature
-reads it with ``await settings_of(storage, chat_id)`` then ``.value("digest")``. Values are
-only ever the registry's words: one stored by an older version, or forged, reads as the
-default. An entry without choices (the time zone) shows a value kept elsewhere and, pressed,
-says how to change it.
+one line here, e.g. ``Setting("digest", "SETTING_DIGEST", ON_OFF)`` (its words: the names of
+texts), and its feature reads it with ``await settings_of(storage, chat_id)`` then
+``.value("digest")``. Values are only ever the registry's words: one stored by an older
+version, or forged, reads as the default. An entry without choices (the time zone) shows a
+value kept elsewhere and, pressed, says how to change it.
 """
 
 from __future__ import annotations
@@ -21,21 +21,37 @@ from bot.storage import Storage
 
 @dataclass(frozen=True, slots=True)
 class Setting:
+    """Its words are the names of texts in bot/texts.py, read when shown: in the reader's
+    language (bot/i18n.py)."""
+
     name: str  # a short slug: stored, and carried by the panel's buttons
-    label: str
-    choices: tuple[tuple[str, str], ...] = ()  # (stored word, its label); the first: default
-    about: str | None = None  # a line on the panel: what it does
-    how: str | None = None  # an entry without choices: how to change it (a pop-up)
+    label_text: str
+    choices: tuple[tuple[str, str], ...] = ()  # (stored word, its label's text); first: default
+    about_text: str | None = None  # a line on the panel: what it does
+    how_text: str | None = None  # an entry without choices: how to change it (a pop-up)
 
     @property
     def default(self) -> str:
         return self.choices[0][0] if self.choices else ""
 
+    @property
+    def label(self) -> str:
+        return str(getattr(texts, self.label_text))
+
+    @property
+    def about(self) -> str | None:
+        return None if self.about_text is None else str(getattr(texts, self.about_text))
+
+    @property
+    def how(self) -> str | None:
+        return None if self.how_text is None else str(getattr(texts, self.how_text))
+
     def label_of(self, value: str) -> str:
-        return dict(self.choices).get(value, value)
+        text = dict(self.choices).get(value)
+        return value if text is None else str(getattr(texts, text))
 
 
-ON_OFF = (("on", texts.SETTING_ON), ("off", texts.SETTING_OFF))
+ON_OFF = (("on", "SETTING_ON"), ("off", "SETTING_OFF"))
 QUIZ_POLLS, QUIZ_BUTTONS = "polls", "buttons"
 TYPED_PUBLIC, TYPED_PRIVATE = "public", "private"
 TIMEZONE = "timezone"
@@ -44,22 +60,22 @@ TIMEZONE = "timezone"
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "quiz",
-        texts.SETTING_QUIZ,
-        ((QUIZ_POLLS, texts.SETTING_QUIZ_POLLS), (QUIZ_BUTTONS, texts.SETTING_QUIZ_BUTTONS)),
-        texts.SETTING_QUIZ_ABOUT,
+        "SETTING_QUIZ",
+        ((QUIZ_POLLS, "SETTING_QUIZ_POLLS"), (QUIZ_BUTTONS, "SETTING_QUIZ_BUTTONS")),
+        "SETTING_QUIZ_ABOUT",
     ),
     Setting(
         "typed",
-        texts.SETTING_TYPED,
-        ((TYPED_PUBLIC, texts.SETTING_TYPED_PUBLIC), (TYPED_PRIVATE, texts.SETTING_TYPED_PRIVATE)),
-        texts.SETTING_TYPED_ABOUT,
+        "SETTING_TYPED",
+        ((TYPED_PUBLIC, "SETTING_TYPED_PUBLIC"), (TYPED_PRIVATE, "SETTING_TYPED_PRIVATE")),
+        "SETTING_TYPED_ABOUT",
     ),
-    Setting("models", texts.SETTING_MODELS, ON_OFF, texts.SETTING_MODELS_ABOUT),
+    Setting("models", "SETTING_MODELS", ON_OFF, "SETTING_MODELS_ABOUT"),
     Setting(
         TIMEZONE,
-        texts.SETTING_TIMEZONE,
-        about=texts.SETTING_TIMEZONE_ABOUT,
-        how=texts.SETTING_HOW_TZ,
+        "SETTING_TIMEZONE",
+        about_text="SETTING_TIMEZONE_ABOUT",
+        how_text="SETTING_HOW_TZ",
     ),
 )
 

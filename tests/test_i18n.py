@@ -171,3 +171,16 @@ def test_a_missing_translation_falls_back_to_english_logged_once(
             assert texts.CONTINUE_BUTTON == "Continue ▸"
     assert caplog.text.count("no ko translation of AGAIN_BUTTON") == 1
     assert caplog.text.count("no ko translation of CONTINUE_BUTTON") == 1
+
+
+def test_the_group_settings_panel_speaks_the_readers_language() -> None:
+    """Its registry names texts (read when shown), so each name must be a text."""
+    from bot.group_settings import SETTINGS
+
+    with i18n.speaking("ko"):
+        for entry in SETTINGS:
+            shown = [entry.label, entry.about, entry.how]
+            shown += [entry.label_of(word) for word, _ in entry.choices]
+            assert all(text is None or isinstance(text, str) for text in shown)
+        quiz = next(entry for entry in SETTINGS if entry.name == "quiz")
+        assert quiz.label == "퀴즈" and quiz.label_of("buttons") == "버튼"
