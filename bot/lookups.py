@@ -14,7 +14,7 @@ from telegram import CallbackQuery, User
 from telegram.constants import ChatType
 from telegram.error import Forbidden
 
-from bot import outbox, texts
+from bot import i18n, outbox, texts
 from bot.callbacks import ShowWords, WordsLink, encode_words_start
 from bot.context import BotContext
 from bot.lessons import Lesson
@@ -58,7 +58,9 @@ async def on_press(context: BotContext, query: CallbackQuery, action: ShowWords)
         terms=terms,
         source=f"q{query.id}",
     )
-    replies = render.part_words(lesson, action.section, reader_language(user))
+    # Sent to the presser's private chat: in their language, also from a group's message.
+    with i18n.speaking(await i18n.language_of_user(context.storage, user.id, user.language_code)):
+        replies = render.part_words(lesson, action.section, reader_language(user))
     in_private = message is None or message.chat.type == ChatType.PRIVATE
     if in_private:
         await outbox.popup(query)

@@ -68,20 +68,21 @@ async def test_words_in_a_private_lesson_with_korean_translations_and_words_for_
     settings = settings_for(standin, tmp_path)
     student = Student(standin, user=standin.user("Min", username="min", language_code="ko-KR"))
     async with running_bot(settings):
+        # Telegram says Korean: the interface is Korean too (bot/i18n.py), the lesson English.
         student.says("/start")
         await student.reads()  # the welcome
-        standin.press(student.user, await student.reads(), "▶️ Begin")
+        standin.press(student.user, await student.reads(), "▶️ 시작하기")
         before = await student.reads()  # the seed lesson's stance before the reading (issue 14)
-        assert "Before you read" in text(before)
+        assert "읽기 전에" in text(before)
         await student.presses(before, "Agree")
         part = await student.reads()
-        assert part.button_texts == ["📖 Words (5)", "Continue ▸"]
+        assert part.button_texts == ["📖 단어 (5)", "계속하기 ▸"]
 
-        assert await student.presses(part, "📖 Words (5)") == ""
+        assert await student.presses(part, "📖 단어 (5)") == ""
         words = await student.reads()
         shown = html(words)
-        assert shown.startswith("📖 <b>Words</b> · S. Korean government prioritizes N. Korea")
-        assert "Part 1: <i>A visit and a nominee</i>" in shown
+        assert shown.startswith("📖 <b>단어</b> · S. Korean government prioritizes N. Korea")
+        assert "파트 1: <i>A visit and a nominee</i>" in shown
         for term in ("FFVD", "denuclearization", "nominee", "Unification Minister"):
             assert f"<b>{term}</b>: " in shown
         assert "🌐 최종적이고 완전히 검증된 비핵화" in shown  # the reader's language: ko
@@ -90,18 +91,18 @@ async def test_words_in_a_private_lesson_with_korean_translations_and_words_for_
         assert "the <b>final, fully verified denuclearization</b> (<b>FFVD</b>)" in shown
         assert part.edit_count == 0  # the part is untouched: Words is not Continue
 
-        await student.presses(part, "Continue ▸")
+        await student.presses(part, "계속하기 ▸")
         after = await standin.wait_for(lambda: edited(standin, part))
-        assert after.button_texts == ["📖 Words (5)"]  # Continue goes, Words stays
-        assert "Question 1 of 3" in text(await student.reads())
+        assert after.button_texts == ["📖 단어 (5)"]  # Continue goes, Words stays
+        assert "질문 1/3" in text(await student.reads())
 
         student.says("/words")
-        review = await read_until(student, "Words you looked up")
+        review = await read_until(student, "내가 찾아본 단어")
         assert all(utf16_length(text(m)) <= MESSAGE_LIMIT for m in review)
         whole = "\n".join(html(m) for m in review)
-        assert whole.startswith("📖 <b>Words of S. Korean government prioritizes N. Korea")
+        assert whole.startswith("📖 <b>S. Korean government prioritizes N. Korea")
         assert whole.count("🌐 ") >= 21  # the lesson's whole glossary, with its Korean
-        looked = html(review[-1]).split("🔁 <b>Words you looked up</b> (latest first)\n", 1)[1]
+        looked = html(review[-1]).split("🔁 <b>내가 찾아본 단어</b> (최근 것부터)\n", 1)[1]
         assert "• <b>FFVD</b> (최종적이고 완전히 검증된 비핵화): Final, fully verified" in looked
         assert looked.count("• ") == 5
 

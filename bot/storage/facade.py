@@ -11,8 +11,8 @@ from bot.storage.deliveries import DeliveryQueries
 from bot.storage.discussion import DiscussionQueries
 from bot.storage.group_settings import GroupSettingQueries
 from bot.storage.inbox import InboxQueries
-from bot.storage.lookups import LookupQueries
 from bot.storage.languages import LanguageQueries
+from bot.storage.lookups import LookupQueries
 from bot.storage.posts import PostQueries
 from bot.storage.privacy import PrivacyQueries
 from bot.storage.private_prompts import PrivatePromptQueries
