@@ -134,7 +134,12 @@ async def play_in_korean(student: Student, lesson: Lesson, step: Any, index: int
         ask = await student.reads()
         assert "왜 그렇게 생각해요?" in text(ask)
         student.says("그렇게 생각하는 이유가 있어요")
-        assert "입장과 이유를 저장했어요" in text(await student.reads())
+        ack = await student.reads()
+        assert "입장과 이유를 저장했어요" in text(ack)
+        if question.counter:  # the other side's best argument is asked next (issue 14)
+            assert "반대 입장의 가장 강한 주장" in text(ack)
+            student.says("반대쪽도 일리가 있어요")
+            assert "반대 입장의 가장 좋은 주장" in text(await student.reads())
 
 
 async def test_a_korean_student_does_the_whole_lesson_in_korean_then_switches_to_english(
@@ -150,6 +155,11 @@ async def test_a_korean_student_does_the_whole_lesson_in_korean_then_switches_to
         menu = await student.reads()
         assert "오늘의 수업" in text(menu)
         await student.presses(menu, "▶️ 시작하기")
+        for question in lesson.questions():  # stances asked before the reading (issue 14)
+            if isinstance(question, DebateQuestion) and question.ask_before:
+                asked = await student.reads()
+                assert "읽기 전에" in text(asked) and question.prompt in text(asked)
+                await student.presses(asked, question.stances[0])
         for index, step in enumerate(steps[:-1]):
             await play_in_korean(student, lesson, step, index)
         assert isinstance(steps[-1], EndStep)
