@@ -462,6 +462,19 @@ def interleave(plans: list[list[Action]], rng: random.Random) -> list[tuple[int,
     return result
 
 
+def button_for(message: StoredMessage, option: str) -> str:
+    """The button that answers ``option``: its own text, or its letter when the message lists
+    long options as A, B, C… (bot/render/letters.py)."""
+    labels = message.button_texts
+    if option in labels:
+        return option
+    for line in (message.text or "").splitlines():
+        letter, _, text = line.partition(". ")
+        if text == option and len(letter) == 1:
+            return letter
+    raise LookupError(f"no button answers {option!r} in {message!r}")
+
+
 class AnswerMaker:
     """Turns actions into the stand-in's user actions, so that every update is the JSON
     Telegram would send (button presses and replies carry the bot's message)."""
@@ -477,7 +490,7 @@ class AnswerMaker:
         elif action.kind == "choice-button":
             lq = q.lesson_question
             assert isinstance(lq, ChoiceQuestion)
-            s.press(action.member, q.message, lq.options[action.value])
+            s.press(action.member, q.message, button_for(q.message, lq.options[action.value]))
         elif action.kind == "stance":
             lq = q.lesson_question
             assert isinstance(lq, DebateQuestion)
