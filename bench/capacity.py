@@ -381,6 +381,7 @@ async def main(args: argparse.Namespace) -> int:
                 own_cpu = cpu_seconds(os.getpid()) - own_before
                 await standin.wait_until_idle(timeout=600, quiet=0.5)
                 drained = time.monotonic() - began
+                cpu = cpu_seconds(child.pid) - cpu_before
                 popups = {
                     query: standin.callback_answers[query]
                     for query in presses
@@ -425,7 +426,7 @@ async def main(args: argparse.Namespace) -> int:
         if not in_private and (user, question) in first and key in committed
     ]
     press_waits = [popup_at[q] - presses[q] for q in popups if q in popup_at]
-    share = cpu / load_seconds
+    share = cpu / drained
     group_rate = (recorded - private) / drained
     print()
     print(
@@ -439,7 +440,7 @@ async def main(args: argparse.Namespace) -> int:
         f"{students.stuck} got no message for 30 s"
     )
     print(
-        f"bot CPU: {share:.0%} of one core over the load (this process, the stand-in and the "
+        f"bot CPU: {share:.0%} of one core until all was handled (this process, the stand-in and the "
         f"load: {own_cpu / load_seconds:.0%})"
     )
     print(

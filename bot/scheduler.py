@@ -53,15 +53,14 @@ MAX_HELD_RUNNING = 8
 # a script sending hundreds in seconds does not.
 BURST = 10
 RATE = 3.0
-# The poller fetches more once fewer than this many updates on time are unfinished: a few
-# slow ones (a part posted under a group's flood limit, an export being built) never hold up
-# the next batch, while a batch is not refilled update by update (each Bot API call made
-# beside 31 others costs the HTTP client more: bench/throughput.py lost about 0.06 of its
-# ratio fetching below 50; below 8, bench/burst.py's median answer took 3 ms longer, a new
-# batch's inbox write queued behind the answers in hand). Held updates, the one placed per
-# flooding user included, are at most MAX_HELD: memory stays bounded, and Telegram keeps
-# the rest meanwhile.
-FETCH_BELOW = 4
+# The poller fetches more once fewer than this many updates on time are unfinished, so the
+# next batch is on its way while the last of this one are handled: with Telegram's round
+# trip each update waits on a Bot API call or two, and a batch waited for its slowest
+# (bench/capacity.py, 1,000 groups, 50 ms round trips: 597 answers/s fetching below 4, 732
+# below 64; bench/throughput.py with no delay: 559 and 544, the same within its noise).
+# Held updates, the one placed per flooding user included, are at most MAX_HELD: memory
+# stays bounded, and Telegram keeps the rest meanwhile.
+FETCH_BELOW = 64
 MAX_HELD = 10_000
 _SWEEP_EVERY = 256  # additions between sweeps of finished entries and refilled budgets
 
