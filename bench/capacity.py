@@ -440,8 +440,8 @@ async def main(args: argparse.Namespace) -> int:
         f"{students.stuck} got no message for 30 s"
     )
     print(
-        f"bot CPU: {share:.0%} of one core until all was handled (this process, the stand-in and the "
-        f"load: {own_cpu / load_seconds:.0%})"
+        f"bot CPU: {share:.0%} of one core until all was handled (this process, the "
+        f"stand-in and the load: {own_cpu / load_seconds:.0%})"
     )
     print(
         f"group answer arrival -> commit: p50 {percentile_ms(commit_waits, 0.5)}, "
