@@ -467,12 +467,13 @@ async def main(args: argparse.Namespace) -> int:
     print(f"429s from the stand-in (sends past Telegram's limits): {refused:,}")
     keeps_up = group_rate >= 0.95 * offered_count / load_seconds
     p99 = b.percentile(commit_waits, 0.99) if commit_waits else math.inf
-    if not keeps_up and share > 0.9:
+    sends = sum(n for method, n in made.items() if method.startswith("send"))
+    if refused or sends / drained > 0.9 * args.rate:
+        first_limit = "Telegram's send budget (429s, or sends at the overall rate)"
+    elif not keeps_up and share > 0.9:
         first_limit = "the bot's CPU"
-    elif refused or (waits and max(waits) > 3.0):
-        first_limit = "Telegram's send budget (sends waited their turn)"
     elif not keeps_up:
-        first_limit = "SQLite or the Bot API round trips (CPU not saturated)"
+        first_limit = "round trips: updates in hand wait on Bot API calls (CPU not saturated)"
     else:
         first_limit = "none reached at this load"
     print(f"first limit: {first_limit}")
