@@ -16,9 +16,11 @@ import random
 import re
 import sqlite3
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,6 +172,42 @@ def standin_for_bench() -> BotApiStandIn:
     """The stand-in without its own flood limit (the bot's rate limiter is compressed
     instead) and with button presses that never grow too old while a stream is queued."""
     return BotApiStandIn(TOKEN, group_flood_limit=None, callback_query_timeout=1e9)
+
+
+@contextmanager
+def bot_process(
+    script: Path,
+    standin: BotApiStandIn,
+    db_path: Path,
+    prompts: Path,
+    log_path: Path,
+    **env_extra: str,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """The bot as its own process (``script --bot-child``, which runs it as ``python -m bot
+    run`` does), talking to ``standin``, its log in ``log_path``; stopped with SIGTERM on the
+    way out (killed if it has not stopped within a minute)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=standin.base_url,
+        BOT_DB_PATH=str(db_path),
+        BOT_PROMPTS_DIR=str(prompts),
+        BOT_LOG_LEVEL="INFO",
+    )
+    env.update(env_extra)
+    with log_path.open("w") as log:
+        child = subprocess.Popen(  # noqa: S603 - our own script
+            [sys.executable, str(script), "--bot-child"], cwd=REPO, env=env, stderr=log
+        )
+        try:
+            yield child
+        finally:
+            child.terminate()
+            try:
+                child.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
 
 
 def settings_for(standin: BotApiStandIn, db_path: Path, prompts: Path) -> Settings:
@@ -372,6 +410,7 @@ def load_posted_questions(db_path: Path, group: Group, standin: BotApiStandIn) -
     group.questions = [
         Question(by_id[question_id], standin.message(group.chat.id, message_id))
         for message_id, question_id in rows
+        if question_id in by_id  # not a debate's stance asked before reading ("<id>~before")
     ]
 
 

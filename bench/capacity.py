@@ -40,7 +40,6 @@ import math
 import os
 import random
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -328,24 +327,17 @@ async def main(args: argparse.Namespace) -> int:
         db_path, commits_path = folder / "bot.sqlite3", folder / "commits.tsv"
         standin = TelegramLike(latency=args.latency, rate=args.rate)
         async with standin:
-            env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
-            env.update(
-                TELEGRAM_BOT_TOKEN=b.TOKEN,
-                TELEGRAM_API_URL=standin.base_url,
-                BOT_DB_PATH=str(db_path),
-                BOT_PROMPTS_DIR=str(prompts),
+            log_path = folder / "bot.log"
+            with b.bot_process(
+                HERE / "capacity.py",
+                standin,
+                db_path,
+                prompts,
+                log_path,
                 BOT_LOG_LEVEL="WARNING",
                 BOT_MESSAGES_PER_SECOND=str(args.rate),
                 CAPACITY_COMMITS=str(commits_path),
-            )
-            log_path = folder / "bot.log"
-            child = subprocess.Popen(  # noqa: ASYNC220, S603 - our own script; never waited on
-                [sys.executable, str(HERE / "capacity.py"), "--bot-child"],
-                cwd=b.REPO,
-                env=env,
-                stderr=log_path.open("w"),
-            )
-            try:
+            ) as child:
                 await standin.wait_for(lambda: standin.polling, timeout=60, what="the bot")
                 set_up = time.monotonic()
                 groups = [
@@ -399,13 +391,6 @@ async def main(args: argparse.Namespace) -> int:
                         "" if chat_id is None else (" group" if int(chat_id) < 0 else " private")
                     )
                     made[call.method + where] += 1
-            finally:
-                child.terminate()
-                try:
-                    child.wait(timeout=60)
-                except subprocess.TimeoutExpired:
-                    child.kill()
-                    child.wait()
             log = log_path.read_text(errors="replace")
         committed = dict(
             (key, float(moment))

@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -119,22 +117,8 @@ async def main(args: argparse.Namespace) -> int:
         catalog = b.catalog_of(prompts)
         db_path = folder / "bot.sqlite3"
         async with b.standin_for_bench() as standin:
-            env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
-            env.update(
-                TELEGRAM_BOT_TOKEN=b.TOKEN,
-                TELEGRAM_API_URL=standin.base_url,
-                BOT_DB_PATH=str(db_path),
-                BOT_PROMPTS_DIR=str(prompts),
-                BOT_LOG_LEVEL="INFO",
-            )
             log_path = folder / "bot.log"
-            child = subprocess.Popen(  # noqa: ASYNC220, S603 - our own script; never waited on
-                [sys.executable, str(HERE / "memory.py"), "--bot-child"],
-                cwd=b.REPO,
-                env=env,
-                stderr=log_path.open("w"),
-            )
-            try:
+            with b.bot_process(HERE / "memory.py", standin, db_path, prompts, log_path) as child:
                 await standin.wait_for(lambda: standin.polling, timeout=30, what="the bot")
                 started_rss = b.rss_mib(child.pid)
                 groups = []
@@ -172,14 +156,7 @@ async def main(args: argparse.Namespace) -> int:
                     )
                 recorded = b.count_answers(db_path)
                 failed = len(standin.rejected)
-            finally:
-                child.terminate()
-                try:
-                    child.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    child.kill()
-                    child.wait()
-                errors = log_path.read_text(errors="replace")
+            errors = log_path.read_text(errors="replace")
     before, after = samples[0][1], samples[-1][1]
     growth = after - before
     print()
