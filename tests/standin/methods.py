@@ -555,6 +555,7 @@ def stop_poll(s: StandInState, p: Params) -> JSONDict:
     if message.from_user is not s.bot_user:
         raise bad_request("poll can't be stopped")
     poll = message.poll
+    s.close_expired_polls()  # one whose open_period ran out is closed already
     if poll.is_closed:
         raise bad_request("poll has already been closed")
     inline = s.parse_reply_markup(p.raw("reply_markup"))

@@ -174,6 +174,7 @@ class StandInState:
         self._query_ids = itertools.count(4_382_000_000_000_000_001)
         self._file_ids = itertools.count(1)
         self._poll_ids = itertools.count(5_270_000_000_000_000_001)
+        self._timed_polls: list[StoredPoll] = []  # open, with an open_period or close_date
 
     # ------------------------------------------------------------------ change notification
 
@@ -469,7 +470,7 @@ class StandInState:
         if poll is None or poll_message.deleted:
             raise ValueError(f"{poll_message!r} is not a poll")
         self._check_can_post(user, poll_message.chat, action="vote in")
-        self._close_expired(poll)
+        self.close_expired_polls()
         if poll.is_closed:
             raise ValueError(f"the poll {poll.question!r} is closed")
         chosen = list(option_ids)
@@ -604,6 +605,7 @@ class StandInState:
     def deliverable_updates(self, limit: int) -> list[PendingUpdate]:
         """Pending updates the bot asked for, oldest first; others are dropped as Telegram
         would never have created them."""
+        self.close_expired_polls()
         allowed = [u for u in self._updates if self._update_allowed(u.kind)]
         if len(allowed) != len(self._updates):
             self.dropped_updates += [u for u in self._updates if not self._update_allowed(u.kind)]
@@ -805,13 +807,23 @@ class StandInState:
         ]
         poll = StoredPoll(id=poll_id, options=options, **fields)
         self.polls[poll.id] = poll
+        if poll.close_date is not None and not poll.is_closed:
+            self._timed_polls.append(poll)
         return poll
 
-    def _close_expired(self, poll: StoredPoll) -> None:
-        if poll.is_closed or poll.close_date is None:
-            return
-        if self.clock() >= poll.close_date:
-            poll.is_closed = True
+    def close_expired_polls(self) -> None:
+        """Close every poll whose open_period or close_date has run out, as Telegram does
+        by itself; the bot gets a ``poll`` update with the final state of each of its own
+        (Telegram sends bots updates about the polls they sent). Called before anything
+        that reads a poll's state: a vote, stopPoll, getUpdates."""
+        now = self.clock()
+        for poll in list(self._timed_polls):
+            if poll.is_closed:
+                self._timed_polls.remove(poll)  # stopped by the bot: no update of this kind
+            elif poll.close_date is not None and now >= poll.close_date:
+                poll.is_closed = True
+                self._timed_polls.remove(poll)
+                self._enqueue("poll", poll.to_api())
 
     def enqueue(self, kind: str, payload: JSONDict) -> PendingUpdate:
         """Enqueue any update (for update types without an actor yet)."""
