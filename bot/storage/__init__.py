@@ -7,7 +7,8 @@ records it hands out, the schema and its migrations.
     base.py         the two connections, the cache, open/close; facade.py composes Storage
     cache.py, lock.py, sql.py    in-memory posts and walks; the instance lock; shared SQL
     walks.py, answers.py, posts.py, chats.py, inbox.py, deliveries.py, private_prompts.py,
-    ticks.py, privacy.py, discussion.py      the queries, next to their noun, as mixins of Storage
+    ticks.py, privacy.py, discussion.py,
+    paces.py      the queries, next to their noun, as mixins of Storage
     exports.py      the read-only export queries (synchronous sqlite3, for the CLI)
 
 Every name that callers imported from the single ``bot/storage.py`` is still importable

@@ -13,6 +13,7 @@ from bot.storage.group_settings import GroupSettingQueries
 from bot.storage.inbox import InboxQueries
 from bot.storage.languages import LanguageQueries
 from bot.storage.lookups import LookupQueries
+from bot.storage.paces import PaceQueries
 from bot.storage.posts import PostQueries
 from bot.storage.privacy import PrivacyQueries
 from bot.storage.private_prompts import PrivatePromptQueries
@@ -40,6 +41,7 @@ class Storage(
     LookupQueries,
     DiscussionQueries,
     LanguageQueries,
+    PaceQueries,
 ):
     """The only place that talks to SQLite.
 

@@ -8,16 +8,17 @@ import sqlite3
 from collections.abc import Sequence
 
 from bot.storage.base import StorageBase
+from bot.storage.paces import plan_tick
 from bot.storage.records import Post, Walk
 from bot.storage.sql import Db
 from bot.storage.walks import move
 
 POST_COLUMNS = (
     "chat_id, message_id, walk_id, position, question_id, poll_id, carries_next, section, "
-    "options, kind"
+    "options, kind, closes_at"
 )
 _INSERT_POST = (
-    f"INSERT OR REPLACE INTO posts ({POST_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT OR REPLACE INTO posts ({POST_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -35,6 +36,7 @@ def post_of(row: sqlite3.Row) -> Post:
         section,
         options,
         row[9],
+        row[10],
     )
 
 
@@ -54,6 +56,7 @@ def _insert_posts(db: Db, posts: Sequence[Post]) -> None:
                 p.section,
                 None if p.options is None else json.dumps(p.options, ensure_ascii=False),
                 p.kind,
+                p.closes_at,
             )
             for p in posts
         ],
@@ -61,17 +64,23 @@ def _insert_posts(db: Db, posts: Sequence[Post]) -> None:
 
 
 class PostQueries(StorageBase):
-    async def record_part(self, walk: Walk, to_position: int, posts: Sequence[Post]) -> Walk | None:
+    async def record_part(
+        self, walk: Walk, to_position: int, posts: Sequence[Post], *, tick_at: str | None = None
+    ) -> Walk | None:
         """Remember the messages of a part just posted and move the session past it.
 
         Only the newest part carries the "Next" button, so older posts lose the flag.
         None if the session moved meanwhile (another moderator was quicker).
+        ``tick_at``: a paced session's next tick, planned from where it moved to (in the
+        same transaction).
         """
 
         def record(db: Db) -> Walk | None:
             moved = move(db, walk, to_position, None)
             if moved is None:
                 return None
+            if tick_at is not None:
+                plan_tick(db, walk.id, to_position, tick_at)
             db.execute(
                 "UPDATE posts SET carries_next = 0 WHERE walk_id = ? AND carries_next = 1",
                 (walk.id,),

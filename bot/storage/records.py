@@ -69,6 +69,9 @@ class Post:
     options: tuple[str, ...] | None = None  # a choice question's options, as posted
     # What the message is (one of POST_KINDS); None for a post recorded before schema 5.
     kind: str | None = None
+    # A question of a paced session: when it closes (UTC, as iso_utc writes it); None: open
+    # for as long as its session runs.
+    closes_at: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -394,6 +394,23 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
     ),
+    (
+        # Issue 12, paced sessions: a group session that moves on by itself every ``seconds``.
+        # ``next_tick_at`` (UTC) is when the next part is due and ``from_position`` the step
+        # it moves on from (a tick advances only from there: nothing twice across restarts);
+        # ``paused``: a moderator stopped the clock (no tick is due). A question's post keeps
+        # when it closes (``closes_at``, UTC): a paced question takes no answer after it.
+        """
+        CREATE TABLE paces (
+            walk_id INTEGER PRIMARY KEY,
+            seconds INTEGER NOT NULL CHECK (seconds > 0),
+            paused INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
+            next_tick_at TEXT,
+            from_position INTEGER
+        )
+        """,
+        "ALTER TABLE posts ADD COLUMN closes_at TEXT",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
