@@ -23,7 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import homework, i18n, outbox, reminders
+from bot import homework, i18n, outbox, reminders, sessions
 from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData
 from bot.handlers import (
@@ -60,6 +60,7 @@ async def _post_init(application: BotApplication) -> None:
     await set_descriptions(application.bot)
     await homework.schedule_all(application)  # deadlines' timers, rebuilt from the database
     await reminders.schedule_all(application)  # and the reminders' (issue 12)
+    await sessions.rebuild_clocks(application)  # paced sessions' ticks, likewise
 
 
 async def _post_shutdown(application: BotApplication) -> None:
@@ -186,7 +187,10 @@ def register_handlers(application: BotApplication) -> None:
         CommandHandler("leaderboard", discussion.own_scores_command, filters=private_command),
         CommandHandler("language", language.language_command, filters=private_command),
         CommandHandler(
-            ["begin", "next", "end", "status", "assign", "assignments", "timezone", "digest"],
+            [
+                *("begin", "next", "end", "pause", "resume", "status"),
+                *("assign", "assignments", "timezone", "digest"),
+            ],
             session.group_only_command,
             filters=private_command,
         ),
@@ -194,6 +198,9 @@ def register_handlers(application: BotApplication) -> None:
         CommandHandler("begin", session.begin, filters=group_command),
         CommandHandler("next", session.next_command, filters=group_command),
         CommandHandler("end", session.end, filters=group_command),
+        # A paced session's clock (/begin … pace 3m): stopped and started again.
+        CommandHandler("pause", session.pause, filters=group_command),
+        CommandHandler("resume", session.resume, filters=group_command),
         CommandHandler("status", session.status, filters=group_command),
         CommandHandler("report", reports.report_in_group, filters=group_command),
         CommandHandler("export", reports.export_in_group, filters=group_command),

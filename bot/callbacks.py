@@ -79,6 +79,15 @@ class GroupBegin:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupBeginPaced:
+    """A moderator picks the lesson for a session that runs by itself (/begin pace 3m
+    with several lessons): a part every ``seconds``."""
+
+    lesson_id: str
+    seconds: int
+
+
+@dataclass(frozen=True, slots=True)
 class GroupNext:
     """A moderator posts the next part of a group session (the part after ``position``)."""
 
@@ -254,6 +263,7 @@ Action = (
     | ShowReasons
     | PickBefore
     | ChooseLanguage
+    | GroupBeginPaced
 )
 
 # Each action's tag and the pattern of each of its fields, in order.
@@ -274,6 +284,7 @@ _FIELD_PATTERNS = {
     "section": r"[1-9][0-9]{0,3}",
     "on": r"[01]",
     "language": r"[a-z]{2,3}",
+    "seconds": r"[1-9][0-9]{0,5}",
 }
 _TAGS: dict[type[Action], str] = {
     BeginLesson: "go",
@@ -302,6 +313,7 @@ _TAGS: dict[type[Action], str] = {
     ShowReasons: "rs",
     PickBefore: "pb",
     ChooseLanguage: "lg",
+    GroupBeginPaced: "gq",
 }
 _PATTERNS: tuple[tuple[re.Pattern[str], type[Action]], ...] = tuple(
     (

@@ -6,6 +6,7 @@ PTB builds ``BotData`` with no arguments; ``build_application`` sets the catalog
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -27,6 +28,8 @@ class BotData:
         self.flood = FloodGate()  # whether a stray message still gets its hint
         self.reactions = Reactions()  # the ✍s waiting to go out
         self.last_alert: float | None = None  # monotonic time of the last alert
+        # One advance of a group session at a time, by its walk id (bot.sessions).
+        self.advancing: dict[int, asyncio.Lock] = {}
 
 
 # ExtBot[Any]: the rate limiter's per-call argument type does not matter to handlers.

@@ -112,6 +112,7 @@ async def send_any(
             explanation_parse_mode=None,
             reply_markup=message.keyboard,
             message_thread_id=thread_id,
+            open_period=message.open_period,  # a paced session's: it closes itself
         )
     return await send(bot, chat_id, message, thread_id)
 

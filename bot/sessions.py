@@ -8,26 +8,33 @@ given on, and a session resumes after a restart exactly where it stood.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import math
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from telegram import Message
 from telegram.error import ChatMigrated, Forbidden, TelegramError
+from telegram.ext import JobQueue
 
-from bot import digests, group_settings, outbox
+from bot import digests, group_settings, homework, outbox, pacing
 from bot.answering import kind_of
 from bot.answering.discussion import asked_before
-from bot.context import BotContext
+from bot.context import BotApplication, BotContext
 from bot.discussion import before_id
 from bot.lessons import ChoiceQuestion, Lesson, Question, ShortQuestion
 from bot.render import discussion as render_discussion
 from bot.render import group as render_group
+from bot.render import pace as render_pace
 from bot.render import replies
-from bot.render.group import GroupMessage
+from bot.render.group import Countdown, GroupMessage, QuizPoll
 from bot.render.order import group_seed, shown_options
 from bot.results import asked_in, session_results
-from bot.storage import Post, Walk
+from bot.storage import Post, Walk, iso_utc
+from bot.storage.paces import Pace
 from bot.walk import (
     EndStep,
     QuestionStep,
@@ -83,8 +90,10 @@ async def start(
     user_id: int,
     topic: int | None,
     lesson: Lesson,
+    pace: int | None = None,
 ) -> None:
-    """Begin a session (in the forum topic it was begun in) and post its opening message."""
+    """Begin a session (in the forum topic it was begun in) and post its opening message.
+    ``pace`` (seconds): it runs by itself, its first part posted at once."""
     walk = await context.storage.start_walk(
         thread_id=topic,
         chat_id=chat_id,
@@ -95,8 +104,14 @@ async def start(
         lesson_id=lesson.id,
         lesson_version=lesson.version,
     )
+    opening_message = render_group.session_started(lesson, walk)
+    if pace is not None:
+        await context.storage.set_pace(walk.id, pace)
+        opening_message = render_group.paced_session_started(
+            lesson, walk, pacing.written(pace), counts_down=pacing.counts_down(pace)
+        )
     try:
-        sent = await send_to_group(context, walk, render_group.session_started(lesson, walk))
+        sent = await send_to_group(context, walk, opening_message)
     except TelegramError as error:
         await tell_cannot_post(context, walk, error)  # the session is on: /next goes on
         return
@@ -119,13 +134,19 @@ async def start(
                 asked.chat_id, asked.message_id, walk.id, -1, before_id(question.id), kind="stances"
             )
         )
-    await context.storage.record_part(walk, 0, posts)
+    opened = await context.storage.record_part(walk, 0, posts)
+    if pace is not None and opened is not None:
+        await post_next_part(context, opened)  # the clock starts with the first part
 
 
 async def resume(context: BotContext, walk: Walk) -> None:
-    """A paused session takes answers again (the bot may post in its group again)."""
-    await context.storage.set_walk_status(walk.id, "active")
+    """A paused session takes answers again (the bot may post in its group again); a paced
+    one's clock, unless a moderator stopped it, runs again from now."""
+    resumed = await context.storage.set_walk_status(walk.id, "active")
     await context.storage.set_chat_active(walk.chat_id, active=True)
+    pace = await context.storage.pace(walk.id)
+    if resumed is not None and pace is not None and not pace.paused:
+        await start_clock(context, resumed)
 
 
 # How long after a session closed /end (or /next) says so rather than "no session here".
@@ -201,8 +222,24 @@ async def still_to_answer(
     return sorted(missing, key=lambda item: item[0].casefold()), len(questions)
 
 
+def _advancing(context: BotContext, walk_id: int) -> asyncio.Lock:
+    """One advance of a session at a time: its clock and a moderator's /next may come at
+    the same moment (the scheduler orders a chat's updates, not the clock's ticks)."""
+    return context.bot_data.advancing.setdefault(walk_id, asyncio.Lock())
+
+
 async def post_next_part(context: BotContext, walk: Walk) -> None:
-    """Post the session's next part (or, past its last, end it)."""
+    """Post the session's next part (or, past its last, end it): the one way a session
+    moves on, for /next, the Next button and a paced session's clock alike. Nothing if it
+    moved meanwhile (the clock and a moderator at once) or stopped taking answers."""
+    async with _advancing(context, walk.id):
+        current = await context.storage.walk(walk.id)
+        if current is None or current.position != walk.position or current.status != "active":
+            return
+        await _post_next_part(context, current)
+
+
+async def _post_next_part(context: BotContext, walk: Walk) -> None:
     lesson = context.catalog.get(walk.lesson_id)
     if lesson is not None and walk.lesson_version != lesson.version:
         walk = await _on_current_version(context, walk, lesson)
@@ -218,11 +255,16 @@ async def post_next_part(context: BotContext, walk: Walk) -> None:
     carrier = await _next_carrier(context, walk)
     posts: list[Post] = []
     asking = render_group.Asking(settings.quiz_buttons, settings.typed_private)
+    pace = await context.storage.pace(walk.id)
+    tick_at, countdown = await _countdown(context, walk, pace)
     messages = render_group.part_messages(
-        lesson, walk, steps, after, _bot_username(context), asking
+        lesson, walk, steps, after, _bot_username(context), asking, countdown
     )
+    closes_at = iso_utc(tick_at) if countdown is not None and tick_at is not None else None
     for index, (step, message) in enumerate(messages):
         refused: TelegramError | None = None
+        if isinstance(message, QuizPoll) and message.open_period and tick_at is not None:
+            message = replace(message, open_period=_seconds_until(tick_at))
         try:
             sent = await send_to_group(context, walk, message)
         except TelegramError as error:
@@ -235,8 +277,26 @@ async def post_next_part(context: BotContext, walk: Walk) -> None:
                 await tell_cannot_post(context, walk, refused)
             return
         last = index == len(messages) - 1
-        posts.append(_post_of(sent, walk, lesson, step, steps.index(step), last, asking))
-    moved = await context.storage.record_part(walk, after, posts)
+        post = _post_of(sent, walk, lesson, step, steps.index(step), last, asking)
+        posts.append(replace(post, closes_at=closes_at) if post.question_id else post)
+    await _moved_past(context, lesson, walk, after, posts, tick_at, carrier)
+
+
+async def _moved_past(
+    context: BotContext,
+    lesson: Lesson,
+    walk: Walk,
+    after: int,
+    posts: list[Post],
+    tick_at: datetime | None,
+    carrier: Post | None,
+) -> None:
+    """A part posted whole: the session moves past it (a paced one's next tick planned in
+    the same transaction, then armed), and the older part's Next button goes."""
+    planned = iso_utc(tick_at) if tick_at is not None else None
+    moved = await context.storage.record_part(walk, after, posts, tick_at=planned)
+    if moved is not None and tick_at is not None:
+        _arm(context.job_queue, walk.id, after, tick_at)
     if moved is not None and carrier:
         # ``moved`` has the session's chat id as it is now, should the group have been
         # upgraded to a supergroup while this part was being sent.
@@ -366,6 +426,8 @@ async def end(context: BotContext, walk: Walk, lesson: Lesson | None) -> None:
     ended = await context.storage.set_walk_status(walk.id, "finished")
     if ended is None:
         return
+    _disarm(context.job_queue, walk.id)
+    context.bot_data.advancing.pop(walk.id, None)
     posts = await context.storage.posts_of_walk(walk.id)
     for post in posts:
         if post.carries_next:
@@ -388,3 +450,112 @@ async def end(context: BotContext, walk: Walk, lesson: Lesson | None) -> None:
         except TelegramError as error:
             await tell_cannot_post(context, ended, error)  # closed all the same
             return
+
+
+# --- a paced session's clock (issue 12) ----------------------------------------------------
+# The pace, whether its clock runs, and its next tick (with the position it moves on from)
+# live in SQLite (``Storage.pace``); the timer is a JobQueue job, rebuilt at start
+# (``rebuild_clocks``). A tick moves the session on only from the position it was planned
+# for, through ``post_next_part``, so a tick run twice (or late, after a restart, or beside
+# a moderator's /next) posts nothing twice.
+
+
+def _job_name(walk_id: int) -> str:
+    return f"pace-{walk_id}"
+
+
+def _seconds_until(moment: datetime) -> int:
+    """A poll's open_period to close at ``moment`` (Telegram takes 5 s at least)."""
+    return max(pacing.MIN_PACE, math.ceil((moment - datetime.now(UTC)).total_seconds()))
+
+
+async def _countdown(
+    context: BotContext, walk: Walk, pace: Pace | None
+) -> tuple[datetime | None, Countdown | None]:
+    """A part posted now: when the next tick is due (None: no clock runs), and the
+    countdown its questions show (None: they stay open, or no clock runs)."""
+    if pace is None or pace.paused:
+        return None, None
+    tick_at = datetime.now(UTC) + timedelta(seconds=pace.seconds)
+    if not pacing.counts_down(pace.seconds):
+        return tick_at, None
+    zone = await homework.zone_of(context, walk.chat_id)
+    return tick_at, Countdown(pace.seconds, render_pace.clock_time(tick_at, zone))
+
+
+# JobQueue[Any]: a handler's context names it with a type variable PTB leaves open.
+def _arm(job_queue: JobQueue[Any] | None, walk_id: int, from_position: int, at: datetime) -> None:
+    """The session's next tick, replacing any planned before (/next restarts the clock)."""
+    if job_queue is None:  # built without the job-queue extra
+        log.error("no job queue: session %s will not move on by itself", walk_id)
+        return
+    _disarm(job_queue, walk_id)
+    job_queue.run_once(
+        _tick,
+        when=max(0.0, (at - datetime.now(UTC)).total_seconds()),
+        data=(walk_id, from_position),
+        name=_job_name(walk_id),
+        # However late the job gets to run (a slow start, a busy loop), it runs.
+        job_kwargs={"misfire_grace_time": None},
+    )
+
+
+def _disarm(job_queue: JobQueue[Any] | None, walk_id: int) -> None:
+    if job_queue is not None:
+        for job in job_queue.get_jobs_by_name(_job_name(walk_id)):
+            job.schedule_removal()
+
+
+async def _tick(context: BotContext) -> None:
+    """The clock's tick: the next part, if the session still stands where the tick was
+    planned from and its clock still runs."""
+    assert context.job is not None
+    data = context.job.data
+    assert isinstance(data, tuple)  # set by _arm
+    walk_id, from_position = int(data[0]), int(data[1])
+    pace = await context.storage.pace(walk_id)
+    walk = await context.storage.walk(walk_id)
+    if (
+        pace is None
+        or pace.paused
+        or pace.from_position != from_position
+        or walk is None
+        or walk.status != "active"
+        or walk.position != from_position
+    ):
+        return
+    log.info("session %s moves on by its clock", walk_id)
+    await post_next_part(context, walk)
+
+
+async def rebuild_clocks(application: BotApplication) -> None:
+    """At start: a timer for every running clock, from the database; a tick that came
+    while the bot was stopped runs at once."""
+    storage = application.bot_data.storage
+    assert storage is not None, "called once the database is open"
+    for pace in await storage.planned_ticks():
+        assert pace.next_tick_at is not None and pace.from_position is not None
+        at = datetime.fromisoformat(pace.next_tick_at)
+        _arm(application.job_queue, pace.walk_id, pace.from_position, at)
+
+
+async def stop_clock(context: BotContext, walk: Walk) -> Pace | None:
+    """/pause: no part comes by itself until the clock runs again; None if it was stopped
+    already (or the session has no pace)."""
+    stopped = await context.storage.stop_clock(walk.id)
+    _disarm(context.job_queue, walk.id)
+    return stopped
+
+
+async def start_clock(context: BotContext, walk: Walk) -> tuple[Pace, datetime] | None:
+    """/resume (or the session resumed): the next part one pace from now; None if the
+    session has no pace."""
+    pace = await context.storage.pace(walk.id)
+    if pace is None:
+        return None
+    at = datetime.now(UTC) + timedelta(seconds=pace.seconds)
+    started = await context.storage.start_clock(walk.id, walk.position, iso_utc(at))
+    if started is None:
+        return None
+    _arm(context.job_queue, walk.id, walk.position, at)
+    return started, at

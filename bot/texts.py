@@ -190,7 +190,8 @@ GROUP_COMMANDS: tuple[tuple[str, str], ...] = (
 )
 GROUP_HELP = (
     "👋 I run editorial discussions here. An admin starts with /begin, posts each part with "
-    "/next (or the Next button) and closes with /end; /report and /export send admins the "
+    "/next (or the Next button) and closes with /end; /begin pace 3m runs a session by "
+    "itself, a part every 3 minutes (/pause, /resume). /report and /export send admins the "
     "results privately. For homework: /assign a lesson with a deadline (/assignments lists "
     "them, /timezone sets the group's clock); /settings chooses how the group answers. "
     "Anyone can ask /status. After each debate question I post a digest (/digest off stops "
@@ -425,6 +426,8 @@ GROUP_ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("begin", "Start a session"),
     ("next", "Post the next part"),
     ("end", "Close the session"),
+    ("pause", "Stop a paced session's clock"),
+    ("resume", "Start the clock again"),
     ("status", "Where the session is"),
     ("report", "Results, sent to you privately"),
     ("export", "Answers as a file, sent privately"),
@@ -954,3 +957,42 @@ CHART_WRONG = "{share}% wrong"
 
 # Last: ``texts.NAME`` now answers in the current reader's language (bot/i18n.py).
 translate_module(__name__)
+# --- paced sessions: /begin … pace 3m (issue 12) -----------------------------------------
+
+# Added under a paced session's opening message; {pace} as typed after "pace" (3m, 45s).
+PACE_STARTED = (
+    "\n\n⏱ This session runs by itself: a new part every <b>{pace}</b>. Quizzes count down, "
+    "and each question closes when its time is up. Admins: /next posts the next part "
+    "sooner, /pause stops the clock, /resume starts it again."
+)
+# A pace over 10 minutes: the parts come by themselves, the questions stay open.
+PACE_STARTED_OPEN = (
+    "\n\n⏱ This session runs by itself: a new part every <b>{pace}</b>. Admins: /next posts "
+    "the next part sooner, /pause stops the clock, /resume starts it again."
+)
+# Under a paced question (not a quiz poll, which shows Telegram's own countdown).
+PACE_CLOSES = "⏱ Closes at {time}."
+QUESTION_TIME_UP = "⏱ Time was up for this question, so this answer was not counted."
+PACE_EXAMPLES = "/begin pace 3m, or /begin pace 45s"
+PACE_MISSING = "⏱ Say how long each part stays after “pace”: " + PACE_EXAMPLES + "."
+PACE_UNREADABLE = "⏱ I can't read “{typed}” as a pace. Try " + PACE_EXAMPLES + "."
+PACE_TOO_SHORT = "⏱ “{typed}” is too quick: a pace is at least 5s. Try " + PACE_EXAMPLES + "."
+PACE_TOO_LONG = "⏱ “{typed}” is too long: a pace is at most 1 day. Try " + PACE_EXAMPLES + "."
+PACE_TOO_FAST = (
+    "⏱ At a pace of {pace}, <b>{lesson}</b> would send the group more messages a minute "
+    "than Telegram allows (20). Choose a pace of at least {fastest}: "
+    "/begin {lesson_id} pace {fastest}"
+)
+PACE_STOPPED = (
+    "⏸ The clock is stopped: no part comes by itself until /resume. /next still posts the "
+    "next part."
+)
+PACE_ALREADY_STOPPED = "⏸ The clock is stopped already. /resume starts it again."
+PACE_RESUMED = "▶️ The clock runs again: the next part comes at {time}, then every {pace}."
+PACE_RUNNING = "⏱ The clock is running: the next part comes at {time}."
+PACE_NONE = (
+    "This session moves on only with /next: it has no clock. To run one by itself, begin it "
+    "with a pace: /begin pace 3m."
+)
+GROUP_STATUS_PACE = "\n⏱ Next part at {time} (every {pace})."
+GROUP_STATUS_PACE_STOPPED = "\n⏸ The clock is stopped (/resume starts it)."

@@ -55,13 +55,15 @@ async def test_students_menus_lack_the_moderators_commands(
     ]
     assert not MODERATOR_ONLY & set(private)
     assert group == ["status", "help"]
-    # A group's admins: the session's commands, the two that send them its results, the
-    # homework's, the discussion's switches, and help.
+    # A group's admins: the session's commands (a paced one's clock too), the two that
+    # send them its results, the homework's, the discussion's switches, and help.
     admins = menu(standin, "all_chat_administrators")
     assert admins == [
         "begin",
         "next",
         "end",
+        "pause",
+        "resume",
         "status",
         "report",
         "export",

@@ -51,6 +51,7 @@ class Why(Enum):
     NOT_AN_OPTION = "not_an_option"  # typed at a choice question, but no option's letter
     # Issue 14: a reason of only emoji or a few characters, asked once for words.
     NEEDS_WORDS = "needs_words"
+    TIME_UP = "time_up"  # a paced session's question whose time had run out (issue 12)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ was posted as, while the session runs."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from telegram import Message, User
@@ -58,11 +59,25 @@ def credited(message: Message) -> User | None:
     return user
 
 
+def time_up(post: Post, at: dt.datetime | None = None) -> bool:
+    """Whether a paced session's question had closed at ``at`` (Telegram's time for a
+    message, so that a reply sent in time counts however late it is handled; now for a
+    press). Quiz polls are closed by Telegram itself."""
+    if post.closes_at is None or post.kind == "poll":
+        return False
+    return (at or dt.datetime.now(dt.UTC)) >= dt.datetime.fromisoformat(post.closes_at)
+
+
 async def open_question(
-    storage: Storage, catalog: LessonCatalog, post: Post | None, walk_id: int, question_id: str
+    storage: Storage,
+    catalog: LessonCatalog,
+    post: Post | None,
+    walk_id: int,
+    question_id: str,
+    at: dt.datetime | None = None,
 ) -> tuple[Walk, Lesson] | Refused:
     """The group walk and lesson of a post's question, if that post is the question's and
-    the session takes answers now."""
+    the session takes answers now (``at``: when the answer was sent, if Telegram says)."""
     if post is None or post.walk_id != walk_id or post.question_id != question_id:
         return Refused(Why.UNKNOWN)
     walk = await storage.walk(walk_id)
@@ -73,16 +88,18 @@ async def open_question(
     lesson = catalog.get(walk.lesson_id)
     if walk.status != "active" or lesson is None or lesson.question(question_id) is None:
         return Refused(Why.CLOSED)
+    if time_up(post, at):
+        return Refused(Why.TIME_UP)
     return walk, lesson
 
 
 async def _question_of(
-    storage: Storage, catalog: LessonCatalog, post: Post | None
+    storage: Storage, catalog: LessonCatalog, post: Post | None, at: dt.datetime | None = None
 ) -> tuple[Walk, Lesson, Question, Post] | Refused:
     """The open question a post (a poll, or a message replied to) carries."""
     if post is None or post.question_id is None:
         return Refused(Why.UNKNOWN)
-    found = await open_question(storage, catalog, post, post.walk_id, post.question_id)
+    found = await open_question(storage, catalog, post, post.walk_id, post.question_id, at)
     if isinstance(found, Refused):
         return found
     walk, lesson = found
@@ -266,7 +283,8 @@ async def reply(
         if walk is None or walk.audience != "group":
             return Refused(Why.UNKNOWN)
         return Refused(Why.NOT_A_QUESTION if walk.status == "active" else Why.CLOSED)
-    found = await _question_of(storage, catalog, post)
+    # An edit counts from when it was made; a new reply from when it was sent.
+    found = await _question_of(storage, catalog, post, message.edit_date or message.date)
     if isinstance(found, Refused):
         return found
     walk, lesson, question, _ = found

@@ -26,7 +26,7 @@ from bot.answering.core import (
     typed_answer,
 )
 from bot.answering.discussion import asked_for_words, counter, counter_pending
-from bot.answering.group import press
+from bot.answering.group import press, time_up
 from bot.callbacks import AnswerPrivately, PickStance
 from bot.lessons import DebateQuestion, LessonCatalog, ShortQuestion
 from bot.storage import Post, PrivatePrompt, Storage
@@ -45,7 +45,8 @@ async def open_link(
     walk = await storage.walk(link.walk_id)
     if walk is None or walk.audience != "group" or not await is_member(walk.chat_id, user_id):
         return Refused(Why.UNKNOWN)
-    if await storage.post_of_question(walk.id, link.question_id) is None:
+    posted = await storage.post_of_question(walk.id, link.question_id)
+    if posted is None:
         return Refused(Why.UNKNOWN)  # not shown to the group yet
     if walk.status == "paused":
         return Refused(Why.PAUSED)
@@ -56,6 +57,8 @@ async def open_link(
         return Refused(Why.CLOSED)
     if not isinstance(question, ShortQuestion | DebateQuestion):
         return Refused(Why.UNKNOWN)  # answered on the group's own message
+    if time_up(posted):
+        return Refused(Why.TIME_UP)
     await storage.set_private_prompt(chat_id, walk.id, question.id)
     step = step_at(lesson, position)
     assert isinstance(step, QuestionStep)
@@ -66,6 +69,7 @@ async def asked(storage: Storage, opened: LinkOpened, chat_id: int, message_id: 
     """The group's question was asked in the private chat: its message is a post of the
     group's session there, so its stance buttons count (and only those)."""
     question = opened.step.question
+    posted = await storage.post_of_question(opened.walk.id, question.id)
     post = Post(
         chat_id=chat_id,
         message_id=message_id,
@@ -73,6 +77,7 @@ async def asked(storage: Storage, opened: LinkOpened, chat_id: int, message_id: 
         position=opened.walk.position,
         question_id=question.id,
         kind=private_kind(question),
+        closes_at=posted.closes_at if posted is not None else None,  # as the group's
     )
     await storage.record_posts([post])
 
@@ -148,6 +153,10 @@ async def typed(
     refused = await _still_member(storage, prompt, user.id, is_member)
     if refused is not None:
         return refused
+    posted = await storage.post_of_question(walk.id, question.id)
+    if posted is not None and time_up(posted, message.date):
+        await storage.clear_private_prompt(message.chat_id)
+        return Refused(Why.TIME_UP)
     if isinstance(question, DebateQuestion) and await counter_pending(
         storage, walk, question, user.id
     ):  # the reason is in: this is the other side's best argument

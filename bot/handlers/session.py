@@ -5,14 +5,18 @@ chat. ``bot.sessions`` does the posting; moderator rights are checked by the
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from telegram import Message, Update
 
-from bot import callbacks, outbox, sessions, texts
-from bot.callbacks import GroupBegin, GroupEnd, GroupNext, command_of
+from bot import callbacks, homework, outbox, pacing, sessions, texts
+from bot.callbacks import GroupBegin, GroupBeginPaced, GroupEnd, GroupNext, command_of
 from bot.context import BotContext
 from bot.lessons import Lesson
 from bot.moderation import allowed_or_refused, is_moderator, moderators_only
+from bot.pacing import PaceError
 from bot.render import group as render_group
+from bot.render import pace as render_pace
 from bot.render import replies
 from bot.render.markup import Reply
 from bot.storage import Walk
@@ -40,11 +44,16 @@ async def begin(update: Update, context: BotContext) -> None:
     if session is not None:
         await _resume_or_refuse(update, context, session)
         return
+    try:  # /begin [lesson-id] [pace <duration>]
+        asked = pacing.parse_begin(context.args or [])
+    except PaceError as error:
+        await _reply(update, render_pace.pace_refused(error))
+        return
     catalog = context.catalog
-    if context.args:
-        lesson = catalog.get(context.args[0].lower())
+    if asked.lesson_id is not None:
+        lesson = catalog.get(asked.lesson_id)
         if lesson is None:
-            await _reply(update, replies.no_such_lesson(context.args[0], catalog))
+            await _reply(update, replies.no_such_lesson(asked.lesson_id, catalog))
             return
     elif len(catalog) == 1:
         (lesson,) = catalog.lessons
@@ -52,9 +61,23 @@ async def begin(update: Update, context: BotContext) -> None:
         await _reply(update, Reply(texts.NO_LESSONS))
         return
     else:
-        await _reply(update, render_group.lesson_menu(catalog))
+        await _reply(update, render_group.lesson_menu(catalog, asked.pace))
         return
-    await _start(update, context, lesson)
+    if await _too_fast(update, lesson, asked.pace):
+        return
+    await _start(update, context, lesson, asked.pace)
+
+
+async def _too_fast(update: Update, lesson: Lesson, pace: int | None) -> bool:
+    """A pace at which the lesson would break the group's flood limit: refused, naming the
+    fastest that fits."""
+    if pace is None:
+        return False
+    fastest = pacing.fastest_pace(render_pace.bursts(lesson))
+    if pace >= fastest:
+        return False
+    await _reply(update, render_pace.too_fast(lesson, pace, fastest))
+    return True
 
 
 async def _resume_or_refuse(update: Update, context: BotContext, session: Walk) -> None:
@@ -66,7 +89,9 @@ async def _resume_or_refuse(update: Update, context: BotContext, session: Walk) 
         await _reply(update, replies.session_already_running(lesson, session.lesson_id))
 
 
-async def _start(update: Update, context: BotContext, lesson: Lesson) -> None:
+async def _start(
+    update: Update, context: BotContext, lesson: Lesson, pace: int | None = None
+) -> None:
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     assert chat is not None and user is not None
     # Begun in a forum topic, the session runs there.
@@ -79,6 +104,7 @@ async def _start(update: Update, context: BotContext, lesson: Lesson) -> None:
         user_id=user.id,
         topic=topic,
         lesson=lesson,
+        pace=pace,
     )
 
 
@@ -130,7 +156,53 @@ async def status(update: Update, context: BotContext) -> None:
     missing = None
     if await is_moderator(update, context):  # names only for those who run the session
         missing = await sessions.still_to_answer(context, walk, lesson)
-    await _short_lived(update, context, render_group.status(lesson, walk, members, missing))
+    pace = await context.storage.pace(walk.id)
+    clock = ""
+    if pace is not None:
+        clock = render_pace.status_line(pace, await homework.zone_of(context, chat.id))
+    await _short_lived(update, context, render_group.status(lesson, walk, members, missing, clock))
+
+
+@moderators_only
+async def pause(update: Update, context: BotContext) -> None:
+    """/pause: a paced session's clock stops (/next still posts the next part)."""
+    chat = update.effective_chat
+    assert chat is not None
+    walk = await context.storage.open_walk(chat.id)
+    if walk is None:
+        await _no_session(update, context, chat.id)
+        return
+    pace = await context.storage.pace(walk.id)
+    if pace is None:
+        await _reply(update, render_pace.no_clock())
+    elif await sessions.stop_clock(context, walk) is None:
+        await _reply(update, render_pace.already_stopped())
+    else:
+        await _reply(update, render_pace.stopped())
+
+
+@moderators_only
+async def resume(update: Update, context: BotContext) -> None:
+    """/resume: a paced session's clock runs again, the next part one pace from now."""
+    chat = update.effective_chat
+    assert chat is not None
+    walk = await context.storage.open_walk(chat.id)
+    if walk is None:
+        await _no_session(update, context, chat.id)
+        return
+    pace = await context.storage.pace(walk.id)
+    zone = await homework.zone_of(context, chat.id)
+    if pace is None:
+        await _reply(update, render_pace.no_clock())
+    elif walk.status == "paused":  # the bot could not post: /begin resumes the session
+        await _reply(update, render_group.paused(context.catalog.get(walk.lesson_id), walk))
+    elif not pace.paused and pace.next_tick_at is not None:
+        at = datetime.fromisoformat(pace.next_tick_at)
+        await _reply(update, render_pace.running(at, zone))
+    else:
+        started = await sessions.start_clock(context, walk)
+        if started is not None:
+            await _reply(update, render_pace.resumed(started[1], zone, pace.seconds))
 
 
 async def group_help(update: Update, context: BotContext) -> None:
@@ -159,7 +231,7 @@ async def group_only_command(update: Update, context: BotContext) -> None:
 def is_session_button(data: object) -> bool:
     """The callback data of a moderator's button (the pattern ``app`` routes it by)."""
     return isinstance(data, str) and isinstance(
-        callbacks.decode(data), GroupBegin | GroupNext | GroupEnd
+        callbacks.decode(data), GroupBegin | GroupBeginPaced | GroupNext | GroupEnd
     )
 
 
@@ -168,13 +240,13 @@ async def on_session_button(update: Update, context: BotContext) -> None:
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
     action = callbacks.decode(query.data)
-    assert isinstance(action, GroupBegin | GroupNext | GroupEnd)  # the pattern
+    assert isinstance(action, GroupBegin | GroupBeginPaced | GroupNext | GroupEnd)  # the pattern
     if chat.type == "private":  # forged: a session runs in a group
         await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     if not await allowed_or_refused(update, context):
         return
-    if isinstance(action, GroupBegin):
+    if isinstance(action, GroupBegin | GroupBeginPaced):
         await _begin_button(update, context, action)
     elif isinstance(action, GroupEnd):
         await _end_button(update, context, action)
@@ -182,9 +254,15 @@ async def on_session_button(update: Update, context: BotContext) -> None:
         await _next_button(update, context, action)
 
 
-async def _begin_button(update: Update, context: BotContext, action: GroupBegin) -> None:
+async def _begin_button(
+    update: Update, context: BotContext, action: GroupBegin | GroupBeginPaced
+) -> None:
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
+    pace = action.seconds if isinstance(action, GroupBeginPaced) else None
+    if pace is not None and not pacing.MIN_PACE <= pace <= pacing.MAX_PACE:
+        await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)  # forged
+        return
     lesson = context.catalog.get(action.lesson_id)
     if lesson is None:
         await outbox.popup(query, texts.UNKNOWN_LESSON, show_alert=True)
@@ -193,9 +271,11 @@ async def _begin_button(update: Update, context: BotContext, action: GroupBegin)
         await outbox.popup(query, texts.GROUP_ALREADY_RUNNING_POPUP, show_alert=True)
         return
     await outbox.popup(query)
+    if await _too_fast(update, lesson, pace):
+        return  # the menu stays: another lesson may fit that pace
     if isinstance(query.message, Message):
         await outbox.set_keyboard(query.message, None)
-    await _start(update, context, lesson)
+    await _start(update, context, lesson, pace)
 
 
 async def _next_button(update: Update, context: BotContext, action: GroupNext) -> None:

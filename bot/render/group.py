@@ -15,6 +15,7 @@ from bot import texts
 from bot.callbacks import (
     AnswerPrivately,
     GroupBegin,
+    GroupBeginPaced,
     GroupEnd,
     GroupNext,
     GroupPick,
@@ -57,15 +58,32 @@ class QuizPoll:
     correct_option_id: int
     explanation: str | None
     keyboard: InlineKeyboardMarkup | None
+    open_period: int | None = None  # a paced session's countdown (seconds): closes itself
 
 
 GroupMessage = Reply | QuizPoll
 
 
-def lesson_menu(catalog: LessonCatalog) -> Reply:
+@dataclass(frozen=True, slots=True)
+class Countdown:
+    """A paced session's part: its quiz polls count down ``seconds`` (Telegram's
+    open_period) and its other questions say they close at ``time`` (the group's clock)."""
+
+    seconds: int
+    time: str  # "14:05"
+
+
+def lesson_menu(catalog: LessonCatalog, pace: int | None = None) -> Reply:
+    """The lessons to begin a session of; ``pace`` (seconds): one that runs by itself."""
     return Reply(
         texts.GROUP_CHOOSE_LESSON,
-        column(button(lesson.title, GroupBegin(lesson.id)) for lesson in catalog),
+        column(
+            button(
+                lesson.title,
+                GroupBegin(lesson.id) if pace is None else GroupBeginPaced(lesson.id, pace),
+            )
+            for lesson in catalog
+        ),
     )
 
 
@@ -111,6 +129,13 @@ def session_started(lesson: Lesson, walk: Walk) -> Reply:
         lesson=esc(lesson.title), source=source_line(lesson), parts=parts
     )
     return Reply(text, _with_next([], walk, walk.position))
+
+
+def paced_session_started(lesson: Lesson, walk: Walk, pace: str, *, counts_down: bool) -> Reply:
+    """The opening message of a session that runs by itself, a part every ``pace``."""
+    started = session_started(lesson, walk)
+    line = texts.PACE_STARTED if counts_down else texts.PACE_STARTED_OPEN
+    return Reply(started.text + line.format(pace=esc(pace)), started.keyboard)
 
 
 def _private_link(bot_username: str, walk: Walk, question_id: str) -> InlineKeyboardButton:
@@ -175,27 +200,31 @@ def question_messages(
     *,
     ends: bool = False,
     asking: Asking = Asking(),
+    countdown: Countdown | None = None,
 ) -> list[GroupMessage]:
     """A question's message; a quiz poll whose options are too long for it comes after a
-    message listing them in full (A, B, C…), and its own options are the letters."""
+    message listing them in full (A, B, C…), and its own options are the letters.
+    ``countdown``: a paced session's question, which closes when its time is up."""
     question = step.question
     rows = question_rows(lesson, step, walk, bot_username, asking)
     keyboard = _with_next(rows, walk, next_position, ends=ends)
+    closes = [texts.PACE_CLOSES.format(time=countdown.time)] if countdown else []
     if isinstance(question, ChoiceQuestion):
         shown = shown_options(question, group_seed(walk.id))  # as the post stores them
         if not with_buttons(lesson, question, asking):
-            return _quiz_poll(step, question, shown, keyboard)
-        return [Reply(question_text(step, *choice_lines(question, shown, group=True)), keyboard)]
+            return _quiz_poll(step, question, shown, keyboard, countdown)
+        lines = [*choice_lines(question, shown, group=True), *closes]
+        return [Reply(question_text(step, *lines), keyboard)]
     if isinstance(question, ShortQuestion):
         how = texts.GROUP_REPLY_PRIVATELY if asking.typed_private else texts.GROUP_REPLY_TO_ANSWER
-        return [Reply(question_text(step, how), keyboard)]
+        return [Reply(question_text(step, how, *closes), keyboard)]
     how = (
         texts.GROUP_STANCE_THEN_PRIVATELY if asking.typed_private else texts.GROUP_STANCE_THEN_REPLY
     )
     lines = [how]
     if isinstance(question, DebateQuestion) and question.asks_counter and not asking.typed_private:
         lines.append(texts.GROUP_OTHER_SIDE)  # issue 14: the other side's best argument
-    return [Reply(question_text(step, *lines), keyboard)]
+    return [Reply(question_text(step, *lines, *closes), keyboard)]
 
 
 def _quiz_poll(
@@ -203,6 +232,7 @@ def _quiz_poll(
     question: ChoiceQuestion,
     shown: Sequence[str],
     keyboard: InlineKeyboardMarkup | None,
+    countdown: Countdown | None = None,
 ) -> list[GroupMessage]:
     # The lesson's checks count characters, Telegram UTF-16 units: an emoji is two. Only
     # what is shown is clipped; the post keeps the options whole.
@@ -217,6 +247,7 @@ def _quiz_poll(
         correct_option_id=list(shown).index(question.correct_options[0]),
         explanation=clip(explanation, POLL_EXPLANATION_LIMIT) if explanation else None,
         keyboard=keyboard,
+        open_period=countdown.seconds if countdown else None,
     )
     if not lettered:
         return [poll]
@@ -231,8 +262,10 @@ def part_messages(
     next_position: int,
     bot_username: str,
     asking: Asking = Asking(),
+    countdown: Countdown | None = None,
 ) -> list[tuple[Step, GroupMessage]]:
-    """The messages of one part; only the last one carries the Next button."""
+    """The messages of one part; only the last one carries the Next button. ``countdown``:
+    a paced session's part, whose questions close when their time is up."""
     messages: list[tuple[Step, GroupMessage]] = []
     ends = isinstance(step_at(lesson, next_position), EndStep)
     for i, step in enumerate(steps):
@@ -243,7 +276,14 @@ def part_messages(
             messages.extend((step, m) for m in section_messages(lesson, step, keyboard))
         elif isinstance(step, QuestionStep):
             shown = question_messages(
-                lesson, step, walk, bot_username, position, ends=ends, asking=asking
+                lesson,
+                step,
+                walk,
+                bot_username,
+                position,
+                ends=ends,
+                asking=asking,
+                countdown=countdown,
             )
             messages.extend((step, message) for message in shown)
     return messages
@@ -311,6 +351,7 @@ def status(
     walk: Walk,
     members: int,
     missing: tuple[Sequence[tuple[str, int]], int] | None = None,
+    clock: str = "",
 ) -> Reply:
     """Where the session is; for a moderator (``missing``) also who has taken part but not
     answered the questions posted last, with how many are left when the part has several."""
@@ -329,6 +370,7 @@ def status(
         where = texts.GROUP_STATUS_DISCUSSION_DONE
     if walk.status == "paused":
         where += texts.GROUP_STATUS_PAUSED
+    where += clock  # a paced session's next part, or its stopped clock
     text = texts.GROUP_STATUS.format(lesson=esc(lesson.title), where=where, members=members)
     if missing is not None and missing[1]:
         people, of = missing

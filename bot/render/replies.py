@@ -38,6 +38,7 @@ _SAME_EVERYWHERE = {
     Why.PRESS_CONTINUE: "PRESS_CONTINUE",
     Why.NOT_AN_OPTION: "HINT_NOT_WAITING",  # (no question to name its letters)
     Why.NEEDS_WORDS: "NEEDS_WORDS",
+    Why.TIME_UP: "QUESTION_TIME_UP",
 }
 _CLOSED = {
     "group": "GROUP_QUESTION_CLOSED",

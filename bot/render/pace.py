@@ -1,0 +1,108 @@
+"""Render for paced sessions (issue 12): how many messages each tick sends (for the flood
+check), the refusals of /begin's pace, and what /pause, /resume and /status say."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from bot import pacing, texts
+from bot.lessons import ChoiceQuestion, Lesson
+from bot.pacing import PaceError, Problem
+from bot.render import letters
+from bot.render.markup import Reply, esc
+from bot.render.private import section_messages
+from bot.storage.paces import Pace
+from bot.walk import EndStep, QuestionStep, SectionStep, Step, next_part, step_at
+
+
+def bursts(lesson: Lesson) -> list[int]:
+    """The messages a paced session of ``lesson`` sends at each tick: the opening message
+    with the first part, every further part, then the closing summary (one message for a
+    lesson of the size a session can pace at all)."""
+    sizes: list[int] = []
+    position = 0
+    while not isinstance(step_at(lesson, position), EndStep):
+        steps, after = next_part(lesson, position)
+        sizes.append(sum(_messages_of(lesson, step) for step in steps))
+        position = after
+    if not sizes:
+        return [1, 1]
+    return [1 + sizes[0], *sizes[1:], 1]
+
+
+def _messages_of(lesson: Lesson, step: Step) -> int:
+    """How many messages a step is posted as in a group (as ``render.group`` posts it): a
+    section may take several; a quiz poll with options too long for one comes after a
+    message listing them."""
+    if isinstance(step, SectionStep):
+        return len(section_messages(lesson, step, None))
+    if (
+        isinstance(step, QuestionStep)
+        and isinstance(step.question, ChoiceQuestion)
+        and not lesson.asks_with_buttons(step.question)
+        and letters.in_poll(step.question.options)
+    ):
+        return 2
+    return 1
+
+
+def clock_time(moment: dt.datetime, zone: ZoneInfo) -> str:
+    """A moment as the group's clock shows it: "14:05"."""
+    return moment.astimezone(zone).strftime("%H:%M")
+
+
+_PROBLEMS = {
+    Problem.UNREADABLE: texts.PACE_UNREADABLE,
+    Problem.TOO_SHORT: texts.PACE_TOO_SHORT,
+    Problem.TOO_LONG: texts.PACE_TOO_LONG,
+}
+
+
+def pace_refused(error: PaceError) -> Reply:
+    """/begin with a pace that is none: why, with two examples."""
+    if error.problem is Problem.MISSING:
+        return Reply(texts.PACE_MISSING)
+    return Reply(_PROBLEMS[error.problem].format(typed=esc(error.typed)))
+
+
+def too_fast(lesson: Lesson, pace: int, fastest: int) -> Reply:
+    """A pace at which the lesson's parts would break the group's flood limit."""
+    return Reply(
+        texts.PACE_TOO_FAST.format(
+            pace=pacing.written(pace),
+            lesson=esc(lesson.title),
+            fastest=pacing.written(fastest),
+            lesson_id=esc(lesson.id),
+        )
+    )
+
+
+def stopped() -> Reply:
+    return Reply(texts.PACE_STOPPED)
+
+
+def already_stopped() -> Reply:
+    return Reply(texts.PACE_ALREADY_STOPPED)
+
+
+def resumed(at: dt.datetime, zone: ZoneInfo, pace: int) -> Reply:
+    return Reply(texts.PACE_RESUMED.format(time=clock_time(at, zone), pace=pacing.written(pace)))
+
+
+def running(at: dt.datetime, zone: ZoneInfo) -> Reply:
+    return Reply(texts.PACE_RUNNING.format(time=clock_time(at, zone)))
+
+
+def no_clock() -> Reply:
+    return Reply(texts.PACE_NONE)
+
+
+def status_line(pace: Pace, zone: ZoneInfo) -> str:
+    """/status's line on a paced session's clock: when the next part comes, or stopped."""
+    if pace.paused or pace.next_tick_at is None:
+        return texts.GROUP_STATUS_PACE_STOPPED
+    at = dt.datetime.fromisoformat(pace.next_tick_at)
+    return texts.GROUP_STATUS_PACE.format(
+        time=clock_time(at, zone), pace=pacing.written(pace.seconds)
+    )
