@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.actors import Group, rows, settings_for, text, value
+from tests.actors import Group, Student, link_payload, rows, settings_for, text, value
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn, StoredMessage
 
@@ -131,6 +131,10 @@ async def test_a_paced_session_with_closing_polls_runs_through_a_restart(
         assert refusal.reply_to is not None
         assert refusal.reply_to.message_id == too_late.message_id
         assert "Discussion 1 of 1" in text(say) and "Closes at" in text(say)
+        # The closed question's private link says so too.
+        privately = Student(standin, user=late)
+        privately.says(f"/start {link_payload(why)}")
+        assert "Time was up for this question" in text(await privately.reads())
         summary = await room.reads()  # a pace later, the session closes by itself
         assert "Session closed: Paced <one>" in text(summary), text(summary)
         assert "Quiz?\n  1 answered, 100% right" in text(summary)
@@ -256,6 +260,25 @@ async def test_a_lesson_too_big_for_the_flood_limit_at_that_pace_is_refused(
         assert "First." in text(await room.reads())
         room.says(room.admin, "/end")
         assert "Session closed" in text(await room.reads())
+
+
+async def test_with_several_lessons_the_lesson_buttons_keep_the_pace(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Group(standin)
+    settings = settings_for(standin, tmp_path, PACE_LESSON, big_lesson())
+    async with running_bot(settings):
+        room.says(room.admin, "/begin pace 10s")
+        menu = await room.reads()
+        assert "Which lesson" in text(menu)
+        await room.presses(room.admin, menu, "A big lesson")
+        assert "at least 30s: /begin big pace 30s" in text(await room.reads())
+        await room.presses(room.admin, menu, "Paced <one>")
+        assert "a new part every 10s" in text(await room.reads())
+        assert "Short text." in text(await room.reads())
+        room.says(room.admin, "/end")
+        assert "Session closed" in text(await room.reads())
+    assert value(tmp_path, "SELECT seconds FROM paces") == 10
 
 
 async def test_a_tick_due_while_the_bot_was_stopped_is_carried_out_once_at_start(
