@@ -432,7 +432,7 @@ async def end(context: BotContext, walk: Walk, lesson: Lesson | None) -> None:
     for post in posts:
         if post.carries_next:
             await _drop_next_button(context, lesson, walk, post)
-        if post.poll_id is not None and post.chat_id == walk.chat_id:
+        if post.poll_id is not None and post.chat_id == walk.chat_id and not _closed(post):
             await outbox.try_stop_poll(context.bot, post.chat_id, post.message_id)
     if lesson is None or not await _post_digests(context, ended, lesson):
         return
@@ -462,6 +462,14 @@ async def end(context: BotContext, walk: Walk, lesson: Lesson | None) -> None:
 
 def _job_name(walk_id: int) -> str:
     return f"pace-{walk_id}"
+
+
+def _closed(post: Post) -> bool:
+    """A paced session's quiz poll past its time: Telegram has closed it (stopping it
+    would only spend the group's messages a minute on a refusal)."""
+    return post.closes_at is not None and datetime.now(UTC) >= datetime.fromisoformat(
+        post.closes_at
+    )
 
 
 def _seconds_until(moment: datetime) -> int:

@@ -149,9 +149,10 @@ async def test_a_paced_session_with_closing_polls_runs_through_a_restart(
     sent = [text(m) for m in standin.bot_messages(room.chat.id)]
     assert sum("Discussion 1 of 1" in t for t in sent) == 1
     assert sum("Session closed" in t for t in sent) == 1
-    # Nothing per tick beyond the parts: no stopPoll on a poll that closed itself is needed.
+    # The poll counted down: its open_period the pace.
     polls = standin.calls_to("sendPoll")
     assert [call.params.get("open_period") for call in polls] == [5]
+    assert standin.calls_to("stopPoll") == []  # it closed itself: nothing to stop at the end
 
 
 async def test_pause_and_resume_stop_and_start_the_clock(
