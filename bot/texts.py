@@ -973,11 +973,14 @@ PACE_STARTED_OPEN = (
 # Under a paced question (not a quiz poll, which shows Telegram's own countdown).
 PACE_CLOSES = "⏱ Closes at {time}."
 QUESTION_TIME_UP = "⏱ Time was up for this question, so this answer was not counted."
-PACE_EXAMPLES = "/begin pace 3m, or /begin pace 45s"
-PACE_MISSING = "⏱ Say how long each part stays after “pace”: " + PACE_EXAMPLES + "."
-PACE_UNREADABLE = "⏱ I can't read “{typed}” as a pace. Try " + PACE_EXAMPLES + "."
-PACE_TOO_SHORT = "⏱ “{typed}” is too quick: a pace is at least 5s. Try " + PACE_EXAMPLES + "."
-PACE_TOO_LONG = "⏱ “{typed}” is too long: a pace is at most 1 day. Try " + PACE_EXAMPLES + "."
+PACE_MISSING = "⏱ Say how long each part stays after “pace”: /begin pace 3m, or /begin pace 45s."
+PACE_UNREADABLE = "⏱ I can't read “{typed}” as a pace. Try /begin pace 3m, or /begin pace 45s."
+PACE_TOO_SHORT = (
+    "⏱ “{typed}” is too quick: a pace is at least 5s. Try /begin pace 3m, or /begin pace 45s."
+)
+PACE_TOO_LONG = (
+    "⏱ “{typed}” is too long: a pace is at most 1 day. Try /begin pace 3m, or /begin pace 45s."
+)
 PACE_TOO_FAST = (
     "⏱ At a pace of {pace}, <b>{lesson}</b> would send the group more messages a minute "
     "than Telegram allows (20). Choose a pace of at least {fastest}: "

@@ -35,6 +35,9 @@ async def test_answers_survive_sigkill_exactly_once(standin: BotApiStandIn, tmp_
         standin.send_text(admin, group, "/next")
         await standin.next_bot_message(group.id, timeout=30)
     short: StoredMessage = await _last_question(standin, group.id)
+    # The part is recorded (and /next handled) only after its last message is sent: a kill
+    # before that would post the part again at start, as it should, and shift the reads.
+    await _inbox_empty(db_path)
 
     sent: list[StoredMessage] = []
     for round_number in range(KILLS):
@@ -84,3 +87,17 @@ async def _last_question(standin: BotApiStandIn, chat_id: int) -> StoredMessage:
     """The part's messages arrive one by one; the short question is the last of three."""
     await standin.next_bot_message(chat_id, timeout=30)
     return await standin.next_bot_message(chat_id, timeout=30)
+
+
+async def _inbox_empty(db_path: Path) -> None:
+    """Wait until every update fetched so far has been handled (its inbox row gone)."""
+    for _ in range(300):
+        db = sqlite3.connect(db_path)
+        try:
+            (pending,) = db.execute("SELECT COUNT(*) FROM inbox").fetchone()
+        finally:
+            db.close()
+        if pending == 0:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("updates still unhandled after 30 s")
