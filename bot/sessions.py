@@ -20,7 +20,7 @@ from telegram import Message
 from telegram.error import ChatMigrated, Forbidden, TelegramError
 from telegram.ext import JobQueue
 
-from bot import digests, group_settings, homework, outbox, pacing
+from bot import digests, group_settings, homework, i18n, outbox, pacing
 from bot.answering import kind_of
 from bot.answering.discussion import asked_before
 from bot.context import BotApplication, BotContext
@@ -533,7 +533,9 @@ async def _tick(context: BotContext) -> None:
     ):
         return
     log.info("session %s moves on by its clock", walk_id)
-    await post_next_part(context, walk)
+    # A job: no update sets the language, so the group's is spoken here.
+    with i18n.speaking(await i18n.language_of_chat(context.storage, walk.chat_id)):
+        await post_next_part(context, walk)
 
 
 async def rebuild_clocks(application: BotApplication) -> None:

@@ -52,10 +52,11 @@ def clock_time(moment: dt.datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%H:%M")
 
 
+# By the name of their text in bot/texts.py, read when worded: in the reader's language.
 _PROBLEMS = {
-    Problem.UNREADABLE: texts.PACE_UNREADABLE,
-    Problem.TOO_SHORT: texts.PACE_TOO_SHORT,
-    Problem.TOO_LONG: texts.PACE_TOO_LONG,
+    Problem.UNREADABLE: "PACE_UNREADABLE",
+    Problem.TOO_SHORT: "PACE_TOO_SHORT",
+    Problem.TOO_LONG: "PACE_TOO_LONG",
 }
 
 
@@ -63,7 +64,8 @@ def pace_refused(error: PaceError) -> Reply:
     """/begin with a pace that is none: why, with two examples."""
     if error.problem is Problem.MISSING:
         return Reply(texts.PACE_MISSING)
-    return Reply(_PROBLEMS[error.problem].format(typed=esc(error.typed)))
+    wording: str = getattr(texts, _PROBLEMS[error.problem])
+    return Reply(wording.format(typed=esc(error.typed)))
 
 
 def too_fast(lesson: Lesson, pace: int, fastest: int) -> Reply:
