@@ -57,7 +57,10 @@ def run_command(arguments: argparse.Namespace, settings: Settings) -> int:
         print(f"error: no database at {db}", file=sys.stderr)
         return EXIT_USAGE
     # Imported here: the rest of the command line does not pay for the web stack.
+    from bot import i18n
     from bot.lessons.load import load_lessons
+
+    i18n.set_default(settings.default_language)  # the pages' words (bot/i18n.py)
     from bot.storage import StorageError
 
     catalog, problems = load_lessons([arguments.prompts or settings.prompts_dir])

@@ -19,7 +19,7 @@ from markupsafe import escape
 from bot.lessons import LessonCatalog
 from bot.rights_cache import RightsCache
 from bot.web.dashboard.auth import sign_init_data
-from tests.actors import Group, Student, link_payload, rows, text, value
+from tests.actors import Group, Student, edited, link_payload, rows, text, value
 from tests.conftest import TOKEN
 from tests.dashboard_support import (
     LONG_ANSWER,
@@ -304,3 +304,35 @@ async def test_a_session_whose_lesson_is_gone(standin: BotApiStandIn, tmp_path: 
                 assert "This lesson (dash) is no longer among the bot&#39;s lessons" in page
             async with browser.get(unit + "/answers.csv") as response:
                 assert "because it helps" in await response.text()
+
+
+async def test_pages_in_the_moderators_language(standin: BotApiStandIn, tmp_path: Path) -> None:
+    """A moderator whose Telegram is in Korean reads the pages in Korean; once they choose
+    English with /language (their app still Korean), the next page is in English."""
+    async with dashboard_bot(standin, tmp_path) as dash:
+        await run_session(dash.group)
+        dash.group.admin.language_code = "ko-KR"
+        link = await signin_link(standin, dash.group)
+        chat_id = dash.group.chat.id
+        unit = f"{dash.base}/dashboard/g/{chat_id}/s/{dash.walk_id}"
+        async with _jar() as browser:
+            status, before = await _page(browser, dash.base + "/dashboard/")
+            assert status == 200 and "Sign in" in before  # nobody known yet: the default
+            await signed_in(browser, link)
+            status, home = await _page(browser, dash.base + "/dashboard/")
+            assert status == 200 and '<html lang="ko">' in home
+            assert "내가 관리하는 그룹" in home and "로그아웃" in home
+            assert "Groups you moderate" not in home
+            status, overview = await _page(browser, unit)
+            assert "참여자" in overview and "Participants" not in overview
+            status, questions = await _page(browser, unit + "/questions")
+            assert status == 200 and "Facility" not in questions
+            _, missing = await _page(browser, f"{dash.base}/dashboard/g/{chat_id}/s/999")
+            assert "이 주소에는 아무것도 없어요" in missing
+            chooser = Student(standin, user=dash.group.admin)
+            chooser.says("/language")
+            asked = await chooser.reads()
+            await chooser.presses(asked, "English")
+            await standin.wait_for(lambda: edited(standin, asked))
+            status, home = await _page(browser, dash.base + "/dashboard/")
+            assert '<html lang="en">' in home and "Groups you moderate" in home

@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 from aiohttp import web
 
-from bot import analysis, texts
+from bot import analysis, i18n, texts
 from bot.lessons import LessonCatalog
 from bot.storage import Storage
 from bot.storage.dashboard import DashboardUser
@@ -120,17 +120,22 @@ class Dashboard:
             auto_reload=False,  # read once from the package, never checked again
         )
         self._static: dict[str, bytes] = {}
-        self._templates.globals.update(t=texts, prefix=PREFIX, refresh=REFRESH_SECONDS)
+        self._templates.globals.update(
+            t=texts, prefix=PREFIX, refresh=REFRESH_SECONDS, language=i18n.current
+        )
 
     def add_routes(self, app: web.Application) -> None:
         unit = PREFIX + r"/g/{chat:-?\d{1,20}}/{kind:[sa]}/{id:\d{1,18}}"
-        get = app.router.add_get
+
+        def get(path: str, handler: Handler, *, allow_head: bool) -> None:
+            app.router.add_get(path, self._speaking(handler), allow_head=allow_head)
+
         get(PREFIX, self._to_home, allow_head=False)
         get(PREFIX + "/", self._home, allow_head=False)
         get(PREFIX + "/signin", self._signin_link, allow_head=False)
-        app.router.add_post(PREFIX + "/signin/webapp", self._signin_webapp)
-        app.router.add_post(PREFIX + "/signout", self._signout)
-        get(PREFIX + "/static/{name}", self._static_file, allow_head=False)
+        app.router.add_post(PREFIX + "/signin/webapp", self._speaking(self._signin_webapp))
+        app.router.add_post(PREFIX + "/signout", self._speaking(self._signout))
+        app.router.add_get(PREFIX + "/static/{name}", self._static_file, allow_head=False)
         get(PREFIX + r"/g/{chat:-?\d{1,20}}", self._group, allow_head=False)
         get(unit, self._overview, allow_head=False)
         get(unit + "/questions", self._questions, allow_head=False)
@@ -138,6 +143,26 @@ class Dashboard:
         get(unit + r"/m/{user:\d{1,18}}", self._member, allow_head=False)
         get(unit + "/answers.{fmt:csv|jsonl}", self._download, allow_head=False)
         get(PREFIX + "/{anything:.*}", self._nothing_here, allow_head=False)  # the last
+
+    # --- the reader's language -------------------------------------------------------------
+
+    def _speaking(self, handler: Handler) -> Handler:
+        """``handler`` with its page in the signed-in person's language (bot/i18n.py)."""
+
+        async def in_their_language(request: web.Request) -> web.StreamResponse:
+            with i18n.speaking(await self._language(request)):
+                return await handler(request)
+
+        return in_their_language
+
+    async def _language(self, request: web.Request) -> str:
+        """The signed-in person's /language choice, else the language_code Telegram showed
+        when they signed in (or last showed the bot), else the default; before signing in
+        (and for the database's holder, ``python -m bot dashboard``): the default."""
+        user = await self._user(request)
+        if user is None or user.scope == "local":
+            return i18n.choose(None, user.language if user else None)
+        return await i18n.language_of_user(self._storage, user.user_id, user.language)
 
     # --- rendering ------------------------------------------------------------------------
 
