@@ -21,13 +21,21 @@ from bot.lessons import Lesson
 from bot.lessons.glossary import section_entries
 from bot.render import glossary as render
 from bot.render.markup import Reply
+from bot.storage import Storage
 
 
-def reader_language(user: User | None) -> str | None:
-    """The language of a reader's translations: the first part of the language_code
-    Telegram shows ("ko-KR" → ko); None when it shows none."""
-    code = (user.language_code or "") if user is not None else ""
-    first = code.replace("_", "-").split("-", 1)[0].strip().lower()
+async def reader_language(storage: Storage, user: User) -> str:
+    """The language of a reader's translations: the one they chose with /language, else
+    the first part of the language_code Telegram shows ("ko-KR" → ko; a glossary may have
+    languages the bot's texts have not), else the one it last showed, else the default."""
+    chosen, seen = await storage.language_settings(user.id)
+    return (
+        i18n.supported(chosen) or _first_part(user.language_code) or _first_part(seen)
+    ) or i18n.default()
+
+
+def _first_part(code: str | None) -> str | None:
+    first = (code or "").replace("_", "-").split("-", 1)[0].strip().lower()
     return first or None
 
 
@@ -59,8 +67,9 @@ async def on_press(context: BotContext, query: CallbackQuery, action: ShowWords)
         source=f"q{query.id}",
     )
     # Sent to the presser's private chat: in their language, also from a group's message.
+    translations = await reader_language(context.storage, user)
     with i18n.speaking(await i18n.language_of_user(context.storage, user.id, user.language_code)):
-        replies = render.part_words(lesson, action.section, reader_language(user))
+        replies = render.part_words(lesson, action.section, translations)
     in_private = message is None or message.chat.type == ChatType.PRIVATE
     if in_private:
         await outbox.popup(query)
@@ -83,7 +92,8 @@ async def from_link(context: BotContext, chat_id: int, user: User, link: WordsLi
     if lesson is None:
         await outbox.send(context.bot, chat_id, Reply(texts.WORDS_UNAVAILABLE))
         return
-    await _send(context, chat_id, render.part_words(lesson, link.section, reader_language(user)))
+    translations = await reader_language(context.storage, user)
+    await _send(context, chat_id, render.part_words(lesson, link.section, translations))
 
 
 async def _send(context: BotContext, chat_id: int, replies: list[Reply]) -> None:

@@ -204,3 +204,41 @@ async def test_words_in_a_group_go_privately_and_count_in_the_report_and_the_exp
     ]
     assert exported[0]["chat_title"] == "Room" and exported[0]["lesson_id"] == "words"
     assert main(["export", "--db", db, "--lookups", "--format", "xlsx"]) == 2
+
+
+async def test_translations_follow_the_language_chosen_with_slash_language(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    """Telegram says English but the reader chose 한국어 with /language: 📖 Words (pressed in
+    a group) and /words bring the Korean translations; a reader whose Telegram is Korean
+    but who chose English gets none."""
+    room = Group(standin)
+    chose_korean = Student(standin, user=room.members[0])
+    chose_korean.user.language_code = "en"
+    chose_english = Student(standin, user=room.members[1])
+    chose_english.user.language_code = "ko-KR"
+    settings = settings_for(standin, tmp_path, WORDS_LESSON)
+    async with running_bot(settings, group_window=FLOOD_WINDOW):
+        for reader, choice in ((chose_korean, "한국어"), (chose_english, "English")):
+            await reader.opens_chat()
+            reader.says("/language")
+            asked = await reader.reads()
+            await reader.presses(asked, choice)
+            chosen = await standin.wait_for(lambda: edited(standin, asked))  # noqa: B023
+            assert choice in text(chosen)
+        room.says(room.admin, "/begin")
+        await room.reads()
+        room.says(room.admin, "/next")
+        part = await room.reads()
+
+        assert await room.presses(chose_korean.user, part, "📖 Words (2)")
+        korean = html(await chose_korean.reads())
+        assert "📖 <b>단어</b>" in korean  # their interface's language, as chosen
+        assert "🌐 후보자" in korean and "🌐 제재" in korean
+        chose_korean.says("/words")
+        review = "\n".join(html(m) for m in await read_until(chose_korean, "내가 찾아본 단어"))
+        assert "• <b>nominee</b> (후보자)" in review
+
+        assert await room.presses(chose_english.user, part, "📖 Words (2)")
+        english = html(await chose_english.reads())
+        assert "<b>nominee</b>: A person" in english and "🌐" not in english

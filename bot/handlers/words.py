@@ -36,6 +36,6 @@ async def words_command(update: Update, context: BotContext) -> None:
         latest = await context.storage.latest_walk(chat.id)
         lesson = context.catalog.get(latest.lesson_id) if latest is not None else None
     looked = await context.storage.looked_up_by(user.id)
-    language = lookups.reader_language(user)
+    language = await lookups.reader_language(context.storage, user)
     for reply in render.words_review(lesson, looked, context.catalog, language):
         await outbox.send(context.bot, chat.id, reply)
