@@ -888,9 +888,12 @@ COUNTER_ASK_OWN = "🔄 <b>One more:</b> {prompt} Type your answer as a message.
 COUNTER_SAVED = "✍️ Saved: the other side's best argument."
 SUMMARY_COUNTER = "  🔄 Other side: {counter}"
 GROUP_OTHER_SIDE = (
-    "🔄 <i>And the other side? Reply starting with “Other side:” with the strongest "
+    "🔄 <i>And the other side? Reply starting with “{prefix}” with the strongest "
     "argument for the side you did not take.</i>"
 )
+# What a group reply starts with to be the other side's argument (any case; the English
+# one is taken in every language): bot/answering/discussion.py.
+OTHER_SIDE_PREFIX = "Other side:"
 REPORT_SHIFT = "🧭 Before → after reading: {moves}"
 REPORT_SHIFT_MOVE = "{before}→{after} {count}"
 REPORT_SHIFT_UNCHANGED = "unchanged {count}"

@@ -13,13 +13,16 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from bot import i18n
 from bot.__main__ import main
+from bot.answering.discussion import other_side
 from bot.chart import chart_height
 from tests.actors import (
     FLOOD_WINDOW,
     Group,
     Moderator,
     Student,
+    edited,
     link_payload,
     records,
     settings_for,
@@ -234,3 +237,68 @@ async def test_a_group_is_asked_before_the_reading_and_replies_with_the_other_si
         ("stand", "", "reason"),
         ("stand", "", "counter"),
     }
+
+
+COUNTER_ONLY = """\
+id: counter
+title: Counter
+source: {publisher: Test Press, date: 2024-01-02}
+sections:
+  - title: Only part
+    text: Short text.
+discussion:
+  - id: how
+    type: debate
+    prompt: How fast?
+    stances: [Fast, Slow]
+    counter: true
+"""
+
+
+def test_the_other_side_prefix_of_each_language() -> None:
+    """The group's language's prefix and the English one, in any case and spacing."""
+    with i18n.speaking("ko"):
+        assert other_side("반대 입장: 느리면 더 안전해요") == "느리면 더 안전해요"
+        assert other_side("  반대입장 ： 천천히") == "천천히"
+        assert other_side("OTHER SIDE : it saves money") == "it saves money"
+        assert other_side("반대 입장:") is None  # nothing after it: a reason, as typed
+        assert other_side("반대 입장은 잘 모르겠어요") is None
+    with i18n.speaking("en"):
+        assert other_side("other side:  sooner") == "sooner"
+        assert other_side("반대 입장: 천천히") is None
+        assert other_side("Other sides: no") is None
+        assert other_side("The other side: no") is None
+
+
+async def test_a_korean_group_gives_the_other_side_with_its_own_prefix(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    settings = settings_for(standin, tmp_path, COUNTER_ONLY)
+    group = Group(standin, members=["Bo", "Cy", "Di"])
+    bo, cy, di = group.members
+    async with running_bot(settings, group_window=FLOOD_WINDOW):
+        group.says(group.admin, "/language")
+        asked = await group.reads()
+        await group.presses(group.admin, asked, "한국어")
+        await standin.wait_for(lambda: edited(standin, asked))
+        group.says(group.admin, "/begin")
+        await group.reads()  # the opening message
+        group.says(group.admin, "/next")
+        await group.reads()  # the part
+        group.says(group.admin, "/next")
+        debate = await group.reads()
+        assert "답장 맨 앞에 “반대 입장:”라고 쓰고" in text(debate)
+        for member, stance, reason, argument in (
+            (bo, "Fast", "빨라서요", "반대 입장: 느리면 더 안전해요"),
+            (cy, "Slow", "안전해서요", "Other side: it is done sooner"),
+            (di, "Fast", "좋아서요", "반대입장 ： 돈이 덜 들어요"),
+        ):
+            await group.presses(member, debate, stance)
+            standin.reply(member, debate, reason)
+            standin.reply(member, debate, argument)
+        await group.barrier()
+
+    assert stored(tmp_path, bo.id)["how~counter"] == (None, "느리면 더 안전해요")
+    assert stored(tmp_path, cy.id)["how~counter"] == (None, "it is done sooner")
+    assert stored(tmp_path, di.id)["how~counter"] == (None, "돈이 덜 들어요")
+    assert stored(tmp_path, bo.id)["how"] == ("Fast", "빨라서요")

@@ -11,10 +11,13 @@ the student has begun reading, it is too late. One before-stance per person and 
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 
 from telegram import Message, User
 
+from bot import i18n, texts
 from bot.answering.core import (
     Outcome,
     Refused,
@@ -168,12 +171,23 @@ async def asked_for_words(
     return await storage.claim_word_ask(walk.id, user_id, question.id)
 
 
-OTHER_SIDE = "other side:"
-
-
 def other_side(text: str) -> str | None:
-    """A group reply that starts with "Other side:" (any case): the argument after it."""
-    stripped = text.lstrip()
-    if stripped[: len(OTHER_SIDE)].casefold() != OTHER_SIDE:
-        return None
-    return stripped[len(OTHER_SIDE) :].strip() or None
+    """A group reply that starts with the group's language's "Other side:" prefix
+    (``texts.OTHER_SIDE_PREFIX``; the English one too, in every language), in any case,
+    with any spaces between its words and before its colon (or a full-width "："): the
+    argument after it."""
+    with i18n.speaking(i18n.SOURCE):
+        english = texts.OTHER_SIDE_PREFIX
+    for prefix in dict.fromkeys((texts.OTHER_SIDE_PREFIX, english)):
+        found = _prefix_pattern(prefix).match(text)
+        if found:
+            return text[found.end() :].strip() or None
+    return None
+
+
+@functools.cache
+def _prefix_pattern(prefix: str) -> re.Pattern[str]:
+    words = prefix.rstrip().rstrip(":：").split()
+    return re.compile(
+        r"\s*" + r"\s*".join(re.escape(word) for word in words) + r"\s*[:：]", re.IGNORECASE
+    )

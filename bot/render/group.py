@@ -223,7 +223,8 @@ def question_messages(
     )
     lines = [how]
     if isinstance(question, DebateQuestion) and question.asks_counter and not asking.typed_private:
-        lines.append(texts.GROUP_OTHER_SIDE)  # issue 14: the other side's best argument
+        # Issue 14: the other side's best argument, by a reply with the group's prefix.
+        lines.append(texts.GROUP_OTHER_SIDE.format(prefix=texts.OTHER_SIDE_PREFIX))
     return [Reply(question_text(step, *lines, *closes), keyboard)]
 
 
