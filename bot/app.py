@@ -165,6 +165,8 @@ def register_handlers(application: BotApplication) -> None:
         CallbackQueryHandler(words.on_words_button, pattern=words.is_words_button),
         CallbackQueryHandler(discussion.on_settings_button, pattern=discussion.is_settings_button),
         CallbackQueryHandler(language.on_language_button, pattern=language.is_language_button),
+        # Homework's moderator buttons: Extend 1 day, Close now, /assign's lesson picked.
+        CallbackQueryHandler(assignments.on_manage_button, pattern=assignments.is_manage_button),
         CallbackQueryHandler(common.on_unknown_button),
         # 3. Commands in a private chat (/start may carry a deep link).
         CommandHandler("start", lesson.start, filters=private_command),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from telegram import Chat, User
 
-from bot import outbox
+from bot import homework_post, outbox
 from bot.answering import discussion as discussing
 from bot.answering import private as answering
 from bot.context import BotContext
@@ -67,6 +67,9 @@ async def show_step(context: BotContext, lesson: Lesson, walk: Walk) -> None:
         answers = await context.storage.current_answers(walk.id, walk.user_id)
         for reply in render.summary_messages(lesson, answers):
             await outbox.send(bot, chat_id, reply)
+        if (assignment_id := await context.storage.walk_assignment(walk.id)) is not None:
+            # Homework finished: the group's assignment message will count it.
+            await homework_post.counts_changed(context.storage, context.job_queue, assignment_id)
     if older is not None and older.kind in _WITH_BUTTONS:
         # A part's older copy keeps 📖 Words: its words are still worth a look.
         keep = with_words(None, lesson, older.section) if older.section else None

@@ -180,6 +180,22 @@ class RemindContinue:
 
 
 @dataclass(frozen=True, slots=True)
+class HomeworkExtend:
+    """A moderator's Extend 1 day on an assignment message; ``deadline``: the deadline it
+    was shown with (Unix seconds), so a double tap on the same keyboard extends once."""
+
+    assignment_id: int
+    deadline: int
+
+
+@dataclass(frozen=True, slots=True)
+class HomeworkClose:
+    """A moderator's Close now on an assignment message."""
+
+    assignment_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class MuteReminders:
     """ "No reminders from this group", under a reminder from the group ``chat_id``."""
 
@@ -236,6 +252,15 @@ class PickBefore:
     index: int
 
 
+@dataclass(frozen=True, slots=True)
+class AssignPick:
+    """The lesson picked for an /assign given without one (its deadline waits in the
+    draft, on the server)."""
+
+    draft_id: int
+    lesson_id: str
+
+
 Action = (
     BeginLesson
     | SwitchLesson
@@ -264,6 +289,9 @@ Action = (
     | PickBefore
     | ChooseLanguage
     | GroupBeginPaced
+    | HomeworkExtend
+    | HomeworkClose
+    | AssignPick
 )
 
 # Each action's tag and the pattern of each of its fields, in order.
@@ -285,6 +313,8 @@ _FIELD_PATTERNS = {
     "on": r"[01]",
     "language": r"[a-z]{2,3}",
     "seconds": r"[1-9][0-9]{0,5}",
+    "deadline": r"[1-9][0-9]{0,11}",
+    "draft_id": _ID,
 }
 _TAGS: dict[type[Action], str] = {
     BeginLesson: "go",
@@ -314,6 +344,9 @@ _TAGS: dict[type[Action], str] = {
     PickBefore: "pb",
     ChooseLanguage: "lg",
     GroupBeginPaced: "gq",
+    HomeworkExtend: "hx",
+    HomeworkClose: "hc",
+    AssignPick: "ap",
 }
 _PATTERNS: tuple[tuple[re.Pattern[str], type[Action]], ...] = tuple(
     (

@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import io
 import zoneinfo
+from collections import Counter
 from dataclasses import replace
 from typing import Literal
 
@@ -24,7 +25,15 @@ from bot.render import dashboard as dashboard_render
 from bot.render import reports as render
 from bot.render.glossary import report_words
 from bot.render.markup import Reply
-from bot.results import asked_in, facts, opinion_shifts, session_results, student_results
+from bot.results import (
+    asked_in,
+    counted,
+    facts,
+    opinion_shifts,
+    session_results,
+    student_results,
+)
+from bot.storage.assignments import Assignment
 from bot.telegram_export import export_chat, export_file_name
 from bot.web.dashboard.auth import issue_link_token
 
@@ -50,8 +59,8 @@ async def _send_private(context: BotContext, user_id: int, reply: Reply) -> Mess
 
 
 async def deliver_report(context: BotContext, user_id: int, chat_id: int) -> bool:
-    """Send the report of the group's latest session to the moderator, in their language;
-    False if empty."""
+    """Send the report of the group's latest session to the moderator, then the list of the
+    group's homework, in their language; False if the group has neither."""
     with i18n.speaking(await i18n.language_of_user(context.storage, user_id)):
         return await _deliver_report(context, user_id, chat_id)
 
@@ -60,6 +69,8 @@ async def _deliver_report(context: BotContext, user_id: int, chat_id: int) -> bo
     walk = await context.storage.latest_group_walk(chat_id)
     lesson = context.catalog.get(walk.lesson_id) if walk else None
     if walk is None or lesson is None:
+        if await deliver_homework_list(context, user_id, chat_id):
+            return True
         await _send_private(context, user_id, render.no_session())
         return False
     title = await context.storage.chat_title(chat_id) or str(chat_id)
@@ -81,7 +92,77 @@ async def _deliver_report(context: BotContext, user_id: int, chat_id: int) -> bo
         InputFile(io.BytesIO(chart), filename=f"report-{walk.id}.png"),
         caption=render.chart_caption(walk.id, title),
     )
+    await deliver_homework_list(context, user_id, chat_id)
     await _offer_dashboard(context, user_id, chat_id)
+    return True
+
+
+# /start payload of the link that brings a moderator to collect a report or export.
+DELIVER_PAYLOAD = "deliver"
+
+
+async def homework_counts(context: BotContext, assignment: Assignment) -> render.HomeworkCounts:
+    """Done, started, and its current counted answers by the deadline and after it (an
+    answer is late when its answered_at is after the assignment's deadline)."""
+    progress = await context.storage.assignment_progress(assignment.id)
+    given = counted(await context.storage.assignment_current_answers(assignment.id))
+    late = sum(1 for a in given if a.answered_at > assignment.deadline)
+    return render.HomeworkCounts(progress.done, progress.started, len(given) - late, late)
+
+
+async def deliver_assignment_report(
+    context: BotContext, user_id: int, assignment: Assignment
+) -> None:
+    """Send an assignment's full report to the moderator, in their language: its results, a
+    block per student with their start, finish and late answers, and the chart."""
+    with i18n.speaking(await i18n.language_of_user(context.storage, user_id)):
+        await _deliver_assignment_report(context, user_id, assignment)
+
+
+async def _deliver_assignment_report(
+    context: BotContext, user_id: int, assignment: Assignment
+) -> None:
+    lesson = context.catalog.get(assignment.lesson_id)
+    if lesson is None:
+        await _send_private(context, user_id, render.no_session())
+        return
+    title = await context.storage.chat_title(assignment.chat_id) or str(assignment.chat_id)
+    current = await context.storage.assignment_current_answers(assignment.id)
+    results = session_results(lesson, facts(current))
+    students = student_results(lesson, current)
+    late_by_member = Counter(
+        a.user_id for a in counted(current) if a.answered_at > assignment.deadline
+    )
+    counts = await homework_counts(context, assignment)
+    doings = await context.storage.assignment_doings(assignment.id)
+    zone = _zone(await context.storage.chat_timezone(assignment.chat_id))
+    for message in render.assignment_report(
+        title, lesson, assignment, counts, results, students, doings, late_by_member, zone
+    ):
+        await _send_private(context, user_id, message)
+    chart = await asyncio.to_thread(results_chart, f"{title}: {lesson.title}", results)
+    await context.bot.send_photo(
+        user_id,
+        InputFile(io.BytesIO(chart), filename=f"homework-{assignment.id}.png"),
+        caption=render.homework_chart_caption(assignment.id, title),
+    )
+
+
+async def deliver_homework_list(context: BotContext, user_id: int, chat_id: int) -> bool:
+    """The group's homework, newest first, with late answers counted apart; False if it
+    has none."""
+    assignments = await context.storage.chat_assignments(chat_id)
+    if not assignments:
+        return False
+    title = await context.storage.chat_title(chat_id) or str(chat_id)
+    items = []
+    for assignment in assignments:
+        lesson = context.catalog.get(assignment.lesson_id)
+        name = lesson.title if lesson else assignment.lesson_id
+        items.append((assignment, name, await homework_counts(context, assignment)))
+    zone = _zone(await context.storage.chat_timezone(chat_id))
+    for message in render.homework_list(title, items, zone):
+        await _send_private(context, user_id, message)
     return True
 
 
@@ -154,7 +235,12 @@ async def deliver_pending(update: Update, context: BotContext) -> int:
     for delivery in await context.storage.take_deliveries(user.id):
         if not await is_moderator(update, context, delivery.chat_id, afresh=True):
             continue  # rights are asked again at delivery: they may have been removed
-        if delivery.kind == "report":
+        if delivery.kind == "report" and delivery.assignment_id is not None:
+            assignment = await context.storage.assignment(delivery.assignment_id)
+            if assignment is None or assignment.chat_id != delivery.chat_id:
+                continue
+            await deliver_assignment_report(context, user.id, assignment)
+        elif delivery.kind == "report":
             await deliver_report(context, user.id, delivery.chat_id)
         else:
             await deliver_export(

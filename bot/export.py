@@ -76,6 +76,14 @@ COLUMNS: Final[tuple[str, ...]] = (
     "self_check",
     "phase",
     "part",
+    # Homework (empty for an answer of no assignment): the assignment, its deadline (UTC),
+    # when the member began and finished that attempt, and whether the answer came after
+    # the deadline.
+    "assignment_id",
+    "deadline",
+    "started_at",
+    "finished_at",
+    "late",
 )
 # The question types whose first answer in a private attempt is followed by feedback.
 FEEDBACK_TYPES: Final = frozenset({"choice", "short"})
@@ -117,6 +125,11 @@ class ExportRow(NamedTuple):
     # side's best argument); empty for other questions.
     phase: str = ""
     part: str = ""
+    assignment_id: int | None = None
+    deadline: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    late: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +271,11 @@ def export_rows(
         answered_at,
         version,
         self_check,
+        assignment_id,
+        deadline,
+        started_at,
+        finished_at,
+        late,
     ) in records:
         question_id, phase, _ = split_id(stored_question_id)  # a before or counter part
         part = part_of(question_type, stored_question_id, answer_text)
@@ -302,6 +320,11 @@ def export_rows(
                 self_check,
                 phase,
                 part,
+                assignment_id,
+                deadline,
+                started_at,
+                finished_at,
+                None if late is None else bool(late),
             ),
         )
 
@@ -396,8 +419,15 @@ def csv_lines(rows: Iterable[ExportRow]) -> Iterator[str]:
         yield (
             f"{walk_cells},{question_cells},{member_cells},{field(row[12])},{option_cells},"
             f"{flag_cells},{field(row[18])},{row[19]},{'true' if row[20] else 'false'},"
-            f"{'' if row[21] is None else row[21]},{row[22]},{row[23]}\r\n"
+            f"{'' if row[21] is None else row[21]},{row[22]},{row[23]},{_homework_cells(row)}\r\n"
         )
+
+
+def _homework_cells(row: ExportRow) -> str:
+    """The homework columns' cells (all empty for an answer of no assignment)."""
+    if row[24] is None:
+        return ",,,,"
+    return ",".join(map(csv_field, row[24:29]))
 
 
 def json_object(row: ExportRow) -> dict[str, object]:

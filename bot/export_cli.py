@@ -31,9 +31,11 @@ from bot.render.words import plural
 from bot.storage import iso_utc
 from bot.storage.exports import (
     AnswerFilter,
+    AssignmentSummary,
     ExportSourceError,
     SessionSummary,
     ensure_salt,
+    list_assignments,
     list_sessions,
     open_readonly,
     read_salt,
@@ -70,6 +72,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     export.add_argument("--session", metavar="ID", help="only this session (see `sessions`)")
     export.add_argument("--lesson", metavar="ID", help="only this lesson")
     export.add_argument(
+        "--assignment", metavar="ID", help="only the answers to this homework (see `sessions`)"
+    )
+    export.add_argument(
         "--since", metavar="DATE", help="answers from this UTC day (YYYY-MM-DD) or ISO moment on"
     )
     export.add_argument(
@@ -95,7 +100,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     export.add_argument("--out", type=Path, metavar="FILE", help="write here, not to stdout")
 
     sessions = commands.add_parser(
-        "sessions", help="list chats and their sessions with answer and member counts"
+        "sessions",
+        help="list chats and their sessions with answer and member counts, then homework",
     )
     _add_db(sessions)
 
@@ -134,6 +140,7 @@ def _export(arguments: argparse.Namespace, settings: Settings) -> int:
         since=since,
         until=until,
         history=arguments.history,
+        assignment_id=_int_option("--assignment", arguments.assignment),
     )
     out: Path | None = arguments.out
     if out is not None and (out.is_dir() or not out.parent.is_dir()):
@@ -288,24 +295,67 @@ _RIGHT_ALIGNED = frozenset({0, 1, 7, 8})
 _TITLE_WIDTH = 32
 
 
+_ASSIGNMENT_HEADER = (
+    "homework",
+    "chat id",
+    "chat title",
+    "lesson",
+    "deadline (UTC)",
+    "status",
+    "done",
+    "started",
+    "answers",
+    "late",
+)
+_ASSIGNMENT_RIGHT_ALIGNED = frozenset({0, 1, 6, 7, 8, 9})
+
+
 def _sessions(db_path: Path) -> int:
     with closing(open_readonly(db_path)) as connection:
         summaries = list_sessions(connection)
+        assignments = list_assignments(connection)
     print(sessions_table(summaries))
+    if assignments:
+        print()
+        print(assignments_table(assignments))
     return EXIT_OK
 
 
 def sessions_table(summaries: Sequence[SessionSummary]) -> str:
     """An aligned plain-text table, one line per session (or per chat without any)."""
-    rows = [_SESSION_HEADER, *(_session_cells(s) for s in summaries)]
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(_SESSION_HEADER))]
+    table = _table(_SESSION_HEADER, [_session_cells(s) for s in summaries], _RIGHT_ALIGNED)
+    return table if summaries else table + "\n(no chats yet)"
+
+
+def assignments_table(assignments: Sequence[AssignmentSummary]) -> str:
+    """An aligned plain-text table, one line per homework: its deadline, open or closed,
+    members done and started, its current answers and how many of them came late (its
+    attempts' sessions are in the table above, as private ones)."""
+    rows = [
+        (
+            str(a.id),
+            str(a.chat_id),
+            _shorten(a.chat_title or ""),
+            a.lesson_id,
+            a.deadline[:16].replace("T", " "),
+            a.status + (" (late ok)" if a.late else ""),
+            str(a.done),
+            str(a.started),
+            str(a.answers),
+            str(a.late_answers),
+        )
+        for a in assignments
+    ]
+    return _table(_ASSIGNMENT_HEADER, rows, _ASSIGNMENT_RIGHT_ALIGNED)
+
+
+def _table(header: tuple[str, ...], body: Sequence[tuple[str, ...]], right: frozenset[int]) -> str:
+    rows = [header, *body]
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(header))]
     lines = [
-        "  ".join(_pad(cell, widths[i], i in _RIGHT_ALIGNED) for i, cell in enumerate(row))
-        for row in rows
+        "  ".join(_pad(cell, widths[i], i in right) for i, cell in enumerate(row)) for row in rows
     ]
     lines.insert(1, "  ".join("-" * width for width in widths))
-    if not summaries:
-        lines.append("(no chats yet)")
     return "\n".join(line.rstrip() for line in lines)
 
 

@@ -15,19 +15,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Chat, ReplyParameters, User
-from telegram.error import Forbidden, TelegramError
+from telegram.error import ChatMigrated, Forbidden, TelegramError
 from telegram.ext import JobQueue
 
-from bot import attempts, digests, i18n, outbox, timezones
+from bot import attempts, deliveries, digests, homework_post, i18n, outbox, texts
 from bot.answering import private as own
-from bot.config import Settings
 from bot.context import BotApplication, BotContext
+from bot.homework_post import group_zone as group_zone  # re-exported: the message keeps it
 from bot.membership import member_check
+from bot.moderation import may_moderate
 from bot.render import assignments as render
 from bot.render.markup import Reply
 from bot.results import session_results
-from bot.storage import Storage
 from bot.storage.assignments import Assignment
+from bot.storage.records import iso_utc
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +40,6 @@ def now_utc() -> dt.datetime:
 async def zone_of(context: BotContext, chat_id: int) -> ZoneInfo:
     """The group's time zone: its own, else BOT_TIMEZONE (else UTC)."""
     return await group_zone(context.storage, context.bot_data.settings, chat_id)
-
-
-async def group_zone(storage: Storage, settings: Settings | None, chat_id: int) -> ZoneInfo:
-    name = await storage.chat_timezone(chat_id)
-    default = settings.timezone if settings is not None else timezones.DEFAULT
-    try:
-        return timezones.zone(name or default)
-    except timezones.UnknownZone:  # a zone a newer tzdata dropped: the default
-        return timezones.zone(default)
 
 
 def takes_answers(assignment: Assignment, now: dt.datetime) -> bool:
@@ -66,13 +58,19 @@ def _job_name(assignment_id: int) -> str:
 
 
 # JobQueue[Any]: a handler's context names it with a type variable PTB leaves open.
-def schedule_close(job_queue: JobQueue[Any] | None, assignment: Assignment) -> None:
-    """Close the assignment at its deadline (at once if that has passed)."""
+def schedule_close(
+    job_queue: JobQueue[Any] | None, assignment: Assignment, *, replace: bool = False
+) -> None:
+    """Close the assignment at its deadline (at once if that has passed); ``replace``: a
+    timer planned before for it goes (its deadline moved)."""
     if job_queue is None:  # built without the job-queue extra: nothing would ever close
         log.error("no job queue: assignment %s will not close by itself", assignment.id)
         return
-    if job_queue.get_jobs_by_name(_job_name(assignment.id)):
+    planned = job_queue.get_jobs_by_name(_job_name(assignment.id))
+    if planned and not replace:
         return
+    for job in planned:
+        job.schedule_removal()
     delay = (render.from_iso(assignment.deadline) - now_utc()).total_seconds()
     job_queue.run_once(
         _close_job,
@@ -84,27 +82,44 @@ def schedule_close(job_queue: JobQueue[Any] | None, assignment: Assignment) -> N
     )
 
 
+def replan(job_queue: JobQueue[Any] | None, assignment: Assignment) -> None:
+    """The close of an assignment planned anew from its deadline, which has moved (Extend
+    1 day). Its reminders are re-planned by ``bot.reminders.plan`` (which builds on this
+    module, so the caller asks for it: ``handlers.assignments``)."""
+    schedule_close(job_queue, assignment, replace=True)
+
+
 async def schedule_all(application: BotApplication) -> None:
-    """At start: a timer for every open assignment, from the database."""
+    """At start: a timer for every open assignment, from the database, and an edit for
+    each assignment message whose counts moved while the bot was stopped."""
     storage = application.bot_data.storage
     assert storage is not None, "called once the database is open"
     for assignment in await storage.open_assignments():
         schedule_close(application.job_queue, assignment)
+    await homework_post.refresh_stale(application)
 
 
 async def _close_job(context: BotContext) -> None:
     assert context.job is not None
     assignment_id = context.job.data
     assert isinstance(assignment_id, int)
-    await close(context, assignment_id)
+    await close(context, assignment_id, at_deadline=True)
 
 
-async def close(context: BotContext, assignment_id: int) -> None:
-    """Close an assignment and reply to its message with the results (once: a second call
-    finds it closed and does nothing)."""
-    closed = await context.storage.close_assignment(assignment_id)
+async def close(context: BotContext, assignment_id: int, *, at_deadline: bool = False) -> bool:
+    """Close an assignment: reply to its message with the results, show it closed, and send
+    the moderator who gave it the full report privately (once: a second call finds it
+    closed and does nothing; False). ``at_deadline``: the timer's close, which closes only
+    an assignment whose deadline has come (not one extended meanwhile)."""
+    due_by = iso_utc(now_utc()) if at_deadline else None
+    closed = await context.storage.close_assignment(assignment_id, due_by=due_by)
     if closed is None:
-        return
+        return False
+    await _announce_close(context, closed)
+    return True
+
+
+async def _announce_close(context: BotContext, closed: Assignment) -> None:
     lesson = context.catalog.get(closed.lesson_id)
     if lesson is None:
         log.warning("assignment %s closed; its lesson %s is gone", closed.id, closed.lesson_id)
@@ -112,7 +127,9 @@ async def close(context: BotContext, assignment_id: int) -> None:
     answers = await context.storage.assignment_answers(closed.id)
     progress = await context.storage.assignment_progress(closed.id)
     results = session_results(lesson, answers)
-    reply_to = ReplyParameters(closed.message_id) if closed.message_id is not None else None
+    # A reply to the assignment message, where it is in the group's chat still.
+    here = closed.message_id is not None and closed.posted_in == closed.chat_id
+    reply_to = ReplyParameters(closed.message_id) if here and closed.message_id else None
     # A job: the group's language is said, not taken from around it (bot/i18n.py).
     with i18n.speaking(await i18n.language_of_chat(context.storage, closed.chat_id)):
         messages = list(render.closing_results(lesson, results, progress, late=closed.late))
@@ -121,16 +138,125 @@ async def close(context: BotContext, assignment_id: int) -> None:
         messages.append(board)
     try:
         for message in messages:
-            await context.bot.send_message(
-                closed.chat_id,
-                message.text,
-                reply_markup=message.keyboard,
-                reply_parameters=reply_to,
-            )
+            closed = await _send_to_group(context, closed, message, reply_to)
     except Forbidden:
         await context.storage.set_chat_active(closed.chat_id, active=False)
+        return
     except TelegramError as error:  # closed all the same: the results stay in /report
         log.warning("could not post the results of assignment %s: %s", closed.id, error)
+    settings = context.bot_data.settings
+    await homework_post.show(context.bot, context.storage, context.catalog, settings, closed)
+    await _report_privately(context, closed, reply_to)
+
+
+async def _send_to_group(
+    context: BotContext, assignment: Assignment, reply: Reply, reply_to: ReplyParameters | None
+) -> Assignment:
+    """A message to the assignment's group; a group that became a supergroup before we
+    heard of it is followed there (its assignments moved with it). The assignment, as
+    stored after."""
+    try:
+        await context.bot.send_message(
+            assignment.chat_id, reply.text, reply_markup=reply.keyboard, reply_parameters=reply_to
+        )
+        return assignment
+    except ChatMigrated as moved:
+        await context.storage.migrate_chat(assignment.chat_id, moved.new_chat_id)
+        await context.bot.send_message(
+            moved.new_chat_id, reply.text, reply_markup=reply.keyboard, reply_parameters=reply_to
+        )
+        return await context.storage.assignment(assignment.id) or assignment
+
+
+async def _report_privately(
+    context: BotContext, closed: Assignment, reply_to: ReplyParameters | None
+) -> None:
+    """The full report to the moderator who gave the homework, if they still moderate the
+    group (asked of Telegram now); without a private chat with them, the group is told how
+    to get it, and it waits for their Start."""
+    if not await may_moderate(context, closed.chat_id, closed.created_by):
+        log.info("assignment %s closed; its moderator no longer moderates: no report", closed.id)
+        return
+    try:
+        await deliveries.deliver_assignment_report(context, closed.created_by, closed)
+    except Forbidden:
+        await context.storage.add_delivery(
+            closed.created_by, "report", closed.chat_id, assignment_id=closed.id
+        )
+        with i18n.speaking(await i18n.language_of_chat(context.storage, closed.chat_id)):
+            waiting = render.report_waiting(
+                closed.created_by_name, closed.id, context.bot.username, deliveries.DELIVER_PAYLOAD
+            )
+        try:
+            await _send_to_group(context, closed, waiting, reply_to)
+        except TelegramError as error:
+            log.warning("could not tell the group of assignment %s: %s", closed.id, error)
+    except TelegramError as error:
+        log.warning("could not send the report of assignment %s: %s", closed.id, error)
+
+
+# --- a moderator's buttons on the assignment message ---------------------------------------
+
+
+async def extend(
+    context: BotContext, chat_id: int, assignment_id: int, shown_deadline: int
+) -> tuple[str, bool]:
+    """Extend 1 day (pressed in ``chat_id`` on a message showing ``shown_deadline``): the
+    deadline a day later in the group's local time, its timers re-planned (``show_message``
+    edits its message). The pop-up's words, and whether it moved."""
+    assignment = await _managed(context, chat_id, assignment_id)
+    if assignment is None:
+        return texts.ASSIGNMENT_NOT_HERE, False
+    zone = await zone_of(context, assignment.chat_id)
+    now = now_utc()
+    if assignment.status != "open":
+        return texts.ASSIGNMENT_ALREADY_CLOSED, False
+    deadline = render.from_iso(assignment.deadline)
+    if int(deadline.timestamp()) != shown_deadline:
+        return render.already_extended(assignment, zone, now), False
+    # A day later on the group's clock: Friday 18:00 becomes Saturday 18:00, across a
+    # daylight-saving change too.
+    local = deadline.astimezone(zone).replace(tzinfo=None) + dt.timedelta(days=1)
+    later = local.replace(tzinfo=zone).astimezone(dt.UTC)
+    moved = await context.storage.extend_assignment(
+        assignment.id, was=assignment.deadline, deadline=iso_utc(later)
+    )
+    if moved is None:  # closed or extended meanwhile
+        again = await context.storage.assignment(assignment.id)
+        if again is None or again.status != "open":
+            return texts.ASSIGNMENT_ALREADY_CLOSED, False
+        return render.already_extended(again, zone, now), False
+    replan(context.job_queue, moved)
+    return render.extended(moved, zone, now), True
+
+
+async def show_message(context: BotContext, assignment_id: int) -> None:
+    """The assignment message edited to show the assignment as it is now."""
+    assignment = await context.storage.assignment(assignment_id)
+    if assignment is not None:
+        await homework_post.show(
+            context.bot, context.storage, context.catalog, context.bot_data.settings, assignment
+        )
+
+
+async def close_refusal(context: BotContext, chat_id: int, assignment_id: int) -> str | None:
+    """Before Close now (which is ``close``, as at the deadline): why it cannot be closed
+    from this button, worded for a pop-up; None: it can."""
+    assignment = await _managed(context, chat_id, assignment_id)
+    if assignment is None:
+        return texts.ASSIGNMENT_NOT_HERE
+    if assignment.status != "open":
+        return texts.ASSIGNMENT_ALREADY_CLOSED
+    return None
+
+
+async def _managed(context: BotContext, chat_id: int, assignment_id: int) -> Assignment | None:
+    """The assignment a button names, if it is this chat's (where it was posted, or the
+    group it moved to)."""
+    assignment = await context.storage.assignment(assignment_id)
+    if assignment is None or chat_id not in (assignment.chat_id, assignment.posted_in):
+        return None
+    return assignment
 
 
 # --- Start, in a member's private chat -----------------------------------------------------
@@ -171,6 +297,7 @@ async def begin(
     zone = await zone_of(context, assignment.chat_id)
     await outbox.send(context.bot, chat.id, render.begins(group, assignment, zone, now))
     await attempts.begin(context, chat, user, lesson, assignment.id)
+    await homework_post.counts_changed(context.storage, context.job_queue, assignment.id)
 
 
 async def switch_confirmed(context: BotContext, chat: Chat, user: User, assignment_id: int) -> None:

@@ -84,6 +84,22 @@ async def moderates(
     return allowed
 
 
+async def may_moderate(context: BotContext, chat_id: int, user_id: int) -> bool:
+    """Whether ``user_id`` moderates ``chat_id`` now, asked of Telegram (never the cache):
+    for what is sent without an update to ask about, e.g. a report at a deadline."""
+    settings = context.bot_data.settings
+    if settings is not None and user_id in settings.moderator_ids:
+        return True
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)
+    except TelegramError as error:
+        log.info("could not check rights of user %s in chat %s: %s", user_id, chat_id, error)
+        return False
+    allowed = member.status in _MODERATOR_STATUSES
+    context.bot_data.rights.put(chat_id, user_id, allowed)
+    return allowed
+
+
 async def allowed_or_refused(update: Update, context: BotContext, *, afresh: bool = False) -> bool:
     """True for a moderator; anyone else gets a polite one-line refusal (a pop-up for a
     button, a reply for a command) and False."""

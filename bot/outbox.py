@@ -71,6 +71,20 @@ async def edit(message: Message, reply: Reply) -> None:
         )
 
 
+async def edit_by_id(bot: Bot, chat_id: int, message_id: int, reply: Reply) -> None:
+    """Show ``reply`` in place of a message known only by its ids (a timer's edit has no
+    Message at hand). Shown already ("message is not modified") is not an error; any other
+    refusal is raised for the caller to judge. In a group it counts against the group's
+    flood budget like a new message (the rate limiter sees its chat id)."""
+    try:
+        await bot.edit_message_text(
+            reply.text, chat_id=chat_id, message_id=message_id, reply_markup=reply.keyboard
+        )
+    except BadRequest as error:
+        if "message is not modified" not in str(error).lower():
+            raise
+
+
 async def drop_keyboard(message: Message) -> None:
     """Take the buttons off a message (nothing to do if they are gone already)."""
     if message.reply_markup is not None:

@@ -557,8 +557,8 @@ ASSIGN_USAGE = (
 ASSIGN_WHICH_LESSON = "Which lesson? Put its id first, e.g. /assign {example} fri 18:00\n{ids}"
 ASSIGN_LESSON_LINE = "• <code>{id}</code>: {title}"
 ASSIGNMENT_POST = (
-    "📚 <b>Homework: {lesson}</b>\nDue {when}{late}\nPress Start: the lesson opens in your "
-    "private chat with me, and your answers count for this group."
+    "📚 <b>Homework: {lesson}</b>\nDue {when}{late}{counts}\nPress Start: the lesson opens in "
+    "your private chat with me, and your answers count for this group."
 )
 ASSIGNMENT_POST_LATE = "\nLate answers are accepted (and marked late)."
 ASSIGNMENT_START_BUTTON = "▶️ Start"
@@ -571,7 +571,7 @@ HOMEWORK_NOT_MEMBER = (
     "one of them. If you have just joined, try again in a minute."
 )
 HOMEWORK_CLOSED = (
-    "This homework closed at its deadline, {when}. If you need more time, ask {asked}. You "
+    "This homework closed on {when}. If you need more time, ask {asked}. You "
     "can still read the lesson on your own from /lessons."
 )
 HOMEWORK_BEGINS = "📚 Homework for <b>{group}</b>, due {when}. Your answers count for the group."
@@ -589,6 +589,48 @@ HOMEWORK_CLOSED_HEADER = (
     "{participants}"
 )
 HOMEWORK_LATE_NOTE = "Late answers are still taken and will be marked late."
+
+# --- managing an assignment (issue 12): its message kept up to date, its buttons ----------
+
+ASSIGNMENT_COUNTS = "\n👥 Done {done} · started {started}"
+ASSIGNMENT_POST_CLOSED = "📚 <b>Homework: {lesson}</b>\n🏁 Closed {when}{counts}{late}"
+ASSIGNMENT_POST_CLOSED_LATE = "\nLate answers are still taken: press Start."
+ASSIGNMENT_EXTEND_BUTTON = "⏰ Extend 1 day"
+ASSIGNMENT_CLOSE_BUTTON = "🏁 Close now"
+# Pop-ups (plain text, at most 200 characters).
+ASSIGNMENT_EXTENDED = "Extended: now due {when}."
+ASSIGNMENT_ALREADY_EXTENDED = "The deadline has changed since: it is {when} now."
+ASSIGNMENT_CLOSING = "Closing it now: the results follow."
+ASSIGNMENT_ALREADY_CLOSED = "This homework is closed already."
+ASSIGNMENT_NOT_HERE = "That button is not for this homework."
+# /assign without a lesson id when there are several: the moderator picks one.
+ASSIGN_PICK_LESSON = "📚 Which lesson is the homework, due {when}? (for {name})"
+ASSIGN_PICKED = "📚 Homework given: <b>{lesson}</b>."
+ASSIGN_PICK_GONE = "That choice has expired. Send /assign again."
+ASSIGN_PICK_PAST = "That deadline has passed meanwhile, so nothing was given. Send /assign again."
+ASSIGN_PICK_NOT_YOURS = "Only {name}, who sent this /assign, can pick its lesson."
+# At the close: the full report goes to the moderator who gave the homework, privately.
+REPORT_HOMEWORK_HEADER = (
+    "📊 <b>Report: {group}</b>\nHomework #{id}: <b>{lesson}</b> · due {deadline} ({status})\n"
+    "Done {done} · started {started} · participants ({count}): {participants}\n"
+    "Answers after the deadline: {late}"
+)
+REPORT_HOMEWORK_CHART_CAPTION = "Results of homework #{id} in {group}"
+REPORT_HOMEWORK_STATUS = {"open": "open", "closed": "closed"}
+REPORT_HOMEWORK_TIMES = "Started {started} · finished {finished}"
+REPORT_HOMEWORK_LATE = " · {late} late"
+REPORT_HOMEWORK_NOT_FINISHED = "not yet"
+# /report's list of a group's homework, under the latest session's report (or alone).
+REPORT_HOMEWORK_LIST = "📚 <b>Homework in {group}</b> (full report of one: /report and its number)"
+REPORT_HOMEWORK_LINE = (
+    "#{id} <b>{lesson}</b> · due {deadline} ({status}) · done {done} · started {started} · "
+    "answers: {on_time} on time, {late} late"
+)
+REPORT_HOMEWORK_UNKNOWN = "This group has no homework #{id}. /report alone lists its homework."
+HOMEWORK_REPORT_WAITING = (
+    "📬 {name}, I could not send you the full report: you have no private chat with me yet. "
+    "Press the button and then Start, and it arrives; later, /report {id} here sends it again."
+)
 TIMEZONE_SHOW = (
     "This group's time zone is <b>{zone}</b> (it is {now} there). Moderators change it with "
     "/timezone Area/City, e.g. /timezone Asia/Seoul"

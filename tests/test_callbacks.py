@@ -6,8 +6,11 @@ import pytest
 
 from bot import callbacks
 from bot.callbacks import (
+    AssignPick,
     BeginLesson,
     ContinueReading,
+    HomeworkClose,
+    HomeworkExtend,
     ListLessons,
     PickStance,
     SubmitChoice,
@@ -28,6 +31,9 @@ LONGEST_SLUG = "a" * 32
         SubmitChoice(999_999_999_999, LONGEST_SLUG, 4095),
         ToggleChoice(1, "q-1", 0),
         PickStance(12, "on-our-own", 2),
+        HomeworkExtend(999_999_999_999, 999_999_999_999),
+        HomeworkClose(999_999_999_999),
+        AssignPick(999_999_999_999, LONGEST_SLUG),
     ],
 )
 def test_round_trip_within_telegram_limit(action: callbacks.Action) -> None:

@@ -213,6 +213,10 @@ async def test_an_answer_changed_after_its_model_answer_is_flagged(
     assert ",version,edited_after_feedback,self_check" in csv_out.splitlines()[0]
     (row,) = csv.DictReader(io.StringIO(csv_out.lstrip("\ufeff")))
     assert (row["version"], row["edited_after_feedback"], row["self_check"]) == ("2", "true", "")
+    assert csv_out.splitlines()[0].endswith(
+        ",self_check,phase,part,assignment_id,deadline,started_at,finished_at,late"
+    )
+    assert [row[k] for k in ("assignment_id", "deadline", "late")] == ["", "", ""]  # no homework
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,10 @@ chat, the button that starts the homework instead of the lesson in progress. Sta
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Chat, Message, Update
 
 from bot import callbacks, deadlines, homework, outbox, reminders, texts, timezones
-from bot.callbacks import SwitchHomework
+from bot.callbacks import AssignPick, HomeworkClose, HomeworkExtend, SwitchHomework
 from bot.context import BotContext
 from bot.lessons import Lesson
 from bot.moderation import allowed_or_refused, moderators_only
@@ -34,7 +34,8 @@ def _lesson_and_rest(context: BotContext, words: list[str]) -> tuple[Lesson | No
 
 @moderators_only
 async def assign(update: Update, context: BotContext) -> None:
-    """/assign [lesson-id] <deadline> [late]: one assignment message with Start."""
+    """/assign [lesson-id] <deadline> [late]: one assignment message with Start; without a
+    lesson id when there are several, buttons to pick it (the deadline kept in a draft)."""
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     assert chat is not None and user is not None and message is not None
     words = list(context.args or [])
@@ -42,9 +43,6 @@ async def assign(update: Update, context: BotContext) -> None:
     if late:
         words = words[:-1]
     lesson, rest = _lesson_and_rest(context, words)
-    if lesson is None:
-        await _reply(update, render.which_lesson(context.catalog) if words else render.usage())
-        return
     if not rest:
         await _reply(update, render.usage())
         return
@@ -53,20 +51,53 @@ async def assign(update: Update, context: BotContext) -> None:
     try:
         deadline = deadlines.parse(" ".join(rest), now, zone)
     except deadlines.DeadlineError as error:
-        await _reply(update, render.deadline_problem(error, zone))
+        if lesson is None:  # perhaps a lesson id mistyped: which lessons there are
+            await _reply(update, render.which_lesson(context.catalog))
+        else:
+            await _reply(update, render.deadline_problem(error, zone))
         return
+    thread = message.message_thread_id if message.is_topic_message else None
+    if lesson is None:
+        draft = await context.storage.create_assignment_draft(
+            chat_id=chat.id,
+            user_id=user.id,
+            user_name=user.full_name,
+            deadline=iso_utc(deadline),
+            late=late,
+            thread_id=thread,
+        )
+        await _reply(
+            update, render.pick_lesson(context.catalog, draft, deadline, zone, user.full_name)
+        )
+        return
+    await _give(context, chat, user.id, user.full_name, lesson, iso_utc(deadline), late, thread)
+
+
+async def _give(
+    context: BotContext,
+    chat: Chat,
+    user_id: int,
+    user_name: str,
+    lesson: Lesson,
+    deadline: str,
+    late: bool,
+    thread: int | None,
+) -> None:
+    """The assignment made, its message posted, its close planned."""
     assignment = await context.storage.create_assignment(
         chat_id=chat.id,
         chat_type=chat.type,
         chat_title=chat.effective_name,
         lesson_id=lesson.id,
-        deadline=iso_utc(deadline),
+        deadline=deadline,
         late=late,
-        created_by=user.id,
-        created_by_name=user.full_name,
+        created_by=user_id,
+        created_by_name=user_name,
     )
-    post = render.assignment_post(lesson, assignment, zone, now, context.bot.username)
-    thread = message.message_thread_id if message.is_topic_message else None
+    zone = await homework.zone_of(context, chat.id)
+    post = render.assignment_post(
+        lesson, assignment, zone, homework.now_utc(), context.bot.username
+    )
     sent = await outbox.send(context.bot, chat.id, post, thread)
     await context.storage.set_assignment_message(assignment.id, sent.message_id)
     homework.schedule_close(context.job_queue, assignment)
@@ -130,3 +161,84 @@ async def on_homework_button(update: Update, context: BotContext) -> None:
     if isinstance(query.message, Message):
         await outbox.drop_keyboard(query.message)
     await homework.switch_confirmed(context, chat, user, action.assignment_id)
+
+
+# --- the assignment message's buttons (moderators), and the lesson picked for /assign -----
+
+
+def is_manage_button(data: object) -> bool:
+    """Extend 1 day, Close now, or a lesson picked for /assign (``app`` routes by it)."""
+    return isinstance(data, str) and isinstance(
+        callbacks.decode(data), HomeworkExtend | HomeworkClose | AssignPick
+    )
+
+
+async def on_manage_button(update: Update, context: BotContext) -> None:
+    """A moderator's button in a group; anyone else gets a pop-up refusal. What the data
+    names is checked against the database: the assignment (or draft) of this chat."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None
+    action = callbacks.decode(query.data)
+    if chat is None or chat.type == "private":
+        await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        return
+    if not await allowed_or_refused(update, context):
+        return
+    if isinstance(action, AssignPick):
+        await _lesson_picked(update, context, action)
+    elif isinstance(action, HomeworkExtend):
+        said, moved = await homework.extend(context, chat.id, action.assignment_id, action.deadline)
+        await outbox.popup(query, said, show_alert=not moved)
+        if moved:
+            await homework.show_message(context, action.assignment_id)
+            await _replan_reminders(context, action.assignment_id)
+    elif isinstance(action, HomeworkClose):
+        refusal = await homework.close_refusal(context, chat.id, action.assignment_id)
+        if refusal is not None:
+            await outbox.popup(query, refusal, show_alert=True)
+            return
+        await outbox.popup(query, texts.ASSIGNMENT_CLOSING)
+        await homework.close(context, action.assignment_id)
+        await _replan_reminders(context, action.assignment_id)  # closed: none left
+
+
+async def _replan_reminders(context: BotContext, assignment_id: int) -> None:
+    """Its reminders planned again from the deadline as stored now (``bot.reminders``
+    builds on ``bot.homework``, so the one who moved the deadline asks for it)."""
+    assignment = await context.storage.assignment(assignment_id)
+    if assignment is not None:
+        await reminders.plan(context, assignment)
+
+
+async def _lesson_picked(update: Update, context: BotContext, action: AssignPick) -> None:
+    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
+    assert query is not None and chat is not None and user is not None
+    draft = await context.storage.assignment_draft(action.draft_id)
+    lesson = context.catalog.get(action.lesson_id)
+    if draft is None or draft.chat_id != chat.id or lesson is None:
+        await outbox.popup(query, texts.ASSIGN_PICK_GONE, show_alert=True)
+        return
+    if draft.user_id != user.id:
+        await outbox.popup(query, render.pick_not_yours(draft.user_name), show_alert=True)
+        return
+    taken = await context.storage.take_assignment_draft(draft.id, chat.id)
+    if taken is None:  # a double tap: the first one gave it
+        await outbox.popup(query, texts.ASSIGN_PICK_GONE, show_alert=True)
+        return
+    await outbox.popup(query)
+    if render.from_iso(taken.deadline) <= homework.now_utc():
+        if isinstance(query.message, Message):
+            await outbox.edit(query.message, render.pick_past())
+        return
+    if isinstance(query.message, Message):
+        await outbox.edit(query.message, render.picked(lesson))
+    await _give(
+        context,
+        chat,
+        taken.user_id,
+        taken.user_name,
+        lesson,
+        taken.deadline,
+        taken.late,
+        taken.thread_id,
+    )

@@ -17,10 +17,18 @@ from telegram.ext import ApplicationHandlerStop
 from bot import outbox, texts
 from bot.callbacks import Action, ExportFor, ReportFor, decode
 from bot.context import BotContext
-from bot.deliveries import Format, deliver_export, deliver_pending, deliver_report
+from bot.deliveries import (
+    DELIVER_PAYLOAD,
+    Format,
+    deliver_assignment_report,
+    deliver_export,
+    deliver_pending,
+    deliver_report,
+)
 from bot.moderation import is_moderator, moderators_asked_afresh
 from bot.outbox import popup
 from bot.render import reports as render
+from bot.storage.assignments import Assignment
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +40,7 @@ async def _deliver_or_ask(
     fmt: Format,
     every: bool,
     history: bool = False,
+    assignment: Assignment | None = None,
 ) -> None:
     """From a group: deliver privately, or ask the moderator to start a private chat."""
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
@@ -41,13 +50,17 @@ async def _deliver_or_ask(
         await message.reply_text(texts.ANONYMOUS_CANNOT_RECEIVE)
         return
     try:
-        if kind == "report":
+        if kind == "report" and assignment is not None:
+            await deliver_assignment_report(context, user.id, assignment)
+        elif kind == "report":
             await deliver_report(context, user.id, chat.id)
         else:
             await deliver_export(context, user.id, chat.id, fmt, every, history)
     except Forbidden:
         # Never started a private chat with the bot (or blocked it): keep the request.
-        await context.storage.add_delivery(user.id, kind, chat.id, fmt, every, history)
+        await context.storage.add_delivery(
+            user.id, kind, chat.id, fmt, every, history, assignment.id if assignment else None
+        )
         await outbox.reply_to(
             message, render.open_private_chat(context.bot.username, DELIVER_PAYLOAD)
         )
@@ -60,9 +73,21 @@ async def _deliver_or_ask(
 
 @moderators_asked_afresh
 async def report_in_group(update: Update, context: BotContext) -> None:
+    """/report: the latest session and the group's homework; /report <n>: homework #n."""
     chat, message = update.effective_chat, update.effective_message
     assert chat is not None and message is not None
-    if await context.storage.latest_group_walk(chat.id) is None:
+    if context.args:
+        typed = context.args[0].lstrip("#")
+        wanted = int(typed) if typed.isdecimal() and len(typed) < 13 else None
+        found = await context.storage.assignment(wanted) if wanted else None
+        if found is None or found.chat_id != chat.id:
+            await outbox.reply_to(message, render.homework_unknown(typed))
+            return
+        await _deliver_or_ask(update, context, "report", "csv", every=False, assignment=found)
+        return
+    if await context.storage.latest_group_walk(
+        chat.id
+    ) is None and not await context.storage.chat_assignments(chat.id, limit=1):
         await message.reply_text(texts.REPORT_NO_SESSION)
         return
     await _deliver_or_ask(update, context, "report", "csv", every=False)
@@ -153,10 +178,6 @@ async def on_group_chosen(
             bool(action.scope & ExportFor.ALL_SESSIONS),
             bool(action.scope & ExportFor.HISTORY),
         )
-
-
-# /start payload of the link that brings a moderator here to collect a report or export.
-DELIVER_PAYLOAD = "deliver"
 
 
 async def deliver_on_start(update: Update, context: BotContext) -> None:

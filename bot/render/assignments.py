@@ -94,21 +94,106 @@ def which_lesson(catalog: LessonCatalog) -> Reply:
 
 
 def assignment_post(
-    lesson: Lesson, assignment: Assignment, zone: ZoneInfo, now: dt.datetime, bot_username: str
+    lesson: Lesson,
+    assignment: Assignment,
+    zone: ZoneInfo,
+    now: dt.datetime,
+    bot_username: str,
+    progress: Progress | None = None,
 ) -> Reply:
-    """The group's one message for an assignment, with Start: a link into the private chat."""
+    """The group's one message for an assignment: Start (a link into the private chat), and
+    for moderators Extend 1 day and Close now while it is open; ``progress``: "Done 7 ·
+    started 3" once anyone has started. Closed, it says so, and keeps Start only while it
+    takes late answers."""
     payload = callbacks.encode_homework_start(callbacks.StartHomework(assignment.id))
     start = InlineKeyboardButton(
         texts.ASSIGNMENT_START_BUTTON, url=f"https://t.me/{bot_username}?start={payload}"
     )
+    counts = ""
+    if progress is not None and progress.done + progress.started > 0:
+        counts = texts.ASSIGNMENT_COUNTS.format(done=progress.done, started=progress.started)
+    deadline = from_iso(assignment.deadline)
+    if assignment.status == "closed":
+        late = texts.ASSIGNMENT_POST_CLOSED_LATE if assignment.late else ""
+        return Reply(
+            texts.ASSIGNMENT_POST_CLOSED.format(
+                lesson=esc(lesson.title),
+                when=local_when(from_iso(assignment.ended), zone, now),
+                counts=counts,
+                late=late,
+            ),
+            InlineKeyboardMarkup([[start]]) if assignment.late else None,
+        )
+    manage = [
+        button(
+            texts.ASSIGNMENT_EXTEND_BUTTON,
+            callbacks.HomeworkExtend(assignment.id, int(deadline.timestamp())),
+        ),
+        button(texts.ASSIGNMENT_CLOSE_BUTTON, callbacks.HomeworkClose(assignment.id)),
+    ]
     return Reply(
         texts.ASSIGNMENT_POST.format(
             lesson=esc(lesson.title),
-            when=deadline_with_hint(from_iso(assignment.deadline), zone, now),
+            when=deadline_with_hint(deadline, zone, now),
             late=texts.ASSIGNMENT_POST_LATE if assignment.late else "",
+            counts=counts,
         ),
-        InlineKeyboardMarkup([[start]]),
+        InlineKeyboardMarkup([[start], manage]),
     )
+
+
+def extended(assignment: Assignment, zone: ZoneInfo, now: dt.datetime) -> str:
+    """The pop-up after Extend 1 day (plain text)."""
+    return texts.ASSIGNMENT_EXTENDED.format(
+        when=local_when(from_iso(assignment.deadline), zone, now)
+    )
+
+
+def already_extended(assignment: Assignment, zone: ZoneInfo, now: dt.datetime) -> str:
+    return texts.ASSIGNMENT_ALREADY_EXTENDED.format(
+        when=local_when(from_iso(assignment.deadline), zone, now)
+    )
+
+
+def pick_lesson(
+    catalog: LessonCatalog, draft_id: int, deadline: dt.datetime, zone: ZoneInfo, name: str
+) -> Reply:
+    """/assign without a lesson id, several lessons: one button each (the deadline waits
+    in the draft, on the server)."""
+    keyboard = column(
+        button(clip(lesson.title, 60), callbacks.AssignPick(draft_id, lesson.id))
+        for lesson in catalog
+    )
+    return Reply(
+        texts.ASSIGN_PICK_LESSON.format(
+            when=deadline_with_hint(deadline, zone, dt.datetime.now(dt.UTC)), name=esc(name)
+        ),
+        keyboard,
+    )
+
+
+def pick_past() -> Reply:
+    return Reply(texts.ASSIGN_PICK_PAST)
+
+
+def picked(lesson: Lesson) -> Reply:
+    return Reply(texts.ASSIGN_PICKED.format(lesson=esc(lesson.title)))
+
+
+def pick_not_yours(name: str) -> str:
+    """A pop-up (plain text): the name without markup characters."""
+    return texts.ASSIGN_PICK_NOT_YOURS.format(name=_plain(name))[:200]
+
+
+def _plain(name: str) -> str:
+    return name.translate({ord("<"): "‹", ord(">"): "›", ord("&"): "+"})
+
+
+def report_waiting(name: str, assignment_id: int, bot_username: str, payload: str) -> Reply:
+    """The group's reply when the full report cannot reach its moderator privately."""
+    url = f"https://t.me/{bot_username}?start={payload}"
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(texts.OPEN_PRIVATE_BUTTON, url=url)]])
+    return Reply(texts.HOMEWORK_REPORT_WAITING.format(name=esc(name), id=assignment_id), keyboard)
 
 
 def open_list(
@@ -139,7 +224,7 @@ def not_member(group: str) -> Reply:
 
 
 def closed(assignment: Assignment, zone: ZoneInfo) -> Reply:
-    when = local_when(from_iso(assignment.deadline), zone)
+    when = local_when(from_iso(assignment.ended), zone)
     return Reply(texts.HOMEWORK_CLOSED.format(when=when, asked=esc(assignment.created_by_name)))
 
 
@@ -176,7 +261,7 @@ def past_deadline(error: PastDeadline, default_zone: str) -> str:
     except timezones.UnknownZone:
         zone = timezones.zone(timezones.DEFAULT)
     # Shown as a pop-up (plain text) or a message (HTML): a name without markup characters.
-    asked = error.asked.translate({ord("<"): "‹", ord(">"): "›", ord("&"): "+"})
+    asked = _plain(error.asked)
     return texts.HOMEWORK_PAST_DEADLINE.format(
         when=local_when(from_iso(error.deadline), zone), asked=asked
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -15,6 +16,7 @@ from bot.render.fit import MESSAGE_LIMIT, pack
 from bot.render.markup import Reply, button, column, esc
 from bot.results import QuestionResult, SessionResults, ShiftResult, StudentResult, shown_names
 from bot.storage import Walk
+from bot.storage.assignments import Assignment, Doing
 
 
 def chunked(blocks: Sequence[str], separator: str = "\n\n") -> list[Reply]:
@@ -60,18 +62,10 @@ def report(
         )
     ]
     shifts = {shift.question.id: shift for shift in results.shifts}
-    for result in results.questions:
-        block = texts.REPORT_QUESTION_LABELLED.format(
-            label=esc(result.label or f"Q{result.number}"),
-            prompt=esc(result.question.prompt),
-            stats=_stats(result),
-        )
-        if result.question.id in shifts:
-            block += "\n" + shift_line(shifts[result.question.id])
-        if result.missing:
-            missing = ", ".join(esc(names[m.user_id]) for m in result.missing)
-            block += "\n" + texts.REPORT_MISSING.format(members=missing)
-        blocks.append(block)
+    blocks.extend(
+        _question_block(result, names, shifts.get(result.question.id))
+        for result in results.questions
+    )
     if students:
         blocks.append(texts.REPORT_STUDENTS_HEADER)
         blocks.extend(_student(s, names[s.member.user_id], started, zone) for s in students)
@@ -80,6 +74,120 @@ def report(
         ):
             blocks.append(texts.REPORT_SELF_CHECK_WHERE)
     return chunked(blocks)
+
+
+@dataclass(frozen=True, slots=True)
+class HomeworkCounts:
+    """An assignment's numbers for /report: who finished and started, and its current
+    answers given by the deadline and after it."""
+
+    done: int
+    started: int
+    on_time: int
+    late: int
+
+
+def assignment_report(
+    group: str,
+    lesson: Lesson,
+    assignment: Assignment,
+    counts: HomeworkCounts,
+    results: SessionResults,
+    students: Sequence[StudentResult],
+    doings: Sequence[Doing],
+    late_by_member: Mapping[int, int],
+    zone: zoneinfo.ZoneInfo | None,
+) -> list[Reply]:
+    """An assignment's full report (what its moderator gets at the close): the homework and
+    its deadline, each question's results, then a block per student with when they started
+    and finished and how many of their answers came after the deadline."""
+    people = [*results.participants, *(s.member for s in students)]
+    names = shown_names(people)
+    deadline = _moment(assignment.deadline, zone)
+    blocks = [
+        texts.REPORT_HOMEWORK_HEADER.format(
+            group=esc(group),
+            id=assignment.id,
+            lesson=esc(lesson.title),
+            deadline=f"{deadline:%Y-%m-%d %H:%M} {esc(_zone_name(zone))}",
+            status=texts.REPORT_HOMEWORK_STATUS.get(assignment.status, assignment.status),
+            done=counts.done,
+            started=counts.started,
+            count=len(results.participants),
+            participants=", ".join(esc(names[m.user_id]) for m in results.participants) or "—",
+            late=counts.late,
+        )
+    ]
+    blocks.extend(_question_block(result, names) for result in results.questions)
+    if students:
+        times = {d.user_id: d for d in doings}
+        blocks.append(texts.REPORT_STUDENTS_HEADER)
+        for student in students:
+            block = _student(student, names[student.member.user_id], deadline, zone)
+            head, _, rest = block.partition("\n")
+            when = _times(times.get(student.member.user_id), deadline, zone)
+            late = late_by_member.get(student.member.user_id, 0)
+            if late:
+                when += texts.REPORT_HOMEWORK_LATE.format(late=late)
+            blocks.append("\n".join(part for part in (head, when, rest) if part))
+    return chunked(blocks)
+
+
+def _times(doing: Doing | None, deadline: dt.datetime, zone: zoneinfo.ZoneInfo | None) -> str:
+    if doing is None:
+        return ""
+
+    def at(stamp: str) -> str:
+        moment = _moment(stamp, zone)
+        return f"{moment:%H:%M}" if moment.date() == deadline.date() else f"{moment:%Y-%m-%d %H:%M}"
+
+    finished = at(doing.finished_at) if doing.finished_at else texts.REPORT_HOMEWORK_NOT_FINISHED
+    return texts.REPORT_HOMEWORK_TIMES.format(started=at(doing.started_at), finished=finished)
+
+
+def homework_list(
+    group: str,
+    items: Sequence[tuple[Assignment, str, HomeworkCounts]],
+    zone: zoneinfo.ZoneInfo | None,
+) -> list[Reply]:
+    """/report's list of the group's homework (newest first): each with its deadline, its
+    counts, and its answers on time and late apart."""
+    blocks = [texts.REPORT_HOMEWORK_LIST.format(group=esc(group))]
+    for assignment, title, counts in items:
+        deadline = _moment(assignment.deadline, zone)
+        blocks.append(
+            texts.REPORT_HOMEWORK_LINE.format(
+                id=assignment.id,
+                lesson=esc(title),
+                deadline=f"{deadline:%Y-%m-%d %H:%M} {esc(_zone_name(zone))}",
+                status=texts.REPORT_HOMEWORK_STATUS.get(assignment.status, assignment.status),
+                done=counts.done,
+                started=counts.started,
+                on_time=counts.on_time,
+                late=counts.late,
+            )
+        )
+    return chunked(blocks, "\n")
+
+
+def homework_unknown(typed: str) -> Reply:
+    return Reply(texts.REPORT_HOMEWORK_UNKNOWN.format(id=esc(typed[:20])))
+
+
+def _question_block(
+    result: QuestionResult, names: Mapping[int, str], shift: ShiftResult | None = None
+) -> str:
+    block = texts.REPORT_QUESTION_LABELLED.format(
+        label=esc(result.label or f"Q{result.number}"),
+        prompt=esc(result.question.prompt),
+        stats=_stats(result),
+    )
+    if shift is not None:
+        block += "\n" + shift_line(shift)
+    if result.missing:
+        missing = ", ".join(esc(names[m.user_id]) for m in result.missing)
+        block += "\n" + texts.REPORT_MISSING.format(members=missing)
+    return block
 
 
 def _student(
@@ -149,6 +257,10 @@ def no_session() -> Reply:
 
 def chart_caption(session: int, group: str) -> str:
     return texts.REPORT_CHART_CAPTION.format(session=session, group=esc(group))
+
+
+def homework_chart_caption(assignment_id: int, group: str) -> str:
+    return texts.REPORT_HOMEWORK_CHART_CAPTION.format(id=assignment_id, group=esc(group))
 
 
 def export_empty(group: str) -> Reply:

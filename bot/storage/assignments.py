@@ -14,7 +14,7 @@ from bot.storage.sql import NEWEST_VERSION, Db, one
 
 ASSIGNMENT_COLUMNS = (
     "id, chat_id, lesson_id, deadline, late, created_by, created_by_name, status, message_id, "
-    "created_at, closed_at"
+    "created_at, closed_at, shown_done, shown_started, shown_at, message_chat_id"
 )
 
 
@@ -31,6 +31,47 @@ class Assignment:
     message_id: int | None  # the group message that carries Start
     created_at: str
     closed_at: str | None
+    # What the assignment message shows now, and when it was last edited (None: as posted).
+    shown_done: int = 0
+    shown_started: int = 0
+    shown_at: str | None = None
+    message_chat_id: int | None = None  # the message's chat, if the group has moved since
+
+    @property
+    def ended(self) -> str:
+        """When it stopped taking answers on time: its deadline, or when it was closed
+        before it (Close now). UTC, as stored."""
+        if self.closed_at is not None and self.closed_at < self.deadline:
+            return self.closed_at
+        return self.deadline
+
+    @property
+    def posted_in(self) -> int:
+        """The chat the assignment message is in."""
+        return self.chat_id if self.message_chat_id is None else self.message_chat_id
+
+
+@dataclass(frozen=True, slots=True)
+class Doing:
+    """One member's attempts at an assignment: when they first started, and when they
+    finished (None: not yet)."""
+
+    user_id: int
+    started_at: str
+    finished_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A moderator's /assign waiting for its lesson to be picked (the deadline in UTC)."""
+
+    id: int
+    chat_id: int
+    user_id: int
+    user_name: str
+    deadline: str
+    late: bool
+    thread_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +104,9 @@ def refuse_past_deadline(db: Db, walk_id: int, now: str) -> None:
     answers; read in the answer's own transaction, so that nothing slips in after the close."""
     row = one(
         db,
-        "SELECT a.deadline, a.created_by_name, c.timezone FROM walks AS w "
+        # Closed early (Close now): that moment is when it stopped taking answers.
+        "SELECT MIN(a.deadline, COALESCE(a.closed_at, a.deadline)), a.created_by_name, "
+        "c.timezone FROM walks AS w "
         "JOIN assignments AS a ON a.id = w.assignment_id "
         "LEFT JOIN chats AS c ON c.id = a.chat_id "
         "WHERE w.id = ? AND a.late = 0 AND (a.deadline <= ? OR a.status = 'closed')",
@@ -126,21 +169,128 @@ class AssignmentQueries(StorageBase):
         )
         return [assignment_of(row) for row in rows]
 
-    async def close_assignment(self, assignment_id: int) -> Assignment | None:
+    async def close_assignment(
+        self, assignment_id: int, *, due_by: str | None = None
+    ) -> Assignment | None:
         """Close an open assignment; None if it was closed already (by an earlier run of the
-        bot, or a job that ran twice): whoever gets the row posts the results, once."""
+        bot, a job that ran twice, Close now): whoever gets the row posts the results, once.
+        ``due_by`` (the timer's close): only if its deadline is by then, so a timer that
+        fires as a moderator extends the deadline closes nothing."""
         now = self._now()
+        due = "" if due_by is None else " AND deadline <= ?"
+        params: tuple[object, ...] = (now, assignment_id) + (() if due_by is None else (due_by,))
 
         def close(db: Db) -> Assignment | None:
             row = one(
                 db,
                 f"UPDATE assignments SET status = 'closed', closed_at = ? "
-                f"WHERE id = ? AND status = 'open' RETURNING {ASSIGNMENT_COLUMNS}",
-                (now, assignment_id),
+                f"WHERE id = ? AND status = 'open'{due} RETURNING {ASSIGNMENT_COLUMNS}",
+                params,
             )
             return assignment_of(row) if row else None
 
         return await self._write(close)
+
+    async def extend_assignment(
+        self, assignment_id: int, *, was: str, deadline: str
+    ) -> Assignment | None:
+        """Move an open assignment's deadline from ``was`` to ``deadline``; None if it is
+        closed or its deadline is no longer ``was`` (a double tap extends once)."""
+
+        def extend(db: Db) -> Assignment | None:
+            row = one(
+                db,
+                f"UPDATE assignments SET deadline = ? WHERE id = ? AND status = 'open' "
+                f"AND deadline = ? RETURNING {ASSIGNMENT_COLUMNS}",
+                (deadline, assignment_id, was),
+            )
+            return assignment_of(row) if row else None
+
+        return await self._write(extend)
+
+    async def set_assignment_shown(self, assignment_id: int, progress: Progress) -> None:
+        """The assignment message now shows ``progress`` (edited just now)."""
+        now = self._now()
+        await self._write(
+            lambda db: db.execute(
+                "UPDATE assignments SET shown_done = ?, shown_started = ?, shown_at = ? "
+                "WHERE id = ?",
+                (progress.done, progress.started, now, assignment_id),
+            )
+        )
+
+    async def chat_assignments(self, chat_id: int, limit: int = 10) -> list[Assignment]:
+        """A group's assignments, open or closed, newest first."""
+        rows = await self._read_all(
+            f"SELECT {ASSIGNMENT_COLUMNS} FROM assignments WHERE chat_id = ? "
+            "ORDER BY id DESC LIMIT ?",
+            (chat_id, limit),
+        )
+        return [assignment_of(row) for row in rows]
+
+    async def walk_assignment(self, walk_id: int) -> int | None:
+        """The assignment a walk is an attempt at, if any."""
+        row = await self._read_one("SELECT assignment_id FROM walks WHERE id = ?", (walk_id,))
+        return int(row[0]) if row and row[0] is not None else None
+
+    # --- /assign waiting for its lesson ---------------------------------------------------
+
+    async def create_assignment_draft(
+        self,
+        *,
+        chat_id: int,
+        user_id: int,
+        user_name: str,
+        deadline: str,
+        late: bool,
+        thread_id: int | None,
+    ) -> int:
+        """Keep a moderator's /assign until they pick its lesson; drafts a day old go."""
+        now = self._now()
+
+        def create(db: Db) -> int:
+            db.execute(
+                "DELETE FROM assignment_drafts WHERE created_at < strftime('%Y-%m-%dT%H:%M:%fZ', "
+                "?, '-1 day')",
+                (now,),
+            )
+            row = one(
+                db,
+                "INSERT INTO assignment_drafts (chat_id, user_id, user_name, deadline, late, "
+                "thread_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (chat_id, user_id, user_name, deadline, int(late), thread_id, now),
+            )
+            assert row is not None
+            return int(row[0])
+
+        return await self._write(create)
+
+    async def take_assignment_draft(self, draft_id: int, chat_id: int) -> Draft | None:
+        """The draft, removed (so that a double tap assigns once); None if it is gone or
+        belongs to another chat."""
+
+        def take(db: Db) -> Draft | None:
+            row = one(
+                db,
+                "DELETE FROM assignment_drafts WHERE id = ? AND chat_id = ? RETURNING id, "
+                "chat_id, user_id, user_name, deadline, late, thread_id",
+                (draft_id, chat_id),
+            )
+            if row is None:
+                return None
+            return Draft(row[0], row[1], row[2], row[3], row[4], bool(row[5]), row[6])
+
+        return await self._write(take)
+
+    async def assignment_draft(self, draft_id: int) -> Draft | None:
+        row = await self._read_one(
+            "SELECT id, chat_id, user_id, user_name, deadline, late, thread_id "
+            "FROM assignment_drafts WHERE id = ?",
+            (draft_id,),
+        )
+        if row is None:
+            return None
+        return Draft(row[0], row[1], row[2], row[3], row[4], bool(row[5]), row[6])
 
     async def assignment_walk(self, assignment_id: int, user_id: int) -> int | None:
         """The id of a member's open attempt at the assignment, if any."""
@@ -166,6 +316,16 @@ class AssignmentQueries(StorageBase):
             newest.pop((fact.user_id, fact.question_id), None)
             newest[(fact.user_id, fact.question_id)] = fact
         return list(newest.values())
+
+    async def assignment_doings(self, assignment_id: int) -> list[Doing]:
+        """Per member: first start and first finish of the assignment's lesson."""
+        rows = await self._read_all(
+            "SELECT user_id, MIN(started_at), MIN(CASE WHEN status = 'finished' THEN ended_at END) "
+            "FROM walks WHERE assignment_id = ? AND user_id IS NOT NULL GROUP BY user_id "
+            "ORDER BY MIN(started_at)",
+            (assignment_id,),
+        )
+        return [Doing(int(r[0]), str(r[1]), r[2]) for r in rows]
 
     async def assignment_progress(self, assignment_id: int) -> Progress:
         row = await self._read_one(

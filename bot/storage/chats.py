@@ -36,10 +36,11 @@ class ChatQueries(StorageBase):
         )
 
     async def groups_with_sessions(self) -> list[tuple[int, str]]:
-        """(chat id, title) of every group that has had a session, by title."""
+        """(chat id, title) of every group that has had a session or homework, by title."""
         rows = await self._read_all(
-            "SELECT DISTINCT c.id, COALESCE(c.title, '') FROM chats AS c "
-            "JOIN walks AS w ON w.chat_id = c.id WHERE w.audience = 'group' ORDER BY 2, 1"
+            "SELECT c.id, COALESCE(c.title, '') FROM chats AS c "
+            "WHERE c.id IN (SELECT chat_id FROM walks WHERE audience = 'group') "
+            "OR c.id IN (SELECT chat_id FROM assignments) ORDER BY 2, 1"
         )
         return [(int(row[0]), str(row[1])) for row in rows]
 
@@ -75,8 +76,19 @@ class ChatQueries(StorageBase):
                 "UPDATE OR REPLACE discussion_groups SET chat_id = ? WHERE chat_id = ?",
                 # The group's /language.
                 "UPDATE OR IGNORE languages SET chat_id = ? WHERE chat_id = ?",
+                # Its homework, open or closed, and an /assign waiting for its lesson; an
+                # assignment's message stays where it was posted, as posts do.
+                "UPDATE assignments SET message_chat_id = COALESCE(message_chat_id, chat_id), "
+                "chat_id = ? WHERE chat_id = ?",
+                "UPDATE assignment_drafts SET chat_id = ? WHERE chat_id = ?",
             ):
                 db.execute(statement, (new_id, old_id))
+            # Its time zone (a new id Telegram told us of first has none yet).
+            db.execute(
+                "UPDATE chats SET timezone = (SELECT timezone FROM chats WHERE id = ?) "
+                "WHERE id = ? AND timezone IS NULL",
+                (old_id, new_id),
+            )
             db.execute("DELETE FROM chats WHERE id = ?", (old_id,))
             return True
 

@@ -18,13 +18,14 @@ class DeliveryQueries(StorageBase):
         fmt: Literal["csv", "jsonl", "xlsx"] = "csv",
         all_sessions: bool = False,
         history: bool = False,
+        assignment_id: int | None = None,
     ) -> None:
         now = self._now()
         await self._write(
             lambda db: db.execute(
                 "INSERT INTO deliveries (user_id, kind, chat_id, format, all_sessions, "
-                "history, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (user_id, kind, chat_id, fmt, int(all_sessions), int(history), now),
+                "history, assignment_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (user_id, kind, chat_id, fmt, int(all_sessions), int(history), assignment_id, now),
             )
         )
 
@@ -33,9 +34,10 @@ class DeliveryQueries(StorageBase):
         rows = await self._write(
             lambda db: db.execute(
                 "DELETE FROM deliveries WHERE user_id = ? "
-                "RETURNING id, user_id, kind, chat_id, format, all_sessions, history",
+                "RETURNING id, user_id, kind, chat_id, format, all_sessions, history, "
+                "assignment_id",
                 (user_id,),
             ).fetchall()
         )
-        found = [Delivery(r[0], r[1], r[2], r[3], r[4], bool(r[5]), bool(r[6])) for r in rows]
+        found = [Delivery(r[0], r[1], r[2], r[3], r[4], bool(r[5]), bool(r[6]), r[7]) for r in rows]
         return sorted(found, key=lambda d: d.id)

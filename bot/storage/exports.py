@@ -48,6 +48,12 @@ RawAnswer = tuple[
     str,  # answered_at
     int,  # version
     int | None,  # self_check: 2 got it, 1 partly, 0 missed it (schema 8)
+    # Homework (schema 7; None for an answer of no assignment):
+    int | None,  # assignment_id
+    str | None,  # deadline (UTC)
+    str | None,  # started_at: when the member began this attempt at the assignment
+    str | None,  # finished_at: when they finished it (None: not finished)
+    int | None,  # late: answered after the deadline (1/0)
 ]
 ANSWER_COLUMNS = (
     "walk_id",
@@ -70,6 +76,11 @@ ANSWER_COLUMNS = (
     "answered_at",
     "version",
     "self_check",
+    "assignment_id",
+    "deadline",
+    "started_at",
+    "finished_at",
+    "late",
 )
 
 
@@ -93,6 +104,7 @@ class AnswerFilter:
     since: str | None = None
     until: str | None = None
     history: bool = False
+    assignment_id: int | None = None  # the attempts at one assignment (homework)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,20 +203,39 @@ def ensure_salt(path: Path) -> str:
 _ANSWERS_SELECT = """
 SELECT a.walk_id, a.chat_id, c.title, c.type, a.lesson_id, a.lesson_version, a.question_id,
        a.question_type, a.user_id, a.username, a.display_name, a.answer_text, a.option_indexes,
-       a.is_correct, a.stance, a.retracted, a.via, a.answered_at, a.version, {self_check}
+       a.is_correct, a.stance, a.retracted, a.via, a.answered_at, a.version, {self_check},
+       {homework}
 FROM answers AS a
 LEFT JOIN chats AS c ON c.id = a.chat_id
 LEFT JOIN temp.export_question_order AS q
     ON q.lesson_id = a.lesson_id AND q.question_id = a.question_id
+{homework_joins}
 WHERE 1
 """
+# An answer's homework: the assignment its attempt (walk) is for, the deadline, the
+# attempt's start and finish, and whether it came after the deadline.
+_HOMEWORK = (
+    "s.id, s.deadline, CASE WHEN s.id IS NOT NULL THEN w.started_at END, "
+    "CASE WHEN s.id IS NOT NULL AND w.status = 'finished' THEN w.ended_at END, "
+    "CASE WHEN s.id IS NOT NULL THEN a.answered_at > s.deadline END"
+)
+_HOMEWORK_JOINS = (
+    "LEFT JOIN walks AS w ON w.id = a.walk_id LEFT JOIN assignments AS s ON s.id = w.assignment_id"
+)
+_NO_HOMEWORK = "NULL, NULL, NULL, NULL, NULL"
 _ANSWERS_CONDITIONS = {
     "chat_id": " AND a.chat_id = :chat_id",
     "session_id": " AND a.walk_id = :session_id",
     "lesson_id": " AND a.lesson_id = :lesson_id",
     "since": " AND a.answered_at >= :since",
     "until": " AND a.answered_at < :until",
+    "assignment_id": " AND s.id = :assignment_id",
 }
+# A group's answers are also its homework's, given in its members' private chats.
+_CHAT_WITH_HOMEWORK = (
+    " AND (a.chat_id = :chat_id OR a.walk_id IN (SELECT hw.id FROM walks AS hw "
+    "JOIN assignments AS hs ON hs.id = hw.assignment_id WHERE hs.chat_id = :chat_id))"
+)
 # Not --history: only a member's newest version of an answer, among the versions within the
 # time window (``v`` in ``newest_version``).
 _WINDOW_CONDITIONS = {
@@ -219,17 +250,26 @@ _ANSWERS_ORDER = (
 
 
 def answers_query(
-    answer_filter: AnswerFilter, *, self_check: bool = True
+    answer_filter: AnswerFilter, *, self_check: bool = True, homework: bool = True
 ) -> tuple[str, dict[str, object]]:
     """The SQL and its bound parameters for ``answer_filter`` (without the question order).
-    ``self_check``: the database has that column (schema 8); else the column is NULL."""
+    ``self_check``: the database has that column (schema 8); else the column is NULL.
+    ``homework``: it has assignments (schema 7); else their columns are NULL."""
+    if answer_filter.assignment_id is not None and not homework:
+        raise ExportSourceError("this database has no assignments (it is older than homework)")
     params: dict[str, object] = {}
-    sql = [_ANSWERS_SELECT.format(self_check="a.self_check" if self_check else "NULL")]
+    sql = [
+        _ANSWERS_SELECT.format(
+            self_check="a.self_check" if self_check else "NULL",
+            homework=_HOMEWORK if homework else _NO_HOMEWORK,
+            homework_joins=_HOMEWORK_JOINS if homework else "",
+        )
+    ]
     for name, condition in _ANSWERS_CONDITIONS.items():
         value = getattr(answer_filter, name)
         if value is not None:
             params[name] = value
-            sql.append(condition)
+            sql.append(_CHAT_WITH_HOMEWORK if name == "chat_id" and homework else condition)
     if not answer_filter.history:
         window = "".join(cond for name, cond in _WINDOW_CONDITIONS.items() if name in params)
         sql.append(f" AND {newest_version('a', within=window)}")
@@ -251,7 +291,9 @@ def iter_answers(
     cursor is read in batches and closed when the iterator is exhausted or closed.
     """
     load_question_order(connection, question_order or {})
-    sql, params = answers_query(answer_filter, self_check=has_self_check(connection))
+    sql, params = answers_query(
+        answer_filter, self_check=has_self_check(connection), homework=has_homework(connection)
+    )
     cursor = connection.execute(sql, params)
     try:
         while batch := cursor.fetchmany(batch_size):
@@ -266,6 +308,14 @@ def has_self_check(connection: sqlite3.Connection) -> bool:
     """Whether the answers table has the self_check column: an export may read a database
     written before schema 8 (read-only, so it is never migrated here)."""
     return any(row[1] == "self_check" for row in connection.execute("PRAGMA table_info(answers)"))
+
+
+def has_homework(connection: sqlite3.Connection) -> bool:
+    """Whether the database has assignments (schema 7): an export may read an older one."""
+    row = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'assignments'"
+    ).fetchone()
+    return row is not None
 
 
 def load_question_order(
@@ -367,3 +417,55 @@ def iter_lookups(
             yield from batch
     finally:
         cursor.close()
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentSummary:
+    """A homework for ``python -m bot sessions``: members who finished and who began
+    without finishing; its current answers, and how many of those came after the deadline."""
+
+    id: int
+    chat_id: int
+    chat_title: str | None
+    lesson_id: str
+    deadline: str
+    status: str
+    late: bool
+    done: int
+    started: int
+    answers: int
+    late_answers: int
+
+
+_ASSIGNMENTS_QUERY = f"""
+SELECT s.id, s.chat_id, c.title, s.lesson_id, s.deadline, s.status, s.late,
+       (SELECT COUNT(DISTINCT user_id) FROM walks WHERE assignment_id = s.id
+            AND status = 'finished'),
+       (SELECT COUNT(DISTINCT user_id) FROM walks WHERE assignment_id = s.id),
+       COALESCE(n.answers, 0), COALESCE(n.late, 0)
+FROM assignments AS s
+LEFT JOIN chats AS c ON c.id = s.chat_id
+LEFT JOIN (
+    SELECT w.assignment_id, COUNT(*) AS answers,
+           SUM(a.answered_at > t.deadline) AS late
+    FROM answers AS a
+    JOIN walks AS w ON w.id = a.walk_id
+    JOIN assignments AS t ON t.id = w.assignment_id
+    WHERE a.retracted = 0 AND {NEWEST_VERSION}
+    GROUP BY w.assignment_id
+) AS n ON n.assignment_id = s.id
+ORDER BY s.id
+"""
+
+
+def list_assignments(connection: sqlite3.Connection) -> list[AssignmentSummary]:
+    """Every homework, oldest first (none in a database older than homework)."""
+    if not has_homework(connection):
+        return []
+    summaries = []
+    for row in connection.execute(_ASSIGNMENTS_QUERY):
+        values = list(row)
+        values[6] = bool(values[6])
+        values[8] = values[8] - values[7]  # began and not finished
+        summaries.append(AssignmentSummary(*values))
+    return summaries

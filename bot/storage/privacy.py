@@ -61,6 +61,7 @@ class PrivacyQueries(StorageBase):
             other += rowcount(db, "DELETE FROM reminder_mutes WHERE user_id = ?", (user_id,))
             other += rowcount(db, "DELETE FROM lookups WHERE user_id = ?", (user_id,))  # Words
             other += forget_discussion(db, user_id)  # their reveal setting (issue 14)
+            other += rowcount(db, "DELETE FROM assignment_drafts WHERE user_id = ?", (user_id,))
             # A group session they started stays the group's; it no longer names them.
             other += rowcount(
                 db,

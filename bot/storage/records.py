@@ -94,6 +94,7 @@ class Delivery:
     format: Literal["csv", "jsonl", "xlsx"]
     all_sessions: bool
     history: bool = False  # every version of every answer
+    assignment_id: int | None = None  # a report of this homework (else the latest session)
 
 
 @dataclass(frozen=True, slots=True)

@@ -411,6 +411,32 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "ALTER TABLE posts ADD COLUMN closes_at TEXT",
     ),
+    (
+        # issue 12, managing assignments: what the assignment message shows now (its counts,
+        # and when it was last edited: the edits are throttled, across restarts too).
+        "ALTER TABLE assignments ADD COLUMN shown_done INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE assignments ADD COLUMN shown_started INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE assignments ADD COLUMN shown_at TEXT",
+        # The chat the assignment message is in, once the group moved to a supergroup (NULL:
+        # the assignment's own chat).
+        "ALTER TABLE assignments ADD COLUMN message_chat_id INTEGER",
+        """
+        CREATE TABLE assignment_drafts (
+            -- A moderator's /assign waiting for its lesson to be picked from buttons: the
+            -- deadline they typed is kept here (UTC), never in callback data.
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            user_name TEXT NOT NULL,
+            deadline TEXT NOT NULL,
+            late INTEGER NOT NULL CHECK (late IN (0, 1)),
+            thread_id INTEGER,
+            created_at TEXT NOT NULL
+        )
+        """,
+        # A report waiting for its moderator (no private chat yet) may be an assignment's.
+        "ALTER TABLE deliveries ADD COLUMN assignment_id INTEGER",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
