@@ -374,11 +374,7 @@ async def main(args: argparse.Namespace) -> int:
                 await standin.wait_until_idle(timeout=600, quiet=0.5)
                 drained = time.monotonic() - began
                 cpu = cpu_seconds(child.pid) - cpu_before
-                popups = {
-                    query: standin.callback_answers[query]
-                    for query in presses
-                    if query in standin.callback_answers
-                }
+                shown = set(standin.callback_answers)  # pop-ups Telegram would have shown
                 popup_at = {
                     str(call.params.get("callback_query_id")): call.started
                     for call in standin.calls_to("answerCallbackQuery")
@@ -410,7 +406,7 @@ async def main(args: argparse.Namespace) -> int:
         for user, question, key, in_private in rows
         if not in_private and (user, question) in first and key in committed
     ]
-    press_waits = [popup_at[q] - presses[q] for q in popups if q in popup_at]
+    press_waits = [popup_at[q] - at for q, at in presses.items() if q in shown and q in popup_at]
     share = cpu / drained
     group_rate = (recorded - private) / drained
     print()

@@ -86,8 +86,8 @@ class AiohttpRequest(BaseRequest):
         )
         if isinstance(write_timeout, DefaultValue):
             write_timeout = self._media_write_timeout if files else self._write_timeout
-        # aiohttp has no write timeout of its own: sending counts against the connection's
-        # read timeout's neighbour, the whole request's; a pool wait counts as connecting.
+        # aiohttp has no write timeout: the write's allowance goes into the whole request's
+        # (total = read + write); waiting for a pooled connection counts as connecting.
         total = None if read is None or write_timeout is None else read + write_timeout
         timeout = aiohttp.ClientTimeout(total=total, sock_connect=connect, sock_read=read)
         try:
