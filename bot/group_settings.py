@@ -21,7 +21,7 @@ from bot.storage import Storage
 
 @dataclass(frozen=True, slots=True)
 class Setting:
-    """Its words are the names of texts in bot/texts.py, read when shown: in the reader's
+    """Its words are the names of texts in bot/texts/, read when shown: in the reader's
     language (bot/i18n.py)."""
 
     name: str  # a short slug: stored, and carried by the panel's buttons

@@ -2,12 +2,13 @@
 
 How to add a text (the rule for everyone)
 -----------------------------------------
-1. Write it in English in ``bot/texts.py``, as before: a CAPITALS constant (a string, a tuple
+1. Write it in English in the submodule of ``bot/texts/`` for its room (its ``__init__`` lists
+   them; a name must be new in every one of them): a CAPITALS constant (a string, a tuple
    of strings, a command menu ``((command, description), ...)``, a dict of strings, or a
    ``Plural("{n} answer", "{n} answers")`` for a counted word, worded with
    ``i18n.plural(count, texts.NAME)``). Code keeps reading it as ``texts.NAME``: that gives
    the text in the language of the reader being answered.
-2. Give it its Korean in ``bot/locales/ko.po``: ``python -m bot.i18n update`` adds an empty
+2. Give it its Korean in ``bot/locales/ko.po``: ``python -m bot.i18n_update`` adds an empty
    entry for every new or changed text (``msgctxt`` is the constant's name, ``msgid`` its
    English), then write the ``msgstr``. Polite 해요체, for teenagers and their teachers; keep
    every ``{placeholder}`` and HTML tag of the English. Where a Korean particle follows an
@@ -67,7 +68,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SOURCE = "en"  # the language of bot/texts.py
+SOURCE = "en"  # the language of bot/texts/
 LOCALES = Path(__file__).with_name("locales")
 DOMAIN = "bot"
 
@@ -318,7 +319,8 @@ _FROM_LOCALE_DATA = {"WEEKDAY_NAMES": _weekday_names, "MONTH_NAMES": _month_name
 
 
 class _TranslatingModule(types.ModuleType):
-    """bot/texts.py's module class: ``texts.NAME`` is translated into the current language."""
+    """The class of the module bot/texts/__init__.py: ``texts.NAME`` is translated into the
+    current language."""
 
     def __getattribute__(self, name: str) -> Any:
         value = types.ModuleType.__getattribute__(self, name)
@@ -330,7 +332,7 @@ class _TranslatingModule(types.ModuleType):
 
 
 def translate_module(name: str) -> None:
-    """Make ``texts.NAME`` speak the current language (bot/texts.py calls it, last)."""
+    """Make ``texts.NAME`` speak the current language (bot/texts/__init__.py calls it, last)."""
     sys.modules[name].__class__ = _TranslatingModule
 
 

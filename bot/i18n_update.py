@@ -1,5 +1,5 @@
 """``python -m bot.i18n_update [LANG ...]``: bring the catalogs in bot/locales up to date
-with bot/texts.py (default: every catalog there; a new LANG starts a new catalog).
+with bot/texts/ (default: every catalog there; a new LANG starts a new catalog).
 
 A new text gets an empty entry to translate; a text whose English changed keeps its old
 translation marked ``#, fuzzy`` (not used, and the tests fail, until someone checks it and
@@ -18,7 +18,7 @@ from bot import i18n, texts
 
 
 def template() -> Catalog:
-    """Every message id of bot/texts.py with its English (a .pot, in memory)."""
+    """Every message id of bot/texts/ with its English (a .pot, in memory)."""
     catalog = Catalog(domain=i18n.DOMAIN, project="editorial-discussion-bot")
     for key, source in i18n.entries(texts).items():
         english = (source.one, source.other) if isinstance(source, i18n.Plural) else source

@@ -52,7 +52,7 @@ def clock_time(moment: dt.datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%H:%M")
 
 
-# By the name of their text in bot/texts.py, read when worded: in the reader's language.
+# By the name of their text in bot/texts/, read when worded: in the reader's language.
 _PROBLEMS = {
     Problem.UNREADABLE: "PACE_UNREADABLE",
     Problem.TOO_SHORT: "PACE_TOO_SHORT",

@@ -17,7 +17,7 @@ from bot.render.private import as_sentence
 # student's own lesson, a deep link's typed answer, an edited typed answer, a group reply.
 Where = Literal["group", "private", "linked", "edit", "reply"]
 
-# By the name of their text in bot/texts.py, read when worded: in the reader's language.
+# By the name of their text in bot/texts/, read when worded: in the reader's language.
 _SAME_EVERYWHERE = {
     Why.UNKNOWN: "UNKNOWN_BUTTON",
     Why.PAUSED: "SESSION_PAUSED",
