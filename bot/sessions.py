@@ -488,7 +488,7 @@ async def _countdown(
     if not pacing.counts_down(pace.seconds):
         return tick_at, None
     zone = await homework.zone_of(context, walk.chat_id)
-    return tick_at, Countdown(pace.seconds, render_pace.clock_time(tick_at, zone))
+    return tick_at, Countdown(pace.seconds, render_pace.clock_time(tick_at, zone), zone.key)
 
 
 # JobQueue[Any]: a handler's context names it with a type variable PTB leaves open.

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -87,9 +88,11 @@ async def until_after(moment: dt.datetime, margin: float = 0.3) -> None:
     await asyncio.sleep(max(0.0, left) + margin)
 
 
-def closes_at(message: StoredMessage) -> str:
-    found = re.search(r"Closes at (\d\d:\d\d)\.", text(message))
+def closes_at(message: StoredMessage, zone: str = "UTC") -> str:
+    """The time a paced question says it closes at, which names the group's time zone."""
+    found = re.search(r"Closes at (\d\d:\d\d) \(([^)]+) time\)\.", text(message))
     assert found is not None, text(message)
+    assert found.group(2) == zone, text(message)
     return found.group(1)
 
 
@@ -153,6 +156,27 @@ async def test_a_paced_session_with_closing_polls_runs_through_a_restart(
     polls = standin.calls_to("sendPoll")
     assert [call.params.get("open_period") for call in polls] == [5]
     assert standin.calls_to("stopPoll") == []  # it closed itself: nothing to stop at the end
+
+
+async def test_a_paced_question_closes_at_the_groups_clock_and_names_its_zone(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Group(standin)
+    settings = settings_for(standin, tmp_path, PACE_LESSON)
+    async with running_bot(settings):
+        room.says(room.admin, "/timezone Asia/Seoul")
+        assert "Time zone set to Asia/Seoul" in text(await room.reads())
+        room.says(room.admin, "/begin pace 5s")
+        await room.reads()
+        await room.reads()  # the first part
+        await room.reads()  # the quiz poll: Telegram's own countdown, no time
+        why = await room.reads()
+        planned = await next_tick(tmp_path, after=3)
+        seoul = planned.astimezone(ZoneInfo("Asia/Seoul")).strftime("%H:%M")
+        assert closes_at(why, zone="Asia/Seoul") == seoul, text(why)
+        assert f"⏱ Closes at {seoul} (Asia/Seoul time)." in text(why)
+        room.says(room.admin, "/end")
+        assert "Session closed" in text(await room.reads())
 
 
 async def test_pause_and_resume_stop_and_start_the_clock(

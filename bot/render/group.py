@@ -67,10 +67,12 @@ GroupMessage = Reply | QuizPoll
 @dataclass(frozen=True, slots=True)
 class Countdown:
     """A paced session's part: its quiz polls count down ``seconds`` (Telegram's
-    open_period) and its other questions say they close at ``time`` (the group's clock)."""
+    open_period) and its other questions say they close at ``time`` (the group's clock),
+    naming the group's ``zone`` as homework deadlines do."""
 
     seconds: int
     time: str  # "14:05"
+    zone: str  # "Asia/Seoul": the IANA name, as /timezone and homework texts show it
 
 
 def lesson_menu(catalog: LessonCatalog, pace: int | None = None) -> Reply:
@@ -208,7 +210,11 @@ def question_messages(
     question = step.question
     rows = question_rows(lesson, step, walk, bot_username, asking)
     keyboard = _with_next(rows, walk, next_position, ends=ends)
-    closes = [texts.PACE_CLOSES.format(time=countdown.time)] if countdown else []
+    closes = (
+        [texts.PACE_CLOSES.format(time=countdown.time, zone=esc(countdown.zone))]
+        if countdown
+        else []
+    )
     if isinstance(question, ChoiceQuestion):
         shown = shown_options(question, group_seed(walk.id))  # as the post stores them
         if not with_buttons(lesson, question, asking):

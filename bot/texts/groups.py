@@ -170,7 +170,7 @@ PACE_STARTED_OPEN = (
     "the next part sooner, /pause stops the clock, /resume starts it again."
 )
 # Under a paced question (not a quiz poll, which shows Telegram's own countdown).
-PACE_CLOSES = "⏱ Closes at {time}."
+PACE_CLOSES = "⏱ Closes at {time} ({zone} time)."
 QUESTION_TIME_UP = "⏱ Time was up for this question, so this answer was not counted."
 PACE_MISSING = "⏱ Say how long each part stays after “pace”: /begin pace 3m, or /begin pace 45s."
 PACE_UNREADABLE = "⏱ I can't read “{typed}” as a pace. Try /begin pace 3m, or /begin pace 45s."
