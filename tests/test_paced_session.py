@@ -71,6 +71,22 @@ discussion:
 """
 
 
+# Two short questions with model answers, then six debate questions (one a tick): the parts
+# alone fit a minute at any pace, but not with the model answers and digests their moves post.
+TALKY_LESSON = """\
+id: talky
+title: Talky
+source: {publisher: Test Press, date: 2024-01-02}
+sections:
+  - title: Only part
+    text: Short text.
+    questions:
+      - {id: s1, type: short, prompt: "First?", model_answer: "One."}
+      - {id: s2, type: short, prompt: "Second?", model_answer: "Two."}
+discussion:
+""" + "".join(f'  - {{id: d{n}, type: debate, prompt: "Should we {n}?"}}\n' for n in range(6))
+
+
 async def next_tick(tmp_path: Path, after: int) -> dt.datetime:
     """When the clock's next tick is due, once it is planned from position ``after`` (the
     part's messages are read before the move that plans it is committed)."""
@@ -327,3 +343,24 @@ async def test_a_tick_due_while_the_bot_was_stopped_is_carried_out_once_at_start
         assert "clock is stopped" in await room.barrier()
     assert len(standin.calls_to("sendPoll")) == 1
     assert value(tmp_path, "SELECT position FROM walks") == 3
+
+
+async def test_the_flood_check_counts_the_model_answers_and_digests_each_move_posts(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Group(standin)
+    settings = settings_for(standin, tmp_path, TALKY_LESSON)
+    async with running_bot(settings):
+        # Model answers and digests are on by default: 24 messages over 9 ticks.
+        room.says(room.admin, "/begin pace 5s")
+        refusal = text(await room.reads())
+        assert "At a pace of 5s, Talky would send the group more messages" in refusal, refusal
+        assert "at least 10s: /begin talky pace 10s" in refusal
+        assert value(tmp_path, "SELECT COUNT(*) FROM walks") == 0
+        room.says(room.admin, "/digest off")
+        assert "Digests are off" in text(await room.reads())
+        room.says(room.admin, "/begin pace 5s")  # the model answers alone fit
+        assert "a new part every 5s" in text(await room.reads())
+        room.says(room.admin, "/end")
+        while "Session closed" not in text(await room.reads()):
+            pass  # the first part, maybe the next: the clock runs

@@ -4,6 +4,7 @@ pace's button data, and the stand-in's polls that close by themselves as Telegra
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from telegram import Bot
@@ -14,8 +15,10 @@ from bot.callbacks import GroupBeginPaced
 from bot.lessons.load import load_catalog
 from bot.pacing import BeginArgs, PaceError, Problem
 from bot.render import pace as render_pace
+from tests.actors import write_lesson
 from tests.conftest import PROMPTS, TOKEN
 from tests.standin import BotApiStandIn
+from tests.test_paced_session import TALKY_LESSON
 
 
 @pytest.mark.parametrize(
@@ -74,6 +77,27 @@ def test_the_shipped_lesson_paces_at_some_speed_and_counts_its_messages() -> Non
     bursts = render_pace.bursts(lesson)
     assert bursts[0] >= 2 and bursts[-1] == 1  # the opening with part 1; the summary
     assert pacing.MIN_PACE <= pacing.fastest_pace(bursts) <= pacing.FLOOD_WINDOW
+
+
+def test_the_messages_a_groups_settings_post_on_each_move_count_against_the_limit(
+    tmp_path: Path,
+) -> None:
+    (lesson,) = load_catalog([write_lesson(tmp_path, TALKY_LESSON).parent]).lessons
+    # The opening with the text; the two short questions; then a debate question a tick;
+    # the summary.
+    assert render_pace.bursts(lesson) == [2, 2, 1, 1, 1, 1, 1, 1, 1]
+    assert pacing.fastest_pace(render_pace.bursts(lesson)) == pacing.MIN_PACE
+    # Moving past the short questions posts their model answers (one message); past each
+    # debate question, its digest (counted at its most, two messages); the top five comes
+    # under the summary.
+    models = render_pace.Extras(model_answers=True)
+    assert render_pace.bursts(lesson, models) == [2, 2, 2, 1, 1, 1, 1, 1, 1]
+    everything = render_pace.Extras(model_answers=True, digests=True, leaderboard=True)
+    bursts = render_pace.bursts(lesson, everything)
+    assert bursts == [2, 2, 2, 3, 3, 3, 3, 3, 4]
+    assert pacing.fastest_pace(bursts) == 12  # five ticks a minute: 18 at most
+    defaults = render_pace.Extras(model_answers=True, digests=True)  # a new group's
+    assert pacing.fastest_pace(render_pace.bursts(lesson, defaults)) == 10
 
 
 def test_the_lesson_button_carries_the_pace_strictly() -> None:

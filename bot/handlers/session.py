@@ -9,7 +9,7 @@ from datetime import datetime
 
 from telegram import Message, Update
 
-from bot import callbacks, homework, outbox, pacing, sessions, texts
+from bot import callbacks, group_settings, homework, outbox, pacing, sessions, texts
 from bot.callbacks import GroupBegin, GroupBeginPaced, GroupEnd, GroupNext, command_of
 from bot.context import BotContext
 from bot.lessons import Lesson
@@ -63,17 +63,22 @@ async def begin(update: Update, context: BotContext) -> None:
     else:
         await _reply(update, render_group.lesson_menu(catalog, asked.pace))
         return
-    if await _too_fast(update, lesson, asked.pace):
+    if await _too_fast(update, context, lesson, asked.pace):
         return
     await _start(update, context, lesson, asked.pace)
 
 
-async def _too_fast(update: Update, lesson: Lesson, pace: int | None) -> bool:
+async def _too_fast(update: Update, context: BotContext, lesson: Lesson, pace: int | None) -> bool:
     """A pace at which the lesson would break the group's flood limit: refused, naming the
-    fastest that fits."""
-    if pace is None:
+    fastest that fits. What the group's settings post on each move (model answers, digests,
+    the top five) counts too."""
+    chat = update.effective_chat
+    if pace is None or chat is None:
         return False
-    fastest = pacing.fastest_pace(render_pace.bursts(lesson))
+    settings = await group_settings.settings_of(context.storage, chat.id)
+    switches = await context.storage.group_switches(chat.id)
+    extras = render_pace.Extras(settings.model_answers, switches.digest, switches.leaderboard)
+    fastest = pacing.fastest_pace(render_pace.bursts(lesson, extras))
     if pace >= fastest:
         return False
     await _reply(update, render_pace.too_fast(lesson, pace, fastest))
@@ -271,7 +276,7 @@ async def _begin_button(
         await outbox.popup(query, texts.GROUP_ALREADY_RUNNING_POPUP, show_alert=True)
         return
     await outbox.popup(query)
-    if await _too_fast(update, lesson, pace):
+    if await _too_fast(update, context, lesson, pace):
         return  # the menu stays: another lesson may fit that pace
     if isinstance(query.message, Message):
         await outbox.set_keyboard(query.message, None)

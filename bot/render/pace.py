@@ -4,31 +4,69 @@ check), the refusals of /begin's pace, and what /pause, /resume and /status say.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot import pacing, texts
-from bot.lessons import ChoiceQuestion, Lesson
+from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
 from bot.pacing import PaceError, Problem
+from bot.render import group as render_group
 from bot.render import letters
+from bot.render.discussion import DIGEST_MESSAGES_MAX
 from bot.render.markup import Reply, esc
 from bot.render.private import section_messages
 from bot.storage.paces import Pace
 from bot.walk import EndStep, QuestionStep, SectionStep, Step, next_part, step_at
 
 
-def bursts(lesson: Lesson) -> list[int]:
+@dataclass(frozen=True, slots=True)
+class Extras:
+    """What a group's settings add to each move of its session, besides the next part: the
+    model answers of the short questions just asked (/settings), a digest of each debate
+    question just asked (/digest), the top five under the closing summary (/leaderboard)."""
+
+    model_answers: bool = False
+    digests: bool = False
+    leaderboard: bool = False
+
+
+def bursts(lesson: Lesson, extras: Extras = Extras()) -> list[int]:
     """The messages a paced session of ``lesson`` sends at each tick: the opening message
     with the first part, every further part, then the closing summary (one message for a
-    lesson of the size a session can pace at all)."""
+    lesson of the size a session can pace at all). Each tick after the first also sends what
+    ``extras`` posts on a move past the part before it: a digest counted at its most
+    (DIGEST_MESSAGES_MAX: how many reasons it quotes is not known at /begin)."""
     sizes: list[int] = []
+    moves: list[int] = []  # what the move past each part posts before the next
     position = 0
     while not isinstance(step_at(lesson, position), EndStep):
         steps, after = next_part(lesson, position)
         sizes.append(sum(_messages_of(lesson, step) for step in steps))
+        moves.append(_posted_moving_past(steps, extras))
         position = after
     if not sizes:
         return [1, 1]
-    return [1 + sizes[0], *sizes[1:], 1]
+    closing = 1 + (1 if extras.leaderboard else 0) + moves[-1]
+    return [
+        1 + sizes[0],
+        *(size + before for size, before in zip(sizes[1:], moves, strict=False)),
+        closing,
+    ]
+
+
+def _posted_moving_past(steps: Sequence[Step], extras: Extras) -> int:
+    """The messages a session posts as it moves past a part of ``steps`` (bot.sessions:
+    the model answers, then the digests)."""
+    questions = [step.question for step in steps if isinstance(step, QuestionStep)]
+    count = 0
+    models = [q for q in questions if isinstance(q, ShortQuestion) and q.model_answer]
+    if extras.model_answers and models:
+        count += len(render_group.model_answers(models))
+    if extras.digests:
+        debates = sum(isinstance(q, DebateQuestion) for q in questions)
+        count += debates * DIGEST_MESSAGES_MAX
+    return count
 
 
 def _messages_of(lesson: Lesson, step: Step) -> int:
