@@ -20,6 +20,7 @@ from bot.render import pace as render_pace
 from bot.render import replies
 from bot.render.markup import Reply
 from bot.storage import Walk
+from bot.storage.paces import Pace
 
 
 async def _reply(update: Update, reply: Reply) -> None:
@@ -113,6 +114,29 @@ async def _start(
     )
 
 
+async def _open_session(update: Update, context: BotContext) -> Walk | None:
+    """The group's open session; None, the moderator told so, when none runs."""
+    chat = update.effective_chat
+    assert chat is not None
+    walk = await context.storage.open_walk(chat.id)
+    if walk is None:
+        await _no_session(update, context, chat.id)
+    return walk
+
+
+async def _clocked_session(update: Update, context: BotContext) -> tuple[Walk, Pace] | None:
+    """/pause's and /resume's session and its clock; None, the moderator told so, when no
+    session runs or it has no clock."""
+    walk = await _open_session(update, context)
+    if walk is None:
+        return None
+    pace = await context.storage.pace(walk.id)
+    if pace is None:
+        await _reply(update, render_pace.no_clock())
+        return None
+    return walk, pace
+
+
 async def _no_session(update: Update, context: BotContext, chat_id: int) -> None:
     """No session runs: one that closed a moment ago says so (its results are saved)."""
     closed = await sessions.recently_closed(context, chat_id)
@@ -126,11 +150,8 @@ async def _no_session(update: Update, context: BotContext, chat_id: int) -> None
 
 @moderators_only
 async def next_command(update: Update, context: BotContext) -> None:
-    chat = update.effective_chat
-    assert chat is not None
-    walk = await context.storage.open_walk(chat.id)
+    walk = await _open_session(update, context)
     if walk is None:
-        await _no_session(update, context, chat.id)
         return
     if walk.status == "paused":
         await _reply(update, render_group.paused(context.catalog.get(walk.lesson_id), walk))
@@ -140,11 +161,8 @@ async def next_command(update: Update, context: BotContext) -> None:
 
 @moderators_only
 async def end(update: Update, context: BotContext) -> None:
-    chat = update.effective_chat
-    assert chat is not None
-    walk = await context.storage.open_walk(chat.id)
+    walk = await _open_session(update, context)
     if walk is None:
-        await _no_session(update, context, chat.id)
         return
     await sessions.end(context, walk, context.catalog.get(walk.lesson_id))
 
@@ -171,16 +189,11 @@ async def status(update: Update, context: BotContext) -> None:
 @moderators_only
 async def pause(update: Update, context: BotContext) -> None:
     """/pause: a paced session's clock stops (/next still posts the next part)."""
-    chat = update.effective_chat
-    assert chat is not None
-    walk = await context.storage.open_walk(chat.id)
-    if walk is None:
-        await _no_session(update, context, chat.id)
+    clocked = await _clocked_session(update, context)
+    if clocked is None:
         return
-    pace = await context.storage.pace(walk.id)
-    if pace is None:
-        await _reply(update, render_pace.no_clock())
-    elif await sessions.stop_clock(context, walk) is None:
+    walk, _ = clocked
+    if await sessions.stop_clock(context, walk) is None:
         await _reply(update, render_pace.already_stopped())
     else:
         await _reply(update, render_pace.stopped())
@@ -189,17 +202,12 @@ async def pause(update: Update, context: BotContext) -> None:
 @moderators_only
 async def resume(update: Update, context: BotContext) -> None:
     """/resume: a paced session's clock runs again, the next part one pace from now."""
-    chat = update.effective_chat
-    assert chat is not None
-    walk = await context.storage.open_walk(chat.id)
-    if walk is None:
-        await _no_session(update, context, chat.id)
+    clocked = await _clocked_session(update, context)
+    if clocked is None:
         return
-    pace = await context.storage.pace(walk.id)
-    zone = await homework.zone_of(context, chat.id)
-    if pace is None:
-        await _reply(update, render_pace.no_clock())
-    elif walk.status == "paused":  # the bot could not post: /begin resumes the session
+    walk, pace = clocked
+    zone = await homework.zone_of(context, walk.chat_id)
+    if walk.status == "paused":  # the bot could not post: /begin resumes the session
         await _reply(update, render_group.paused(context.catalog.get(walk.lesson_id), walk))
     elif not pace.paused and pace.next_tick_at is not None:
         at = datetime.fromisoformat(pace.next_tick_at)
