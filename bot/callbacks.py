@@ -8,9 +8,9 @@ shape stays under Telegram's 64-byte limit: ids are slugs of at most 32 characte
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from bot.lessons import SLUG_MAX
 
@@ -19,6 +19,7 @@ MAX_BYTES = 64
 _SLUG = rf"[a-z0-9](?:[a-z0-9-]{{0,{SLUG_MAX - 1}}})"
 _ID = r"[1-9][0-9]{0,11}"
 _SMALL = r"0|[1-9][0-9]{0,3}"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,28 +349,47 @@ _TAGS: dict[type[Action], str] = {
     HomeworkClose: "hc",
     AssignPick: "ap",
 }
-_PATTERNS: tuple[tuple[re.Pattern[str], type[Action]], ...] = tuple(
-    (
-        re.compile(
-            ":".join([tag, *(f"(?P<{name}>{_FIELD_PATTERNS[name]})" for name in kind.__slots__)])
-        ),
-        kind,
+
+
+_SHAPES: dict[type, tuple[tuple[str, bool], ...]] = {}
+
+
+def _shape(kind: type) -> tuple[tuple[str, bool], ...]:
+    """An action's or a link's fields in order, each with whether it is a number."""
+    shape = _SHAPES.get(kind)
+    if shape is None:
+        shape = _SHAPES[kind] = tuple((f.name, f.type in ("int", int)) for f in fields(kind))
+    return shape
+
+
+def _names(kind: type) -> tuple[str, ...]:
+    return tuple(name for name, _ in _shape(kind))
+
+
+def _pattern(names: tuple[str, ...], separator: str) -> str:
+    """The fields' patterns, each a named group, in that order."""
+    return separator.join(f"(?P<{name}>{_FIELD_PATTERNS[name]})" for name in names)
+
+
+def _built(kind: type[T], match: re.Match[str]) -> T:
+    """An action or a link from its fields as matched: ints read, texts kept."""
+    return kind(
+        **{name: int(match[name]) if number else match[name] for name, number in _shape(kind)}
     )
+
+
+_PATTERNS: tuple[tuple[re.Pattern[str], type[Action]], ...] = tuple(
+    (re.compile(":".join([tag, _pattern(_names(kind), ":")] if _names(kind) else [tag])), kind)
     for kind, tag in _TAGS.items()
 )
 
 
 def encode(action: Action) -> str:
-    fields = [VERSION, _TAGS[type(action)]]
-    fields.extend(str(value) for value in _values(action))
-    data = ":".join(fields)
+    values = (str(getattr(action, name)) for name, _ in _shape(type(action)))
+    data = ":".join([VERSION, _TAGS[type(action)], *values])
     if len(data.encode()) > MAX_BYTES:
         raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
     return data
-
-
-def _values(action: Action) -> tuple[object, ...]:
-    return tuple(getattr(action, name) for name in action.__slots__)
 
 
 def decode(data: str | None) -> Action | None:
@@ -389,13 +409,7 @@ def _decode(data: str | None) -> Action | None:
     for pattern, kind in _PATTERNS:
         match = pattern.fullmatch(body)
         if match:
-            values: dict[str, object] = {
-                key: value
-                if key in ("lesson_id", "question_id", "fmt", "setting", "language")
-                else int(value)
-                for key, value in match.groupdict().items()
-            }
-            return kind(**values)  # type: ignore[arg-type]  # the pattern fixed every type
+            return _built(kind, match)
     return None
 
 
@@ -410,37 +424,11 @@ class AnswerPrivately:
     question_id: str
 
 
-_DEEP_LINK = re.compile(rf"a(?P<walk_id>{_ID})_(?P<question_id>{_SLUG})")
-
-
-def encode_start(link: AnswerPrivately) -> str:
-    return f"a{link.walk_id}_{link.question_id}"
-
-
-def decode_start(payload: str | None) -> AnswerPrivately | None:
-    match = _DEEP_LINK.fullmatch(payload or "")
-    if match is None:
-        return None
-    return AnswerPrivately(int(match["walk_id"]), match["question_id"])
-
-
 @dataclass(frozen=True, slots=True)
 class StartHomework:
     """An assignment's Start button: its lesson, as an attempt for the assignment."""
 
     assignment_id: int
-
-
-_HOMEWORK_LINK = re.compile(rf"h(?P<assignment_id>{_ID})")
-
-
-def encode_homework_start(link: StartHomework) -> str:
-    return f"h{link.assignment_id}"
-
-
-def decode_homework_start(payload: str | None) -> StartHomework | None:
-    match = _HOMEWORK_LINK.fullmatch(payload or "")
-    return StartHomework(int(match["assignment_id"])) if match else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,16 +440,53 @@ class WordsLink:
     section: int
 
 
-_WORDS_LINK = re.compile(rf"w(?P<section>[1-9][0-9]{{0,3}})_(?P<lesson_id>{_SLUG})")
+Link = AnswerPrivately | StartHomework | WordsLink
+L = TypeVar("L", AnswerPrivately, StartHomework, WordsLink)
+
+# Each link's first letter and its fields in the payload's order, "_" between them:
+# a12_q1, h7, w3_lesson-id.
+_LINKS: dict[type[Link], tuple[str, tuple[str, ...]]] = {
+    AnswerPrivately: ("a", ("walk_id", "question_id")),
+    StartHomework: ("h", ("assignment_id",)),
+    WordsLink: ("w", ("section", "lesson_id")),
+}
+_LINK_PATTERNS = {
+    kind: re.compile(letter + _pattern(names, "_")) for kind, (letter, names) in _LINKS.items()
+}
+
+
+def _encode_link(link: Link) -> str:
+    letter, names = _LINKS[type(link)]
+    return letter + "_".join([str(getattr(link, name)) for name in names])
+
+
+def _decode_link(kind: type[L], payload: str | None) -> L | None:
+    match = _LINK_PATTERNS[kind].fullmatch(payload or "")
+    return _built(kind, match) if match else None
+
+
+def encode_start(link: AnswerPrivately) -> str:
+    return _encode_link(link)
+
+
+def decode_start(payload: str | None) -> AnswerPrivately | None:
+    return _decode_link(AnswerPrivately, payload)
+
+
+def encode_homework_start(link: StartHomework) -> str:
+    return _encode_link(link)
+
+
+def decode_homework_start(payload: str | None) -> StartHomework | None:
+    return _decode_link(StartHomework, payload)
 
 
 def encode_words_start(link: WordsLink) -> str:
-    return f"w{link.section}_{link.lesson_id}"
+    return _encode_link(link)
 
 
 def decode_words_start(payload: str | None) -> WordsLink | None:
-    match = _WORDS_LINK.fullmatch(payload or "")
-    return WordsLink(match["lesson_id"], int(match["section"])) if match else None
+    return _decode_link(WordsLink, payload)
 
 
 def command_of(text: str | None) -> str:
