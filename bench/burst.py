@@ -6,9 +6,9 @@ Run from the repository root::
     .venv/bin/python bench/burst.py [--rounds 3] [--seed 6]
 
 Each round starts afresh: the Bot API stand-in of ``tests/standin`` on 127.0.0.1 in this
-process (Telegram's per-group flood limit on, as in the tests) and the real bot as
-``python -m bot run`` runs it (``bot.runner.serve``: the durable-inbox poller long-polling
-getUpdates, the production rate limiter). The lesson is the seed lesson with its first
+process (Telegram's per-group flood limit on, as in the tests) and the real bot in its own
+process, as ``python -m bot run`` runs it (``benchlib.bot_process``: the durable-inbox poller
+long-polling getUpdates, the production rate limiter). The lesson is the seed lesson with its first
 discussion question moved into part 1, so that a quiz poll and a debate question are open
 while /next still has a part to post. Two groups run it: a big one (500 members) and a
 quiet one (20 members). Each moderator sends /begin and /next twice (part 1's text, then its
@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import gc
 import random
 import sys
 import tempfile
@@ -42,11 +40,12 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import benchlib as b
+import live
+from live import delivered_after, held_updates, until
 
-from bot.app import build_application
-from bot.logs import configure_logging
-from bot.runner import serve
 from tests.standin import BotApiStandIn
+
+HERE = Path(__file__).resolve().parent
 
 P99_TARGET_MS = 100.0
 NEXT_DELAY_TARGET_MS = 100.0
@@ -68,60 +67,24 @@ def burst_lesson(folder: Path) -> Path:
     return folder
 
 
-@contextlib.contextmanager
-def held_updates(standin: BotApiStandIn) -> Any:
-    """Users act, but Telegram holds their updates back (kind, payload) for later."""
-    held: list[tuple[str, dict[str, Any]]] = []
-    original = standin._enqueue
-
-    def hold(kind: str, payload: dict[str, Any]) -> Any:
-        if kind in b.ALLOWED_UPDATES:
-            held.append((kind, payload))
-        return None
-
-    standin._enqueue = hold  # type: ignore[method-assign]
-    try:
-        yield held
-    finally:
-        standin._enqueue = original  # type: ignore[method-assign]
-
-
-async def until(predicate: Any, within: float, what: str) -> None:
-    deadline = time.monotonic() + within
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError(what)
-        await asyncio.sleep(0.005)
-
-
-def part_posted(standin: BotApiStandIn, chat_id: int, since: float) -> float | None:
-    """When the first message the bot sent to the chat after ``since`` was delivered."""
-    for call in standin.calls:
-        if (
-            call.method == "sendMessage"
-            and call.ok
-            and call.started >= since
-            and call.params.get("chat_id") == chat_id
-        ):
-            return call.finished
-    return None
-
-
 async def one_round(rng: random.Random, folder: Path) -> dict[str, Any]:
     prompts = burst_lesson(folder / "prompts")
     catalog = b.catalog_of(prompts)
     lesson = catalog.get(BURST_LESSON)
     assert lesson is not None
     db_path = folder / "bot.sqlite3"
+    commits_path = folder / "commits.tsv"
     async with BotApiStandIn(b.TOKEN) as standin:
-        settings = b.settings_for(standin, db_path, prompts)
-        application = build_application(settings, catalog)  # the production rate limiter
-        stop, ready = asyncio.Event(), asyncio.Event()
-        serving = asyncio.create_task(serve(application, stop, long_poll_timeout=30, ready=ready))
-        try:
-            await asyncio.wait_for(ready.wait(), 10)
-            storage = application.bot_data.storage
-            assert storage is not None
+        with b.bot_process(
+            HERE / "burst.py",
+            standin,
+            db_path,
+            prompts,
+            folder / "bot.log",
+            BOT_LOG_LEVEL="WARNING",
+            **{live.COMMITS_VARIABLE: str(commits_path)},
+        ):
+            await live.started(standin)
             big = b.make_group(standin, "Big group", lesson, b.make_members(standin, VOTERS, rng))
             quiet = b.make_group(
                 standin, "Quiet group", lesson, b.make_members(standin, QUIET_MEMBERS, rng)
@@ -133,16 +96,13 @@ async def one_round(rng: random.Random, folder: Path) -> dict[str, Any]:
                 b.load_posted_questions(db_path, group, standin)
             poll = next(q for q in big.questions if q.message.poll is not None)
             debate = next(q for q in big.questions if q.lesson_question.type == "debate")
-            log = b.CommitLog(storage)
-            gc.collect()
-            gc.freeze()  # the stand-in's world is the harness's, not the bot's
 
             # The reference: /next in the quiet group, the bot idle.
             await asyncio.sleep(0.2)
             sent_at = time.monotonic()
             standin.send_text(quiet.admin, quiet.chat, "/next")
-            await until(lambda: part_posted(standin, quiet.chat.id, sent_at), 10, "quiet /next")
-            idle_next = part_posted(standin, quiet.chat.id, sent_at)
+            await until(lambda: delivered_after(standin, quiet.chat.id, sent_at), 10, "quiet /next")
+            idle_next = delivered_after(standin, quiet.chat.id, sent_at)
             assert idle_next is not None
             await standin.wait_until_idle(timeout=10)
             idle_next_ms = (idle_next - sent_at) * 1000
@@ -186,21 +146,21 @@ async def one_round(rng: random.Random, folder: Path) -> dict[str, Any]:
                     arrival[f"msg:{payload['chat']['id']}:{payload['message_id']}"] = due
             await until(
                 lambda: (
-                    all(key in log.committed for key in arrival)
-                    and part_posted(standin, big.chat.id, next_arrival) is not None
+                    not standin.pending_updates
+                    and b.inbox_size(db_path) == 0
+                    and delivered_after(standin, big.chat.id, next_arrival) is not None
                 ),
                 60,
                 "the burst to be handled",
             )
-            posted = part_posted(standin, big.chat.id, next_arrival)
+            posted = delivered_after(standin, big.chat.id, next_arrival)
             assert posted is not None
             await standin.wait_until_idle(timeout=20)
-            gc.unfreeze()
-        finally:
-            stop.set()
-            await serving
-    latencies = [(log.committed[key] - due) * 1000 for key, due in arrival.items()]
-    last = max(log.committed[key] for key in arrival)
+    log = live.commits(commits_path)  # written as the bot stopped
+    missing = [key for key in arrival if key not in log]
+    assert not missing, f"{len(missing)} answers never committed, e.g. {missing[:3]}"
+    latencies = [(log[key] - due) * 1000 for key, due in arrival.items()]
+    last = max(log[key] for key in arrival)
     return {
         "latencies": latencies,
         "idle_next_ms": idle_next_ms,
@@ -220,7 +180,6 @@ async def main(args: argparse.Namespace) -> int:
         f"burst: {VOTERS} poll votes + {REPLIERS} debate replies spread over {WINDOW_S:.0f} s, "
         f"/next at {NEXT_AT_S} s; {args.rounds} rounds"
     )
-    configure_logging("WARNING", b.TOKEN)
     hop = await b.round_trip_us()
     rng = random.Random(args.seed)
     everything: list[float] = []
@@ -268,8 +227,12 @@ def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--bot-child", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(parse())))
+    arguments = parse()
+    if arguments.bot_child:
+        sys.exit(live.bot_child())
+    sys.exit(asyncio.run(main(arguments)))

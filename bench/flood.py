@@ -4,11 +4,12 @@ Run from the repository root::
 
     .venv/bin/python bench/flood.py [--messages 1500] [--replies 500] [--seconds 8] [--seed 6]
 
-What the red team of issue 19 did, through the real bot as ``python -m bot run`` runs it
-(``bot.runner.serve``: the durable-inbox poller long-polling getUpdates, the production rate
-limiter: 30 messages a second overall, 20 a minute per group) against the Bot API stand-in of
-``tests/standin`` on 127.0.0.1 in this process. A group of 20 members runs the lesson of
-``bench/burst.py`` (part 1 posted: two quiz polls, a short question, a debate question).
+What the red team of issue 19 did, through the real bot in its own process as ``python -m bot
+run`` runs it (``benchlib.bot_process``: the durable-inbox poller long-polling getUpdates, the
+production rate limiter: 30 messages a second overall, 20 a minute per group) against the Bot
+API stand-in of ``tests/standin`` on 127.0.0.1 in this process. A group of 20 members runs
+the lesson of ``bench/burst.py`` (part 1 posted: two quiz polls, a short question, a debate
+question).
 
 Timed: first, on an idle bot, another user's /help in their private chat and the moderator's
 /status in the group (the references). Then, at random moments spread uniformly over
@@ -35,34 +36,22 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import benchlib as b
-from burst import BURST_LESSON, burst_lesson, held_updates, until
+import live
+from burst import BURST_LESSON, burst_lesson
+from live import delivered_after, held_updates, until
 
-from bot.app import build_application
-from bot.logs import configure_logging
-from bot.runner import serve
 from tests.standin import BotApiStandIn, FakeChat
+
+HERE = Path(__file__).resolve().parent
 
 DELAY_TARGET_MS = 500.0
 HELP_AT_S, STATUS_AT_S = 2.0, 4.0
 MEMBERS = 20
 
 
-def reply_after(standin: BotApiStandIn, chat_id: int, since: float) -> float | None:
-    """When the first message the bot sent to the chat after ``since`` was delivered."""
-    for call in standin.calls:
-        if (
-            call.method == "sendMessage"
-            and call.ok
-            and call.started >= since
-            and call.params.get("chat_id") == chat_id
-        ):
-            return call.finished
-    return None
-
-
 async def answered_in(standin: BotApiStandIn, chat: FakeChat, sent_at: float) -> float:
-    await until(lambda: reply_after(standin, chat.id, sent_at), 600, f"a reply in {chat.id}")
-    delivered = reply_after(standin, chat.id, sent_at)
+    await until(lambda: delivered_after(standin, chat.id, sent_at), 600, f"a reply in {chat.id}")
+    delivered = delivered_after(standin, chat.id, sent_at)
     assert delivered is not None
     return (delivered - sent_at) * 1000
 
@@ -73,12 +62,15 @@ async def one_round(args: argparse.Namespace, rng: random.Random, folder: Path) 
     assert lesson is not None
     db_path = folder / "bot.sqlite3"
     async with BotApiStandIn(b.TOKEN) as standin:
-        settings = b.settings_for(standin, db_path, prompts)
-        application = build_application(settings, b.catalog_of(prompts))
-        stop, ready = asyncio.Event(), asyncio.Event()
-        serving = asyncio.create_task(serve(application, stop, long_poll_timeout=30, ready=ready))
-        try:
-            await asyncio.wait_for(ready.wait(), 10)
+        with b.bot_process(
+            HERE / "flood.py",
+            standin,
+            db_path,
+            prompts,
+            folder / "bot.log",
+            BOT_LOG_LEVEL="WARNING",
+        ):
+            await live.started(standin)
             group = b.make_group(standin, "Group", lesson, b.make_members(standin, MEMBERS, rng))
             for text in (f"/begin {lesson.id}", "/next", "/next"):
                 standin.send_text(group.admin, group.chat, text)
@@ -138,9 +130,6 @@ async def one_round(args: argparse.Namespace, rng: random.Random, folder: Path) 
                 if c.method == "sendMessage" and c.params.get("chat_id") == flooder_chat.id
             ]
             await standin.wait_until_idle(timeout=60)
-        finally:
-            stop.set()
-            await serving
     return {
         "idle_help_ms": idle_help_ms,
         "idle_status_ms": idle_status_ms,
@@ -162,7 +151,6 @@ async def main(args: argparse.Namespace) -> int:
         f"from one group member, spread over {args.seconds:.0f} s; another user's /help at "
         f"{HELP_AT_S:.0f} s, the moderator's /status at {STATUS_AT_S:.0f} s"
     )
-    configure_logging("WARNING", b.TOKEN)
     with tempfile.TemporaryDirectory(prefix="bench-flood-") as tmp:
         result = await one_round(args, random.Random(args.seed), Path(tmp))
     help_delay = result["help_ms"] - result["idle_help_ms"]
@@ -192,8 +180,12 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--replies", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--bot-child", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(parse())))
+    arguments = parse()
+    if arguments.bot_child:
+        sys.exit(live.bot_child())
+    sys.exit(asyncio.run(main(arguments)))

@@ -34,29 +34,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import benchlib as b  # noqa: E402
+import live  # noqa: E402
 
 TARGET_MIB = 5.0
 LEAK_MIB = 1.0  # allowed after the first round: RSS moves by a few hundred KiB either way
 GROUPS, PER_GROUP = 5, 100
 BUTTONS_LESSON = f"{b.SEED_ID}-buttons"
 QUEUE_LOW = 300  # keep at most about this many updates waiting at the stand-in
-
-
-def bot_child() -> int:
-    """`python -m bot run`, with the rate limiter's per-group window compressed."""
-    from bot.app import build_application
-    from bot.config import load_settings
-    from bot.lessons.load import load_lessons
-    from bot.logs import configure_logging
-    from bot.runner import run_until_signalled
-
-    settings = load_settings()
-    configure_logging(settings.log_level, settings.token())
-    catalog, problems = load_lessons([settings.prompts_dir])
-    assert not problems, problems
-    application = build_application(settings, catalog, rate_limiter=b.bench_rate_limiter())
-    run_until_signalled(application)
-    return 0
 
 
 async def wait_idle(standin: b.BotApiStandIn) -> None:
@@ -202,5 +186,5 @@ def parse() -> argparse.Namespace:
 if __name__ == "__main__":
     arguments = parse()
     if arguments.bot_child:
-        sys.exit(bot_child())
+        sys.exit(live.bot_child(bench_limiter=True))
     sys.exit(asyncio.run(main(arguments)))
