@@ -17,12 +17,11 @@ from bot.__main__ import main
 from tests.actors import DB_NAME, Group, Moderator, rows, settings_for, text, value
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn
-from tests.test_homework_story import (
+from tests.stories import (
     HOMEWORK_LESSON,
-    answers_first,
     assigns,
     closing,
-    starts,
+    stops_halfway,
 )
 
 
@@ -34,9 +33,7 @@ async def one_late_answer(standin: BotApiStandIn, tmp_path: Path) -> Group:
     ada = Moderator(standin, room)
     async with running_bot(settings):
         post = await assigns(room, "4s late")
-        student = await starts(standin, room.members[0], post)
-        await answers_first(student)
-        assert "Say something." in text(await student.reads())
+        student = await stops_halfway(standin, room.members[0], post)
         await closing(room, post)
         student.says("Late but here")
         assert "Saved your answer" in text(await student.reads())

@@ -25,7 +25,7 @@ from tests.actors import (
 )
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn, StoredMessage
-from tests.test_homework_story import (
+from tests.stories import (
     HOMEWORK_LESSON,
     answers_first,
     assigns,
@@ -33,6 +33,7 @@ from tests.test_homework_story import (
     deadline_of,
     finishes,
     starts,
+    stops_halfway,
 )
 
 
@@ -248,9 +249,7 @@ async def test_report_lists_the_groups_homework_with_late_answers_apart(
     async with running_bot(settings):
         await ada.opens_chat()
         post = await assigns(room, "4s late")
-        student = await starts(standin, room.members[0], post)
-        await answers_first(student)
-        assert "Say something." in text(await student.reads())
+        student = await stops_halfway(standin, room.members[0], post)
         await closing(room, post)
         report = text(await ada.reads())  # at the close: nothing late yet
         assert "Answers after the deadline: 0" in report

@@ -27,8 +27,7 @@ from bot.storage.reminders import PlannedTime
 from tests.actors import Group, Student, popup, rows, settings_for, text, write_lesson
 from tests.conftest import TOKEN, running_bot
 from tests.standin import BotApiStandIn
-from tests.test_homework_story import HOMEWORK_LESSON, assigns
-from tests.test_reminders_story import daytime, reminders_in
+from tests.stories import HOMEWORK_LESSON, assigns, daytime, reminders_in
 
 SEOUL = ZoneInfo("Asia/Seoul")
 HOUR, DAY = 3600, 86400

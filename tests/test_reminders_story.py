@@ -18,35 +18,20 @@ import pytest
 from tests.actors import SMALL_LESSON, Group, Student, rows, settings_for, text, value
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn, ChatMember, StoredMessage
-from tests.test_homework_story import (
+from tests.stories import (
     HOMEWORK_LESSON,
-    answers_first,
     assigns,
     closing,
+    daytime,
     finishes,
+    mentioned,
+    reminders_in,
     starts,
+    stops_halfway,
+    zone_at,
 )
 
 pytestmark = pytest.mark.slow
-
-
-def zone_at(hour: int) -> str:
-    """A fixed-offset zone where it is ``hour`` o'clock now (Etc/GMT-9 is UTC+9)."""
-    offset = (hour - dt.datetime.now(dt.UTC).hour + 12) % 24 - 12
-    return f"Etc/GMT{-offset:+d}"
-
-
-def daytime() -> str:
-    return zone_at(12)  # far from quiet hours (22:00-08:00) for the minute a test runs
-
-
-def mentioned(message: StoredMessage) -> set[int]:
-    """The ids of the people a message mentions (tg://user?id= links)."""
-    return {e["user"]["id"] for e in message.entities if e["type"] == "text_mention"}
-
-
-def reminders_in(standin: BotApiStandIn, chat_id: int) -> list[StoredMessage]:
-    return [m for m in standin.bot_messages(chat_id) if text(m).startswith("⏰")]
 
 
 async def reminder(student: Student) -> StoredMessage:
@@ -110,9 +95,7 @@ async def test_both_kinds_at_each_reminder_time_to_the_right_people_then_mute_an
         post = await assigns(room, "hw 24s")
         done = await starts(standin, finn, post)
         await finishes(done)
-        stopped = await starts(standin, stella, post)
-        await answers_first(stopped)
-        assert "Say something." in text(await stopped.reads())
+        stopped = await stops_halfway(standin, stella, post)
 
         # 16 s before the deadline: Stella (started) and Nora (known, has a private chat).
         first = await reminder(stopped)
@@ -180,9 +163,7 @@ async def test_a_restart_and_a_crash_between_the_reminder_and_the_deadline_send_
     )
     async with running_bot(settings):
         post = await assigns(room, "14s")
-        student = await starts(standin, member, post)
-        await answers_first(student)
-        assert "Say something." in text(await student.reads())
+        student = await stops_halfway(standin, member, post)
         await reminder(student)
         await group_reminder(room, post)
     # As if the bot had crashed after sending, before it wrote the reminder time done.
@@ -254,9 +235,7 @@ async def test_a_member_who_blocked_the_bot_is_tried_once_and_still_named_in_the
     )
     async with running_bot(settings):
         post = await assigns(room, "16s")
-        student = await starts(standin, member, post)
-        await answers_first(student)
-        assert "Say something." in text(await student.reads())
+        await stops_halfway(standin, member, post)
         standin.block_bot(member)
         assert mentioned(await group_reminder(room, post)) == {member.id}
         assert mentioned(await group_reminder(room, post)) == {member.id}
