@@ -137,6 +137,9 @@ def register_handlers(application: BotApplication) -> None:
         CommandHandler("start", reports.deliver_on_start, filters=private_command), group=-1
     )
     handlers = [
+        # 0. A button pressed with no chat (under a message sent in inline mode): a pop-up,
+        # as every button handler below needs the chat.
+        common.PressWithoutChat(),
         # 1. What a crowd sends most, first (PTB tries every handler before the matching one):
         # answer buttons, quiz poll votes, and replies to a group's question (new or edited;
         # never a command).

@@ -8,6 +8,7 @@ The real Application over real HTTP to the stand-in; a tampering client is
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -230,6 +231,34 @@ async def test_group_session_buttons_do_nothing_in_a_private_chat(
         standin.send_text(teacher, chat, "/help")
         await standin.next_bot_message(chat.id)
     assert rows(tmp_path, "SELECT COUNT(*) FROM walks") == [(0,)]
+
+
+async def test_a_button_pressed_under_an_inline_mode_message_gets_a_friendly_pop_up(
+    standin: BotApiStandIn, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Telegram sends such a press with no message and no chat: nothing to answer there, and
+    no handler may fail for it (each needs the chat). A Korean reader is told in Korean."""
+    student = Student(standin)
+    korean = Student(standin, user=standin.user("민지", language_code="ko-KR"))
+    async with running_bot(settings_for(standin, tmp_path, LESSON)):
+        question = await student.begins_lesson()
+        walk_id = value(tmp_path, "SELECT id FROM walks")
+        forged = [
+            encode(SubmitChoice(walk_id, "pick-one", 1)),  # an answer button, a real walk
+            encode(PickStance(walk_id, "say", 0)),
+            encode(GroupBegin("drill")),  # a moderator's button
+            "v1:zz:1",  # nobody's
+        ]
+        for data in forged:
+            said = await popup(standin, standin.press_inline(student.user, data))
+            assert said == texts.BUTTON_WITHOUT_CHAT
+        said = await popup(standin, standin.press_inline(korean.user, forged[0]))
+        assert said.startswith("이 버튼은 저와의 대화나")
+        # Nothing was answered, and the lesson goes on where it was.
+        await student.presses(question, "Right")
+        assert "Which two?" in text(await student.reads())
+    assert value(tmp_path, "SELECT COUNT(*) FROM answers WHERE question_id = 'pick-one'") == 1
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
 
 
 # --- a student's ticks --------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Cross-cutting handlers: the error handler, alerts to the bot's moderators, and the
-answer to a button no other handler takes."""
+"""Cross-cutting handlers: the error handler, alerts to the bot's moderators, the answer to
+a button no other handler takes, and to a button pressed where no chat comes with it."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import time
 
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
+from telegram.ext import BaseHandler
 
 from bot import i18n, texts
 from bot.context import BotContext
@@ -29,6 +30,30 @@ async def on_unknown_button(update: Update, context: BotContext) -> None:
     assert query is not None
     log.warning("refused callback data from user %s", query.from_user.id)
     await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+
+
+class PressWithoutChat(BaseHandler[Update, BotContext, None]):
+    """A button of a message sent in inline mode: Telegram sends its press with only the
+    message's inline_message_id, no message and no chat, so nothing the press names can be
+    found or answered there (the bot sends no such messages: a forged press, or a client's
+    bug). Registered before every button handler, which all need the chat."""
+
+    def __init__(self) -> None:
+        super().__init__(on_press_without_chat)
+
+    def check_update(self, update: object) -> bool:
+        return (
+            isinstance(update, Update)
+            and update.callback_query is not None
+            and update.callback_query.message is None
+        )
+
+
+async def on_press_without_chat(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None  # PressWithoutChat's check
+    log.warning("refused a button pressed without a chat by user %s", query.from_user.id)
+    await popup(query, texts.BUTTON_WITHOUT_CHAT, show_alert=True)
 
 
 def _apology(error: BaseException | None) -> str | None:

@@ -66,6 +66,13 @@ GROUP_HELP = (
     "it); /leaderboard on adds scores."
 )
 
+# A button under a message sent in inline mode (no chat comes with its press). Pop-up: at
+# most 200 characters.
+BUTTON_WITHOUT_CHAT = (
+    "This button works only in a chat with me or in a group I'm in. Open a chat with me and "
+    "send /start."
+)
+
 # --- a user flooding the bot with stray messages (bot/flood.py) ---------------------------
 
 # Sent at most once a minute, instead of a hint for each stray message.

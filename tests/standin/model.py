@@ -447,7 +447,7 @@ class CallbackAnswer:
 class CallbackQueryState:
     id: str
     user: FakeUser
-    message: StoredMessage
+    message: StoredMessage | None  # None: a button of a message sent in inline mode
     data: str
     created: float
     answered: bool = False

@@ -460,6 +460,26 @@ class StandInState:
         self._enqueue("callback_query", payload)
         return query.id
 
+    def press_inline(
+        self, user: FakeUser, data: str, inline_message_id: str = "BAAAAAEAAAA"
+    ) -> str:
+        """A press on a button of a message sent in inline mode (through the bot, in a chat
+        the bot need not be in): Telegram sends no message and no chat, only the message's
+        ``inline_message_id``. Returns the callback query id."""
+        query = CallbackQueryState(
+            id=str(next(self._query_ids)), user=user, message=None, data=data, created=self.clock()
+        )
+        self.callback_queries[query.id] = query
+        payload = {
+            "id": query.id,
+            "from": user.to_api(),
+            "inline_message_id": inline_message_id,
+            "chat_instance": str(user.id * 7919 % 10**18 + 10**17),
+            "data": data,
+        }
+        self._enqueue("callback_query", payload)
+        return query.id
+
     def vote(
         self, user: FakeUser, poll_message: StoredMessage, option_ids: Sequence[int]
     ) -> JSONDict:
