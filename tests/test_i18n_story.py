@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from bot import i18n, texts
-from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
+from bot.lessons import Lesson
 from bot.lessons.load import load_catalog
-from bot.walk import EndStep, QuestionStep, SectionStep, steps_of
+from bot.walk import EndStep, steps_of
 from tests.actors import (
     FLOOD_WINDOW,
     SMALL_LESSON,
@@ -24,12 +24,12 @@ from tests.actors import (
     Student,
     edited,
     html,
-    option_button,
     settings_for,
     text,
 )
 from tests.conftest import PROMPTS, running_bot
 from tests.standin import BotApiStandIn, FakeUser
+from tests.stories import KOREAN, Typing, answer_before_reading, play_step
 
 
 def seed() -> Lesson:
@@ -98,48 +98,13 @@ def assert_no_english(shown: list[str], phrases: set[str]) -> None:
     assert not left, f"English interface text shown: {left}"
 
 
-async def play_in_korean(student: Student, lesson: Lesson, step: Any, index: int) -> None:
-    message = await student.reads()
-    if isinstance(step, SectionStep):
-        assert f"파트 {step.number}/{len(lesson.sections)}" in text(message)
-        await student.presses(message, "계속하기 ▸")
-        return
-    assert isinstance(step, QuestionStep)
-    question = step.question
-    assert question.prompt in text(message)
-    if isinstance(question, ChoiceQuestion):
-        right = index % 2 == 0
-        pick = (
-            question.answer if right else next(o for o in question.options if o != question.answer)
-        )
-        assert isinstance(pick, str)
-        await student.presses(message, option_button(message, pick))
-        shown = await student.standin.wait_for(lambda: edited(student.standin, message))
-        assert f"내 답: {pick}" in text(shown)
-        assert ("정답이에요!" if right else "아쉬워요") in text(shown)
-    elif isinstance(question, ShortQuestion):
-        assert "답을 메시지로 입력해 주세요" in text(message)
-        student.says(f"{question.id}에 대한 내 답")
-        ack = await student.reads()
-        assert "답을 저장했어요" in text(ack)
-        if question.model_answer:
-            assert "모범 답안" in text(ack)
-            assert "💡 맞았어요" in ack.button_texts
-            assert await student.presses(ack, "💡 맞았어요") == "기록했어요: 💡 맞았어요."
-            if "계속하기 ▸" in ack.button_texts:
-                await student.presses(ack, "계속하기 ▸")
-    else:
-        assert isinstance(question, DebateQuestion)
-        await student.presses(message, question.stances[0])
-        ask = await student.reads()
-        assert "왜 그렇게 생각해요?" in text(ask)
-        student.says("그렇게 생각하는 이유가 있어요")
-        ack = await student.reads()
-        assert "입장과 이유를 저장했어요" in text(ack)
-        if question.counter:  # the other side's best argument is asked next (issue 14)
-            assert "반대 입장의 가장 강한 주장" in text(ack)
-            student.says("반대쪽도 일리가 있어요")
-            assert "반대 입장의 가장 좋은 주장" in text(await student.reads())
+TYPING = Typing(
+    answer="{id}에 대한 내 답",
+    reason="그렇게 생각하는 이유가 있어요",
+    counter="반대쪽도 일리가 있어요",
+    self_check="💡 맞았어요",
+    self_check_noted="기록했어요: 💡 맞았어요.",
+)
 
 
 async def test_a_korean_student_does_the_whole_lesson_in_korean_then_switches_to_english(
@@ -155,13 +120,9 @@ async def test_a_korean_student_does_the_whole_lesson_in_korean_then_switches_to
         menu = await student.reads()
         assert "오늘의 수업" in text(menu)
         await student.presses(menu, "▶️ 시작하기")
-        for question in lesson.questions():  # stances asked before the reading (issue 14)
-            if isinstance(question, DebateQuestion) and question.ask_before:
-                asked = await student.reads()
-                assert "읽기 전에" in text(asked) and question.prompt in text(asked)
-                await student.presses(asked, question.stances[0])
+        await answer_before_reading(student, lesson, KOREAN)
         for index, step in enumerate(steps[:-1]):
-            await play_in_korean(student, lesson, step, index)
+            await play_step(student, lesson, step, index, KOREAN, TYPING)
         assert isinstance(steps[-1], EndStep)
         summary = await student.reads()
         # The title ends in "U.S.", read 유에스: 를, not 을.

@@ -10,12 +10,10 @@ from pathlib import Path
 
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, ShortQuestion
 from bot.lessons.load import load_catalog
-from bot.walk import EndStep, QuestionStep, SectionStep, Step, steps_of
+from bot.walk import EndStep, QuestionStep, SectionStep, steps_of
 from tests.actors import (
     Student,
-    edited,
     html,
-    option_button,
     popup,
     records,
     rows,
@@ -24,6 +22,7 @@ from tests.actors import (
 )
 from tests.conftest import PROMPTS, running_bot
 from tests.standin import BotApiStandIn, FakeUser
+from tests.stories import ENGLISH, Typing, answer_before_reading, play_step
 
 SEED_ID = "biegun-seoul-2020"
 
@@ -34,61 +33,12 @@ def seed_lesson() -> Lesson:
     return lesson
 
 
-async def answer_before_reading(student: Student, lesson: Lesson) -> None:
-    """Right after Begin: the stance of each debate asked before the reading (issue 14)."""
-    for question in lesson.questions():
-        if isinstance(question, DebateQuestion) and question.ask_before:
-            asked = await student.reads()
-            assert "Before you read" in text(asked) and question.prompt in text(asked)
-            await student.presses(asked, question.stances[0])
-
-
-async def play_step(student: Student, lesson: Lesson, step: Step, index: int) -> None:
-    """Answer one step as the bot shows it, checking what the student sees."""
-    message = await student.reads()
-    if isinstance(step, SectionStep):
-        assert f"Part {step.number} of {len(lesson.sections)}" in text(message)
-        assert step.section.text.strip().split("\n")[0][:80] in text(message)
-        await student.presses(message, "Continue ▸")
-        return
-    assert isinstance(step, QuestionStep)
-    question = step.question
-    assert question.prompt in text(message)
-    if isinstance(question, ChoiceQuestion):
-        # Every other question is answered wrongly, to see both kinds of feedback.
-        right = index % 2 == 0
-        pick = (
-            question.answer if right else next(o for o in question.options if o != question.answer)
-        )
-        assert isinstance(pick, str)
-        await student.presses(message, option_button(message, pick))
-        shown = await student.standin.wait_for(lambda: edited(student.standin, message))
-        assert f"Your answer: {pick}" in text(shown)
-        assert ("Right!" if right else "Not quite") in text(shown)
-        assert question.explanation is not None and question.explanation in text(shown)
-        assert shown.reply_markup is None or not shown.buttons
-    elif isinstance(question, ShortQuestion):
-        assert "Type your answer" in text(message)
-        student.says(f"My answer to {question.id}: <b>bold</b> & *stars*")
-        ack = await student.reads()
-        assert "Saved your answer" in text(ack)
-        if question.model_answer:
-            assert question.model_answer in text(ack)
-            if "Continue ▸" in ack.button_texts:  # the next step waits under the model answer
-                await student.presses(ack, "Continue ▸")
-    else:
-        assert isinstance(question, DebateQuestion)
-        stance = question.stances[index % len(question.stances)]
-        await student.presses(message, stance)
-        ask = await student.reads()
-        assert "Why?" in text(ask) and stance in text(ask)
-        student.says(f"Because of {question.id} — مرحبا 😀")
-        ack = await student.reads()
-        assert "Saved your stance" in text(ack)
-        if question.counter:  # the other side's best argument is asked next (issue 14)
-            assert "strongest argument for the other side" in text(ack)
-            student.says(f"The other side of {question.id}")
-            assert "the other side's best argument" in text(await student.reads())
+# What Ana types: markup and a right-to-left script, to come back intact.
+TYPING = Typing(
+    answer="My answer to {id}: <b>bold</b> & *stars*",
+    reason="Because of {id} — مرحبا 😀",
+    counter="The other side of {id}",
+)
 
 
 async def test_a_student_reads_and_answers_the_whole_lesson_across_a_restart(
@@ -107,9 +57,9 @@ async def test_a_student_reads_and_answers_the_whole_lesson_across_a_restart(
         menu = await student.reads()
         assert lesson.title in text(menu)
         await student.presses(menu, "▶️ Begin")
-        await answer_before_reading(student, lesson)
+        await answer_before_reading(student, lesson, ENGLISH)
         for index, step in enumerate(steps[:halfway]):
-            await play_step(student, lesson, step, index)
+            await play_step(student, lesson, step, index, ENGLISH, TYPING)
         # The last answer brought part 3; the student stops reading here.
         part_three = await student.reads()
         assert "Part 3 of" in text(part_three)
@@ -122,7 +72,7 @@ async def test_a_student_reads_and_answers_the_whole_lesson_across_a_restart(
         assert "Welcome back" in text(back) and "just above" in text(back)
         await student.presses(part_three, "Continue ▸")
         for index, step in enumerate(steps[halfway + 1 : -1], start=halfway + 1):
-            await play_step(student, lesson, step, index)
+            await play_step(student, lesson, step, index, ENGLISH, TYPING)
         assert isinstance(steps[-1], EndStep)
         summary = await student.reads()
         choice_steps = [
@@ -201,7 +151,7 @@ async def test_buttons_twice_stray_input_and_forgeries_get_clear_answers(
         student.says("/lessons")
         menu = await student.reads()
         await student.presses(menu, "▶️ Begin")
-        await answer_before_reading(student, lesson)
+        await answer_before_reading(student, lesson, ENGLISH)
         section = await student.reads()
         student.says("is this the answer?")
         assert "not waiting for a typed answer" in text(await student.reads())
@@ -257,15 +207,15 @@ async def test_restart_begins_again_and_keeps_the_earlier_attempt(
         student.says("/start")
         await student.reads()
         await student.presses(await student.reads(), "▶️ Begin")
-        await answer_before_reading(student, lesson)
+        await answer_before_reading(student, lesson, ENGLISH)
         steps = steps_of(lesson)
         for index, step in enumerate(steps[:3]):
-            await play_step(student, lesson, step, index)
+            await play_step(student, lesson, step, index, ENGLISH, TYPING)
         assert "Type your answer" in text(await student.reads())  # step 3 waits
         standin.send_photo(student.user, student.chat, caption="my answer, as a photo")
         assert "only save typed text" in text(await student.reads())
         student.says("/restart")
-        await answer_before_reading(student, lesson)  # the new attempt asks again
+        await answer_before_reading(student, lesson, ENGLISH)  # the new attempt asks again
         first_part = await student.reads()
         assert "Part 1 of" in text(first_part)
         student.says("/progress")
