@@ -1,6 +1,7 @@
 """What the dashboard shows of a session's or an assignment's answers: the members ×
 questions grid, each choice question's item analysis, every typed answer, each debate's
-split. Plain Python over the current answers, no Telegram, no SQL, no words (those are the
+split (before and after the reading where it was asked, and the other side's arguments).
+Plain Python over the current answers, no Telegram, no SQL, no words (those are the
 templates' and ``bot.texts``').
 
 Item analysis follows Moodle's quiz statistics in spirit:
@@ -18,10 +19,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from bot.discussion import before_id, counter_id
 from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, Question
-from bot.results import Member, question_labels, shown_names
+from bot.results import Member, ShiftResult, opinion_shifts, question_labels, shown_names
 from bot.storage import StoredAnswer
 
 HARD = 0.3  # facility below this: most students miss the question
@@ -99,11 +101,33 @@ class TypedItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Shift:
+    """A debate's stance asked before the reading (issue 14), against the one after: per
+    stance how many held it before and after among those who gave both (``among``), each
+    change (from, to, how many; most first), how many held their view, and who gave a
+    stance only before (their names)."""
+
+    stances: tuple[tuple[str, int, int], ...]  # stance, before, after
+    among: int
+    moves: tuple[tuple[str, str, int], ...]
+    unchanged: int
+    before_only: tuple[str, ...]
+
+    @property
+    def moved(self) -> int:
+        return sum(count for _, _, count in self.moves)
+
+
+@dataclass(frozen=True, slots=True)
 class DebateItem:
     column: Column
     split: tuple[tuple[str, int, float], ...]  # stance, count, share of the stances taken
     reasons: tuple[tuple[str, tuple[TypedEntry, ...]], ...]  # by stance, in the lesson's order
     answered: int
+    shift: Shift | None = None  # where the stance was asked before the reading
+    # The other side's strongest argument (issue 14), by the stance its writer chose
+    # themselves (None: they chose none), in the lesson's order.
+    counters: tuple[tuple[str | None, tuple[TypedEntry, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +245,9 @@ def items(
     by_question: dict[str, list[StoredAnswer]] = defaultdict(list)
     for answer in given:
         by_question[answer.question_id].append(answer)
+    shifts = {
+        s.question.id: s for s in opinion_shifts(lesson, given, {c.question.id for c in cols})
+    }
     found: list[Item] = []
     for column in cols:
         answers = by_question.get(column.question.id, [])
@@ -228,21 +255,34 @@ def items(
         if isinstance(question, ChoiceQuestion):
             found.append(_choice(lesson, column, question, answers, top, bottom))
         elif isinstance(question, DebateQuestion):
-            found.append(_debate(column, question, answers, names))
+            shift = _shift(
+                shifts.get(question.id),
+                answers,
+                by_question.get(before_id(question.id), []),
+                names,
+            )
+            argued = by_question.get(counter_id(question.id), [])
+            found.append(
+                replace(
+                    _debate(column, question, answers, names),
+                    shift=shift,
+                    counters=_counters(question, answers, argued, names),
+                )
+            )
         else:
             entries = tuple(_entry(a, names) for a in answers if a.answer_text)
             found.append(TypedItem(column, entries))
     return tuple(found)
 
 
-def _entry(answer: StoredAnswer, names: dict[int, str]) -> TypedEntry:
+def _entry(answer: StoredAnswer, names: dict[int, str], stance: str | None = None) -> TypedEntry:
     member = Member(answer.user_id, answer.display_name, answer.username)
     return TypedEntry(
         member,
         names.get(answer.user_id, answer.display_name),
         answer.answer_text or "",
         answer.answered_at,
-        answer.stance,
+        stance or answer.stance,
         answer.self_check,
         answer.version,
     )
@@ -312,3 +352,59 @@ def _debate(
         for stance in known
     )
     return DebateItem(column, split, tuple(r for r in reasons if r[1]), taken)
+
+
+def _shift(
+    result: ShiftResult | None,
+    after: Sequence[StoredAnswer],
+    before: Sequence[StoredAnswer],
+    names: dict[int, str],
+) -> Shift | None:
+    """The before → after of a debate (``result``: among those who gave both, as /report
+    counts it), with the members who gave a stance only before the reading."""
+    stood = {a.user_id for a in after if a.stance}
+    only = sorted(
+        (
+            names.get(a.user_id, a.display_name)
+            for a in before
+            if a.stance and a.user_id not in stood
+        ),
+        key=str.casefold,
+    )
+    if result is None and not only:
+        return None
+    if result is None:
+        return Shift((), 0, (), 0, tuple(only))
+    before_counts, after_counts = dict(result.before), dict(result.after)
+    return Shift(
+        tuple((s, before_counts.get(s, 0), after_counts.get(s, 0)) for s, _ in result.before),
+        sum(before_counts.values()),
+        result.moves,
+        result.unchanged,
+        tuple(only),
+    )
+
+
+def _counters(
+    question: DebateQuestion,
+    answers: Sequence[StoredAnswer],
+    counters: Sequence[StoredAnswer],
+    names: dict[int, str],
+) -> tuple[tuple[str | None, tuple[TypedEntry, ...]], ...]:
+    """The other side's arguments, each under the stance its writer chose (which it argues
+    against): the lesson's stances in order, then any an edit removed, then none."""
+    own = {a.user_id: a.stance for a in answers if a.stance}
+    given = [a for a in counters if a.answer_text]
+    known: list[str | None] = list(question.stances)
+    known.extend(sorted({s for s in own.values() if s not in question.stances}))
+    known.append(None)
+    grouped = (
+        (
+            stance,
+            tuple(
+                _entry(a, names, own.get(a.user_id)) for a in given if own.get(a.user_id) == stance
+            ),
+        )
+        for stance in known
+    )
+    return tuple((stance, entries) for stance, entries in grouped if entries)

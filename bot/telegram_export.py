@@ -32,15 +32,22 @@ def export_chat(
     fmt: ExportFormat,
     *,
     history: bool = False,
+    assignment_id: int | None = None,
 ) -> tuple[bytes, int]:
     """(file contents, row count) of a chat's answers: one session or all, the current
-    answers or (``history``) every version."""
+    answers or (``history``) every version; ``assignment_id``: only the answers to that
+    homework of the group (the dashboard's homework page)."""
     index = LessonIndex.from_catalog(catalog)
     connection = open_readonly(db_path)
     try:
         records = iter_answers(
             connection,
-            AnswerFilter(chat_id=chat_id, session_id=session_id, history=history),
+            AnswerFilter(
+                chat_id=chat_id,
+                session_id=session_id,
+                history=history,
+                assignment_id=assignment_id,
+            ),
             index.order(),
         )
         stream = io.BytesIO()

@@ -106,21 +106,27 @@ async def run_session(group: Group) -> None:
 
 @asynccontextmanager
 async def dashboard_bot(
-    standin: BotApiStandIn, folder: Path, *, url: str | None = None, **extra: Any
+    standin: BotApiStandIn,
+    folder: Path,
+    *,
+    url: str | None = None,
+    lesson: str = DASH_LESSON,
+    members: int | list[str] = 4,
+    **extra: Any,
 ) -> AsyncIterator[Dash]:
     """The bot with the dashboard on a free port (``url``: its BOT_DASHBOARD_URL, by default
-    that port's own address), and a group with a finished session."""
+    that port's own address), its lesson (DASH_LESSON unless given), and a group."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     settings = settings_for(
         standin,
         folder,
-        DASH_LESSON,
+        lesson,
         BOT_LISTEN=f"127.0.0.1:{port}",
         BOT_DASHBOARD_URL=url or base,
         **extra,
     )
-    group = Group(standin, "Room <A>", members=4)
+    group = Group(standin, "Room <A>", members=members)
     async with running_bot(settings) as application:
         yield Dash(standin, application, group, base, folder)
 

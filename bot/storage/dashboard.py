@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, cast
 
@@ -161,10 +162,13 @@ class DashboardQueries(StorageBase):
         return [(int(row[0]), str(row[1])) for row in rows]
 
     async def group_sessions(self, chat_id: int) -> list[SessionRow]:
-        """A group's sessions, newest first, with how many members answered in each."""
+        """A group's sessions, newest first, with how many members answered in each (a
+        question of the lesson: a debate's stance before the reading or its counter argument
+        alone, whose ids hold a ~, is no answer to the lesson's questions)."""
         rows = await self._read_all(
             "SELECT w.id, w.lesson_id, w.status, w.started_at, w.ended_at, "
-            "(SELECT COUNT(DISTINCT a.user_id) FROM answers AS a WHERE a.walk_id = w.id) "
+            "(SELECT COUNT(DISTINCT a.user_id) FROM answers AS a WHERE a.walk_id = w.id "
+            "AND instr(a.question_id, '~') = 0) "
             "FROM walks AS w WHERE w.chat_id = ? AND w.audience = 'group' ORDER BY w.id DESC",
             (chat_id,),
         )
@@ -220,5 +224,30 @@ class DashboardQueries(StorageBase):
         rows = await self._read_all(
             f"SELECT {columns} FROM answers AS a WHERE {where} AND a.user_id = ? ORDER BY a.id",
             (param, user_id),
+        )
+        return [answer_of(row) for row in rows]
+
+    async def posted_digests(self, walk_id: int) -> list[tuple[str, str]]:
+        """(question id, when) of each digest posted in the group for a session, in the
+        order they were posted (``digests``: claimed once, just before posting)."""
+        rows = await self._read_all(
+            "SELECT question_id, posted_at FROM digests WHERE walk_id = ? ORDER BY posted_at, "
+            "question_id",
+            (walk_id,),
+        )
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    async def answers_until(
+        self, walk_id: int, question_ids: Sequence[str], until: str
+    ) -> list[StoredAnswer]:
+        """Every version of the answers to ``question_ids`` in a session given by ``until``
+        (inclusive), oldest first: what a digest posted then was computed from."""
+        if not question_ids:
+            return []
+        marks = ", ".join("?" for _ in question_ids)
+        rows = await self._read_all(
+            f"SELECT {ANSWER_COLUMNS} FROM answers WHERE walk_id = ? AND question_id IN "
+            f"({marks}) AND answered_at <= ? ORDER BY id",
+            (walk_id, *question_ids, until),
         )
         return [answer_of(row) for row in rows]

@@ -115,3 +115,26 @@ DASH_LESSON_GONE = (
     "This lesson ({lesson}) is no longer among the bot's lessons, so its questions cannot be "
     "shown here; /export's file still holds every answer."
 )
+# Issue 14's results on the dashboard: before → after, the other side, the group's digest.
+DASH_SHIFT = "Before → after the reading"
+DASH_SHIFT_AMONG = "Stances of the {count} who answered before and after the reading:"
+DASH_SHIFT_COUNTS = "{before} → {after}"
+DASH_SHIFT_KEY = "Upper bar: before the reading; lower bar: after."
+DASH_MOVED = "{count} moved from {before} to {after}"
+DASH_HELD = "{count} kept their stance"
+DASH_BEFORE_ONLY = "A stance only before the reading, none after: {names}"
+DASH_OTHER_SIDE = "Other side"
+DASH_OTHER_SIDE_HOW = (
+    "Each member's strongest argument for the other side, under the stance they chose."
+)
+DASH_OTHER_SIDE_FROM = "Argued by those who chose {stance}"
+DASH_OTHER_SIDE_NO_STANCE = "Argued by members who chose no stance"
+DASH_SHARED = "Shared with the group"
+DASH_SHARED_WHEN = (
+    "The digest posted in the group at {when}: the split and the reasons given in the "
+    "group, as they stood then (long reasons were shortened there)."
+)
+DASH_SHARED_SPLIT = "{stance}: {count}"
+DASH_SHARED_PRIVATE = "Reasons given privately: {count} (counted, not shown to the group)"
+DASH_SHARED_NONE = "No digest of this question was posted in the group (yet, or digests are off)."
+DASH_DOWNLOADS_HOMEWORK = "The same columns as /export's files, with this homework's answers only."

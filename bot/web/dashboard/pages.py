@@ -10,7 +10,7 @@ rights check on every page, and the headers every answer carries.
     GET  /dashboard/g/CHAT/{s|a}/ID/questions         item analysis, typed answers, stances
     GET  /dashboard/g/CHAT/{s|a}/ID/students?sort=    the members × questions grid
     GET  /dashboard/g/CHAT/{s|a}/ID/m/USER            one member's answers, every version
-    GET  /dashboard/g/CHAT/s/ID/answers.{csv|jsonl}   /export's file of the session
+    GET  /dashboard/g/CHAT/{s|a}/ID/answers.{csv|jsonl}   /export's file of it
     GET  /dashboard/static/NAME                       the stylesheet and the sign-in script
 
 Every page asks ``Rights`` whether the signed-in person moderates that group now (the same
@@ -339,7 +339,10 @@ class Dashboard:
         found_items = (
             analysis.items(found.lesson, found.columns, found.current) if found.lesson else ()
         )
-        return self._page("questions.html", tab="questions", items=found_items, **context)
+        shared = await views.shared(self._storage, found)
+        return self._page(
+            "questions.html", tab="questions", items=found_items, shared=shared, **context
+        )
 
     async def _students(self, request: web.Request) -> web.Response:
         loaded = await self._unit(request)
@@ -364,12 +367,17 @@ class Dashboard:
         loaded = await self._unit(request)
         if isinstance(loaded, web.Response):
             return loaded
-        user, found, context = loaded
-        if found.kind != "s":
-            return self._refusal(404, texts.DASH_NOT_FOUND, user)
+        _, found, context = loaded
         fmt: Literal["csv", "jsonl"] = "csv" if request.match_info["fmt"] == "csv" else "jsonl"
+        session, homework = (found.id, None) if found.kind == "s" else (None, found.id)
         data, _ = await asyncio.to_thread(
-            export_chat, self._db_path, self._catalog(), found.chat_id, found.id, fmt
+            export_chat,
+            self._db_path,
+            self._catalog(),
+            found.chat_id,
+            session,
+            fmt,
+            assignment_id=homework,
         )
         name = export_file_name(
             context["group"], found.title, found.started_at[:10], fmt, history=False

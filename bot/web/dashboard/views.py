@@ -1,6 +1,7 @@
 """What each dashboard page shows, read through the storage's read-only connection: a
-group's sessions and homework, and one session or assignment ("a unit") with its answers.
-No HTTP here (``pages``) and no words (the templates and ``bot.texts``)."""
+group's sessions and homework, one session or assignment ("a unit") with its answers, and
+the digests a session posted in its group. No HTTP here (``pages``) and no words (the
+templates and ``bot.texts``)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from typing import Literal
 
 from bot import texts, timezones
 from bot.analysis import Column, columns
-from bot.discussion import split_id
-from bot.lessons import ChoiceQuestion, Lesson, LessonCatalog
-from bot.results import asked_in, question_labels
+from bot.discussion import Digest, digest_of, split_id
+from bot.lessons import ChoiceQuestion, DebateQuestion, Lesson, LessonCatalog
+from bot.results import Member, asked_in, question_labels, shown_names
 from bot.storage import Storage, StoredAnswer
 from bot.storage.dashboard import AssignmentRow, SessionRow
 
@@ -81,6 +82,18 @@ class Version:
     text: str | None
     self_check: int | None
     late: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Shared:
+    """A debate's digest as the group read it (issue 14): what ``digest_of`` made of the
+    answers as they stood when it was posted (the digest's text is not stored; its
+    moment is, and answers are kept with every version and its time), and the members'
+    names as the digest showed them."""
+
+    posted_at: str
+    digest: Digest
+    names: dict[int, str]
 
 
 @dataclass(slots=True)
@@ -220,13 +233,45 @@ async def member_answers(storage: Storage, found: Unit, user_id: int) -> MemberA
         by_question.setdefault(answer.question_id, []).append(version)
     result = MemberAnswers(history[-1].display_name)
 
-    def place(stored: str) -> tuple[int, str]:
-        base = split_id(stored)[0]
-        return (order.index(base) if base in order else len(order), stored)
+    def place(stored: str) -> tuple[int, str, int]:
+        """In the lesson's order; a debate's stance before the reading, then its answer,
+        then the other side's argument."""
+        base, phase, counter = split_id(stored)
+        step = 0 if phase else 2 if counter else 1
+        return (order.index(base) if base in order else len(order), base, step)
 
     for question_id in sorted(by_question, key=place):
         versions = by_question[question_id]
         result.questions.append((versions[0].label, versions[0].prompt, versions))
+    return result
+
+
+async def shared(storage: Storage, found: Unit) -> dict[str, Shared]:
+    """The digests posted in the group for a session's debate questions, by question id
+    (none for homework, whose answers are given privately: digests are a session's)."""
+    if found.kind != "s" or found.lesson is None:
+        return {}
+    posted = dict(await storage.posted_digests(found.id))
+    debates = {
+        q.id: q
+        for q in found.lesson.questions()
+        if isinstance(q, DebateQuestion) and q.id in posted
+    }
+    if not debates:
+        return {}
+    history = await storage.answers_until(found.id, list(debates), max(posted.values()))
+    result: dict[str, Shared] = {}
+    for question_id, question in debates.items():
+        moment = posted[question_id]
+        digest = digest_of(question, [a for a in history if a.answered_at <= moment])
+        if digest is None:
+            continue  # every answer to it was deleted since (/forget)
+        names = shown_names(
+            Member(a.user_id, a.display_name, a.username)
+            for _, answers in digest.public
+            for a in answers
+        )
+        result[question_id] = Shared(moment, digest, names)
     return result
 
 
