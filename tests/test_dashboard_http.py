@@ -279,7 +279,7 @@ async def test_homework_pages(standin: BotApiStandIn, tmp_path: Path) -> None:
             assert "1 after the deadline" in overview
             assert "1 of 1 finished" in overview and "1 of 1 answered every question" in overview
             assert "1.0 of 2 choice questions right" in overview
-            assert "answers.csv" not in overview  # /export covers group sessions only
+            assert "answers.csv" in overview  # its own downloads
             status, questions = await _page(browser, unit + "/questions")
             assert "My homework answer" in questions and "A late reason" in questions
             status, students = await _page(browser, unit + "/students")
