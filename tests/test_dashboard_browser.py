@@ -18,7 +18,7 @@ from playwright.async_api import Page
 
 from bot.rights_cache import RightsCache
 from bot.web.dashboard.auth import sign_init_data
-from tests.actors import Moderator
+from tests.actors import Moderator, value
 from tests.browser import browser_context, overflows
 from tests.conftest import TOKEN
 from tests.dashboard_support import LONG_ANSWER, dashboard_bot, run_session, signin_link
@@ -158,3 +158,62 @@ async def test_a_demoted_moderator_loses_the_group(standin: BotApiStandIn, tmp_p
             await page.goto(f"{dash.base}/dashboard/")
             assert "You moderate no group" in await page.inner_text("main")
             assert "Room <A>" not in await page.inner_text("main")
+
+
+async def test_mini_app_in_telegrams_web_client_frame(
+    standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telegram's web client shows the Mini App in a frame of another site, where Chromium
+    neither keeps nor sends the SameSite=Lax cookie: the framed page signs in with initData,
+    keeps its session in the frame and reads page after page (links, then the grid's sort)
+    by POSTs carrying it; no cookie is kept. The stand-in for web.telegram.org is a page on
+    another site (localhost against 127.0.0.1), allowed to frame the dashboard here."""
+    from urllib.parse import quote
+
+    from aiohttp import web
+
+    from bot.web.dashboard import pages
+    from tests.webhook_support import free_port
+
+    async with dashboard_bot(standin, tmp_path) as dash:
+        await run_session(dash.group)
+        port = free_port()
+        monkeypatch.setattr(pages, "CSP", pages.CSP + f" http://localhost:{port}")
+        admin = dash.group.admin
+        user = json.dumps({"id": admin.id, "first_name": admin.first_name})
+        fields = {"auth_date": str(int(time.time())), "query_id": "AAE1", "user": user}
+        fragment = "#tgWebAppData=" + quote(sign_init_data(fields, TOKEN)) + "&tgWebAppVersion=8.0"
+        app_url = f"{dash.base}/dashboard/g/{dash.group.chat.id}{fragment}"
+
+        async def client(_: web.Request) -> web.Response:
+            return web.Response(
+                text=f'<!doctype html><iframe src="{app_url}" width="360" height="700"></iframe>',
+                content_type="text/html",
+            )
+
+        telegram = web.Application()
+        telegram.router.add_get("/", client)
+        runner = web.AppRunner(telegram)
+        await runner.setup()
+        await web.TCPSite(runner, "localhost", port).start()
+        try:
+            async with browser_context(tmp_path / "web") as browser:
+                page = await browser.new_page()
+                await page.goto(f"http://localhost:{port}/")
+                frame = page.frame_locator("iframe")
+                await frame.get_by_role("link", name="Dash <lesson> & co").click()
+                await frame.get_by_role("link", name="Questions").click()
+                await frame.locator("text=Facility: 75% right").wait_for()
+                await frame.get_by_role("link", name="Students").click()
+                await frame.locator("#sort-score").click()
+                await frame.locator("table.grid").wait_for()
+                names = await frame.locator("table.grid tbody th").all_inner_texts()
+                assert names == ["M0", "M1", "M3", "M2"], names
+                assert "Signed in as Ada" in await frame.locator("header").inner_text()
+                cookies = await browser.cookies()
+                assert not [c for c in cookies if c["name"] == "dashboard_session"]
+                await frame.get_by_role("button", name="Sign out").click()
+                await frame.locator("text=Send /dashboard to the bot").wait_for()
+        finally:
+            await runner.cleanup()
+        assert int(value(tmp_path, "SELECT COUNT(*) FROM dashboard_sessions")) == 0

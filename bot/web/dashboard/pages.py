@@ -11,10 +11,16 @@ rights check on every page, and the headers every answer carries.
     GET  /dashboard/g/CHAT/{s|a}/ID/students?sort=    the members × questions grid
     GET  /dashboard/g/CHAT/{s|a}/ID/m/USER            one member's answers, every version
     GET  /dashboard/g/CHAT/{s|a}/ID/answers.{csv|jsonl}   /export's file of it
-    GET  /dashboard/static/NAME                       the stylesheet and the sign-in script
+    GET  /dashboard/static/NAME                       the stylesheet and the two scripts
 
 Every page asks ``Rights`` whether the signed-in person moderates that group now (the same
 check as /report's, cached a minute): a demoted moderator loses the group at the next page.
+
+Inside Telegram's web client a Mini App is a cross-site frame, where browsers neither keep
+nor send a SameSite=Lax cookie. There (``static/signin.js`` and ``static/frame.js``) the
+Mini App's sign-in hands the page its session instead of a cookie; the page keeps it in the
+frame's sessionStorage and asks for every page with a POST carrying it in the body (never
+in an address): every page's path also answers a POST with a ``session`` field.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import asyncio
 import ipaddress
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -50,7 +57,17 @@ CSP = (
     "connect-src 'self'; form-action 'self'; base-uri 'none'; "
     "frame-ancestors 'self' https://web.telegram.org https://*.telegram.org"
 )
-STATIC = {"dashboard.css": "text/css", "signin.js": "text/javascript"}
+STATIC = {
+    "dashboard.css": "text/css",
+    "signin.js": "text/javascript",
+    "frame.js": "text/javascript",
+}
+SESSION_FIELD = "session"  # a framed page's session, in a POST's body
+# Whether the page being answered was asked for by a framed page's POST (``frame.js``),
+# and the session that POST carried, if it is one.
+_posted: ContextVar[bool] = ContextVar("dashboard_posted", default=False)
+_framed_session: ContextVar[str | None] = ContextVar("dashboard_framed_session", default=None)
+USER_KEY = web.RequestKey("dashboard_user", object)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -127,12 +144,14 @@ class Dashboard:
     def add_routes(self, app: web.Application) -> None:
         unit = PREFIX + r"/g/{chat:-?\d{1,20}}/{kind:[sa]}/{id:\d{1,18}}"
 
-        def get(path: str, handler: Handler, *, allow_head: bool) -> None:
+        def get(path: str, handler: Handler, *, allow_head: bool, framed: bool = True) -> None:
             app.router.add_get(path, self._speaking(handler), allow_head=allow_head)
+            if framed:  # the same page asked for by a framed page, its session in the body
+                app.router.add_post(path, self._speaking(handler))
 
-        get(PREFIX, self._to_home, allow_head=False)
+        get(PREFIX, self._to_home, allow_head=False, framed=False)
         get(PREFIX + "/", self._home, allow_head=False)
-        get(PREFIX + "/signin", self._signin_link, allow_head=False)
+        get(PREFIX + "/signin", self._signin_link, allow_head=False, framed=False)
         app.router.add_post(PREFIX + "/signin/webapp", self._speaking(self._signin_webapp))
         app.router.add_post(PREFIX + "/signout", self._speaking(self._signout))
         app.router.add_get(PREFIX + "/static/{name}", self._static_file, allow_head=False)
@@ -142,7 +161,7 @@ class Dashboard:
         get(unit + "/students", self._students, allow_head=False)
         get(unit + r"/m/{user:\d{1,18}}", self._member, allow_head=False)
         get(unit + "/answers.{fmt:csv|jsonl}", self._download, allow_head=False)
-        get(PREFIX + "/{anything:.*}", self._nothing_here, allow_head=False)  # the last
+        get(PREFIX + "/{anything:.*}", self._nothing_here, allow_head=False, framed=False)
 
     # --- the reader's language -------------------------------------------------------------
 
@@ -150,8 +169,14 @@ class Dashboard:
         """``handler`` with its page in the signed-in person's language (bot/i18n.py)."""
 
         async def in_their_language(request: web.Request) -> web.StreamResponse:
-            with i18n.speaking(await self._language(request)):
-                return await handler(request)
+            posted = _posted.set(request.method == "POST")
+            framed = _framed_session.set(None)
+            try:
+                with i18n.speaking(await self._language(request)):
+                    return await handler(request)
+            finally:
+                _framed_session.reset(framed)
+                _posted.reset(posted)
 
         return in_their_language
 
@@ -169,6 +194,10 @@ class Dashboard:
     def _page(self, template: str, status: int = 200, **context: Any) -> web.Response:
         context.setdefault("user", None)
         context.setdefault("live", False)
+        # A framed page's POST: frame.js reloads a live page itself, and finds the session
+        # it sent (and no one else's) in the page, to send with the next one.
+        context["posted"] = _posted.get()
+        context["framed_session"] = _framed_session.get()
         html = self._templates.get_template(template).render(**context)
         response = web.Response(text=html, status=status, content_type="text/html")
         secure_headers(response)
@@ -185,7 +214,21 @@ class Dashboard:
     # --- signing in and out ---------------------------------------------------------------
 
     async def _user(self, request: web.Request) -> DashboardUser | None:
-        return await auth.session_user(self._storage, request.cookies.get(COOKIE))
+        """The signed-in person: by the cookie, or by a framed page's POST (the session in
+        its body; a sign-in or sign-out form has none). Read once per request."""
+        if USER_KEY in request:
+            found = request[USER_KEY]
+            return found if isinstance(found, DashboardUser) else None
+        session, framed = request.cookies.get(COOKIE), None
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            given = (await request.post()).get(SESSION_FIELD)
+            if isinstance(given, str) and given:
+                session = framed = given
+        user = await auth.session_user(self._storage, session)
+        request[USER_KEY] = user
+        if user is not None and framed is not None:
+            _framed_session.set(framed)
+        return user
 
     def _signed_in(self, user: DashboardUser, session: str) -> web.Response:
         response = web.Response(status=303, headers={"Location": PREFIX + "/"})
@@ -225,12 +268,22 @@ class Dashboard:
             problem = check.problem.value if check.problem else "?"
             log.info("dashboard: refused Mini App sign-in from %s (%s)", address, problem)
             return self._sign_in_page(403, texts.DASH_MINI_APP_REFUSED)
-        return self._signed_in(check.user, await auth.open_session(self._storage, check.user))
+        session = await auth.open_session(self._storage, check.user)
+        if form.get("frame") == "1":
+            # A cross-site frame (Telegram's web client) keeps no SameSite=Lax cookie: the
+            # page gets its session in this answer's body, read by its own script only (a
+            # same-origin fetch: no other site can read it) and never put in an address.
+            response = web.json_response({"session": session})
+            secure_headers(response)
+            log.info("dashboard: user %s signed in (%s, framed)", check.user.user_id, "telegram")
+            return response
+        return self._signed_in(check.user, session)
 
     async def _signout(self, request: web.Request) -> web.Response:
-        cookie = request.cookies.get(COOKIE)
-        if cookie and len(cookie) <= 200:
-            await self._storage.end_dashboard_session(auth.digest(cookie))
+        given = (await request.post()).get(SESSION_FIELD)
+        for session in (request.cookies.get(COOKIE), given if isinstance(given, str) else None):
+            if session and len(session) <= 200:
+                await self._storage.end_dashboard_session(auth.digest(session))
         response = web.Response(status=303, headers={"Location": PREFIX + "/"})
         response.del_cookie(COOKIE, path=PREFIX + "/")
         secure_headers(response)
