@@ -121,3 +121,25 @@ def test_grid_marks_and_orders() -> None:
     by_score = analysis.grid(cols, answers, "score")
     assert [r.name for r in by_score.rows] == ["Bea", "Al"]
     assert by_score.rows[0].right == 2 and by_score.choices == 2
+
+
+def test_grid_cells_are_escaped_and_long_titles_clipped() -> None:
+    """The grid's cells are built as HTML in one piece (a big group's grid, quickly): every
+    value escaped, a typed answer's tooltip cut at TITLE_LIMIT (in full on its pages)."""
+    from bot.web.dashboard.pages import TITLE_LIMIT, grid_cells
+
+    long = "<b>x</b> " + "y" * 300
+    html = str(
+        grid_cells(
+            (
+                analysis.Cell("typed", "✍", long),
+                analysis.Cell("stance", "A", 'Agree "so"'),
+                analysis.Cell("none", "·"),
+            )
+        )
+    )
+    assert html.startswith('<td class="cell typed" title="&lt;b&gt;x&lt;/b&gt; yyy')
+    assert "<b>" not in html and "y" * 300 not in html
+    assert "y" * (TITLE_LIMIT - len("<b>x</b> ")) + "…" in html
+    assert '<td class="cell stance" title="Agree &#34;so&#34;">A</td>' in html
+    assert html.endswith('<td class="cell none">·</td>')
