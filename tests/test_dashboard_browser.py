@@ -217,3 +217,30 @@ async def test_mini_app_in_telegrams_web_client_frame(
         finally:
             await runner.cleanup()
         assert int(value(tmp_path, "SELECT COUNT(*) FROM dashboard_sessions")) == 0
+
+
+async def test_a_debate_before_and_after_on_a_phone(standin: BotApiStandIn, tmp_path: Path) -> None:
+    """Issue 14's results at a phone's width: the split before → after with its bars, who
+    moved, the other side apart, the digest the group was shown; nothing scrolls sideways."""
+    from tests.test_dashboard_discussion import LESSON, MEMBERS, run_debate
+
+    async with dashboard_bot(standin, tmp_path, lesson=LESSON, members=MEMBERS) as dash:
+        await run_debate(dash.group)
+        link = await signin_link(standin, dash.group)
+        async with browser_context(tmp_path / "debate") as browser:
+            page = await browser.new_page()
+            await page.goto(link)
+            await page.get_by_role("link", name="Room <A>").click()
+            await page.get_by_role("link", name="Shift <talk>").click()
+            await page.get_by_role("link", name="Questions").click()
+            stand = await page.locator("#q-stand").inner_text()
+            assert "2 moved from Disagree to Agree" in stand
+            assert "Argued by those who chose Agree" in stand and "it costs too much" in stand
+            assert "Shared with the group" in stand and "Disagree: 1" in stand
+            assert await page.locator("#q-stand svg.bar.shift").count() == 3
+            assert await overflows(page) <= 0
+            await _shot(page, tmp_path, "dashboard-debate.png")
+            await page.get_by_role("link", name="Students").click()
+            await page.get_by_role("link", name="Bo", exact=True).click()
+            assert "Before reading: Should we do it?" in await page.inner_text("main")
+            assert await overflows(page) <= 0
