@@ -107,13 +107,17 @@ class TelegramLike(b.BotApiStandIn):
         self._sent_private: dict[int, deque[float]] = defaultdict(deque)
         self.refused = 0
         self.slow_served: list[float] = []
+        self.polls_served: list[float] = []  # getUpdates, the stand-in's own time
         self.inboxes: dict[int, asyncio.Queue[StoredMessage]] = {}
         self.popups: dict[str, asyncio.Future[None]] = {}  # a student's press → its pop-up
 
     async def _handle(self, request: Any) -> Any:
         began = time.monotonic()
         await asyncio.sleep(self.latency / 2)  # there
+        served = time.monotonic()
         response = await super()._handle(request)
+        if "getUpdates" in request.path:
+            self.polls_served.append(time.monotonic() - served)
         await asyncio.sleep(self.latency / 2)  # and back
         took = time.monotonic() - began
         if took > 0.3 and "getUpdates" not in request.path:
@@ -177,13 +181,128 @@ def bot_child() -> int:
         return result
 
     Storage.record_answer = record_answer  # type: ignore[method-assign,assignment]
+    waits = measure_waits() if os.environ.get("CAPACITY_WAITS") else []
 
     def write() -> None:
         with Path(os.environ["CAPACITY_COMMITS"]).open("w", encoding="utf-8") as out:
             out.writelines(f"{key}\t{moment}\n" for key, moment in committed)
+        if waits:
+            with Path(os.environ["CAPACITY_WAITS"]).open("w", encoding="utf-8") as out:
+                out.writelines("\t".join(f"{v:.6f}" for v in row) + "\n" for row in waits)
 
     atexit.register(write)
     return bot_main(["run"])
+
+
+# Where an update's time goes, in the bot's process: (added → placed in its task, waiting
+# for the chat's or user's earlier updates, waiting for a slot, handling; of the handling,
+# waiting for commits and for Bot API calls).
+WAIT_NAMES = ("task start", "order", "slot", "handling", "  commits", "  Bot API calls")
+
+
+def measure_waits() -> list[tuple[float, ...]]:
+    """Wrap the scheduler, the writer and the Bot API client to time each update's waits."""
+    from contextvars import ContextVar
+
+    from bot import scheduler as sched
+    from bot.storage import base
+    from bot.telegram_http import AiohttpRequest
+
+    rows: list[tuple[float, ...]] = []
+    # Per update: added, began, slot asked, slot taken, commits' time, Bot API calls' time.
+    moments: ContextVar[list[float] | None] = ContextVar("moments", default=None)
+    added: dict[int, float] = {}
+
+    def timed(original: Any, index: int) -> Any:
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            began = time.monotonic()
+            try:
+                return await original(*args, **kwargs)
+            finally:
+                row = moments.get()
+                if row is not None:
+                    row[index] += time.monotonic() - began
+
+        return wrapper
+
+    place, run, take = sched.Scheduler._place, sched.Scheduler._run, sched._Slots.take
+
+    def placed(self: Any, item: Any, *, held: bool) -> None:
+        added[id(item)] = time.monotonic()
+        place(self, item, held=held)
+
+    async def running(self: Any, node: Any, item: Any, after: Any, *, held: bool) -> None:
+        began = time.monotonic()
+        row = [added.pop(id(item), began), began, began, began, 0.0, 0.0]
+        moments.set(row)
+        await run(self, node, item, after, held=held)
+        at, began, asked, taken, commits, calls = row
+        rows.append(
+            (began - at, asked - began, taken - asked, time.monotonic() - taken, commits, calls)
+        )
+
+    async def taking(self: Any, *, held: bool) -> None:
+        row = moments.get()
+        if row is not None:
+            row[2] = time.monotonic()
+        await take(self, held=held)
+        if row is not None:
+            row[3] = time.monotonic()
+
+    base.StorageBase._write = timed(base.StorageBase._write, 4)  # type: ignore[method-assign]
+    AiohttpRequest.do_request = timed(AiohttpRequest.do_request, 5)  # type: ignore[method-assign]
+    sched.Scheduler._place = placed  # type: ignore[method-assign]
+    sched.Scheduler._run = running  # type: ignore[method-assign]
+    sched._Slots.take = taking  # type: ignore[method-assign]
+
+    measure_poll_cycle()
+    return rows
+
+
+def measure_poll_cycle() -> None:
+    """Time the poller's cycle: getUpdates, the inbox write, waiting for room; the means go
+    to the bot's log at exit."""
+    from bot import scheduler as sched
+    from bot.poller import InboxPoller
+    from bot.storage import Storage
+
+    poll_cycle: dict[str, list[float]] = defaultdict(list)
+
+    def cycle(original: Any, name: str) -> Any:
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            began = time.monotonic()
+            try:
+                return await original(*args, **kwargs)
+            finally:
+                poll_cycle[name].append(time.monotonic() - began)
+
+        return wrapper
+
+    InboxPoller._fetch = cycle(InboxPoller._fetch, "getUpdates")  # type: ignore[method-assign]
+    Storage.inbox_add = cycle(Storage.inbox_add, "inbox write")  # type: ignore[method-assign]
+    sched.Scheduler.room = cycle(sched.Scheduler.room, "room")  # type: ignore[method-assign]
+
+    def report() -> None:
+        for name, took in poll_cycle.items():
+            mean = sum(took) / len(took) * 1000
+            print(f"poll cycle: {name}: {len(took)} x mean {mean:.1f} ms", file=sys.stderr)
+
+    atexit.register(report)
+
+
+def print_waits(update_waits: list[tuple[float, ...]], log: str) -> None:
+    if not update_waits:
+        return
+    print(f"where an update's time went ({len(update_waits):,} updates; mean, p50, p99):")
+    for index, name in enumerate(WAIT_NAMES):
+        column = [row[index] for row in update_waits]
+        print(
+            f"  {name:<16} {sum(column) / len(column) * 1000:8,.1f} ms"
+            f" {percentile_ms(column, 0.5):>10} {percentile_ms(column, 0.99):>10}"
+        )
+    for line in log.splitlines():
+        if line.startswith("poll cycle:"):
+            print(line)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -325,6 +444,7 @@ async def main(args: argparse.Namespace) -> int:
         lesson = catalog.get(LESSON_ID)
         assert lesson is not None
         db_path, commits_path = folder / "bot.sqlite3", folder / "commits.tsv"
+        waits_path = folder / "waits.tsv"
         standin = TelegramLike(latency=args.latency, rate=args.rate)
         async with standin:
             log_path = folder / "bot.log"
@@ -337,6 +457,7 @@ async def main(args: argparse.Namespace) -> int:
                 BOT_LOG_LEVEL="WARNING",
                 BOT_MESSAGES_PER_SECOND=str(args.rate),
                 CAPACITY_COMMITS=str(commits_path),
+                CAPACITY_WAITS=str(waits_path) if args.waits else "",
             ) as child:
                 await standin.wait_for(lambda: standin.polling, timeout=60, what="the bot")
                 set_up = time.monotonic()
@@ -394,6 +515,11 @@ async def main(args: argparse.Namespace) -> int:
                 line.split("\t") for line in commits_path.read_text().splitlines() if line
             )
         )
+        update_waits = [
+            tuple(float(v) for v in line.split("\t"))
+            for line in (waits_path.read_text() if waits_path.exists() else "").splitlines()
+            if line
+        ]
         db = sqlite3.connect(db_path)
         rows = db.execute(
             "SELECT user_id, question_id, source_key, chat_id > 0 FROM answers WHERE version = 1"
@@ -444,7 +570,12 @@ async def main(args: argparse.Namespace) -> int:
     print(
         "Bot API calls during the load: " + ", ".join(f"{m} {n:,}" for m, n in sorted(made.items()))
     )
-    print(f"stand-in: {len(standin.slow_served)} requests served in over 0.3 s")
+    print_waits(update_waits, log)
+    polls = standin.polls_served
+    print(
+        f"stand-in: {len(standin.slow_served)} requests served in over 0.3 s; getUpdates "
+        f"{len(polls)} x mean {sum(polls) / max(1, len(polls)) * 1000:.1f} ms besides the delay"
+    )
     print(f"429s from the stand-in (sends past Telegram's limits): {refused:,}")
     keeps_up = group_rate >= 0.95 * offered_count / load_seconds
     p99 = b.percentile(commit_waits, 0.99) if commit_waits else math.inf
@@ -478,6 +609,9 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--latency", type=float, default=0.05, help="Bot API round trip, s")
     parser.add_argument("--rate", type=int, default=1000, help="messages a second, all chats")
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument(
+        "--waits", action="store_true", help="time each update's waits in the bot (costs CPU)"
+    )
     parser.add_argument("--bot-child", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 

@@ -127,10 +127,19 @@ def default() -> str:
     return _default
 
 
+_available: dict[Path, tuple[str, ...]] = {}
+
+
 def available() -> tuple[str, ...]:
-    """English and every language with a catalog in bot/locales (``ko.po`` → ko)."""
-    found = sorted(path.stem for path in LOCALES.glob("*.po")) if LOCALES.is_dir() else []
-    return (SOURCE, *(code for code in found if code != SOURCE))
+    """English and every language with a catalog in bot/locales (``ko.po`` → ko).
+
+    Read from the folder once: every update asks (its reader's language), and a directory
+    listing per update was a twentieth of the bot's CPU under load (bench/capacity.py)."""
+    known = _available.get(LOCALES)
+    if known is None:
+        found = sorted(path.stem for path in LOCALES.glob("*.po")) if LOCALES.is_dir() else []
+        known = _available[LOCALES] = (SOURCE, *(code for code in found if code != SOURCE))
+    return known
 
 
 def supported(code: str | None) -> str | None:

@@ -1,8 +1,8 @@
 """The order updates are handled in, and fairness between users.
 
 The poller hands every update it fetched (or found in the inbox at start) to a ``Scheduler``
-and goes on fetching. Updates are handled concurrently, at most 32 at once, except where
-order matters:
+and goes on fetching. Updates are handled concurrently (``MAX_CONCURRENT_UPDATES`` at most),
+except where order matters:
 
 * each user's updates keep their order;
 * an update that can change a group's session is a *barrier*: it waits for its chat's
@@ -42,8 +42,11 @@ from bot import callbacks
 log = logging.getLogger(__name__)
 
 # Updates handled at the same time, at most: enough for the writer to commit many answers
-# together, few enough to keep memory and open Bot API connections bounded.
-MAX_CONCURRENT_UPDATES = 32
+# together and to keep Telegram's round trips overlapping (an update waits on a commit and a
+# Bot API call or two: with a 50 ms round trip, 32 at once held bench/capacity.py's 300
+# groups to 287 answers/s, 256 with FETCH_BELOW 512 reached 622/s on the same machine); few
+# enough to keep memory bounded and within the Bot API client's pool (POOL_SIZE, 256).
+MAX_CONCURRENT_UPDATES = 256
 # Of those, held updates (a flood's excess) take at most this many: the rest stay free for
 # everyone else even while many users flood at once.
 MAX_HELD_RUNNING = 8
@@ -54,13 +57,13 @@ MAX_HELD_RUNNING = 8
 BURST = 10
 RATE = 3.0
 # The poller fetches more once fewer than this many updates on time are unfinished, so the
-# next batch is on its way while the last of this one are handled: with Telegram's round
-# trip each update waits on a Bot API call or two, and a batch waited for its slowest
-# (bench/capacity.py, 1,000 groups, 50 ms round trips: 597 answers/s fetching below 4, 732
-# below 64; bench/throughput.py with no delay: 559 and 544, the same within its noise).
+# next batch is on its way while the last of this one are handled, and the slots never run
+# dry while a fetch is under way: with Telegram's round trip each update waits on a Bot API
+# call or two, and a batch waited for its slowest (bench/capacity.py, 1,000 groups, 50 ms
+# round trips: 597 answers/s fetching below 4, 732 below 64; see MAX_CONCURRENT_UPDATES).
 # Held updates, the one placed per flooding user included, are at most MAX_HELD: memory
 # stays bounded, and Telegram keeps the rest meanwhile.
-FETCH_BELOW = 64
+FETCH_BELOW = 2 * MAX_CONCURRENT_UPDATES
 MAX_HELD = 10_000
 _SWEEP_EVERY = 256  # additions between sweeps of finished entries and refilled budgets
 
