@@ -39,11 +39,12 @@ import contextlib
 import math
 import os
 import random
+import socket
 import sqlite3
 import sys
 import tempfile
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -51,9 +52,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import benchlib as b  # noqa: E402
+from telegram_like import TelegramLike  # noqa: E402
 
 from tests.standin import FakeChat, FakeUser, StoredMessage  # noqa: E402
-from tests.standin.params import ApiError  # noqa: E402
 
 LESSON_ID = "capacity"
 LESSON = """\
@@ -92,78 +93,6 @@ discussion:
 """
 NAVIGATION = ("▶️ Begin", "Continue ▸")
 NEVER = ("🔁", "📚", "Start again", "Lessons", "🔕", "↩️", "Cancel", "No,")
-PRIVATE_WINDOW, PRIVATE_LIMIT = 3.0, 3  # about one a second, a short burst allowed
-
-
-class TelegramLike(b.BotApiStandIn):
-    """The stand-in with a round-trip delay, Telegram's send limits for all chats, and
-    each chat's new bot messages handed to whoever waits on that chat."""
-
-    def __init__(self, *, latency: float, rate: int) -> None:
-        super().__init__(b.TOKEN, callback_query_timeout=1e9)
-        self.latency = latency
-        self.rate = rate
-        self._sent_overall: deque[float] = deque()
-        self._sent_private: dict[int, deque[float]] = defaultdict(deque)
-        self.refused = 0
-        self.slow_served: list[float] = []
-        self.polls_served: list[float] = []  # getUpdates, the stand-in's own time
-        self.inboxes: dict[int, asyncio.Queue[StoredMessage]] = {}
-        self.popups: dict[str, asyncio.Future[None]] = {}  # a student's press → its pop-up
-
-    async def _handle(self, request: Any) -> Any:
-        began = time.monotonic()
-        await asyncio.sleep(self.latency / 2)  # there
-        served = time.monotonic()
-        response = await super()._handle(request)
-        if "getUpdates" in request.path:
-            self.polls_served.append(time.monotonic() - served)
-        await asyncio.sleep(self.latency / 2)  # and back
-        took = time.monotonic() - began
-        if took > 0.3 and "getUpdates" not in request.path:
-            self.slow_served.append(took)
-        return response
-
-    def check_flood(self, chat: FakeChat) -> None:
-        now = self.clock()
-        try:
-            if len(self._sent_overall) >= self.rate:
-                while self._sent_overall and self._sent_overall[0] <= now - 1.0:
-                    self._sent_overall.popleft()
-                if len(self._sent_overall) >= self.rate:
-                    raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
-            if not chat.is_group:
-                sent = self._sent_private[chat.id]
-                while sent and sent[0] <= now - PRIVATE_WINDOW:
-                    sent.popleft()
-                if len(sent) >= PRIVATE_LIMIT:
-                    wait = max(1, math.ceil(sent[0] + PRIVATE_WINDOW - now))
-                    raise ApiError(
-                        429, f"Too Many Requests: retry after {wait}", {"retry_after": wait}
-                    )
-            super().check_flood(chat)
-        except ApiError:
-            self.refused += 1
-            raise
-        self._sent_overall.append(now)
-        if not chat.is_group:
-            self._sent_private[chat.id].append(now)
-
-    def _finish(self, call: Any, error: ApiError | None) -> Any:
-        if call.method == "answerCallbackQuery":
-            waiting = self.popups.pop(str(call.params.get("callback_query_id")), None)
-            if waiting is not None and not waiting.done():
-                waiting.set_result(None)
-        return super()._finish(call, error)
-
-    def _new_message(self, chat: FakeChat, sender: FakeUser, **fields: Any) -> StoredMessage:
-        message = super()._new_message(chat, sender, **fields)
-        inbox = self.inboxes.get(chat.id)
-        if inbox is not None and sender.id == self.bot_user.id:
-            inbox.put_nowait(message)
-        return message
-
-
 # --- the bot's process -----------------------------------------------------------------------
 
 
@@ -278,14 +207,27 @@ def measure_poll_cycle() -> None:
 
         return wrapper
 
+    from bot.storage.writer import Writer
+
+    transaction = Writer._transaction
+
+    def timed_transaction(self: Any, jobs: list[Any]) -> Any:
+        began = time.monotonic()
+        try:
+            return transaction(self, jobs)
+        finally:
+            poll_cycle["transaction"].append(time.monotonic() - began)
+            poll_cycle["jobs per transaction"].append(len(jobs) / 1000)
+
+    Writer._transaction = timed_transaction  # type: ignore[method-assign]
     InboxPoller._fetch = cycle(InboxPoller._fetch, "getUpdates")  # type: ignore[method-assign]
     Storage.inbox_add = cycle(Storage.inbox_add, "inbox write")  # type: ignore[method-assign]
     sched.Scheduler.room = cycle(sched.Scheduler.room, "room")  # type: ignore[method-assign]
 
     def report() -> None:
         for name, took in poll_cycle.items():
-            mean = sum(took) / len(took) * 1000
-            print(f"poll cycle: {name}: {len(took)} x mean {mean:.1f} ms", file=sys.stderr)
+            middle = sorted(took)[len(took) // 2] * 1000
+            print(f"poll cycle: {name}: {len(took)} x median {middle:.1f} ms", file=sys.stderr)
 
     atexit.register(report)
 
@@ -303,6 +245,15 @@ def print_waits(update_waits: list[tuple[float, ...]], log: str) -> None:
     for line in log.splitlines():
         if line.startswith("poll cycle:"):
             print(line)
+
+
+HOOK_PATH = "/telegram/hook"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def cpu_seconds(pid: int) -> float:
@@ -410,8 +361,9 @@ async def offer_group_answers(
         if now >= until:
             break
         due = started + sent / offered
-        if due > now:
-            await asyncio.sleep(due - now)
+        # Never more than one answer without yielding: a catch-up burst here held the
+        # stand-in's answers to the bot back by tens of milliseconds.
+        await asyncio.sleep(max(0.0, due - now))
         moment = time.monotonic()
         before = len(standin.callback_queries)
         maker.act(action, index)
@@ -445,7 +397,16 @@ async def main(args: argparse.Namespace) -> int:
         assert lesson is not None
         db_path, commits_path = folder / "bot.sqlite3", folder / "commits.tsv"
         waits_path = folder / "waits.tsv"
-        standin = TelegramLike(latency=args.latency, rate=args.rate)
+        standin = TelegramLike(
+            latency=args.latency, rate=args.rate, push=args.webhook, connections=args.connections
+        )
+        port = free_port()
+        webhook = {
+            "BOT_WEBHOOK_URL": f"https://bench.invalid{HOOK_PATH}",
+            "BOT_WEBHOOK_SECRET": "bench-secret",
+            "BOT_WEBHOOK_MAX_CONNECTIONS": str(args.connections),
+            "BOT_LISTEN": f"127.0.0.1:{port}",
+        }
         async with standin:
             log_path = folder / "bot.log"
             with b.bot_process(
@@ -458,8 +419,13 @@ async def main(args: argparse.Namespace) -> int:
                 BOT_MESSAGES_PER_SECOND=str(args.rate),
                 CAPACITY_COMMITS=str(commits_path),
                 CAPACITY_WAITS=str(waits_path) if args.waits else "",
+                **(webhook if args.webhook else {}),
             ) as child:
-                await standin.wait_for(lambda: standin.polling, timeout=60, what="the bot")
+                if args.webhook:
+                    await standin.wait_for(lambda: standin.webhook_url, timeout=60, what="hook")
+                    standin.start_pushing(f"http://127.0.0.1:{port}{HOOK_PATH}")
+                else:
+                    await standin.wait_for(lambda: standin.polling, timeout=60, what="the bot")
                 set_up = time.monotonic()
                 groups = [
                     b.make_group(
@@ -495,6 +461,7 @@ async def main(args: argparse.Namespace) -> int:
                 await standin.wait_until_idle(timeout=600, quiet=0.5)
                 drained = time.monotonic() - began
                 cpu = cpu_seconds(child.pid) - cpu_before
+                await standin.stop_pushing()
                 shown = set(standin.callback_answers)  # pop-ups Telegram would have shown
                 popup_at = {
                     str(call.params.get("callback_query_id")): call.started
@@ -574,7 +541,7 @@ async def main(args: argparse.Namespace) -> int:
     polls = standin.polls_served
     print(
         f"stand-in: {len(standin.slow_served)} requests served in over 0.3 s; getUpdates "
-        f"{len(polls)} x mean {sum(polls) / max(1, len(polls)) * 1000:.1f} ms besides the delay"
+        f"{len(polls)} x median {percentile_ms(polls, 0.5)} besides the delay"
     )
     print(f"429s from the stand-in (sends past Telegram's limits): {refused:,}")
     keeps_up = group_rate >= 0.95 * offered_count / load_seconds
@@ -608,6 +575,12 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=30.0, help="how long the load lasts")
     parser.add_argument("--latency", type=float, default=0.05, help="Bot API round trip, s")
     parser.add_argument("--rate", type=int, default=1000, help="messages a second, all chats")
+    parser.add_argument(
+        "--webhook", action="store_true", help="Telegram pushes updates (webhook mode)"
+    )
+    parser.add_argument(
+        "--connections", type=int, default=100, help="webhook pushes at once (Telegram: 1-100)"
+    )
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument(
         "--waits", action="store_true", help="time each update's waits in the bot (costs CPU)"

@@ -1,0 +1,156 @@
+"""A Bot API stand-in that behaves like Telegram under load: a round-trip delay, the send
+limits (429 past them), and, in webhook mode, updates pushed to the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections import defaultdict, deque
+from typing import Any
+
+import aiohttp
+import benchlib as b
+
+from tests.standin import FakeChat, FakeUser, StoredMessage
+from tests.standin.model import PendingUpdate
+from tests.standin.params import ApiError
+
+PRIVATE_WINDOW, PRIVATE_LIMIT = 3.0, 3  # about one a second, a short burst allowed
+
+
+class TelegramLike(b.BotApiStandIn):
+    """The stand-in with a round-trip delay, Telegram's send limits for all chats, and
+    each chat's new bot messages handed to whoever waits on that chat. With ``push``
+    (webhook mode), updates are POSTed to the bot as Telegram does once a webhook is set:
+    at most ``connections`` at once, each way taking half the round trip, retried until
+    a 2xx."""
+
+    def __init__(
+        self, *, latency: float, rate: int, push: bool = False, connections: int = 100
+    ) -> None:
+        super().__init__(b.TOKEN, callback_query_timeout=1e9)
+        self.latency = latency
+        self.rate = rate
+        self.push = push
+        self.connections = connections
+        self._to_push: deque[PendingUpdate] = deque()
+        self._push_ready = asyncio.Event()
+        self.pushing = 0  # pushes in flight
+        self.push_failures = 0
+        self._pushers: list[asyncio.Task[None]] = []
+        self._sent_overall: deque[float] = deque()
+        self._sent_private: dict[int, deque[float]] = defaultdict(deque)
+        self.refused = 0
+        self.slow_served: list[float] = []
+        self.polls_served: list[float] = []  # getUpdates, the stand-in's own time
+        self.inboxes: dict[int, asyncio.Queue[StoredMessage]] = {}
+        self.popups: dict[str, asyncio.Future[None]] = {}  # a student's press → its pop-up
+
+    async def _handle(self, request: Any) -> Any:
+        began = time.monotonic()
+        await asyncio.sleep(self.latency / 2)  # there
+        served = time.monotonic()
+        response = await super()._handle(request)
+        if "getUpdates" in request.path:
+            self.polls_served.append(time.monotonic() - served)
+        await asyncio.sleep(self.latency / 2)  # and back
+        took = time.monotonic() - began
+        if took > 0.3 and "getUpdates" not in request.path:
+            self.slow_served.append(took)
+        return response
+
+    def check_flood(self, chat: FakeChat) -> None:
+        now = self.clock()
+        try:
+            if len(self._sent_overall) >= self.rate:
+                while self._sent_overall and self._sent_overall[0] <= now - 1.0:
+                    self._sent_overall.popleft()
+                if len(self._sent_overall) >= self.rate:
+                    raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+            if not chat.is_group:
+                sent = self._sent_private[chat.id]
+                while sent and sent[0] <= now - PRIVATE_WINDOW:
+                    sent.popleft()
+                if len(sent) >= PRIVATE_LIMIT:
+                    wait = max(1, math.ceil(sent[0] + PRIVATE_WINDOW - now))
+                    raise ApiError(
+                        429, f"Too Many Requests: retry after {wait}", {"retry_after": wait}
+                    )
+            super().check_flood(chat)
+        except ApiError:
+            self.refused += 1
+            raise
+        self._sent_overall.append(now)
+        if not chat.is_group:
+            self._sent_private[chat.id].append(now)
+
+    def _finish(self, call: Any, error: ApiError | None) -> Any:
+        if call.method == "answerCallbackQuery":
+            waiting = self.popups.pop(str(call.params.get("callback_query_id")), None)
+            if waiting is not None and not waiting.done():
+                waiting.set_result(None)
+        return super()._finish(call, error)
+
+    def _new_message(self, chat: FakeChat, sender: FakeUser, **fields: Any) -> StoredMessage:
+        message = super()._new_message(chat, sender, **fields)
+        inbox = self.inboxes.get(chat.id)
+        if inbox is not None and sender.id == self.bot_user.id:
+            inbox.put_nowait(message)
+        return message
+
+    # --- webhook mode -------------------------------------------------------------------
+
+    @property
+    def idle(self) -> bool:
+        return super().idle and not self._to_push and self.pushing == 0
+
+    def _enqueue(self, kind: str, payload: Any) -> PendingUpdate:
+        if not (self.push and self.webhook_url):
+            return super()._enqueue(kind, payload)
+        update = PendingUpdate(next(self._update_ids), kind, payload)
+        self.last_update_id = update.update_id
+        if self._update_allowed(kind):
+            self._to_push.append(update)
+            self._push_ready.set()
+        self._changed()
+        return update
+
+    def start_pushing(self, target: str) -> None:
+        """POST each update to ``target`` (the bot's webhook, on 127.0.0.1)."""
+        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=self.connections))
+        self._pushers = [
+            asyncio.ensure_future(self._pusher(session, target)) for _ in range(self.connections)
+        ]
+        self._pushers[0].add_done_callback(lambda _: asyncio.ensure_future(session.close()))
+
+    async def stop_pushing(self) -> None:
+        for task in self._pushers:
+            task.cancel()
+        await asyncio.gather(*self._pushers, return_exceptions=True)
+
+    async def _pusher(self, session: aiohttp.ClientSession, target: str) -> None:
+        secret = {"X-Telegram-Bot-Api-Secret-Token": self.webhook_info.get("secret_token", "")}
+        while True:
+            while not self._to_push:
+                self._push_ready.clear()
+                await self._push_ready.wait()
+            update = self._to_push.popleft()
+            self.pushing += 1
+            try:
+                await asyncio.sleep(self.latency / 2)  # there
+                try:
+                    async with session.post(target, json=update.to_api(), headers=secret) as answer:
+                        await answer.read()
+                        ok = 200 <= answer.status < 300
+                except aiohttp.ClientError:
+                    ok = False
+                await asyncio.sleep(self.latency / 2)  # and the answer back
+                if not ok:
+                    self.push_failures += 1
+                    self._to_push.appendleft(update)
+                    self._push_ready.set()
+                    await asyncio.sleep(0.1)
+            finally:
+                self.pushing -= 1
+                self._changed()
