@@ -191,9 +191,17 @@ class HomeworkExtend:
 
 @dataclass(frozen=True, slots=True)
 class HomeworkClose:
-    """A moderator's Close now on an assignment message."""
+    """A moderator's Close now on an assignment message: asks first (``HomeworkCloseAnswer``)."""
 
     assignment_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class HomeworkCloseAnswer:
+    """The answer to Close now's question: ``confirm`` 1 closes the homework, 0 keeps it."""
+
+    assignment_id: int
+    confirm: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +300,7 @@ Action = (
     | GroupBeginPaced
     | HomeworkExtend
     | HomeworkClose
+    | HomeworkCloseAnswer
     | AssignPick
 )
 
@@ -347,6 +356,7 @@ _TAGS: dict[type[Action], str] = {
     GroupBeginPaced: "gq",
     HomeworkExtend: "hx",
     HomeworkClose: "hc",
+    HomeworkCloseAnswer: "hy",
     AssignPick: "ap",
 }
 

@@ -204,7 +204,7 @@ async def extend(
     """Extend 1 day (pressed in ``chat_id`` on a message showing ``shown_deadline``): the
     deadline a day later in the group's local time, its timers re-planned (``show_message``
     edits its message). The pop-up's words, and whether it moved."""
-    assignment = await _managed(context, chat_id, assignment_id)
+    assignment = await managed(context, chat_id, assignment_id)
     if assignment is None:
         return texts.ASSIGNMENT_NOT_HERE, False
     zone = await zone_of(context, assignment.chat_id)
@@ -242,7 +242,7 @@ async def show_message(context: BotContext, assignment_id: int) -> None:
 async def close_refusal(context: BotContext, chat_id: int, assignment_id: int) -> str | None:
     """Before Close now (which is ``close``, as at the deadline): why it cannot be closed
     from this button, worded for a pop-up; None: it can."""
-    assignment = await _managed(context, chat_id, assignment_id)
+    assignment = await managed(context, chat_id, assignment_id)
     if assignment is None:
         return texts.ASSIGNMENT_NOT_HERE
     if assignment.status != "open":
@@ -250,7 +250,25 @@ async def close_refusal(context: BotContext, chat_id: int, assignment_id: int) -
     return None
 
 
-async def _managed(context: BotContext, chat_id: int, assignment_id: int) -> Assignment | None:
+async def close_question(context: BotContext, assignment: Assignment) -> Reply:
+    """Close now's question for the assignment as it stands (how many are in the middle of
+    it), worded in the language around it: the group's."""
+    lesson = context.catalog.get(assignment.lesson_id)
+    progress = await context.storage.assignment_progress(assignment.id)
+    zone = await zone_of(context, assignment.chat_id)
+    title = lesson.title if lesson else assignment.lesson_id
+    return render.close_question(title, assignment, progress, zone, now_utc())
+
+
+async def close_kept(context: BotContext, assignment: Assignment) -> Reply:
+    """Close now's question answered with Cancel: the homework stays open, until when."""
+    lesson = context.catalog.get(assignment.lesson_id)
+    zone = await zone_of(context, assignment.chat_id)
+    title = lesson.title if lesson else assignment.lesson_id
+    return render.close_kept(title, assignment, zone, now_utc())
+
+
+async def managed(context: BotContext, chat_id: int, assignment_id: int) -> Assignment | None:
     """The assignment a button names, if it is this chat's (where it was posted, or the
     group it moved to)."""
     assignment = await context.storage.assignment(assignment_id)

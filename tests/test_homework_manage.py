@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot import homework_post
-from bot.callbacks import HomeworkClose, HomeworkExtend, encode
+from bot.callbacks import HomeworkClose, HomeworkCloseAnswer, HomeworkExtend, encode
 from tests.actors import (
     SMALL_LESSON,
     Group,
@@ -41,6 +41,27 @@ from tests.stories import (
 def quick_edits(monkeypatch: pytest.MonkeyPatch) -> None:
     """Edits at most every second (15 in the bot): the throttle, in test time."""
     monkeypatch.setattr(homework_post, "EDIT_INTERVAL", 1.0)
+
+
+YES = HomeworkCloseAnswer(1, 1)
+
+
+async def asks_to_close(room: Group, post: StoredMessage) -> StoredMessage:
+    """The admin presses Close now: the question under the assignment message."""
+    await room.presses(room.admin, post, "🏁 Close now")
+    question = await room.reads()
+    assert "Close the homework" in text(question), text(question)
+    return question
+
+
+async def buttons_gone(standin: BotApiStandIn, message: StoredMessage) -> StoredMessage:
+    """The message once an edit has taken its buttons off."""
+
+    def gone() -> StoredMessage | None:
+        now = standin.message(message.chat_id, message.message_id)
+        return now if not now.button_texts else None
+
+    return await standin.wait_for(gone, timeout=10, what="the buttons taken off")
 
 
 async def shows(standin: BotApiStandIn, post: StoredMessage, words: str) -> str:
@@ -141,7 +162,8 @@ async def test_close_now_closes_as_the_deadline_does_and_reports_privately(
         student = await starts(standin, member, post)
         await finishes(student)
         assert "only the group's admins" in await room.presses(member, post, "🏁 Close now")
-        assert "Closing it now" in await room.presses(room.admin, post, "🏁 Close now")
+        question = await asks_to_close(room, post)
+        assert "Closing it now" in await room.presses(room.admin, question, "🏁 Yes, close")
         results = await closing(room, post)
         assert "Homework closed: Homework <one>" in text(results)
         assert "Done 1 · started 0 · participants 1" in text(results)
@@ -159,10 +181,75 @@ async def test_close_now_closes_as_the_deadline_does_and_reports_privately(
         forged = encode(HomeworkClose(1))
         said = await popup(standin, standin.press_data(room.admin, post, forged))
         assert "closed already" in said
+        said = await popup(standin, standin.press_data(room.admin, question, encode(YES)))
+        assert "closed already" in said
         await room.barrier()
     closes = [m for m in standin.bot_messages(room.chat.id) if "Homework closed" in text(m)]
     assert len(closes) == 1
     assert value(tmp_path, "SELECT status FROM assignments") == "closed"
+
+
+async def test_close_now_asks_first_and_cancel_keeps_the_homework_open(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Group(standin)
+    settings = settings_for(standin, tmp_path, HOMEWORK_LESSON)
+    finisher, middle, other = room.members
+    async with running_bot(settings):
+        post = await assigns(room, "1h")
+        await finishes(await starts(standin, finisher, post))
+        await answers_first(await starts(standin, middle, post))  # in the middle of it
+        await room.presses(room.admin, post, "🏁 Close now")
+        question = await room.reads()
+        assert question.reply_to is not None
+        assert question.reply_to.message_id == post.message_id
+        assert text(question).startswith("🏁 Close the homework Homework <one> now?")
+        assert "1 member has started it and not finished." in text(question)
+        assert "Answers sent after the close do not count." in text(question)
+        assert question.button_texts == ["🏁 Yes, close", "↩️ Cancel"]
+        assert value(tmp_path, "SELECT status FROM assignments") == "open"  # asked, no more
+        # Its buttons are for moderators only.
+        assert "only the group's admins" in await room.presses(other, question, "🏁 Yes, close")
+        assert "only the group's admins" in await room.presses(other, question, "↩️ Cancel")
+        assert value(tmp_path, "SELECT status FROM assignments") == "open"
+        await room.presses(room.admin, question, "↩️ Cancel")
+        kept = await buttons_gone(standin, question)
+        assert "Not closed: Homework <one> stays open until" in text(kept), text(kept)
+        # Asked again, and Yes double-tapped: one close, the second tap told it is closed.
+        await room.presses(room.admin, post, "🏁 Close now")
+        again = await room.reads()
+        first = standin.press(room.admin, again, "🏁 Yes, close")
+        second = standin.press(room.admin, again, "🏁 Yes, close")
+        assert "Closing it now" in await popup(standin, first)
+        assert "closed already" in await popup(standin, second)
+        results = await closing(room, post)
+        assert "Homework closed: Homework <one>" in text(results)
+        assert "Done 1 · started 1" in text(results)
+        await room.barrier()
+    closes = [m for m in standin.bot_messages(room.chat.id) if "Homework closed" in text(m)]
+    assert len(closes) == 1
+    assert value(tmp_path, "SELECT status FROM assignments") == "closed"
+
+
+async def test_a_close_question_answered_after_the_deadline_finds_it_closed(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Group(standin)
+    settings = settings_for(standin, tmp_path, HOMEWORK_LESSON)
+    async with running_bot(settings):
+        post = await assigns(room, "6s")
+        await room.presses(room.admin, post, "🏁 Close now")
+        question = await room.reads()
+        assert "0 members have started it and not finished." in text(question)
+        results = await closing(room, post)  # the deadline's own close
+        assert "Homework closed" in text(results)
+        said = await room.presses(room.admin, question, "🏁 Yes, close")
+        assert "closed already" in said
+        gone = await buttons_gone(standin, question)
+        assert "Close the homework" in text(gone)  # the question stays, without buttons
+        await room.barrier()
+    closes = [m for m in standin.bot_messages(room.chat.id) if "Homework closed" in text(m)]
+    assert len(closes) == 1
 
 
 async def test_buttons_naming_another_groups_homework_change_nothing(
@@ -174,10 +261,14 @@ async def test_buttons_naming_another_groups_homework_change_nothing(
         post = await assigns(room, "1h")
         other.says(other.admin, "/help")
         there = await other.reads()
-        for forged in (HomeworkClose(1), HomeworkExtend(1, int(deadline_of(tmp_path).timestamp()))):
+        for forged in (
+            HomeworkClose(1),
+            HomeworkCloseAnswer(1, 1),
+            HomeworkExtend(1, int(deadline_of(tmp_path).timestamp())),
+        ):
             said = await popup(standin, standin.press_data(other.admin, there, encode(forged)))
             assert "not for this homework" in said
-        for junk in ("v1:hc:0", "v1:hx:1:x", "v1:ap:1:Not-A-Slug"):
+        for junk in ("v1:hc:0", "v1:hx:1:x", "v1:ap:1:Not-A-Slug", "v1:hy:1:2", "v1:hy:1"):
             await popup(standin, standin.press_data(room.admin, post, junk))
     assert rows(tmp_path, "SELECT status, deadline FROM assignments") == [
         ("open", value(tmp_path, "SELECT deadline FROM assignments"))

@@ -7,7 +7,13 @@ from __future__ import annotations
 from telegram import Chat, Message, Update
 
 from bot import callbacks, deadlines, homework, outbox, reminders, texts, timezones
-from bot.callbacks import AssignPick, HomeworkClose, HomeworkExtend, SwitchHomework
+from bot.callbacks import (
+    AssignPick,
+    HomeworkClose,
+    HomeworkCloseAnswer,
+    HomeworkExtend,
+    SwitchHomework,
+)
 from bot.context import BotContext
 from bot.lessons import Lesson
 from bot.moderation import allowed_or_refused, moderators_only
@@ -167,9 +173,10 @@ async def on_homework_button(update: Update, context: BotContext) -> None:
 
 
 def is_manage_button(data: object) -> bool:
-    """Extend 1 day, Close now, or a lesson picked for /assign (``app`` routes by it)."""
+    """Extend 1 day, Close now and its question's answer, or a lesson picked for /assign
+    (``app`` routes by it)."""
     return isinstance(data, str) and isinstance(
-        callbacks.decode(data), HomeworkExtend | HomeworkClose | AssignPick
+        callbacks.decode(data), HomeworkExtend | HomeworkClose | HomeworkCloseAnswer | AssignPick
     )
 
 
@@ -197,9 +204,41 @@ async def on_manage_button(update: Update, context: BotContext) -> None:
         if refusal is not None:
             await outbox.popup(query, refusal, show_alert=True)
             return
-        await outbox.popup(query, texts.ASSIGNMENT_CLOSING)
-        await homework.close(context, action.assignment_id)
-        await _replan_reminders(context, action.assignment_id)  # closed: none left
+        await outbox.popup(query)
+        # Asked first, under the assignment message: a mis-tap must not end it for everyone.
+        assignment = await context.storage.assignment(action.assignment_id)
+        if assignment is not None and isinstance(query.message, Message):
+            await outbox.reply_to(query.message, await homework.close_question(context, assignment))
+    elif isinstance(action, HomeworkCloseAnswer):
+        await _close_answered(update, context, action)
+
+
+async def _close_answered(update: Update, context: BotContext, action: HomeworkCloseAnswer) -> None:
+    """Close now's question answered by a moderator: Yes closes, as the deadline does (once:
+    a double tap, or a question answered after the deadline closed it, finds it closed);
+    Cancel keeps it open. The question's buttons go either way."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    message = query.message if isinstance(query.message, Message) else None
+    assignment = await homework.managed(context, chat.id, action.assignment_id)
+    if assignment is None:
+        await outbox.popup(query, texts.ASSIGNMENT_NOT_HERE, show_alert=True)
+        return
+    if assignment.status != "open":
+        await outbox.popup(query, texts.ASSIGNMENT_ALREADY_CLOSED, show_alert=True)
+        if message is not None:
+            await outbox.drop_keyboard(message)
+        return
+    if not action.confirm:
+        await outbox.popup(query)
+        if message is not None:
+            await outbox.edit(message, await homework.close_kept(context, assignment))
+        return
+    await outbox.popup(query, texts.ASSIGNMENT_CLOSING)
+    if message is not None:
+        await outbox.edit(message, render.close_confirmed())
+    if await homework.close(context, assignment.id):
+        await _replan_reminders(context, assignment.id)  # closed: none left
 
 
 async def _replan_reminders(context: BotContext, assignment_id: int) -> None:

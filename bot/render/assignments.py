@@ -155,6 +155,37 @@ def already_extended(assignment: Assignment, zone: ZoneInfo, now: dt.datetime) -
     )
 
 
+def close_question(
+    title: str, assignment: Assignment, progress: Progress, zone: ZoneInfo, now: dt.datetime
+) -> Reply:
+    """Close now's question, under the assignment message: how many members are in the
+    middle of the homework, what the close changes, and [Yes, close] [Cancel] (each press
+    checked again: moderators only)."""
+    after = texts.HOMEWORK_LATE_NOTE if assignment.late else texts.ASSIGNMENT_CLOSE_STOPS
+    text = texts.ASSIGNMENT_CLOSE_ASK.format(
+        lesson=esc(title),
+        unfinished=i18n.plural(progress.started, texts.ASSIGNMENT_CLOSE_UNFINISHED),
+        after=after,
+        when=deadline_with_hint(from_iso(assignment.deadline), zone, now),
+    )
+    answers = [
+        button(texts.ASSIGNMENT_CLOSE_YES, callbacks.HomeworkCloseAnswer(assignment.id, 1)),
+        button(texts.ASSIGNMENT_CLOSE_CANCEL, callbacks.HomeworkCloseAnswer(assignment.id, 0)),
+    ]
+    return Reply(text, InlineKeyboardMarkup([answers]))
+
+
+def close_kept(title: str, assignment: Assignment, zone: ZoneInfo, now: dt.datetime) -> Reply:
+    """The question, once Cancel was pressed: nothing changed."""
+    when = local_when(from_iso(assignment.deadline), zone, now)
+    return Reply(texts.ASSIGNMENT_CLOSE_KEPT.format(lesson=esc(title), when=when))
+
+
+def close_confirmed() -> Reply:
+    """The question, once Yes was pressed: the results come next."""
+    return Reply(texts.ASSIGNMENT_CLOSE_DONE)
+
+
 def pick_lesson(
     catalog: LessonCatalog, draft_id: int, deadline: dt.datetime, zone: ZoneInfo, name: str
 ) -> Reply:

@@ -94,6 +94,18 @@ ASSIGNMENT_CLOSE_BUTTON = "🏁 Close now"
 ASSIGNMENT_EXTENDED = "Extended: now due {when}."
 ASSIGNMENT_ALREADY_EXTENDED = "The deadline has changed since: it is {when} now."
 ASSIGNMENT_CLOSING = "Closing it now: the results follow."
+# Close now asks first, in the group (a mis-tap would end the homework for everyone).
+ASSIGNMENT_CLOSE_ASK = (
+    "🏁 Close the homework <b>{lesson}</b> now? {unfinished} {after}\nIt is due {when}."
+)
+ASSIGNMENT_CLOSE_UNFINISHED = Plural(
+    "{n} member has started it and not finished.", "{n} members have started it and not finished."
+)
+ASSIGNMENT_CLOSE_STOPS = "Answers sent after the close do not count."
+ASSIGNMENT_CLOSE_YES = "🏁 Yes, close"
+ASSIGNMENT_CLOSE_CANCEL = "↩️ Cancel"
+ASSIGNMENT_CLOSE_KEPT = "↩️ Not closed: <b>{lesson}</b> stays open until {when}."
+ASSIGNMENT_CLOSE_DONE = "🏁 Closed before its deadline: the results follow."
 ASSIGNMENT_ALREADY_CLOSED = "This homework is closed already."
 ASSIGNMENT_NOT_HERE = "That button is not for this homework."
 # /assign without a lesson id when there are several: the moderator picks one.
