@@ -41,6 +41,14 @@ rendered inside ``speaking``::
 showed, else the default) and ``language_of_chat`` (a group: its choice, else the default)
 read the database. A job never relies on the language around it: it says ``speaking``.
 
+A pop-up (the answer to a button press) is shown only to whoever pressed: it is worded in
+their language (their choice, else their app's ``language_code``, else the default), also
+under a group's message, inside ``to_presser()``; what the press posts or edits in the group
+stays in the group's language::
+
+    with i18n.to_presser():
+        await outbox.popup(query, texts.ALREADY_ANSWERED, show_alert=True)
+
 Dates and numbers: ``i18n.plural`` (the language's plural rules), ``texts.WEEKDAY_NAMES``
 and ``texts.MONTH_NAMES`` come from Babel's locale data, not from the catalog.
 """
@@ -73,6 +81,9 @@ LOCALES = Path(__file__).with_name("locales")
 DOMAIN = "bot"
 
 _current: ContextVar[str | None] = ContextVar("language", default=None)
+# The language of the person whose button press is being handled (None: not a press, or
+# one in a private chat, where it is the language around it already).
+_presser: ContextVar[str | None] = ContextVar("presser", default=None)
 _default = SOURCE
 
 
@@ -115,6 +126,20 @@ def speaking(language: str) -> Iterator[None]:
 def speak(language: str) -> None:
     """Set the language for the rest of the update being handled (its first handler)."""
     _current.set(supported(language) or SOURCE)
+
+
+def pressed_by(language: str | None) -> None:
+    """Set for the rest of the update being handled (its first handler): the language of
+    whoever pressed the button it answers, or None (no press, or it is the current one)."""
+    _presser.set(None if language is None else supported(language) or SOURCE)
+
+
+@contextmanager
+def to_presser() -> Iterator[None]:
+    """``texts.*`` inside the block in the language of whoever pressed the button being
+    answered: a pop-up only they see. Outside a press, the current language."""
+    with speaking(_presser.get() or current()):
+        yield
 
 
 def set_default(language: str) -> None:

@@ -53,7 +53,8 @@ async def on_press(context: BotContext, query: CallbackQuery, action: ShowWords)
     user = query.from_user
     lesson = _part(context, action.lesson_id, action.section)
     if lesson is None:
-        await outbox.popup(query, texts.WORDS_UNAVAILABLE, show_alert=True)
+        with i18n.to_presser():
+            await outbox.popup(query, texts.WORDS_UNAVAILABLE, show_alert=True)
         return
     message = query.message
     chat_id = message.chat.id if message is not None else user.id
@@ -83,7 +84,8 @@ async def on_press(context: BotContext, query: CallbackQuery, action: ShowWords)
         payload = encode_words_start(WordsLink(lesson.id, action.section))
         await outbox.open_url(query, f"https://t.me/{context.bot.username}?start={payload}")
         return
-    await outbox.popup(query, texts.WORDS_SENT_PRIVATELY)
+    with i18n.to_presser():
+        await outbox.popup(query, texts.WORDS_SENT_PRIVATELY)
 
 
 async def from_link(context: BotContext, chat_id: int, user: User, link: WordsLink) -> None:

@@ -19,7 +19,7 @@ from telegram import Bot, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 
-from bot import texts
+from bot import i18n, texts
 from bot.config import Settings
 from bot.context import BotContext
 from bot.outbox import popup, reply_short_lived
@@ -106,7 +106,8 @@ async def allowed_or_refused(update: Update, context: BotContext, *, afresh: boo
     if await is_moderator(update, context, afresh=afresh):
         return True
     if update.callback_query is not None:
-        await popup(update.callback_query, texts.MODERATORS_ONLY, show_alert=True)
+        with i18n.to_presser():
+            await popup(update.callback_query, texts.MODERATORS_ONLY, show_alert=True)
     elif update.effective_message is not None:
         # A refusal to one member: it deletes itself after a minute.
         await reply_short_lived(

@@ -182,7 +182,10 @@ async def test_a_group_runs_its_session_in_korean_and_the_report_comes_in_korean
 ) -> None:
     room = Group(standin)
     room.admin.language_code = "ko"
-    m0, m1, m2 = room.members  # their apps are in English: the group's language counts
+    m0, m1, m2 = room.members
+    # The group's messages are in the group's language, whatever a member's app says; a
+    # pop-up, which only its presser sees, is in theirs: m0 and m2 read Korean, m1 English.
+    m0.language_code = m2.language_code = "ko"
     settings = settings_for(standin, tmp_path, SMALL_LESSON)
     lesson = load_catalog([settings.prompts_dir]).get("mini")
     assert lesson is not None
@@ -199,7 +202,7 @@ async def test_a_group_runs_its_session_in_korean_and_the_report_comes_in_korean
         started, (one, two, quiz) = await room.posts_first_questions()
         assert "토론: A <mini> & lesson" in text(started)
         assert (await room.presses(m0, one, "Right")).startswith("✅ 정답이에요!\nBecause")
-        assert (await room.presses(m1, one, "Wrong")).startswith("❌ 아쉬워요. 정답: Right")
+        assert (await room.presses(m1, one, "Wrong")).startswith("❌ Not quite. The right answer")
         assert "지금 고른 답: A" in await room.presses(m2, two, "A")
         standin.vote(m0, quiz, [0])
         room.says(room.admin, "/next")
@@ -237,4 +240,36 @@ async def test_a_group_runs_its_session_in_korean_and_the_report_comes_in_korean
     assert_no_english(
         private[: private.index(next(t for t in private if "Report: Room" in t))], phrases
     )
+    assert standin.rejected == []
+
+
+async def test_a_pop_up_speaks_its_pressers_language_and_the_group_keeps_its_own(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    room = Group(standin, members=["Ann", "Minji", "Jun"])
+    ann, minji, jun = room.members
+    minji.language_code = "ko-KR"  # a Korean phone, in an English group
+    jun.language_code = "ko"  # a Korean phone too, but he chose English for himself
+    settings = settings_for(standin, tmp_path, SMALL_LESSON)
+    async with running_bot(settings, group_window=FLOOD_WINDOW):
+        own = Student(standin, user=jun)
+        own.says("/language")
+        asked = await own.reads()
+        await own.presses(asked, "English")
+        await standin.wait_for(lambda: edited(standin, asked))
+
+        started, (one, two, quiz) = await room.posts_first_questions()
+        assert "A <mini> & lesson" in text(started)  # the group's messages: English
+        assert (await room.presses(minji, one, "Right")).startswith("✅ 정답이에요!\nBecause")
+        assert (await room.presses(ann, one, "Wrong")).startswith("❌ Not quite. The right")
+        assert (await room.presses(jun, one, "Right")).startswith("✅ Right!")
+        assert "지금 고른 답: A" in await room.presses(minji, two, "A")
+        # A refusal is a pop-up too: Minji may not move the session on.
+        refused = await room.presses(minji, quiz, "Next ▸ (admins)")
+        assert refused == "죄송해요, 그룹 관리자(또는 봇 운영자)만 할 수 있어요.", refused
+        assert "only the group's admins" in await room.presses(ann, quiz, "Next ▸ (admins)")
+        # Nothing in the group turned Korean: every message and button as the group reads it.
+        shown = [t for m in standin.bot_messages(room.chat.id) for t in [text(m), *m.button_texts]]
+        assert not [t for t in shown if re.search("[\uac00-\ud7a3]", t)], shown
+        assert "Which two?" in text(two) and "Next ▸ (admins)" in quiz.button_texts
     assert standin.rejected == []

@@ -11,7 +11,7 @@ import logging
 
 from telegram import CallbackQuery, Message, Update
 
-from bot import attempts, callbacks, outbox, reveal, texts
+from bot import attempts, callbacks, i18n, outbox, reveal, texts
 from bot.answering import (
     ChoiceGiven,
     Moved,
@@ -81,7 +81,8 @@ async def on_answer_button(update: Update, context: BotContext) -> None:
     message = query.message
     if walk is None or message is None:
         log.warning("refused a button for walk %s from user %s", action.walk_id, query.from_user.id)
-        await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        with i18n.to_presser():
+            await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     if isinstance(action, SelfCheck | ShowNext):
         await _under_model_answer(context, query, walk, action)
@@ -116,7 +117,8 @@ async def on_answer_button(update: Update, context: BotContext) -> None:
             action,
             query_id=query.id,
         )
-    await _tell_member(query, outcome, privately=chat.type == "private", bot_context=context)
+    with i18n.to_presser():  # a pop-up only the presser sees (in private: the chat's words)
+        await _tell_member(query, outcome, privately=chat.type == "private", bot_context=context)
 
 
 async def _tell_member(
@@ -304,7 +306,8 @@ async def on_before_button(update: Update, context: BotContext) -> None:
     assert isinstance(action, PickBefore)  # the handler's pattern
     message = query.message if isinstance(query.message, Message) else None
     if message is None:
-        await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        with i18n.to_presser():
+            await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     outcome = await discussing.before_stance(
         context.storage, context.catalog, query.from_user, chat.id, message.message_id, action
@@ -313,10 +316,12 @@ async def on_before_button(update: Update, context: BotContext) -> None:
         if outcome.why is Why.UNKNOWN:
             log.warning("refused a before-stance from user %s", query.from_user.id)
         where: replies.Where = "private" if chat.type == "private" else "group"
-        await outbox.popup(query, replies.refusal(outcome, where), show_alert=True)
+        with i18n.to_presser():
+            await outbox.popup(query, replies.refusal(outcome, where), show_alert=True)
         return
-    noted = render_discussion.before_noted(outcome.stance, created=outcome.created)
-    await outbox.popup(query, noted, show_alert=not outcome.created)
+    with i18n.to_presser():
+        noted = render_discussion.before_noted(outcome.stance, created=outcome.created)
+        await outbox.popup(query, noted, show_alert=not outcome.created)
     if outcome.walk.audience == "private" and outcome.created:
         # What comes next first: it takes the buttons off this message (one step, one set of
         # live buttons); then the message shows the stance chosen.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from telegram import Chat, Message, Update
 
-from bot import callbacks, deadlines, homework, outbox, reminders, texts, timezones
+from bot import callbacks, deadlines, homework, i18n, outbox, reminders, texts, timezones
 from bot.callbacks import (
     AssignPick,
     HomeworkClose,
@@ -161,7 +161,8 @@ async def on_homework_button(update: Update, context: BotContext) -> None:
     action = callbacks.decode(query.data)
     assert isinstance(action, SwitchHomework)  # the pattern
     if chat is None or chat.type != "private":
-        await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        with i18n.to_presser():
+            await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     await outbox.popup(query)
     if isinstance(query.message, Message):
@@ -187,22 +188,28 @@ async def on_manage_button(update: Update, context: BotContext) -> None:
     assert query is not None
     action = callbacks.decode(query.data)
     if chat is None or chat.type == "private":
-        await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        with i18n.to_presser():
+            await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     if not await allowed_or_refused(update, context):
         return
     if isinstance(action, AssignPick):
         await _lesson_picked(update, context, action)
     elif isinstance(action, HomeworkExtend):
-        said, moved = await homework.extend(context, chat.id, action.assignment_id, action.deadline)
-        await outbox.popup(query, said, show_alert=not moved)
+        with i18n.to_presser():  # the pop-up's words: the deadline is read, then worded
+            said, moved = await homework.extend(
+                context, chat.id, action.assignment_id, action.deadline
+            )
+            await outbox.popup(query, said, show_alert=not moved)
         if moved:
             await homework.show_message(context, action.assignment_id)
             await _replan_reminders(context, action.assignment_id)
     elif isinstance(action, HomeworkClose):
-        refusal = await homework.close_refusal(context, chat.id, action.assignment_id)
+        with i18n.to_presser():
+            refusal = await homework.close_refusal(context, chat.id, action.assignment_id)
+            if refusal is not None:
+                await outbox.popup(query, refusal, show_alert=True)
         if refusal is not None:
-            await outbox.popup(query, refusal, show_alert=True)
             return
         await outbox.popup(query)
         # Asked first, under the assignment message: a mis-tap must not end it for everyone.
@@ -222,10 +229,12 @@ async def _close_answered(update: Update, context: BotContext, action: HomeworkC
     message = query.message if isinstance(query.message, Message) else None
     assignment = await homework.managed(context, chat.id, action.assignment_id)
     if assignment is None:
-        await outbox.popup(query, texts.ASSIGNMENT_NOT_HERE, show_alert=True)
+        with i18n.to_presser():
+            await outbox.popup(query, texts.ASSIGNMENT_NOT_HERE, show_alert=True)
         return
     if assignment.status != "open":
-        await outbox.popup(query, texts.ASSIGNMENT_ALREADY_CLOSED, show_alert=True)
+        with i18n.to_presser():
+            await outbox.popup(query, texts.ASSIGNMENT_ALREADY_CLOSED, show_alert=True)
         if message is not None:
             await outbox.drop_keyboard(message)
         return
@@ -234,7 +243,8 @@ async def _close_answered(update: Update, context: BotContext, action: HomeworkC
         if message is not None:
             await outbox.edit(message, await homework.close_kept(context, assignment))
         return
-    await outbox.popup(query, texts.ASSIGNMENT_CLOSING)
+    with i18n.to_presser():
+        await outbox.popup(query, texts.ASSIGNMENT_CLOSING)
     if message is not None:
         await outbox.edit(message, render.close_confirmed())
     if await homework.close(context, assignment.id):
@@ -255,14 +265,17 @@ async def _lesson_picked(update: Update, context: BotContext, action: AssignPick
     draft = await context.storage.assignment_draft(action.draft_id)
     lesson = context.catalog.get(action.lesson_id)
     if draft is None or draft.chat_id != chat.id or lesson is None:
-        await outbox.popup(query, texts.ASSIGN_PICK_GONE, show_alert=True)
+        with i18n.to_presser():
+            await outbox.popup(query, texts.ASSIGN_PICK_GONE, show_alert=True)
         return
     if draft.user_id != user.id:
-        await outbox.popup(query, render.pick_not_yours(draft.user_name), show_alert=True)
+        with i18n.to_presser():
+            await outbox.popup(query, render.pick_not_yours(draft.user_name), show_alert=True)
         return
     taken = await context.storage.take_assignment_draft(draft.id, chat.id)
     if taken is None:  # a double tap: the first one gave it
-        await outbox.popup(query, texts.ASSIGN_PICK_GONE, show_alert=True)
+        with i18n.to_presser():
+            await outbox.popup(query, texts.ASSIGN_PICK_GONE, show_alert=True)
         return
     await outbox.popup(query)
     if render.from_iso(taken.deadline) <= homework.now_utc():

@@ -29,7 +29,8 @@ async def on_unknown_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     log.warning("refused callback data from user %s", query.from_user.id)
-    await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+    with i18n.to_presser():
+        await popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
 
 
 class PressWithoutChat(BaseHandler[Update, BotContext, None]):
@@ -69,6 +70,21 @@ def _apology(error: BaseException | None) -> str | None:
     return texts.SOMETHING_WENT_WRONG
 
 
+async def _worded_apology(context: BotContext, error: BaseException | None) -> str | None:
+    """What to tell the user, worded (None: nothing); a database that cannot be written also
+    alerts the moderators."""
+    apology = _apology(error)
+    if isinstance(error, PastDeadline):  # homework answered after its deadline: say when
+        settings = context.bot_data.settings
+        apology = render_assignments.past_deadline(error, settings.timezone if settings else "UTC")
+    if apology == texts.NOT_RECORDED:
+        await alert_moderators(context, error)
+        settings = context.bot_data.settings
+        # Said only when someone is actually told.
+        apology = replies.not_recorded(told=settings is not None and bool(settings.moderator_ids))
+    return apology
+
+
 async def on_error(update: object, context: BotContext) -> None:
     """Log a failed update by ids only (no message text), tell the user if we can, and keep
     going. A storage failure other than a busy database also alerts the moderators."""
@@ -82,15 +98,8 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, Forbidden) and chat is not None:
         await context.storage.set_chat_active(chat.id, active=False)
         return
-    apology = _apology(error)
-    if isinstance(error, PastDeadline):  # homework answered after its deadline: say when
-        settings = context.bot_data.settings
-        apology = render_assignments.past_deadline(error, settings.timezone if settings else "UTC")
-    if apology == texts.NOT_RECORDED:
-        await alert_moderators(context, error)
-        settings = context.bot_data.settings
-        # Said only when someone is actually told.
-        apology = replies.not_recorded(told=settings is not None and bool(settings.moderator_ids))
+    with i18n.to_presser():  # a pop-up is the presser's alone: in their language
+        apology = await _worded_apology(context, error)
     if not isinstance(update, Update) or apology is None:
         return
     try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
-from bot import callbacks, group_settings, homework, outbox, texts
+from bot import callbacks, group_settings, homework, i18n, outbox, texts
 from bot.callbacks import SettingChoice
 from bot.context import BotContext
 from bot.moderation import allowed_or_refused, moderators_only
@@ -46,18 +46,22 @@ async def on_settings_button(update: Update, context: BotContext) -> None:
     assert isinstance(action, SettingChoice)  # the pattern
     entry = group_settings.setting(action.setting)
     if chat.type == "private" or entry is None:  # forged: the panel is a group's
-        await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        with i18n.to_presser():
+            await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     if not await allowed_or_refused(update, context):
         return
     if not entry.choices:  # kept elsewhere (the time zone): how to change it
-        await outbox.popup(query, entry.how, show_alert=True)
+        with i18n.to_presser():
+            await outbox.popup(query, entry.how, show_alert=True)
         return
     value = await group_settings.change(context.storage, chat.id, entry, action.index)
     if value is None:
-        await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        with i18n.to_presser():
+            await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
-    await outbox.popup(query, render.changed(entry, value))
+    with i18n.to_presser():
+        await outbox.popup(query, render.changed(entry, value))
     if isinstance(query.message, Message):
         settings, zone = await _panel_parts(context, chat.id)
         await outbox.set_keyboard(query.message, render.keyboard(settings, zone))

@@ -25,6 +25,7 @@ async def speak_to_reader(update: object, context: BotContext) -> None:
         return
     storage = context.bot_data.storage
     chat, user = update.effective_chat, update.effective_user
+    i18n.pressed_by(None)
     if storage is None:
         i18n.speak(i18n.choose(None, user.language_code if user else None))
         return
@@ -34,6 +35,11 @@ async def speak_to_reader(update: object, context: BotContext) -> None:
             await storage.saw_language_code(user.id, user.language_code)
         if chat is not None and chat.type != ChatType.PRIVATE:
             i18n.speak(await i18n.language_of_chat(storage, chat.id))
+            if update.callback_query is not None and user is not None and not user.is_bot:
+                # A pop-up is the presser's alone: in their language (an anonymous admin,
+                # pressing as the group, reads the group's).
+                code = user.language_code
+                i18n.pressed_by(await i18n.language_of_user(storage, user.id, code))
         elif user is not None:
             i18n.speak(await i18n.language_of_user(storage, user.id, user.language_code))
         else:
@@ -65,7 +71,8 @@ async def on_language_button(update: Update, context: BotContext) -> None:
     action = decode(query.data)
     language = i18n.supported(action.language) if isinstance(action, ChooseLanguage) else None
     if language is None or query.message is None:  # a forged or an outdated button
-        await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        with i18n.to_presser():
+            await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     group = chat.type != ChatType.PRIVATE
     if group and not await allowed_or_refused(update, context):

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from telegram import Message, Update
 
-from bot import callbacks, group_settings, homework, outbox, pacing, sessions, texts
+from bot import callbacks, group_settings, homework, i18n, outbox, pacing, sessions, texts
 from bot.callbacks import GroupBegin, GroupBeginPaced, GroupEnd, GroupNext, command_of
 from bot.context import BotContext
 from bot.lessons import Lesson
@@ -255,7 +255,8 @@ async def on_session_button(update: Update, context: BotContext) -> None:
     action = callbacks.decode(query.data)
     assert isinstance(action, GroupBegin | GroupBeginPaced | GroupNext | GroupEnd)  # the pattern
     if chat.type == "private":  # forged: a session runs in a group
-        await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        with i18n.to_presser():
+            await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     if not await allowed_or_refused(update, context):
         return
@@ -274,14 +275,17 @@ async def _begin_button(
     assert query is not None and chat is not None
     pace = action.seconds if isinstance(action, GroupBeginPaced) else None
     if pace is not None and not pacing.MIN_PACE <= pace <= pacing.MAX_PACE:
-        await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)  # forged
+        with i18n.to_presser():  # forged
+            await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     lesson = context.catalog.get(action.lesson_id)
     if lesson is None:
-        await outbox.popup(query, texts.UNKNOWN_LESSON, show_alert=True)
+        with i18n.to_presser():
+            await outbox.popup(query, texts.UNKNOWN_LESSON, show_alert=True)
         return
     if await context.storage.open_walk(chat.id) is not None:
-        await outbox.popup(query, texts.GROUP_ALREADY_RUNNING_POPUP, show_alert=True)
+        with i18n.to_presser():
+            await outbox.popup(query, texts.GROUP_ALREADY_RUNNING_POPUP, show_alert=True)
         return
     await outbox.popup(query)
     if await _too_fast(update, context, lesson, pace):
@@ -296,14 +300,17 @@ async def _next_button(update: Update, context: BotContext, action: GroupNext) -
     assert query is not None and chat is not None
     walk = await context.storage.walk(action.walk_id)
     if walk is None or walk.chat_id != chat.id:
-        await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        with i18n.to_presser():
+            await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     if walk.status != "active":
-        closed = texts.SESSION_PAUSED if walk.status == "paused" else texts.GROUP_SESSION_ENDED
-        await outbox.popup(query, closed, show_alert=True)
+        with i18n.to_presser():
+            closed = texts.SESSION_PAUSED if walk.status == "paused" else texts.GROUP_SESSION_ENDED
+            await outbox.popup(query, closed, show_alert=True)
         return
     if walk.position != action.position:
-        await outbox.popup(query, texts.GROUP_ALREADY_POSTED, show_alert=True)
+        with i18n.to_presser():
+            await outbox.popup(query, texts.GROUP_ALREADY_POSTED, show_alert=True)
         return
     await outbox.popup(query)
     await sessions.next_or_confirm(context, walk)
@@ -315,10 +322,12 @@ async def _end_button(update: Update, context: BotContext, action: GroupEnd) -> 
     assert query is not None and chat is not None
     walk = await context.storage.walk(action.walk_id)
     if walk is None or walk.chat_id != chat.id or walk.audience != "group":
-        await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
+        with i18n.to_presser():
+            await outbox.popup(query, texts.UNKNOWN_BUTTON, show_alert=True)
         return
     if walk.status not in ("active", "paused"):
-        await outbox.popup(query, texts.GROUP_SESSION_ENDED)
+        with i18n.to_presser():
+            await outbox.popup(query, texts.GROUP_SESSION_ENDED)
         return
     await outbox.popup(query)
     if isinstance(query.message, Message):
