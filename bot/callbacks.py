@@ -150,12 +150,14 @@ class ExportFor:
 
     chat_id: int
     fmt: str
-    # Bits: ALL_SESSIONS (else the latest session), HISTORY (else current answers). Buttons
-    # from before history was offered carried 0 or 1 here: they mean the same.
+    # Bits: ALL_SESSIONS (else the latest session), HISTORY (else current answers), LOOKUPS
+    # (the glossary lookups instead of the answers). Buttons from before history was offered
+    # carried 0 or 1 here: they mean the same.
     scope: int
 
     ALL_SESSIONS: ClassVar[int] = 1
     HISTORY: ClassVar[int] = 2
+    LOOKUPS: ClassVar[int] = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,7 +316,7 @@ _FIELD_PATTERNS = {
     "index": _SMALL,
     "chat_id": r"-?[1-9][0-9]{0,15}",
     "fmt": r"csv|jsonl|xlsx",
-    "scope": r"[0-3]",
+    "scope": r"[0-7]",
     "confirm": r"[01]",
     "grade": r"[012]",
     "assignment_id": _ID,

@@ -34,7 +34,7 @@ from bot.results import (
     student_results,
 )
 from bot.storage.assignments import Assignment
-from bot.telegram_export import export_chat, export_file_name
+from bot.telegram_export import export_chat, export_file_name, export_lookups
 from bot.web.dashboard.auth import issue_link_token
 
 Format = Literal["csv", "jsonl", "xlsx"]
@@ -184,11 +184,40 @@ async def deliver_export(
     fmt: Format,
     every: bool,
     history: bool = False,
+    lookups: bool = False,
 ) -> None:
     """Send the group's response log (the latest session, or all; its current answers, or
-    every version) as a file named for what it holds, worded in the moderator's language."""
+    every version) as a file named for what it holds, worded in the moderator's language;
+    ``lookups``: the words looked up under its messages (📖 Words) instead, csv or jsonl."""
     with i18n.speaking(await i18n.language_of_user(context.storage, user_id)):
-        await _deliver_export(context, user_id, chat_id, fmt, every, history)
+        if lookups:
+            await _deliver_lookups(context, user_id, chat_id, fmt)
+        else:
+            await _deliver_export(context, user_id, chat_id, fmt, every, history)
+
+
+async def _deliver_lookups(context: BotContext, user_id: int, chat_id: int, fmt: Format) -> None:
+    """The glossary lookups made in the group, as ``python -m bot export --lookups`` writes
+    them (the same code)."""
+    title = await context.storage.chat_title(chat_id) or str(chat_id)
+    settings = context.bot_data.settings
+    assert settings is not None
+    if fmt == "xlsx":  # refused when asked: a waiting request from a forged button
+        fmt = "csv"
+    data, rows = await asyncio.to_thread(export_lookups, settings.db_path, chat_id, fmt)
+    if rows == 0:
+        await _send_private(context, user_id, render.lookups_empty(title))
+        return
+    if len(data) > EXPORT_FILE_LIMIT:
+        await _send_private(context, user_id, render.export_too_big(len(data)))
+        return
+    day = dt.datetime.now(dt.UTC).date().isoformat()
+    name = export_file_name(title, texts.EXPORT_FILE_LOOKUPS, day, fmt, history=False)
+    await context.bot.send_document(
+        user_id,
+        InputFile(io.BytesIO(data), filename=name),
+        caption=render.lookups_caption(title, rows=rows, fmt=fmt),
+    )
 
 
 async def _deliver_export(
@@ -250,6 +279,7 @@ async def deliver_pending(update: Update, context: BotContext) -> int:
                 delivery.format,
                 delivery.all_sessions,
                 delivery.history,
+                delivery.lookups,
             )
         delivered += 1
     return delivered

@@ -12,6 +12,7 @@ from typing import Final
 
 from bot.export import ExportFormat, LessonIndex, export_rows, write_export
 from bot.lessons import LessonCatalog
+from bot.lookup_export import write_lookups
 from bot.storage.exports import AnswerFilter, iter_answers, open_readonly
 
 # Characters some system refuses in a file name (Windows the most), and Windows' reserved
@@ -52,6 +53,19 @@ def export_chat(
         )
         stream = io.BytesIO()
         rows = write_export(export_rows(records, index), fmt, stream, index)
+    finally:
+        connection.close()
+    return stream.getvalue(), rows
+
+
+def export_lookups(db_path: Path, chat_id: int, fmt: ExportFormat) -> tuple[bytes, int]:
+    """(file contents, row count) of the glossary lookups made in a chat (📖 Words pressed
+    under its messages): the rows and columns of ``python -m bot export --lookups --chat``,
+    written by the same code. ``csv`` or ``jsonl``."""
+    connection = open_readonly(db_path)
+    try:
+        stream = io.BytesIO()
+        rows = write_lookups(connection, AnswerFilter(chat_id=chat_id), fmt, stream)
     finally:
         connection.close()
     return stream.getvalue(), rows

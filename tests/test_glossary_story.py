@@ -206,6 +206,60 @@ async def test_words_in_a_group_go_privately_and_count_in_the_report_and_the_exp
     assert main(["export", "--db", db, "--lookups", "--format", "xlsx"]) == 2
 
 
+async def test_export_lookups_in_telegram_sends_the_clis_file(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    """/export lookups: the glossary lookups made in the group, as the moderator's private
+    file, the very bytes ``python -m bot export --lookups --chat`` writes; csv or jsonl, from
+    the group, from the private chat's group buttons, and waiting for a first Start."""
+    room = Group(standin)
+    reader = Student(standin, user=room.members[0])
+    settings = settings_for(standin, tmp_path, WORDS_LESSON)
+    async with running_bot(settings, group_window=FLOOD_WINDOW):
+        await reader.opens_chat()
+        # No private chat with the admin yet: the request waits for their Start.
+        room.says(room.admin, "/export lookups")
+        assert "you have not started a chat with me yet" in text(await room.reads())
+        admin = Moderator(standin, room)  # opens the chat with the bot only now
+        admin.says("/start deliver")
+        assert "Nobody has looked up a word in Room yet" in text(await admin.reads())
+        room.says(room.admin, "/begin")
+        await room.reads()
+        room.says(room.admin, "/next")
+        part = await room.reads()
+        assert await room.presses(reader.user, part, "📖 Words (2)") == texts.WORDS_SENT_PRIVATELY
+        await reader.reads()
+        for typed in ("/export lookups xlsx", "/export lookups history", "/export lookup"):
+            room.says(room.admin, typed)
+            usage = text(await room.reads())
+            assert "lookups exports the words members looked up" in usage, usage
+        room.says(room.admin, "/export lookups")
+        assert "Sent to you in a private chat" in text(await room.reads())
+        as_csv = await admin.reads()
+        assert as_csv.document is not None and as_csv.document.file_name is not None
+        assert as_csv.document.file_name.startswith("Room_looked-up words_")
+        assert as_csv.document.file_name.endswith(".csv")
+        assert text(as_csv) == "Words looked up in Room (📖 Words): 2 rows (csv)."
+        # In the private chat: the group is picked with a button.
+        admin.says("/export jsonl lookups")
+        choose = await admin.reads()
+        await admin.presses(choose, "Room")
+        as_jsonl = await admin.reads()
+        assert as_jsonl.document is not None and text(as_jsonl).endswith("2 rows (jsonl).")
+    db, prompts = str(tmp_path / DB_NAME), str(tmp_path / "prompts")
+    for delivered, fmt in ((as_csv, "csv"), (as_jsonl, "jsonl")):
+        out = tmp_path / f"lookups.{fmt}"
+        chat = str(room.chat.id)
+        command = ["export", "--db", db, "--prompts", prompts, "--lookups", "--chat", chat]
+        assert main([*command, "--format", fmt, "--out", str(out)]) == 0
+        assert delivered.document is not None and delivered.document.data == out.read_bytes()
+    table = list(csv.DictReader(io.StringIO(as_csv.document.data.decode("utf-8-sig"))))
+    assert [(r["term"], r["user_id"]) for r in table] == [
+        ("nominee", str(reader.user.id)),
+        ("sanctions", str(reader.user.id)),
+    ]
+
+
 async def test_translations_follow_the_language_chosen_with_slash_language(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:

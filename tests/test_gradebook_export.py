@@ -18,7 +18,7 @@ from bot import gradebook, texts
 from bot.__main__ import main
 from bot.export import ExportRow, LessonIndex
 from bot.gradebook import write_gradebook
-from bot.handlers.reports import parse_export_args
+from bot.handlers.reports import ExportArgs, parse_export_args
 from bot.telegram_export import NAME_BYTES, export_file_name
 from tests.actors import FLOOD_WINDOW, SMALL_LESSON, Group, Moderator, Student, settings_for, text
 from tests.conftest import running_bot
@@ -244,10 +244,15 @@ def test_a_long_title_is_cut_to_a_name_every_system_takes() -> None:
 
 
 def test_export_words() -> None:
-    assert parse_export_args([]) == ("csv", False, False)
-    assert parse_export_args(["XLSX", "history", "all"]) == ("xlsx", True, True)
-    assert parse_export_args(["jsonl"]) == ("jsonl", False, False)
+    assert parse_export_args([]) == ExportArgs("csv", False, False)
+    assert parse_export_args(["XLSX", "history", "all"]) == ExportArgs("xlsx", True, True)
+    assert parse_export_args(["jsonl"]) == ExportArgs("jsonl", False, False)
     assert parse_export_args(["pdf"]) is None
+    # The glossary lookups: csv or jsonl, no versions (as the CLI's --lookups).
+    assert parse_export_args(["lookups"]) == ExportArgs("csv", False, False, lookups=True)
+    assert parse_export_args(["JSONL", "Lookups"]) == ExportArgs("jsonl", False, False, True)
+    assert parse_export_args(["lookups", "xlsx"]) is None
+    assert parse_export_args(["lookups", "history"]) is None
 
 
 def test_a_lesson_gone_from_the_files_and_pseudonyms_still_make_a_grade_book() -> None:

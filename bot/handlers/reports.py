@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from telegram import (
     Update,
@@ -40,6 +40,7 @@ async def _deliver_or_ask(
     fmt: Format,
     every: bool,
     history: bool = False,
+    lookups: bool = False,
     assignment: Assignment | None = None,
 ) -> None:
     """From a group: deliver privately, or ask the moderator to start a private chat."""
@@ -55,11 +56,18 @@ async def _deliver_or_ask(
         elif kind == "report":
             await deliver_report(context, user.id, chat.id)
         else:
-            await deliver_export(context, user.id, chat.id, fmt, every, history)
+            await deliver_export(context, user.id, chat.id, fmt, every, history, lookups)
     except Forbidden:
         # Never started a private chat with the bot (or blocked it): keep the request.
         await context.storage.add_delivery(
-            user.id, kind, chat.id, fmt, every, history, assignment.id if assignment else None
+            user.id,
+            kind,
+            chat.id,
+            fmt,
+            every,
+            history,
+            assignment.id if assignment else None,
+            lookups=lookups,
         )
         await outbox.reply_to(
             message, render.open_private_chat(context.bot.username, DELIVER_PAYLOAD)
@@ -96,11 +104,20 @@ async def report_in_group(update: Update, context: BotContext) -> None:
 FORMATS: dict[str, Format] = {"csv": "csv", "jsonl": "jsonl", "xlsx": "xlsx"}
 
 
-def parse_export_args(args: list[str]) -> tuple[Format, bool, bool] | None:
-    """/export's words, in any order: a format (csv, jsonl, xlsx), "all" (every session) and
-    "history" (every version). (format, all, history); None for anything else."""
+class ExportArgs(NamedTuple):
+    fmt: Format
+    every: bool  # every session, not just the latest
+    history: bool  # every version of every answer
+    lookups: bool = False  # the glossary lookups instead of the answers
+
+
+def parse_export_args(args: list[str]) -> ExportArgs | None:
+    """/export's words, in any order: a format (csv, jsonl, xlsx), "all" (every session),
+    "history" (every version) and "lookups" (the words looked up with 📖 Words, which belong
+    to no session and have no versions: csv or jsonl, as ``python -m bot export --lookups``
+    takes them). None for anything else."""
     fmt: Format = "csv"
-    every = history = False
+    every = history = lookups = False
     for arg in (a.lower() for a in args):
         if arg in FORMATS:
             fmt = FORMATS[arg]
@@ -108,9 +125,13 @@ def parse_export_args(args: list[str]) -> tuple[Format, bool, bool] | None:
             every = True
         elif arg == "history":
             history = True
+        elif arg == "lookups":
+            lookups = True
         else:
             return None
-    return fmt, every, history
+    if lookups and (fmt == "xlsx" or history):
+        return None
+    return ExportArgs(fmt, every, history, lookups)
 
 
 @moderators_asked_afresh
@@ -144,8 +165,12 @@ async def export_in_private(update: Update, context: BotContext) -> None:
     if parsed is None:
         await message.reply_text(texts.EXPORT_USAGE)
         return
-    fmt, every, history = parsed
-    scope = (ExportFor.ALL_SESSIONS if every else 0) | (ExportFor.HISTORY if history else 0)
+    fmt, every, history, lookups = parsed
+    scope = (
+        (ExportFor.ALL_SESSIONS if every else 0)
+        | (ExportFor.HISTORY if history else 0)
+        | (ExportFor.LOOKUPS if lookups else 0)
+    )
     await _choose_group(update, context, lambda chat_id: ExportFor(chat_id, fmt, scope))
 
 
@@ -177,6 +202,7 @@ async def on_group_chosen(
             FORMATS.get(action.fmt, "csv"),
             bool(action.scope & ExportFor.ALL_SESSIONS),
             bool(action.scope & ExportFor.HISTORY),
+            bool(action.scope & ExportFor.LOOKUPS),
         )
 
 

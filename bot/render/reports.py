@@ -280,6 +280,16 @@ def export_caption(group: str, *, every: bool, rows: int, fmt: str, history: boo
     )
 
 
+def lookups_empty(group: str) -> Reply:
+    return Reply(texts.EXPORT_LOOKUPS_EMPTY.format(group=esc(group)))
+
+
+def lookups_caption(group: str, *, rows: int, fmt: str) -> str:
+    return texts.EXPORT_LOOKUPS_CAPTION.format(
+        group=esc(group), rows=i18n.plural(rows, texts.COUNT_ROWS), fmt=fmt
+    )
+
+
 def open_private_chat(bot_username: str, payload: str) -> Reply:
     """Asked of a moderator who never started a private chat: the link that starts it."""
     url = f"https://t.me/{bot_username}?start={payload}"

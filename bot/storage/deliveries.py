@@ -19,13 +19,16 @@ class DeliveryQueries(StorageBase):
         all_sessions: bool = False,
         history: bool = False,
         assignment_id: int | None = None,
+        lookups: bool = False,
     ) -> None:
         now = self._now()
+        values = (user_id, kind, chat_id, fmt, int(all_sessions), int(history), assignment_id)
         await self._write(
             lambda db: db.execute(
                 "INSERT INTO deliveries (user_id, kind, chat_id, format, all_sessions, "
-                "history, assignment_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (user_id, kind, chat_id, fmt, int(all_sessions), int(history), assignment_id, now),
+                "history, assignment_id, lookups, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*values, int(lookups), now),
             )
         )
 
@@ -35,9 +38,12 @@ class DeliveryQueries(StorageBase):
             lambda db: db.execute(
                 "DELETE FROM deliveries WHERE user_id = ? "
                 "RETURNING id, user_id, kind, chat_id, format, all_sessions, history, "
-                "assignment_id",
+                "assignment_id, lookups",
                 (user_id,),
             ).fetchall()
         )
-        found = [Delivery(r[0], r[1], r[2], r[3], r[4], bool(r[5]), bool(r[6]), r[7]) for r in rows]
+        found = [
+            Delivery(r[0], r[1], r[2], r[3], r[4], bool(r[5]), bool(r[6]), r[7], bool(r[8]))
+            for r in rows
+        ]
         return sorted(found, key=lambda d: d.id)

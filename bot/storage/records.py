@@ -95,6 +95,7 @@ class Delivery:
     all_sessions: bool
     history: bool = False  # every version of every answer
     assignment_id: int | None = None  # a report of this homework (else the latest session)
+    lookups: bool = False  # an export of the glossary lookups (else of the answers)
 
 
 @dataclass(frozen=True, slots=True)

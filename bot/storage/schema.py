@@ -437,6 +437,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # A report waiting for its moderator (no private chat yet) may be an assignment's.
         "ALTER TABLE deliveries ADD COLUMN assignment_id INTEGER",
     ),
+    (
+        # polish (issue 15's lookups in /export): a waiting export may be the glossary
+        # lookups (/export lookups) rather than the answers.
+        "ALTER TABLE deliveries ADD COLUMN lookups INTEGER NOT NULL DEFAULT 0 "
+        "CHECK (lookups IN (0, 1))",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

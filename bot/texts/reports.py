@@ -100,10 +100,15 @@ GRADEBOOK_TIME_NOTE = (
 EXPORT_USAGE = (
     "Use /export with any of: <b>csv</b> (the default), <b>jsonl</b>, <b>xlsx</b> (a grade "
     "book for Excel), <b>all</b> (every session, not just the latest), <b>history</b> (every "
-    "version of every answer). For example: /export xlsx all"
+    "version of every answer). For example: /export xlsx all\n<b>lookups</b> exports the words "
+    "members looked up with 📖 Words instead, as csv or jsonl: /export lookups"
 )
 EXPORT_SCOPE_HISTORY = ", every version"
 EXPORT_FILE_ALL_SESSIONS = "all sessions"
+# /export lookups: the glossary lookups made in the group (📖 Words), as the CLI's --lookups.
+EXPORT_FILE_LOOKUPS = "looked-up words"
+EXPORT_LOOKUPS_CAPTION = "Words looked up in {group} (📖 Words): {rows} ({fmt})."
+EXPORT_LOOKUPS_EMPTY = "Nobody has looked up a word in {group} yet (📖 Words under a part)."
 
 # --- /forget while another program reads the database (issue 19, item 2) -----------------
 
