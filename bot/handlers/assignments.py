@@ -205,16 +205,12 @@ async def on_manage_button(update: Update, context: BotContext) -> None:
             await homework.show_message(context, action.assignment_id)
             await _replan_reminders(context, action.assignment_id)
     elif isinstance(action, HomeworkClose):
-        with i18n.to_presser():
+        with i18n.to_presser():  # a refusal's pop-up, or none: the question comes instead
             refusal = await homework.close_refusal(context, chat.id, action.assignment_id)
-            if refusal is not None:
-                await outbox.popup(query, refusal, show_alert=True)
-        if refusal is not None:
-            return
-        await outbox.popup(query)
-        # Asked first, under the assignment message: a mis-tap must not end it for everyone.
+            await outbox.popup(query, refusal, show_alert=refusal is not None)
         assignment = await context.storage.assignment(action.assignment_id)
-        if assignment is not None and isinstance(query.message, Message):
+        if refusal is None and assignment is not None and isinstance(query.message, Message):
+            # Asked first, under the assignment message: a mis-tap must not end it for all.
             await outbox.reply_to(query.message, await homework.close_question(context, assignment))
     elif isinstance(action, HomeworkCloseAnswer):
         await _close_answered(update, context, action)
