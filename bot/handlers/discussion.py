@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
-from bot import outbox
+from bot import i18n, outbox
 from bot.callbacks import ShowReasons, decode
 from bot.context import BotContext
 from bot.discussion import top
@@ -37,7 +37,8 @@ async def on_settings_button(update: Update, context: BotContext) -> None:
     assert isinstance(action, ShowReasons)  # the handler's pattern
     shows = bool(action.on)
     await context.storage.set_shows_reasons(query.from_user.id, shows)
-    await outbox.popup(query, render.settings_saved(shows))
+    with i18n.to_presser():  # their own setting: a pop-up in their language, anywhere
+        await outbox.popup(query, render.settings_saved(shows))
     message = query.message
     if isinstance(message, Message) and message.chat.id == query.from_user.id:
         await outbox.edit(message, render.settings(shows))  # the panel as it is now
