@@ -22,6 +22,7 @@ from bot.callbacks import (
     GroupNext,
     GroupPick,
     HomeworkClose,
+    HomeworkCloseAnswer,
     HomeworkExtend,
     ListLessons,
     MuteReminders,
@@ -58,6 +59,7 @@ LONGEST_SLUG = "a" * 32
         PickStance(12, "on-our-own", 2),
         HomeworkExtend(999_999_999_999, 999_999_999_999),
         HomeworkClose(999_999_999_999),
+        HomeworkCloseAnswer(999_999_999_999, 1),
         AssignPick(999_999_999_999, LONGEST_SLUG),
     ],
 )
@@ -86,6 +88,9 @@ def test_round_trip_within_telegram_limit(action: callbacks.Action) -> None:
         "v1:xx:1",
         "v1:go:" + "a" * 70,
         "v1:nx:1:1\n",
+        "v1:hy:1:2",  # Close now's answer: 1 (close) or 0 (keep)
+        "v1:hy:1",
+        "v1:ex:-100:csv:8",  # three scope bits at most
     ],
 )
 def test_forged_or_malformed_data_is_refused(data: str | None) -> None:
@@ -116,6 +121,7 @@ SENT_BEFORE = [
     (GroupPick(41, "q2", 3), "v1:gp:41:q2:3"),
     (ReportFor(-1001234567890), "v1:rp:-1001234567890"),
     (ExportFor(-1001234567890, "xlsx", 3), "v1:ex:-1001234567890:xlsx:3"),
+    (ExportFor(-1001234567890, "jsonl", 5), "v1:ex:-1001234567890:jsonl:5"),  # lookups
     (Forget(1), "v1:fg:1"),
     (SwitchHomework(9), "v1:hw:9"),
     (RemindContinue(9), "v1:rc:9"),
@@ -129,6 +135,8 @@ SENT_BEFORE = [
     (GroupBeginPaced("les-1", 180), "v1:gq:les-1:180"),
     (HomeworkExtend(9, 1764650000), "v1:hx:9:1764650000"),
     (HomeworkClose(9), "v1:hc:9"),
+    (HomeworkCloseAnswer(9, 1), "v1:hy:9:1"),
+    (HomeworkCloseAnswer(9, 0), "v1:hy:9:0"),
     (AssignPick(12, "les-1"), "v1:ap:12:les-1"),
 ]
 
