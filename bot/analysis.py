@@ -111,7 +111,7 @@ class Shift:
     among: int
     moves: tuple[tuple[str, str, int], ...]
     unchanged: int
-    before_only: tuple[str, ...]
+    before_only: tuple[tuple[int, str], ...]  # (user id, name), by name
 
     @property
     def moved(self) -> int:
@@ -365,11 +365,11 @@ def _shift(
     stood = {a.user_id for a in after if a.stance}
     only = sorted(
         (
-            names.get(a.user_id, a.display_name)
+            (a.user_id, names.get(a.user_id, a.display_name))
             for a in before
             if a.stance and a.user_id not in stood
         ),
-        key=str.casefold,
+        key=lambda member: member[1].casefold(),
     )
     if result is None and not only:
         return None

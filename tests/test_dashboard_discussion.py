@@ -120,7 +120,11 @@ async def test_a_debate_before_and_after_the_reading_its_other_side_and_its_dige
             assert "Stances of the 3 who answered before and after the reading:" in stand
             assert "2 moved from Disagree to Agree" in stand  # Bo, and Cy since
             assert "1 kept their stance" in stand  # Fay
-            assert "A stance only before the reading, none after: Di" in stand
+            di = dash.group.members[2].id
+            assert (
+                f'none after: <a href="/dashboard/g/{chat_id}/s/{dash.walk_id}/m/{di}">Di</a>'
+                in stand
+            )
             # Agree 1 → 3 and Disagree 2 → 0, each with a bar before and after.
             assert "1 → 3" in stand and "2 → 0" in stand
             assert stand.count('class="bar shift"') == 3  # Agree, Disagree, Not sure
