@@ -18,9 +18,10 @@ check as /report's, cached a minute): a demoted moderator loses the group at the
 
 Inside Telegram's web client a Mini App is a cross-site frame, where browsers neither keep
 nor send a SameSite=Lax cookie. There (``static/signin.js`` and ``static/frame.js``) the
-Mini App's sign-in hands the page its session instead of a cookie; the page keeps it in the
-frame's sessionStorage and asks for every page with a POST carrying it in the body (never
-in an address): every page's path also answers a POST with a ``session`` field.
+Mini App's sign-in hands the page its session instead of a cookie, and the page asks for
+every next one with a POST carrying it in the body (never in an address): every page's path
+also answers a POST with a ``session`` field, and a page so asked for holds that session
+for the next (the frame's sessionStorage keeps it too, where the browser allows).
 """
 
 from __future__ import annotations
