@@ -147,8 +147,10 @@ async def test_an_extended_deadline_replans_and_a_closed_assignment_reminds_nobo
     )
     async with running_bot(config) as application:
         context = BotContext(application)
-        await assigns(room, "30s")  # reminded 4 s from now, unless...
-        await assigns(room, "31s")  # reminded 5 s from now, unless...
+        # Margins of 14 s: a loaded machine took over 4 s to assign and re-plan.
+        assigned = asyncio.get_running_loop().time()
+        await assigns(room, "40s")  # reminded 14 s from now, unless...
+        await assigns(room, "41s")  # reminded 15 s from now, unless...
         storage = context.storage
         extended, closed = await storage.open_assignments()
         # ...its deadline moves 10 s later (as Extend will do), and the other is closed.
@@ -166,7 +168,8 @@ async def test_an_extended_deadline_replans_and_a_closed_assignment_reminds_nobo
             now = await storage.assignment(assignment.id)
             assert now is not None
             await reminders.plan(context, now)
-        await asyncio.sleep(7)
+        # Past both old times; the extended one's new time is 24 s after the assigning.
+        await asyncio.sleep(max(0.0, assigned + 17 - asyncio.get_running_loop().time()))
         assert not reminders_in(standin, room.chat.id)  # neither the old time nor the closed
         message = await standin.next_bot_message(room.chat.id, timeout=15)
         while not text(message).startswith("⏰"):

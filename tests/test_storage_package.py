@@ -180,3 +180,63 @@ async def test_every_query_of_current_answers_finds_the_same_newest_versions(
         assert (session.answers, session.members) == (2, 2)
     finally:
         connection.close()
+
+
+async def test_a_stance_before_the_reading_alone_is_no_standing_answer(storage: Storage) -> None:
+    """/status counts members with a standing answer: one who only gave a debate's stance
+    before the reading (or only its other side) has answered nothing yet."""
+    walk = await group_session(storage)
+
+    def stance(who: Respondent, question_id: str, key: str) -> NewAnswer:
+        return NewAnswer(
+            walk=walk,
+            respondent=who,
+            question_id=question_id,
+            question_type="debate",
+            via="button",
+            source_key=key,
+            option_indexes=(0,),
+        )
+
+    await storage.record_answer(stance(ANA, "d1~before", "b1"))
+    await storage.record_answer(stance(MINSU, "d1~counter", "c1"))
+    assert await storage.member_count(walk.id) == 0
+    await storage.record_answer(stance(JO, "d1", "s1"))
+    assert await storage.member_count(walk.id) == 1
+
+
+async def test_a_stance_before_the_reading_is_no_late_answer(storage: Storage) -> None:
+    """Homework's late answers count answers, not a debate's parts (ids with a ~)."""
+    homework = await storage.create_assignment(
+        chat_id=-100500,
+        chat_type="supergroup",
+        chat_title="Class 2-3",
+        lesson_id="lesson-a",
+        deadline="2000-01-01T00:00:00.000Z",  # long past: every answer is late
+        late=True,
+        created_by=ANA.user_id,
+        created_by_name=ANA.display_name,
+    )
+    walk = await storage.start_walk(
+        chat_id=JO.user_id,
+        chat_type="private",
+        chat_title=JO.display_name,
+        audience="private",
+        user_id=JO.user_id,
+        lesson_id="lesson-a",
+        lesson_version="v1",
+        assignment_id=homework.id,
+    )
+    for question_id, key in [("d1~before", "b1"), ("d1~counter", "c1"), ("d1", "s1")]:
+        await storage.record_answer(
+            NewAnswer(
+                walk=walk,
+                respondent=JO,
+                question_id=question_id,
+                question_type="debate",
+                via="button",
+                source_key=key,
+                option_indexes=(0,),
+            )
+        )
+    assert await storage.late_answers(homework.id) == 1

@@ -242,10 +242,11 @@ class AnswerQueries(StorageBase):
         ]
 
     async def member_count(self, walk_id: int) -> int:
-        """How many members have a standing answer in a walk."""
+        """How many members have a standing answer in a walk (a debate's stance before the
+        reading or its counter argument alone is not one: see ``answer_count``)."""
         row = await self._read_one(
             "SELECT COUNT(DISTINCT user_id) FROM answers AS a WHERE walk_id = ? "
-            f"AND retracted = 0 AND {NEWEST_VERSION}",
+            f"AND retracted = 0 AND instr(question_id, '~') = 0 AND {NEWEST_VERSION}",
             (walk_id,),
         )
         return int(row[0]) if row else 0

@@ -339,12 +339,13 @@ class AssignmentQueries(StorageBase):
     async def late_answers(self, assignment_id: int) -> int:
         """How many current answers came after the deadline (only an assignment made with
         ``late`` takes them): an answer is late when its walk belongs to the assignment and
-        its answered_at is after the assignment's deadline."""
+        its answered_at is after the assignment's deadline. A debate's stance before the
+        reading and its counter argument (ids with a ~) are parts of its answer, not answers."""
         row = await self._read_one(
             "SELECT COUNT(*) FROM answers AS a JOIN walks AS w ON w.id = a.walk_id "
             "JOIN assignments AS s ON s.id = w.assignment_id "
             "WHERE s.id = ? AND a.retracted = 0 AND a.answered_at > s.deadline "
-            f"AND {NEWEST_VERSION}",
+            f"AND instr(a.question_id, '~') = 0 AND {NEWEST_VERSION}",
             (assignment_id,),
         )
         return int(row[0]) if row else 0
