@@ -29,7 +29,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import telegram  # noqa: E402
-from telegram.ext import AIORateLimiter  # noqa: E402
 
 from bot.app import build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
@@ -42,9 +41,9 @@ from bot.lessons import (  # noqa: E402
     ShortQuestion,
 )
 from bot.lessons.load import load_catalog  # noqa: E402
-from bot.outbox import ReactionsAside  # noqa: E402
 from bot.poller import InboxPoller  # noqa: E402
 from bot.runner import ALLOWED_UPDATES as ALLOWED_UPDATES  # noqa: E402 - burst.py's too
+from bot.send_budget import SendBudget  # noqa: E402
 from bot.storage import Storage  # noqa: E402
 from tests.standin import BotApiStandIn as BotApiStandIn  # noqa: E402 - the scripts' too
 from tests.standin import FakeChat, FakeUser, StoredMessage  # noqa: E402
@@ -220,17 +219,17 @@ def settings_for(standin: BotApiStandIn, db_path: Path, prompts: Path) -> Settin
     )
 
 
-def bench_rate_limiter(in_flight: int | None = None) -> AIORateLimiter:
-    """The bot's own rate limiter (reactions kept out of a group's queue, as shipped) with
-    the group window compressed. ``in_flight``: an experiment (bench/throughput.py
+def bench_rate_limiter(in_flight: int | None = None) -> SendBudget:
+    """The bot's own rate limiter (``bot.send_budget``, as shipped) with the group window
+    compressed. ``in_flight``: an experiment (bench/throughput.py
     --api-in-flight) that lets at most that many Bot API requests run at once, as a
     sequential caller would; the bot ships without it."""
     if in_flight is None:
-        return ReactionsAside(group_time_period=GROUP_WINDOW, max_retries=3)
+        return SendBudget(group_time_period=GROUP_WINDOW, max_retries=3)
     return _InFlightLimiter(in_flight)
 
 
-class _InFlightLimiter(ReactionsAside):
+class _InFlightLimiter(SendBudget):
     def __init__(self, in_flight: int) -> None:
         super().__init__(group_time_period=GROUP_WINDOW, max_retries=3)
         self._in_flight = in_flight

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import (
     LinkPreviewOptions,
@@ -10,8 +11,8 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
+    BaseRateLimiter,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
@@ -23,7 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import homework, i18n, outbox, reminders, sessions
+from bot import homework, i18n, reminders, sessions
 from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData
 from bot.handlers import (
@@ -46,6 +47,7 @@ from bot.handlers import reminders as reminder_buttons
 from bot.lessons import LessonCatalog
 from bot.lessons.load import load_catalog
 from bot.menus import set_command_menus, set_descriptions
+from bot.send_budget import SendBudget
 from bot.storage import Storage
 from bot.telegram_http import AiohttpRequest
 
@@ -74,7 +76,7 @@ def build_application(
     settings: Settings,
     catalog: LessonCatalog | None = None,
     *,
-    rate_limiter: AIORateLimiter | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
 ) -> BotApplication:
     """The bot, ready to run: lessons loaded (LessonsInvalid if any is broken), handlers set.
 
@@ -99,11 +101,11 @@ def build_application(
                 allow_sending_without_reply=True,
             )
         )
-        # Telegram's flood limits (30 messages/s overall, 20/min per group): wait, don't fail;
-        # a 429 is waited out and retried.
+        # Telegram's flood limits (30 messages/s overall, 20/min per group, about 1/s per
+        # private chat): wait, don't fail, and one chat's wait never holds up another's; a 429
+        # is waited out (in its chat only) and retried.
         .rate_limiter(
-            rate_limiter
-            or outbox.ReactionsAside(max_retries=3, overall_max_rate=settings.messages_per_second)
+            rate_limiter or SendBudget(max_retries=3, overall_max_rate=settings.messages_per_second)
         )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

@@ -1,10 +1,11 @@
 """The one way the bot talks to Telegram: messages, quiz polls, pop-ups and edits (what was
 ``bot.popups``, ``bot.edits`` and five send helpers).
 
-Flood limits are PTB's AIORateLimiter's (set in ``build_application``: a 429 is waited
-out, never an error); what Telegram refuses in ways that are not errors for us ("message
-is not modified", a pop-up answered too late, a message deleted before its edit) is
-handled here, once. Handlers and the session code send nothing any other way.
+Flood limits are ``bot.send_budget``'s (set in ``build_application``: each chat's budget
+and the bot's, shared fairly; a 429 is waited out, never an error); what Telegram refuses
+in ways that are not errors for us ("message is not modified", a pop-up answered too late,
+a message deleted before its edit) is handled here, once. Handlers and the session code
+send nothing any other way.
 """
 
 from __future__ import annotations
@@ -12,20 +13,17 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, ReactionTypeEmoji
 from telegram.constants import ReactionEmoji
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import AIORateLimiter, Application, CallbackContext, JobQueue
+from telegram.ext import Application, CallbackContext, JobQueue
 
 from bot.render.group import GroupMessage, QuizPoll
 from bot.render.markup import Reply
 
 log = logging.getLogger(__name__)
-# What a Bot API call returns, as PTB's rate limiter passes it on.
-ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
 
 
 async def popup(query: CallbackQuery, text: str | None = None, *, show_alert: bool = False) -> None:
@@ -162,28 +160,6 @@ async def try_popup(query: CallbackQuery, text: str, *, show_alert: bool = False
 
 
 # --- reactions and short-lived replies (a group's answers) --------------------------------
-
-
-class ReactionsAside(AIORateLimiter):
-    """PTB's flood limiter, but reactions do not wait in a group's queue of 20 messages a
-    minute: a ✍ on each of 30 replies would otherwise hold the moderator's next part back
-    for a minute and a half. A reaction Telegram refuses (429) is dropped: the answer is
-    recorded all the same. How many go out at once is ``Reactions``' business."""
-
-    async def process_request(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, ApiResult]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: int | None,
-    ) -> ApiResult:
-        if endpoint == "setMessageReaction":
-            return await callback(*args, **kwargs)
-        return await super().process_request(
-            callback, args, kwargs, endpoint, data, rate_limit_args
-        )
 
 
 # Reactions sent at once, at most. bench/burst.py (200 replies in a second, each with its ✍):

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram.ext import AIORateLimiter
 
 from bot.app import build_application
 from bot.config import Settings
 from bot.context import BotApplication
 from bot.runner import serve
+from bot.send_budget import SendBudget
 from bot.storage import Storage
 from tests.standin import BotApiStandIn
 
@@ -66,7 +66,7 @@ async def running_bot(
     """
     limiter = None
     if group_window is not None:
-        limiter = AIORateLimiter(group_time_period=group_window, max_retries=3)
+        limiter = SendBudget(group_time_period=group_window, max_retries=3)
     application = build_application(settings, rate_limiter=limiter)
     stop, ready = asyncio.Event(), asyncio.Event()
     serving = asyncio.create_task(serve(application, stop, long_poll_timeout=1, ready=ready))

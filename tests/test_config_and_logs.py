@@ -58,11 +58,13 @@ def test_bad_setting_is_one_readable_error() -> None:
 def test_the_overall_send_rate_is_a_setting_for_bots_with_paid_broadcasts(tmp_path: Path) -> None:
     from bot.app import build_application
     from bot.lessons import LessonCatalog
+    from bot.send_budget import SendBudget
 
     def overall_rate(**env: str) -> float:
         settings = load_settings(TELEGRAM_BOT_TOKEN=TOKEN, BOT_DB_PATH=str(tmp_path / "b"), **env)
         limiter = build_application(settings, LessonCatalog(())).bot.rate_limiter
-        return float(limiter._base_limiter.max_rate)  # type: ignore[union-attr]  # PTB's overall limiter
+        assert isinstance(limiter, SendBudget)
+        return float(limiter.overall_max_rate)
 
     assert overall_rate() == 30  # Telegram's free limit
     assert overall_rate(BOT_MESSAGES_PER_SECOND="1000") == 1000

@@ -9,7 +9,7 @@ from typing import Any
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.metrics import metrics
-from bot.outbox import ReactionsAside
+from bot.send_budget import SendBudget
 
 
 def outcome_of(error: BaseException | None) -> str:
@@ -36,8 +36,8 @@ def count_call(method: str, error: BaseException | None) -> None:
         m.flood_waited.inc(float(total()) if callable(total) else float(str(delay)))
 
 
-class MeasuredRateLimiter(ReactionsAside):
-    """PTB's rate limiter (reactions kept out of a group's queue: ``bot.outbox``), counting
+class MeasuredRateLimiter(SendBudget):
+    """The bot's rate limiter (``bot.send_budget``: per-chat budgets, shared fairly), counting
     each attempt of each call (a 429 waited out and retried counts twice: once
     ``retry_after``, once as it ended)."""
 

@@ -1,0 +1,303 @@
+"""Telegram's sending budgets, shared fairly: the bot's rate limiter (PTB's ``BaseRateLimiter``,
+every Bot API call but getUpdates passes it).
+
+Telegram lets a bot send about 30 messages a second in all, 20 a minute in a group and about
+one a second in a private chat (short bursts tolerated), and answers 429 with ``retry_after``
+past them. Each chat here has its own budget (a group 20 in any minute, a private chat 3 in
+any 3 seconds: an answer costs an edit and the next question), and the bot one for all chats
+(``overall_max_rate`` a second). A call waits only for its own chat's budget and the overall
+one, so a group at its limit never holds up a student's private reply.
+
+When the overall budget is what they wait for, chats take turns: each chat offers one call at
+a time (its oldest: a chat's calls keep their order), and those offers are served in the
+order they became ready to go. A chat with 50 sends queued offers one of them, then its next
+one queues behind every chat that was ready meanwhile: a flood in one chat, or in many,
+never pushes another chat's single reply behind the whole backlog.
+
+A 429 pauses only the chat it came from, for ``retry_after`` (PTB's own limiter pauses every
+chat); the call is then retried, ``max_retries`` times at most, and the last 429 is raised.
+Calls without a chat (answerCallbackQuery, getMe, …) and reactions (a ✍ is a courtesy; a
+refused one is dropped) go at once, as Telegram does not count them.
+
+No task per waiting call: a caller awaits its own future, and one timer (a loop callback)
+hands out what comes free. A cancelled caller leaves its chat's queue at once. Memory: a
+chat's record (the times of its last sends) is dropped once they are older than its window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import itertools
+import logging
+from collections import deque
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import constants
+from telegram.error import NetworkError, RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+# What a Bot API call returns, as PTB's rate limiter passes it on.
+ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
+
+# A send is counted when it leaves; it reaches Telegram a round trip's jitter later, maybe
+# after the one sent next: each window is kept this much longer than Telegram's.
+SLACK = 0.05
+# Added to a 429's retry_after before the chat's next try, as PTB does.
+RETRY_MARGIN = 0.1
+EPSILON = 1e-6
+NOT_SENT = "the bot stopped before this call could be sent"  # a log line's, not a user's
+PRIVATE_MAX_RATE, PRIVATE_TIME_PERIOD = 3, 3.0
+UNCOUNTED = frozenset({"setMessageReaction"})  # reactions: not queued (bot.outbox.Reactions)
+
+
+class Window:
+    """At most ``limit`` calls in any ``period`` seconds: the times of the last ``limit``."""
+
+    __slots__ = ("period", "times")
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.times: deque[float] = deque(maxlen=limit)
+        self.period = period + SLACK
+
+    def free_at(self) -> float:
+        """When the next call may go (in the past when it may go now)."""
+        if not self.times.maxlen or len(self.times) < self.times.maxlen:  # 0: no limit
+            return float("-inf")
+        return self.times[0] + self.period
+
+    def idle(self, now: float) -> bool:
+        return not self.times or self.times[-1] + self.period <= now
+
+
+class _Waiter:
+    __slots__ = ("arrival", "future")
+
+    def __init__(self, arrival: int, future: asyncio.Future[None]) -> None:
+        self.arrival, self.future = arrival, future
+
+
+class _Chat:
+    __slots__ = ("filed", "paused_until", "waiting", "window")
+
+    def __init__(self, window: Window) -> None:
+        self.window = window
+        self.waiting: deque[_Waiter] = deque()
+        self.paused_until = float("-inf")
+        self.filed = 0  # which heap entry for this chat is current (older ones are stale)
+
+    def ready_at(self) -> float:
+        return max(self.window.free_at(), self.paused_until)
+
+
+class SendBudget(BaseRateLimiter[int]):
+    """Per-chat budgets and one overall budget, handed out fairly (see the module's doc).
+
+    The arguments are PTB's ``AIORateLimiter``'s (tests compress a group's minute with
+    ``group_time_period``), plus a private chat's budget. ``rate_limit_args`` of a call, when
+    given, is its ``max_retries``, as in PTB's limiter."""
+
+    def __init__(
+        self,
+        overall_max_rate: float = constants.FloodLimit.MESSAGES_PER_SECOND,
+        overall_time_period: float = 1,
+        group_max_rate: int = constants.FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP,
+        group_time_period: float = 60,
+        max_retries: int = 0,
+        private_max_rate: int = PRIVATE_MAX_RATE,
+        private_time_period: float = PRIVATE_TIME_PERIOD,
+    ) -> None:
+        self.overall_max_rate = overall_max_rate
+        self._overall = Window(int(overall_max_rate), overall_time_period)
+        self._group = (group_max_rate, group_time_period)
+        self._private = (private_max_rate, private_time_period)
+        self._max_retries = max_retries
+        self._chats: dict[int | str, _Chat] = {}
+        self._swept_size, self._sweep_at = 0, float(group_time_period)
+        self._arrivals = itertools.count()  # a call's place in its chat's queue
+        self._turns = itertools.count()  # ties between chats ready at the same moment
+        # Chats whose oldest call may go as soon as the overall budget allows:
+        # (ready since, turn, filed, chat id); and chats waiting for their own budget or
+        # pause: (ready at, turn, filed, chat id). Entries whose ``filed`` is not the
+        # chat's are stale and skipped.
+        self._ready: list[tuple[float, int, int, int | str]] = []
+        self._sleeping: list[tuple[float, int, int, int | str]] = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def initialize(self) -> None:
+        """Nothing to open: the timer is made on the first call that waits."""
+
+    async def shutdown(self) -> None:
+        """Stop the timer. Callers still waiting (none, once the application has stopped)
+        are told the call was not sent (NetworkError) rather than left hanging."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        for chat in self._chats.values():
+            for waiter in chat.waiting:
+                if not waiter.future.done():
+                    waiter.future.set_exception(NetworkError(NOT_SENT))
+            chat.waiting.clear()
+        self._ready.clear()
+        self._sleeping.clear()
+
+    def waiting(self) -> int:
+        """Calls waiting for a budget now."""
+        return sum(len(chat.waiting) for chat in self._chats.values())
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, ApiResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> ApiResult:
+        chat_id = _chat_of(data)
+        if chat_id is None or endpoint in UNCOUNTED:
+            return await callback(*args, **kwargs)
+        max_retries = rate_limit_args or self._max_retries
+        arrival = next(self._arrivals)
+        for attempt in range(max_retries + 1):
+            await self._turn(chat_id, arrival)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                if attempt == max_retries:
+                    log.warning("%s to chat %s refused (429) %d times", endpoint, chat_id, attempt)
+                    raise
+                self._pause(chat_id, _seconds(error.retry_after) + RETRY_MARGIN)
+                log.info("429 in chat %s: its calls wait %s s", chat_id, error.retry_after)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    # --- waiting for a turn ---------------------------------------------------------------
+
+    async def _turn(self, chat_id: int | str, arrival: int) -> None:
+        """Wait until this call may go: its chat's budget and the overall one allow it, and
+        no older call of its chat, nor any chat ready before it, is still waiting."""
+        loop = self._loop = asyncio.get_running_loop()
+        chat = self._chat(chat_id)
+        waiter = _Waiter(arrival, loop.create_future())
+        place = len(chat.waiting)
+        while place and chat.waiting[place - 1].arrival > arrival:  # a retry keeps its place
+            place -= 1
+        chat.waiting.insert(place, waiter)
+        if place == 0:
+            self._file(chat_id, chat, loop.time())
+        self._hand_out()
+        try:
+            await waiter.future
+        except asyncio.CancelledError:
+            if not waiter.future.cancelled():  # its turn came as it was cancelled: spent
+                raise
+            if chat.waiting and chat.waiting[0] is waiter:
+                chat.waiting.popleft()
+                self._file(chat_id, chat, loop.time())
+                self._hand_out()
+            elif waiter in chat.waiting:
+                chat.waiting.remove(waiter)
+            raise
+
+    def _chat(self, chat_id: int | str) -> _Chat:
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            private = isinstance(chat_id, int) and chat_id > 0
+            limit, period = self._private if private else self._group
+            chat = self._chats[chat_id] = _Chat(Window(limit, period))
+        return chat
+
+    def _pause(self, chat_id: int | str, seconds: float) -> None:
+        if self._loop is not None:
+            chat = self._chat(chat_id)
+            chat.paused_until = max(chat.paused_until, self._loop.time() + seconds)
+
+    def _file(self, chat_id: int | str, chat: _Chat, now: float) -> None:
+        """Put the chat's oldest call where it waits: ready, or asleep until its budget allows."""
+        chat.filed += 1
+        if not chat.waiting:
+            return
+        at = chat.ready_at()
+        entry = (max(at, now), next(self._turns), chat.filed, chat_id)
+        heapq.heappush(self._ready if at <= now else self._sleeping, entry)
+
+    def _current(self, entry: tuple[float, int, int, int | str]) -> _Chat | None:
+        chat = self._chats.get(entry[3])
+        return chat if chat is not None and chat.filed == entry[2] and chat.waiting else None
+
+    def _hand_out(self) -> None:
+        """Let go every call whose turn has come, and set the timer for the next one."""
+        loop = self._loop
+        if loop is None:
+            return
+        now = loop.time() + EPSILON  # a timer may fire a hair before its time
+        while self._sleeping and self._sleeping[0][0] <= now:
+            at, turn, filed, chat_id = heapq.heappop(self._sleeping)
+            chat = self._current((at, turn, filed, chat_id))
+            if chat is not None:  # ready since ``at``: ahead of chats ready later
+                if chat.ready_at() <= now:
+                    heapq.heappush(self._ready, (at, turn, filed, chat_id))
+                else:  # paused meanwhile
+                    self._file(chat_id, chat, now)
+        while self._ready and self._overall.free_at() <= now:
+            entry = heapq.heappop(self._ready)
+            chat = self._current(entry)
+            if chat is None:
+                continue
+            if chat.ready_at() > now:  # a 429 paused it since it was filed
+                self._file(entry[3], chat, now)
+                continue
+            waiter = chat.waiting.popleft()
+            if waiter.future.done():  # cancelled, its caller not yet told: nothing spent
+                self._file(entry[3], chat, now)
+                continue
+            chat.window.times.append(now)
+            self._overall.times.append(now)
+            waiter.future.set_result(None)
+            self._file(entry[3], chat, now)
+        while self._ready and self._current(self._ready[0]) is None:
+            heapq.heappop(self._ready)
+        self._sweep(now)
+        wake = min(
+            self._sleeping[0][0] if self._sleeping else float("inf"),
+            self._overall.free_at() if self._ready else float("inf"),
+        )
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if wake != float("inf"):
+            self._timer = loop.call_at(wake, self._hand_out)
+
+    def _sweep(self, now: float) -> None:
+        """Forget chats with nothing waiting and no send within their window (when the table
+        has doubled since the last sweep, and once a group's window); drop stale heap
+        entries likewise."""
+        if len(self._chats) > 2 * self._swept_size + 512 or now >= self._sweep_at:
+            for chat_id, chat in list(self._chats.items()):
+                if not chat.waiting and chat.window.idle(now) and chat.paused_until <= now:
+                    del self._chats[chat_id]
+            self._swept_size = len(self._chats)
+            self._sweep_at = now + self._group[1]
+        for heap in (self._ready, self._sleeping):
+            if len(heap) > 2 * len(self._chats) + 64:
+                heap[:] = [entry for entry in heap if self._current(entry) is not None]
+                heapq.heapify(heap)
+
+
+def _chat_of(data: dict[str, Any]) -> int | str | None:
+    """The chat a call is counted against: an int id, or an @username (a group or channel)."""
+    chat_id = data.get("chat_id")
+    if chat_id is None:
+        return None
+    with contextlib.suppress(ValueError, TypeError):
+        return int(chat_id)
+    return str(chat_id)
+
+
+def _seconds(delay: object) -> float:
+    total = getattr(delay, "total_seconds", None)  # a timedelta, or seconds in older PTB
+    return float(total()) if callable(total) else float(str(delay))
