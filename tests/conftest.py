@@ -14,7 +14,7 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.context import BotApplication
 from bot.runner import serve
-from bot.send_budget import SendBudget
+from bot.send_budget import PRIVATE_TIME_PERIOD, SendBudget
 from bot.storage import Storage
 from tests.standin import BotApiStandIn
 
@@ -55,18 +55,31 @@ def make_settings(
     )
 
 
+# A private chat's budget (3 messages in any 3 s: bot/send_budget.py) compressed into this
+# many seconds, as ``group_window`` compresses a group's minute: a story's student presses
+# faster than any real one. tests/test_send_budget.py keeps Telegram's (``None``).
+PRIVATE_WINDOW = 0.05
+
+
 @asynccontextmanager
 async def running_bot(
-    settings: Settings, *, group_window: float | None = None
+    settings: Settings,
+    *,
+    group_window: float | None = None,
+    private_window: float | None = PRIVATE_WINDOW,
 ) -> AsyncIterator[BotApplication]:
     """The real Application, polling the stand-in through the durable inbox, as `run` does.
 
     ``group_window`` compresses the per-group flood limit (20 messages per minute) into that
-    many seconds, matching a stand-in built with the same ``flood_window``.
+    many seconds, matching a stand-in built with the same ``flood_window``; ``private_window``
+    a private chat's 3 s (None: not compressed).
     """
-    limiter = None
-    if group_window is not None:
-        limiter = SendBudget(group_time_period=group_window, max_retries=3)
+    limiter = SendBudget(
+        overall_max_rate=settings.messages_per_second,
+        group_time_period=60 if group_window is None else group_window,
+        private_time_period=PRIVATE_TIME_PERIOD if private_window is None else private_window,
+        max_retries=3,
+    )
     application = build_application(settings, rate_limiter=limiter)
     stop, ready = asyncio.Event(), asyncio.Event()
     serving = asyncio.create_task(serve(application, stop, long_poll_timeout=1, ready=ready))

@@ -287,7 +287,7 @@ async def test_a_group_at_its_limit_does_not_delay_a_students_private_reply(
     room = Group(standin, "Budget class")
     student = Student(standin, "Mina", "mina")
     settings = settings_for(standin, tmp_path, SMALL_LESSON)
-    async with running_bot(settings, group_window=WINDOW) as app:
+    async with running_bot(settings, group_window=WINDOW, private_window=None) as app:
         assert isinstance(app.bot.rate_limiter, SendBudget)
         for _ in range(25):
             room.says(room.admin, "/status")

@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.context import BotApplication
 from bot.runner import serve
 from bot.web.limiter import MeasuredRateLimiter
-from tests.conftest import _until_ready
+from tests.conftest import PRIVATE_WINDOW, _until_ready
 from tests.standin import BotApiStandIn
 
 HOOK_URL = "https://bot.example.org/telegram/hook"
@@ -36,7 +36,8 @@ def free_port() -> int:
 @asynccontextmanager
 async def serving(settings: Settings) -> AsyncIterator[BotApplication]:
     """The real application as `run` builds it (its Bot API calls counted), served."""
-    application = build_application(settings, rate_limiter=MeasuredRateLimiter(max_retries=3))
+    limiter = MeasuredRateLimiter(max_retries=3, private_time_period=PRIVATE_WINDOW)
+    application = build_application(settings, rate_limiter=limiter)
     stop, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(serve(application, stop, long_poll_timeout=1, ready=ready))
     try:
