@@ -9,10 +9,13 @@ any 3 seconds: an answer costs an edit and the next question), and the bot one f
 one, so a group at its limit never holds up a student's private reply.
 
 When the overall budget is what they wait for, chats take turns: each chat offers one call at
-a time (its oldest: a chat's calls keep their order), and those offers are served in the
-order they became ready to go. A chat with 50 sends queued offers one of them, then its next
-one queues behind every chat that was ready meanwhile: a flood in one chat, or in many,
-never pushes another chat's single reply behind the whole backlog.
+a time (its oldest: a chat's calls keep their order), and those offers are served by the
+share of its own budget each chat has spent lately (a student who answers now and then
+before one who has used their three sends in three seconds, a group with 2 messages this
+minute before one with 19), then in the order they became ready. A chat with 50 sends
+queued offers one of them, then its next one queues behind every chat that was ready
+meanwhile: a flood in one chat, or in many, never pushes another chat's single reply behind
+the whole backlog. No chat waits for ever: its share falls as its sends grow old.
 
 A 429 pauses only the chat it came from, for ``retry_after`` (PTB's own limiter pauses every
 chat); the call is then retried, ``max_retries`` times at most, and the last 429 is raised.
@@ -44,8 +47,12 @@ log = logging.getLogger(__name__)
 ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
 
 # A send is counted when it leaves; it reaches Telegram a round trip's jitter later, maybe
-# after the one sent next: each window is kept this much longer than Telegram's.
+# after the one sent next: each window is kept this much longer than Telegram's (a 20th of
+# it for a short one).
 SLACK = 0.05
+# The overall budget is handed out in tenths (3 in any 0.1 s at 30 a second), not all 30 at
+# once: a reply that comes just after a burst waits a tenth of a second, not a second.
+OVERALL_SLICES = 10
 # Added to a 429's retry_after before the chat's next try, as PTB does.
 RETRY_MARGIN = 0.1
 EPSILON = 1e-6
@@ -61,7 +68,7 @@ class Window:
 
     def __init__(self, limit: int, period: float) -> None:
         self.times: deque[float] = deque(maxlen=limit)
-        self.period = period + SLACK
+        self.period = period + min(SLACK, period / 20)
 
     def free_at(self) -> float:
         """When the next call may go (in the past when it may go now)."""
@@ -69,8 +76,20 @@ class Window:
             return float("-inf")
         return self.times[0] + self.period
 
+    def used(self, now: float) -> float:
+        """The share of the budget spent within the window (0 to 1; 0 with no limit)."""
+        if not self.times.maxlen:
+            return 0.0
+        return sum(1 for t in self.times if t > now - self.period) / self.times.maxlen
+
     def idle(self, now: float) -> bool:
         return not self.times or self.times[-1] + self.period <= now
+
+
+# A chat's place in a heap: (order, ready at, turn, filed, chat id). Ready chats are ordered
+# by the share of their own budget spent lately, then by when they became ready; sleeping
+# ones by when they will be ready (order = ready at). ``filed`` not the chat's: stale.
+_Entry = tuple[float, float, int, int, int | str]
 
 
 class _Waiter:
@@ -111,7 +130,9 @@ class SendBudget(BaseRateLimiter[int]):
         private_time_period: float = PRIVATE_TIME_PERIOD,
     ) -> None:
         self.overall_max_rate = overall_max_rate
-        self._overall = Window(int(overall_max_rate), overall_time_period)
+        share = max(1, int(overall_max_rate / OVERALL_SLICES))  # 0: no overall limit
+        period = share * overall_time_period / overall_max_rate if overall_max_rate else 0
+        self._overall = Window(share if overall_max_rate else 0, period)
         self._group = (group_max_rate, group_time_period)
         self._private = (private_max_rate, private_time_period)
         self._max_retries = max_retries
@@ -119,12 +140,10 @@ class SendBudget(BaseRateLimiter[int]):
         self._swept_size, self._sweep_at = 0, float(group_time_period)
         self._arrivals = itertools.count()  # a call's place in its chat's queue
         self._turns = itertools.count()  # ties between chats ready at the same moment
-        # Chats whose oldest call may go as soon as the overall budget allows:
-        # (ready since, turn, filed, chat id); and chats waiting for their own budget or
-        # pause: (ready at, turn, filed, chat id). Entries whose ``filed`` is not the
-        # chat's are stale and skipped.
-        self._ready: list[tuple[float, int, int, int | str]] = []
-        self._sleeping: list[tuple[float, int, int, int | str]] = []
+        # Chats whose oldest call may go as soon as the overall budget allows, and chats
+        # waiting for their own budget or a pause (see _Entry).
+        self._ready: list[_Entry] = []
+        self._sleeping: list[_Entry] = []
         self._timer: asyncio.TimerHandle | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -222,12 +241,18 @@ class SendBudget(BaseRateLimiter[int]):
         if not chat.waiting:
             return
         at = chat.ready_at()
-        entry = (max(at, now), next(self._turns), chat.filed, chat_id)
-        heapq.heappush(self._ready if at <= now else self._sleeping, entry)
+        if at <= now:
+            self._ready_since(now, chat_id, chat, now)
+        else:
+            heapq.heappush(self._sleeping, (at, at, next(self._turns), chat.filed, chat_id))
 
-    def _current(self, entry: tuple[float, int, int, int | str]) -> _Chat | None:
-        chat = self._chats.get(entry[3])
-        return chat if chat is not None and chat.filed == entry[2] and chat.waiting else None
+    def _ready_since(self, at: float, chat_id: int | str, chat: _Chat, now: float) -> None:
+        entry = (chat.window.used(now), at, next(self._turns), chat.filed, chat_id)
+        heapq.heappush(self._ready, entry)
+
+    def _current(self, entry: _Entry) -> _Chat | None:
+        chat = self._chats.get(entry[4])
+        return chat if chat is not None and chat.filed == entry[3] and chat.waiting else None
 
     def _hand_out(self) -> None:
         """Let go every call whose turn has come, and set the timer for the next one."""
@@ -236,29 +261,29 @@ class SendBudget(BaseRateLimiter[int]):
             return
         now = loop.time() + EPSILON  # a timer may fire a hair before its time
         while self._sleeping and self._sleeping[0][0] <= now:
-            at, turn, filed, chat_id = heapq.heappop(self._sleeping)
-            chat = self._current((at, turn, filed, chat_id))
-            if chat is not None:  # ready since ``at``: ahead of chats ready later
-                if chat.ready_at() <= now:
-                    heapq.heappush(self._ready, (at, turn, filed, chat_id))
+            entry = heapq.heappop(self._sleeping)
+            chat = self._current(entry)
+            if chat is not None:
+                if chat.ready_at() <= now:  # ready since ``at``: ahead of chats ready later
+                    self._ready_since(entry[1], entry[4], chat, now)
                 else:  # paused meanwhile
-                    self._file(chat_id, chat, now)
+                    self._file(entry[4], chat, now)
         while self._ready and self._overall.free_at() <= now:
             entry = heapq.heappop(self._ready)
             chat = self._current(entry)
             if chat is None:
                 continue
             if chat.ready_at() > now:  # a 429 paused it since it was filed
-                self._file(entry[3], chat, now)
+                self._file(entry[4], chat, now)
                 continue
             waiter = chat.waiting.popleft()
             if waiter.future.done():  # cancelled, its caller not yet told: nothing spent
-                self._file(entry[3], chat, now)
+                self._file(entry[4], chat, now)
                 continue
             chat.window.times.append(now)
             self._overall.times.append(now)
             waiter.future.set_result(None)
-            self._file(entry[3], chat, now)
+            self._file(entry[4], chat, now)
         while self._ready and self._current(self._ready[0]) is None:
             heapq.heappop(self._ready)
         self._sweep(now)

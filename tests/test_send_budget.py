@@ -110,7 +110,7 @@ def test_a_groups_21st_message_in_a_minute_waits_while_a_private_chats_go_at_onc
         return telegram
 
     telegram = virtual(main)
-    assert [telegram.at(f"g{i}") for i in range(20)] == [0.0] * 20  # Telegram's burst
+    assert max(telegram.at(f"g{i}") for i in range(20)) < 1  # Telegram's burst, 3 a tenth
     assert telegram.at("private") == telegram.at("other group") == 1.0
     assert telegram.at("g20") == pytest.approx(60 + SLACK, abs=0.01)
 
@@ -170,8 +170,8 @@ def test_one_chats_queue_of_50_does_not_push_a_later_chats_reply_behind_it() -> 
         return telegram
 
     telegram = virtual(main)
-    assert telegram.order().index("reply") == 11  # the 10 of the first second, then one more
-    assert telegram.at("reply") == pytest.approx(1.05, abs=0.01)
+    assert telegram.order().index("reply") == 5  # one every 0.105 s: the next free one
+    assert telegram.at("reply") == pytest.approx(0.525, abs=0.001)
     assert [name for name in telegram.order() if name != "reply"] == [
         f"flood {i}" for i in range(50)
     ]
