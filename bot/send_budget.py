@@ -9,13 +9,13 @@ any 3 seconds: an answer costs an edit and the next question), and the bot one f
 one, so a group at its limit never holds up a student's private reply.
 
 When the overall budget is what they wait for, chats take turns: each chat offers one call at
-a time (its oldest: a chat's calls keep their order), and those offers are served by the
-share of its own budget each chat has spent lately (a student who answers now and then
-before one who has used their three sends in three seconds, a group with 2 messages this
-minute before one with 19), then in the order they became ready. A chat with 50 sends
-queued offers one of them, then its next one queues behind every chat that was ready
-meanwhile: a flood in one chat, or in many, never pushes another chat's single reply behind
-the whole backlog. No chat waits for ever: its share falls as its sends grow old.
+a time (its oldest: a chat's calls keep their order), and those offers are served by how
+many calls each chat had let go in the last 3 seconds (a student who answers now and then
+before one who has had three, a group that just posted a part after the others), then in
+the order they became ready. A chat with 50 sends queued offers one of them, then its next
+one queues behind every chat that was ready meanwhile: a flood in one chat, or in many,
+never pushes another chat's single reply behind the whole backlog. No chat waits much more
+than 3 seconds for its turn: by then nobody is ahead of it but chats ready before it.
 
 A 429 pauses only the chat it came from, for ``retry_after`` (PTB's own limiter pauses every
 chat); the call is then retried, ``max_retries`` times at most, and the last 429 is raised.
@@ -53,6 +53,9 @@ SLACK = 0.05
 # The overall budget is handed out in tenths (3 in any 0.1 s at 30 a second), not all 30 at
 # once: a reply that comes just after a burst waits a tenth of a second, not a second.
 OVERALL_SLICES = 10
+# When the overall budget is short, a chat with fewer calls let go within this many seconds
+# goes first: after this long without one, any chat is first in line (by its age).
+RECENT = 3.0
 # Added to a 429's retry_after before the chat's next try, as PTB does.
 RETRY_MARGIN = 0.1
 EPSILON = 1e-6
@@ -76,18 +79,16 @@ class Window:
             return float("-inf")
         return self.times[0] + self.period
 
-    def used(self, now: float) -> float:
-        """The share of the budget spent within the window (0 to 1; 0 with no limit)."""
-        if not self.times.maxlen:
-            return 0.0
-        return sum(1 for t in self.times if t > now - self.period) / self.times.maxlen
+    def recent(self, now: float) -> int:
+        """Calls let go within the last RECENT seconds (of the last ``limit``)."""
+        return sum(1 for t in self.times if t > now - RECENT)
 
     def idle(self, now: float) -> bool:
         return not self.times or self.times[-1] + self.period <= now
 
 
 # A chat's place in a heap: (order, ready at, turn, filed, chat id). Ready chats are ordered
-# by the share of their own budget spent lately, then by when they became ready; sleeping
+# by their calls let go within RECENT seconds, then by when they became ready; sleeping
 # ones by when they will be ready (order = ready at). ``filed`` not the chat's: stale.
 _Entry = tuple[float, float, int, int, int | str]
 
@@ -247,7 +248,7 @@ class SendBudget(BaseRateLimiter[int]):
             heapq.heappush(self._sleeping, (at, at, next(self._turns), chat.filed, chat_id))
 
     def _ready_since(self, at: float, chat_id: int | str, chat: _Chat, now: float) -> None:
-        entry = (chat.window.used(now), at, next(self._turns), chat.filed, chat_id)
+        entry = (chat.window.recent(now), at, next(self._turns), chat.filed, chat_id)
         heapq.heappush(self._ready, entry)
 
     def _current(self, entry: _Entry) -> _Chat | None:
