@@ -15,9 +15,9 @@ For ``--seconds``, at once:
 
 * ``--flooders`` students take a long lesson privately as fast as the bot's messages come
   (each presses the next button the moment it arrives): a flood of private answers;
-* ``--groups`` groups' teachers each begin the lesson, post its first part (/next: its text
-  and 10 questions) and ask /status 12 times in a row: 24 messages for a group, 4 more than
-  its 20 a minute;
+* ``--groups`` groups' teachers each begin the lesson and press /next five times in a row
+  (a part's text, its 10 questions, the next part's text…): 23 messages for a group, 3 more
+  than its 20 a minute;
 * ``--probes`` students take the lesson at a student's pace (4-8 s on each question).
 
 Reported for probes and flooders: each answer's wait for the bot's next message (p50, p99,
@@ -254,7 +254,7 @@ async def run_once(args: argparse.Namespace, limiter: str) -> list[str]:
                 began = time.monotonic()
                 until = began + args.seconds
                 for teacher, group in zip(teachers, groups, strict=True):
-                    for text in [f"/begin {LESSON_ID}", "/next"] + ["/status"] * 12:
+                    for text in [f"/begin {LESSON_ID}"] + ["/next"] * 5:
                         standin.send_text(teacher, group, text)
                 await asyncio.gather(flooders.run(until), probes.run(until))
                 group_sends = [
@@ -280,7 +280,7 @@ async def main(args: argparse.Namespace) -> int:
     print(b.machine_line())
     print(
         f"{args.flooders} flooding students, {args.probes} probe students (4-8 s a question), "
-        f"{args.groups} groups bursting (/begin, /next, /status x12); {args.seconds:.0f} s; "
+        f"{args.groups} groups bursting (/begin, /next x5); {args.seconds:.0f} s; "
         f"latency {args.latency * 1000:.0f} ms; {args.rate} messages/s overall"
     )
     limiters = ["ptb", "ours"] if args.limiter == "both" else [args.limiter]
