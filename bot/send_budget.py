@@ -10,9 +10,9 @@ one, so a group at its limit never holds up a student's private reply.
 
 When the overall budget is what they wait for, chats take turns: each chat offers one call at
 a time (its oldest: a chat's calls keep their order), and those offers are served by how
-many calls each chat had let go in the last 3 seconds (a student who answers now and then
-before one who has had three, a group that just posted a part after the others), then in
-the order they became ready. A chat with 50 sends queued offers one of them, then its next
+much of its burst each chat has spent in the last 3 seconds (a student who answers now and
+then, 1 of 3, before one who has had 3 of 3; a group that sent 10 of its 20 in between),
+then in the order they became ready. A chat with 50 sends queued offers one of them, then its next
 one queues behind every chat that was ready meanwhile: a flood in one chat, or in many,
 never pushes another chat's single reply behind the whole backlog. No chat waits much more
 than 3 seconds for its turn: by then nobody is ahead of it but chats ready before it.
@@ -53,8 +53,8 @@ SLACK = 0.05
 # The overall budget is handed out in tenths (3 in any 0.1 s at 30 a second), not all 30 at
 # once: a reply that comes just after a burst waits a tenth of a second, not a second.
 OVERALL_SLICES = 10
-# When the overall budget is short, a chat with fewer calls let go within this many seconds
-# goes first: after this long without one, any chat is first in line (by its age).
+# When the overall budget is short, a chat that spent less of its burst within this many
+# seconds goes first: after this long without a call, any chat is first in line (by age).
 RECENT = 3.0
 # Added to a 429's retry_after before the chat's next try, as PTB does.
 RETRY_MARGIN = 0.1
@@ -79,17 +79,21 @@ class Window:
             return float("-inf")
         return self.times[0] + self.period
 
-    def recent(self, now: float) -> int:
-        """Calls let go within the last RECENT seconds (of the last ``limit``)."""
-        return sum(1 for t in self.times if t > now - RECENT)
+    def recent(self, now: float) -> float:
+        """The share of the burst (``limit``) spent within the last RECENT seconds: a group's
+        10 of 20 is a half, as a private chat's 1 of 3 is a third."""
+        if not self.times.maxlen:
+            return 0.0
+        return sum(1 for t in self.times if t > now - RECENT) / self.times.maxlen
 
     def idle(self, now: float) -> bool:
         return not self.times or self.times[-1] + self.period <= now
 
 
 # A chat's place in a heap: (order, ready at, turn, filed, chat id). Ready chats are ordered
-# by their calls let go within RECENT seconds, then by when they became ready; sleeping
-# ones by when they will be ready (order = ready at). ``filed`` not the chat's: stale.
+# by the share of their burst spent within RECENT seconds, then by when they became ready;
+# sleeping ones by when they will be ready (order = ready at). ``filed`` not the chat's:
+# stale.
 _Entry = tuple[float, float, int, int, int | str]
 
 

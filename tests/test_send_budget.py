@@ -205,6 +205,27 @@ def test_a_flood_in_many_chats_does_not_starve_a_students_single_reply() -> None
         ]
 
 
+def test_a_groups_part_is_not_held_back_by_flooding_students() -> None:
+    """The same 20 flooding students; a teacher's part (its text and 10 questions) goes out
+    within a few seconds: a group's 11 of its 20 count as less than a student's 3 of 3."""
+
+    async def main() -> Telegram:
+        telegram = Telegram(SendBudget(overall_max_rate=10))
+        flood = [
+            asyncio.ensure_future(telegram.send(1000 + chat, f"{chat}/{i}"))
+            for i in range(10)
+            for chat in range(20)
+        ]
+        await asyncio.sleep(2.05)
+        await asyncio.gather(*(telegram.send(GROUP, f"part {i}") for i in range(11)))
+        await asyncio.gather(*flood)
+        return telegram
+
+    telegram = virtual(main)
+    assert telegram.at("part 10") - 2.05 < 4
+    assert [n for n in telegram.order() if n.startswith("part")] == [f"part {i}" for i in range(11)]
+
+
 def test_a_429_pauses_only_the_chat_it_came_from_and_the_last_one_is_raised() -> None:
     async def main() -> tuple[Telegram, BaseException | None]:
         telegram = Telegram(SendBudget(max_retries=3))
