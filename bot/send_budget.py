@@ -3,9 +3,10 @@ every Bot API call but getUpdates passes it).
 
 Telegram lets a bot send about 30 messages a second in all, 20 a minute in a group and about
 one a second in a private chat (short bursts tolerated), and answers 429 with ``retry_after``
-past them. Each chat here has its own budget (a group 20 in any minute, a private chat 3 in
-any 3 seconds: an answer costs an edit and the next question), and the bot one for all chats
-(``overall_max_rate`` a second). A call waits only for its own chat's budget and the overall
+past them. Each chat here has its own budget (a group 20 at once then one every 3 seconds,
+as PTB's limiter keeps it; a private chat 3 in any 3 seconds: an answer costs an edit and
+the next question), and the bot one for all chats (``overall_max_rate`` a second, handed
+out in tenths). A call waits only for its own chat's budget and the overall
 one, so a group at its limit never holds up a student's private reply.
 
 When the overall budget is what they wait for, chats take turns: each chat offers one call at
@@ -19,8 +20,10 @@ than 3 seconds for its turn: by then nobody is ahead of it but chats ready befor
 
 A 429 pauses only the chat it came from, for ``retry_after`` (PTB's own limiter pauses every
 chat); the call is then retried, ``max_retries`` times at most, and the last 429 is raised.
-Calls without a chat (answerCallbackQuery, getMe, …) and reactions (a ✍ is a courtesy; a
-refused one is dropped) go at once, as Telegram does not count them.
+Calls without a chat (answerCallbackQuery, getMe, …), reads about a chat (getChatMember:
+not messages) and reactions (a ✍ is a courtesy; a refused one is dropped) go at once, as
+Telegram does not count them against a chat's messages. PTB's limiter counted a group's
+getChatMember against its 20 messages a minute.
 
 No task per waiting call: a caller awaits its own future, and one timer (a loop callback)
 hands out what comes free. A cancelled caller leaves its chat's queue at once. Memory: a
@@ -65,19 +68,32 @@ UNCOUNTED = frozenset({"setMessageReaction"})  # reactions: not queued (bot.outb
 
 
 class Window:
-    """At most ``limit`` calls in any ``period`` seconds: the times of the last ``limit``."""
+    """At most ``limit`` calls in any ``period`` seconds (the times of the last ``limit``);
+    or, ``leaky``, a burst of ``limit`` then one every ``period / limit`` seconds, as PTB's
+    limiter (and most bots) keep a group's 20 a minute."""
 
-    __slots__ = ("period", "times")
+    __slots__ = ("last", "level", "period", "rate", "times")
 
-    def __init__(self, limit: int, period: float) -> None:
+    def __init__(self, limit: int, period: float, *, leaky: bool = False) -> None:
         self.times: deque[float] = deque(maxlen=limit)
         self.period = period + min(SLACK, period / 20)
+        self.rate = limit / self.period if leaky and limit else 0.0  # its level's drain, /s
+        self.level, self.last = 0.0, 0.0
 
     def free_at(self) -> float:
         """When the next call may go (in the past when it may go now)."""
-        if not self.times.maxlen or len(self.times) < self.times.maxlen:  # 0: no limit
+        limit = self.times.maxlen
+        if not limit:  # 0: no limit
             return float("-inf")
-        return self.times[0] + self.period
+        if self.rate:
+            return self.last + (self.level + 1 - limit) / self.rate
+        return float("-inf") if len(self.times) < limit else self.times[0] + self.period
+
+    def take(self, now: float) -> None:
+        self.times.append(now)
+        if self.rate:
+            self.level = max(0.0, self.level - (now - self.last) * self.rate) + 1
+            self.last = now
 
     def recent(self, now: float) -> float:
         """The share of the burst (``limit``) spent within the last RECENT seconds: a group's
@@ -87,6 +103,9 @@ class Window:
         return sum(1 for t in self.times if t > now - RECENT) / self.times.maxlen
 
     def idle(self, now: float) -> bool:
+        """Nothing it remembers counts any more."""
+        if self.rate:
+            return self.last + self.level / self.rate <= now
         return not self.times or self.times[-1] + self.period <= now
 
 
@@ -183,7 +202,7 @@ class SendBudget(BaseRateLimiter[int]):
         rate_limit_args: int | None,
     ) -> ApiResult:
         chat_id = _chat_of(data)
-        if chat_id is None or endpoint in UNCOUNTED:
+        if chat_id is None or endpoint in UNCOUNTED or endpoint.startswith("get"):
             return await callback(*args, **kwargs)
         max_retries = rate_limit_args or self._max_retries
         arrival = next(self._arrivals)
@@ -232,7 +251,7 @@ class SendBudget(BaseRateLimiter[int]):
         if chat is None:
             private = isinstance(chat_id, int) and chat_id > 0
             limit, period = self._private if private else self._group
-            chat = self._chats[chat_id] = _Chat(Window(limit, period))
+            chat = self._chats[chat_id] = _Chat(Window(limit, period, leaky=not private))
         return chat
 
     def _pause(self, chat_id: int | str, seconds: float) -> None:
@@ -285,8 +304,8 @@ class SendBudget(BaseRateLimiter[int]):
             if waiter.future.done():  # cancelled, its caller not yet told: nothing spent
                 self._file(entry[4], chat, now)
                 continue
-            chat.window.times.append(now)
-            self._overall.times.append(now)
+            chat.window.take(now)
+            self._overall.take(now)
             waiter.future.set_result(None)
             self._file(entry[4], chat, now)
         while self._ready and self._current(self._ready[0]) is None:
