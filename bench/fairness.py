@@ -7,7 +7,7 @@ Run from the repository root::
 
 The bot runs as its own process, as ``python -m bot run`` runs it (long polling through the
 durable inbox), with ``BOT_MESSAGES_PER_SECOND=--rate`` (30: Telegram's free limit), against
-``bench/capacity.py``'s Telegram-like stand-in: every request takes 50 ms, and sends past
+``bench/telegram_like.py``'s stand-in: every request takes 50 ms, and sends past
 Telegram's limits (``--rate`` a second in all, 20 a minute in a group, 3 in any 3 s in a
 private chat) are refused with 429 and ``retry_after``.
 
@@ -44,7 +44,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import benchlib as b  # noqa: E402
-from capacity import NAVIGATION, NEVER, TelegramLike, percentile_ms  # noqa: E402
+from capacity import NAVIGATION, NEVER, percentile_ms  # noqa: E402
+from telegram_like import TelegramLike  # noqa: E402
 
 from tests.standin import FakeChat, FakeUser, StoredMessage  # noqa: E402
 

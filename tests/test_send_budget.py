@@ -2,10 +2,11 @@
 an event loop whose clock jumps to the next timer (a minute of flood window takes no time
 and every moment is exact), and one story through the stand-in.
 
-With PTB's AIORateLimiter in place of SendBudget, these fail: the group's 21st message
-(sent after 3 s), a private chat's fourth call (at once), the flood's backlog (the later
-reply waits behind it), the 429 (it pauses every chat) and the story (the stand-in's 429
-in the group pauses the student's private reply too).
+With PTB's AIORateLimiter in place of SendBudget, all but the first fail: a private
+chat's fourth call goes at once, a read waits in its group's queue, the later reply and
+the teacher's part wait behind the flood's backlog (18 s), a 429 pauses every chat, and in
+the story the stand-in's 429 in the group held the student's private reply for 7 s. (The
+ordering test fails on its times, not its order: PTB serves arrivals in order too.)
 """
 
 from __future__ import annotations
