@@ -251,7 +251,7 @@ async def run_once(args: argparse.Namespace, limiter: str) -> list[str]:
                     )
                     for i, teacher in enumerate(teachers)
                 ]
-                refused_before, calls_before = standin.refused, len(standin.calls)
+                calls_before = len(standin.calls)
                 began = time.monotonic()
                 until = began + args.seconds
                 for teacher, group in zip(teachers, groups, strict=True):
@@ -265,14 +265,19 @@ async def run_once(args: argparse.Namespace, limiter: str) -> list[str]:
                     and call.method.startswith("send")
                     and int(call.params.get("chat_id", 0)) < 0
                 ]
-                refused = standin.refused - refused_before
+                refused = [
+                    int(call.params.get("chat_id", 0)) < 0
+                    for call in standin.calls[calls_before:]
+                    if call.error_code == 429
+                ]
     return [
         f"{'PTB AIORateLimiter' if limiter == 'ptb' else 'bot/send_budget.py'}:",
         summary("probes  ", probes),
         summary("flooders", flooders),
         f"  groups: {len(group_sends)} messages sent in the {args.seconds:.0f} s "
         f"({sum(1 for t in group_sends if t < 60) / max(1, args.groups):.0f} a group in its "
-        f"first minute); 429s from the stand-in: {refused:,}",
+        f"first minute); 429s from the stand-in: {len(refused):,} "
+        f"({sum(refused)} in groups, {len(refused) - sum(refused)} in private chats)",
     ]
 
 

@@ -212,7 +212,7 @@ class SendBudget(BaseRateLimiter[int]):
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
                 if attempt == max_retries:
-                    log.warning("%s to chat %s refused (429) %d times", endpoint, chat_id, attempt)
+                    log.warning("%s to chat %s: 429 %d times", endpoint, chat_id, attempt + 1)
                     raise
                 self._pause(chat_id, _seconds(error.retry_after) + RETRY_MARGIN)
                 log.info("429 in chat %s: its calls wait %s s", chat_id, error.retry_after)

@@ -182,8 +182,8 @@ def test_one_chats_queue_of_50_does_not_push_a_later_chats_reply_behind_it() -> 
 
 def test_a_flood_in_many_chats_does_not_starve_a_students_single_reply() -> None:
     """20 students flooding (10 sends queued each, 200 in all, at most 10 a second overall):
-    the backlog takes 20 s; a student who answers at 2 s waits for one turn of the chats
-    ready before them (about 2 s), not for the backlog."""
+    the backlog takes 20 s; a student who answers at 2 s, having sent nothing lately, goes
+    at the next free moment (a tenth of a second), not after the backlog."""
 
     async def main() -> tuple[Telegram, float]:
         telegram = Telegram(SendBudget(overall_max_rate=10))
@@ -200,7 +200,7 @@ def test_a_flood_in_many_chats_does_not_starve_a_students_single_reply() -> None
         return telegram, waited
 
     telegram, waited = virtual(main)
-    assert waited <= 2.5
+    assert waited <= 0.11
     assert telegram.sent[-1][1] >= 19  # the backlog did take its time
     for chat in range(20):
         assert [n for n in telegram.order() if n.startswith(f"{chat}/")] == [
