@@ -134,7 +134,7 @@ async def test_a_paced_session_with_closing_polls_runs_through_a_restart(
         assert closes_at(why) == planned.strftime("%H:%M")  # the group's zone: UTC here
         standin.vote(early, poll, [0])
         standin.reply(early, why, "Because it is.")
-        assert "Next part at" in await room.barrier()
+        assert "(UTC time, every" in await room.barrier()  # Next part at 14:05 (UTC time…
     # Stopped: a reply sent now, in time, is handled at the next start; one sent after
     # the question closed is not counted; the poll has closed by itself.
     standin.reply(late, why, "In time, while the bot was away.")
@@ -220,9 +220,11 @@ async def test_pause_and_resume_stop_and_start_the_clock(
         room.says(room.admin, "/resume")
         resumed = text(await room.reads())
         assert "The clock runs again: the next part comes at" in resumed, resumed
+        assert "(UTC time), then every" in resumed, resumed
         assert "then every 5s" in resumed
         room.says(room.admin, "/resume")
-        assert "The clock is running" in text(await room.reads())
+        running = text(await room.reads())
+        assert "The clock is running" in running and "(UTC time)." in running, running
         poll = await room.reads()  # a pace after /resume
         assert poll.poll is not None and poll.poll.open_period in (4, 5)
         await room.reads()  # the short question

@@ -127,11 +127,15 @@ def already_stopped() -> Reply:
 
 
 def resumed(at: dt.datetime, zone: ZoneInfo, pace: int) -> Reply:
-    return Reply(texts.PACE_RESUMED.format(time=clock_time(at, zone), pace=pacing.written(pace)))
+    return Reply(
+        texts.PACE_RESUMED.format(
+            time=clock_time(at, zone), zone=esc(zone.key), pace=pacing.written(pace)
+        )
+    )
 
 
 def running(at: dt.datetime, zone: ZoneInfo) -> Reply:
-    return Reply(texts.PACE_RUNNING.format(time=clock_time(at, zone)))
+    return Reply(texts.PACE_RUNNING.format(time=clock_time(at, zone), zone=esc(zone.key)))
 
 
 def no_clock() -> Reply:
@@ -144,5 +148,5 @@ def status_line(pace: Pace, zone: ZoneInfo) -> str:
         return texts.GROUP_STATUS_PACE_STOPPED
     at = dt.datetime.fromisoformat(pace.next_tick_at)
     return texts.GROUP_STATUS_PACE.format(
-        time=clock_time(at, zone), pace=pacing.written(pace.seconds)
+        time=clock_time(at, zone), zone=esc(zone.key), pace=pacing.written(pace.seconds)
     )

@@ -190,11 +190,13 @@ PACE_STOPPED = (
     "next part."
 )
 PACE_ALREADY_STOPPED = "⏸ The clock is stopped already. /resume starts it again."
-PACE_RESUMED = "▶️ The clock runs again: the next part comes at {time}, then every {pace}."
-PACE_RUNNING = "⏱ The clock is running: the next part comes at {time}."
+PACE_RESUMED = (
+    "▶️ The clock runs again: the next part comes at {time} ({zone} time), then every {pace}."
+)
+PACE_RUNNING = "⏱ The clock is running: the next part comes at {time} ({zone} time)."
 PACE_NONE = (
     "This session moves on only with /next: it has no clock. To run one by itself, begin it "
     "with a pace: /begin pace 3m."
 )
-GROUP_STATUS_PACE = "\n⏱ Next part at {time} (every {pace})."
+GROUP_STATUS_PACE = "\n⏱ Next part at {time} ({zone} time, every {pace})."
 GROUP_STATUS_PACE_STOPPED = "\n⏸ The clock is stopped (/resume starts it)."
