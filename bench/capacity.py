@@ -52,6 +52,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import benchlib as b  # noqa: E402
+import live  # noqa: E402
 from telegram_like import TelegramLike  # noqa: E402
 
 from tests.standin import FakeChat, FakeUser, StoredMessage  # noqa: E402
@@ -97,30 +98,17 @@ NEVER = ("🔁", "📚", "Start again", "Lessons", "🔕", "↩️", "Cancel", "
 
 
 def bot_child() -> int:
-    """`python -m bot run`, noting when each answer's transaction committed."""
-    from bot.__main__ import main as bot_main
-    from bot.storage import Storage
+    """`python -m bot run` (bench/live.py: noting when each answer's transaction committed),
+    with ``--waits`` timing each update's waits too."""
+    if os.environ.get("CAPACITY_WAITS"):
+        waits = measure_waits()
 
-    committed: list[tuple[str, float]] = []
-    original = Storage.record_answer
-
-    async def record_answer(self: Storage, answer: Any, **kwargs: Any) -> Any:
-        result = await original(self, answer, **kwargs)
-        committed.append((answer.source_key, time.monotonic()))
-        return result
-
-    Storage.record_answer = record_answer  # type: ignore[method-assign,assignment]
-    waits = measure_waits() if os.environ.get("CAPACITY_WAITS") else []
-
-    def write() -> None:
-        with Path(os.environ["CAPACITY_COMMITS"]).open("w", encoding="utf-8") as out:
-            out.writelines(f"{key}\t{moment}\n" for key, moment in committed)
-        if waits:
+        def write() -> None:
             with Path(os.environ["CAPACITY_WAITS"]).open("w", encoding="utf-8") as out:
                 out.writelines("\t".join(f"{v:.6f}" for v in row) + "\n" for row in waits)
 
-    atexit.register(write)
-    return bot_main(["run"])
+        atexit.register(write)
+    return live.bot_child()
 
 
 # Where an update's time goes, in the bot's process: (added → placed in its task, waiting
@@ -417,7 +405,7 @@ async def main(args: argparse.Namespace) -> int:
                 log_path,
                 BOT_LOG_LEVEL="WARNING",
                 BOT_MESSAGES_PER_SECOND=str(args.rate),
-                CAPACITY_COMMITS=str(commits_path),
+                **{live.COMMITS_VARIABLE: str(commits_path)},
                 CAPACITY_WAITS=str(waits_path) if args.waits else "",
                 **(webhook if args.webhook else {}),
             ) as child:
@@ -476,12 +464,7 @@ async def main(args: argparse.Namespace) -> int:
                     )
                     made[call.method + where] += 1
             log = log_path.read_text(errors="replace")
-        committed = dict(
-            (key, float(moment))
-            for key, moment in (
-                line.split("\t") for line in commits_path.read_text().splitlines() if line
-            )
-        )
+        committed = live.commits(commits_path)
         update_waits = [
             tuple(float(v) for v in line.split("\t"))
             for line in (waits_path.read_text() if waits_path.exists() else "").splitlines()
