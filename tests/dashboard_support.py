@@ -14,7 +14,7 @@ from typing import Any
 import aiohttp
 
 from bot.context import BotApplication
-from tests.actors import Group, Moderator, settings_for, text
+from tests.actors import Group, Moderator, Student, link_payload, settings_for, text
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn, StoredMessage
 from tests.webhook_support import free_port
@@ -152,3 +152,20 @@ async def signed_in(session: aiohttp.ClientSession, link: str) -> aiohttp.Client
     async with session.get(link, allow_redirects=False) as response:
         await response.read()
         return response
+
+
+async def homework_answered(group: Group, assign: str, typed: str) -> Student:
+    """``/assign <assign>`` in ``group``, and its first member does the homework from its Start
+    link up to the typed answer ``typed`` (saved): the student, at the debate's question."""
+    group.says(group.admin, f"/assign {assign}")
+    post = await group.reads()
+    student = Student(group.standin, user=group.members[0])
+    student.says(f"/start {link_payload(post)}")
+    await student.reads()  # "Homework for Room <A>"
+    await student.presses(await student.reads(), "Continue ▸")
+    await student.presses(await student.reads(), "Right")
+    await student.presses(await student.reads(), "Nope")
+    assert "Say something." in text(await student.reads())
+    student.says(typed)
+    assert "Saved your answer" in text(await student.reads())
+    return student

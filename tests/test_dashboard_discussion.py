@@ -12,8 +12,8 @@ from pathlib import Path
 import aiohttp
 
 from bot.__main__ import main
-from tests.actors import Group, Student, link_payload, text, value
-from tests.dashboard_support import dashboard_bot, signed_in, signin_link
+from tests.actors import Group, text, value
+from tests.dashboard_support import dashboard_bot, homework_answered, signed_in, signin_link
 from tests.standin import BotApiStandIn, StoredMessage
 
 LESSON = """\
@@ -193,17 +193,7 @@ async def test_homework_downloads_are_the_exports_and_only_for_its_group(
     byte; a moderator of another group gets nothing by changing the address."""
     async with dashboard_bot(standin, tmp_path) as dash:
         room = dash.group
-        room.says(room.admin, "/assign 1d")
-        post = await room.reads()
-        student = Student(standin, user=room.members[0])
-        student.says(f"/start {link_payload(post)}")
-        await student.reads()  # "Homework for Room <A>"
-        await student.presses(await student.reads(), "Continue ▸")
-        await student.presses(await student.reads(), "Right")
-        await student.presses(await student.reads(), "Nope")
-        assert "Say something." in text(await student.reads())
-        student.says("My <homework> answer")
-        assert "Saved your answer" in text(await student.reads())
+        await homework_answered(room, "1d", "My <homework> answer")
         other = Group(standin, "Other room", admin="Bea", members=1)
         other.says(other.admin, "/assign 1d")
         await other.reads()

@@ -19,11 +19,12 @@ from markupsafe import escape
 from bot.lessons import LessonCatalog
 from bot.rights_cache import RightsCache
 from bot.web.dashboard.auth import sign_init_data
-from tests.actors import Group, Student, edited, link_payload, rows, text, value
+from tests.actors import Group, Student, edited, rows, value
 from tests.conftest import TOKEN
 from tests.dashboard_support import (
     LONG_ANSWER,
     dashboard_bot,
+    homework_answered,
     local_path,
     run_session,
     signed_in,
@@ -252,17 +253,7 @@ async def test_signin_attempts_are_limited_per_ip(
 async def test_homework_pages(standin: BotApiStandIn, tmp_path: Path) -> None:
     async with dashboard_bot(standin, tmp_path) as dash:
         room = dash.group
-        room.says(room.admin, "/assign 4s late")
-        post = await room.reads()
-        student = Student(standin, user=room.members[0])
-        student.says(f"/start {link_payload(post)}")
-        await student.reads()  # "Homework for Room <A>"
-        await student.presses(await student.reads(), "Continue ▸")
-        await student.presses(await student.reads(), "Right")
-        await student.presses(await student.reads(), "Nope")
-        assert "Say something." in text(await student.reads())
-        student.says("My homework answer")
-        assert "Saved your answer" in text(await student.reads())
+        student = await homework_answered(room, "4s late", "My homework answer")
         should = await student.reads()
         await room.reads()  # the results at the deadline
         await student.presses(should, "Agree")
