@@ -74,8 +74,8 @@ class BotApiStandIn(StandInState):
         self._event = asyncio.Event()
         self._version = 0
         self._in_flight = 0  # requests being handled, getUpdates excluded
-        # method (lower case) -> (failures left, error code, description)
-        self._injected_failures: dict[str, tuple[int, int, str]] = {}
+        # method (lower case) -> (failures left, error code, description, parameters)
+        self._injected_failures: dict[str, tuple[int, int, str, JSONDict | None]] = {}
         self._polls_waiting = 0
         self._poll_generation = 0
         self._closing = False
@@ -137,12 +137,23 @@ class BotApiStandIn(StandInState):
         return True
 
     def fail_next(
-        self, method: str, times: int = 1, *, code: int = 502, description: str = "Bad Gateway"
+        self,
+        method: str,
+        times: int = 1,
+        *,
+        code: int = 502,
+        description: str = "Bad Gateway",
+        retry_after: int | None = None,
     ) -> None:
         """The next ``times`` calls of ``method`` fail: by default as a flaky network would
         (502); or as Telegram refuses, e.g. ``code=400, description="Bad Request: not enough
-        rights to send polls to the chat"``."""
-        self._injected_failures[method.lower()] = (times, code, description)
+        rights to send polls to the chat"``; ``retry_after``: a 429 asking to wait that many
+        seconds (Telegram's ``parameters.retry_after``)."""
+        parameters: JSONDict | None = None
+        if retry_after is not None:
+            code, description = 429, f"Too Many Requests: retry after {retry_after}"
+            parameters = {"retry_after": retry_after}
+        self._injected_failures[method.lower()] = (times, code, description, parameters)
 
     @property
     def polling(self) -> bool:
@@ -251,11 +262,13 @@ class BotApiStandIn(StandInState):
             )
             return self._finish(call, unreadable)
 
-        left, code, description = self._injected_failures.get(method.lower(), (0, 0, ""))
+        left, code, description, parameters = self._injected_failures.get(
+            method.lower(), (0, 0, "", None)
+        )
         if left:
-            self._injected_failures[method.lower()] = (left - 1, code, description)
+            self._injected_failures[method.lower()] = (left - 1, code, description, parameters)
             call = ApiCall(method, values, False, error_code=code, error=description)
-            return self._finish(call, ApiError(code, description))
+            return self._finish(call, ApiError(code, description, parameters))
 
         is_poll = method.lower() == "getupdates"
         if not is_poll:
