@@ -24,7 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import homework, i18n, reminders, sessions
+from bot import attempts, homework, i18n, reminders, sessions
 from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData
 from bot.handlers import (
@@ -63,6 +63,7 @@ async def _post_init(application: BotApplication) -> None:
     await homework.schedule_all(application)  # deadlines' timers, rebuilt from the database
     await reminders.schedule_all(application)  # and the reminders' (issue 12)
     await sessions.rebuild_clocks(application)  # paced sessions' ticks, likewise
+    await attempts.make_good_at_start(application)  # replies the last stop left unsent
 
 
 async def _post_shutdown(application: BotApplication) -> None:

@@ -7,19 +7,26 @@ it shows), which is how its buttons and replies are matched to it later.
 
 from __future__ import annotations
 
-from telegram import Chat, User
+import asyncio
+import logging
 
-from bot import homework_post, outbox
+from telegram import Chat, User
+from telegram.error import TelegramError
+
+from bot import homework_post, i18n, outbox
 from bot.answering import discussion as discussing
 from bot.answering import private as answering
-from bot.context import BotContext
+from bot.context import BotApplication, BotContext
 from bot.discussion import before_id
 from bot.lessons import DebateQuestion, Lesson
 from bot.render import discussion as render_discussion
 from bot.render import private as render
 from bot.render.glossary import with_words
+from bot.send_budget import NotSent
 from bot.storage import Post, Walk
 from bot.walk import EndStep, QuestionStep, SectionStep, step_at
+
+log = logging.getLogger(__name__)
 
 
 async def leave_group_question(context: BotContext, chat_id: int) -> None:
@@ -113,3 +120,44 @@ async def begin(
         assignment_id=assignment_id,
     )
     await show_step(context, lesson, walk)
+
+
+# --- after a stop that left replies unsent ------------------------------------------------
+
+
+async def make_good_at_start(application: BotApplication) -> None:
+    """At start: if the last stop left students without a reply (``bot.poller``), a job
+    makes it good as soon as the bot runs."""
+    storage = application.bot_data.storage
+    assert storage is not None, "called once the database is open"
+    if await storage.owed_replies() and application.job_queue is not None:
+        application.job_queue.run_once(make_good, 0, name="make good what a stop left unsent")
+
+
+async def make_good(context: BotContext) -> None:
+    """Each private chat a stop left owed a reply, after its update's answer or move was
+    committed, gets the step its lesson stands at now, after a line saying why it comes
+    late: the reply itself cannot be rebuilt (handling the update again would only say
+    "already answered"), and the step is what the student needs to go on. No lesson in
+    progress: a line asking for the last message again. Once per chat: crossed off when sent
+    (or when Telegram refuses the chat), kept for the next start if this one is stopped."""
+    owed = await context.storage.owed_replies()
+    await asyncio.gather(*(_make_good(context, chat_id) for chat_id in owed))
+
+
+async def _make_good(context: BotContext, chat_id: int) -> None:
+    storage = context.storage
+    try:
+        with i18n.speaking(await i18n.language_of_user(storage, chat_id)):
+            current = await answering.current_attempt(storage, context.catalog, chat_id)
+            if current is None or await storage.private_prompt(chat_id) is not None:
+                await outbox.send(context.bot, chat_id, render.restarted(None))
+            else:
+                walk, lesson = current
+                await outbox.send(context.bot, chat_id, render.restarted(lesson))
+                await show_step(context, lesson, walk)
+    except NotSent:
+        return  # stopped again meanwhile: the next start
+    except TelegramError as error:  # blocked, gone: nothing more to do for this chat
+        log.info("could not send chat %s what the last stop left unsent: %s", chat_id, error)
+    await storage.reply_made_good(chat_id)

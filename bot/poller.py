@@ -36,6 +36,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.context import BotApplication
 from bot.scheduler import Scheduler
+from bot.send_budget import noting_cuts
 from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -183,14 +184,34 @@ class InboxPoller:
             # Handler errors go to the error handler inside process_update; anything PTB
             # raises around them (e.g. an id of the wrong type) must not stop the bot, nor
             # stop it again on every start by staying in the inbox.
-            with self._storage.handling(update_id) as mark:
+            with self._storage.handling(update_id) as mark, noting_cuts() as cut:
                 try:
                     await self._application.process_update(update)
                 except Exception:
                     log.exception("update %s could not be handled", update_id)
+            if cut:  # the bot is stopping, and a reply of this update's was not sent
+                await self._cut_short(update_id, cut, handled=mark.done)
+                return
             if mark.done:
                 return  # its handler's first write marked it handled
         await self._storage.inbox_done(update_id)
+
+    async def _cut_short(self, update_id: int, chats: set[int | str], *, handled: bool) -> None:
+        """A stop refused a reply of this update (it waited on its chat's flood budget past
+        the stop's grace: ``bot.send_budget``). If its handling wrote nothing, it stays in
+        the inbox and is simply handled again at the next start. If it wrote (an answer, a
+        step of a lesson: then the inbox forgot it in that same transaction, and handling
+        it again would only be told "already answered"), the private chats it was
+        answering are noted, and at the next start each gets the step its lesson stands
+        at (``bot.attempts.make_good``): the student is never left without her next
+        question. Groups need nothing: what was posted of a part is recorded, and /next
+        (or the clock) posts the rest."""
+        if not handled:
+            log.debug("update %s stays in the inbox: the stop cut its reply", update_id)
+            return
+        private = sorted(c for c in chats if isinstance(c, int) and c > 0)
+        if private:
+            await self._storage.owe_replies(private)
 
 
 def _parsed(payload: str) -> object:

@@ -6,7 +6,11 @@ log line per attempt; only a rejected token is final.
 
 SIGTERM and SIGINT set ``stop``: the long poll (or the wait for Telegram at start) is
 dropped at once (nothing fetched is lost, Telegram confirms only what the inbox holds), the
-update in hand is finished, the database is closed, and the process exits with status 0.
+updates in hand are finished, the database is closed, and the process exits with status 0.
+The updates in hand and the timers' work get ``STOP_GRACE_SECONDS``; a reply still waiting
+on its chat's flood budget then is not sent (a 429's pause or a group's backlog could hold
+the stop for a minute), one line says how many, and the next start makes them good
+(``bot.poller``).
 """
 
 from __future__ import annotations
@@ -21,13 +25,14 @@ from dataclasses import dataclass
 
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 
-from bot import file_modes
+from bot import file_modes, poller
 from bot.context import BotApplication, BotContext
 from bot.intake import Activity, MeasuredPoller, WebhookFeed
 from bot.lessons.reload import reload_on_signal
 from bot.logs import redact_also
 from bot.metrics import count_error
 from bot.poller import PollingStopped
+from bot.send_budget import NotSent, SendBudget
 from bot.storage import Storage
 from bot.web.dashboard.pages import Dashboard
 from bot.web.dashboard.rights import TelegramRights
@@ -77,10 +82,13 @@ async def serve(
         assert storage is not None, "post_init opens the database"
         application.add_error_handler(_count_error)
         await application.start()
+        cutting = asyncio.ensure_future(_cut_after_grace(application, stop))
         try:
             await _receive(application, storage, stop, long_poll_timeout, ready)
         finally:
             await application.stop()
+            cutting.cancel()
+        await _tell_not_sent(application, storage)
     finally:
         await application.shutdown()
         if application.post_shutdown is not None:
@@ -175,9 +183,40 @@ def _dashboard(application: BotApplication) -> Dashboard | None:
     )
 
 
+async def _cut_after_grace(application: BotApplication, stop: asyncio.Event) -> None:
+    """Once ``stop`` is set and its grace has passed, replies still waiting on their chats'
+    flood budgets are not sent (``SendBudget.stop_waiting``)."""
+    budget = application.bot.rate_limiter
+    if isinstance(budget, SendBudget):
+        await stop.wait()
+        await asyncio.sleep(poller.STOP_GRACE_SECONDS)
+        budget.stop_waiting()
+
+
+async def _tell_not_sent(application: BotApplication, storage: Storage) -> None:
+    """One line for the replies a stop left unsent (none: nothing)."""
+    budget = application.bot.rate_limiter
+    if not isinstance(budget, SendBudget) or not budget.not_sent:
+        return
+    owed = len(await storage.owed_replies())
+    log.warning(
+        "stopped with %s not sent (each waited on its chat's flood budget past the stop's "
+        "%g s grace): at the next start %s get their lesson's step, and the updates that "
+        "wrote nothing are handled again",
+        _counted(budget.not_sent, "reply", "replies"),
+        poller.STOP_GRACE_SECONDS,
+        _counted(owed, "student", "students"),
+    )
+
+
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
 async def _count_error(update: object, context: BotContext) -> None:
-    """Beside the error handler that logs: each handler's error, counted by its type."""
-    if context.error is not None:
+    """Beside the error handler that logs: each handler's error, counted by its type (a
+    reply a stop did not send is no error)."""
+    if context.error is not None and not isinstance(context.error, NotSent):
         count_error(type(context.error).__name__)
 
 

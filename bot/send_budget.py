@@ -28,6 +28,13 @@ getChatMember against its 20 messages a minute.
 No task per waiting call: a caller awaits its own future, and one timer (a loop callback)
 hands out what comes free. A cancelled caller leaves its chat's queue at once. Memory: a
 chat's record (the times of its last sends) is dropped once they are older than its window.
+
+At a stop, the updates in hand get a grace to finish (``bot.poller``); when it ends,
+``stop_waiting`` refuses every call still waiting for its chat's budget, and from then on
+any call that cannot go at once, with ``NotSent``: a 429's pause or a group's backlog could
+otherwise hold the stop for a minute (a container is killed after 10 s). Whoever handled
+the update notes the calls refused in its name (``noting_cuts``) and makes good at the next
+start what the stop left unsent.
 """
 
 from __future__ import annotations
@@ -38,7 +45,8 @@ import heapq
 import itertools
 import logging
 from collections import deque
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from telegram import constants
@@ -65,6 +73,31 @@ EPSILON = 1e-6
 NOT_SENT = "the bot stopped before this call could be sent"  # a log line's, not a user's
 PRIVATE_MAX_RATE, PRIVATE_TIME_PERIOD = 3, 3.0
 UNCOUNTED = frozenset({"setMessageReaction"})  # reactions: not queued (bot.outbox.Reactions)
+
+
+class NotSent(NetworkError):
+    """The bot is stopping and this call would have had to wait for its chat's budget: it
+    was not sent. Not a fault: the update's handling ends here, and what it left unsent is
+    made good at the next start (see the module's doc)."""
+
+    def __init__(self) -> None:
+        super().__init__(NOT_SENT)
+
+
+# The chats whose calls were refused by a stop, while noting (``noting_cuts``).
+_CUTS: ContextVar[set[int | str] | None] = ContextVar("cuts", default=None)
+
+
+@contextlib.contextmanager
+def noting_cuts() -> Iterator[set[int | str]]:
+    """Within: the chats of the calls a stop refuses (``NotSent``) are added to the set
+    given, whoever caught the refusal (an update's handling, in its own task)."""
+    cuts: set[int | str] = set()
+    token = _CUTS.set(cuts)
+    try:
+        yield cuts
+    finally:
+        _CUTS.reset(token)
 
 
 class Window:
@@ -170,23 +203,33 @@ class SendBudget(BaseRateLimiter[int]):
         self._sleeping: list[_Entry] = []
         self._timer: asyncio.TimerHandle | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping = False
+        self.not_sent = 0  # calls refused by a stop (NotSent)
 
     async def initialize(self) -> None:
-        """Nothing to open: the timer is made on the first call that waits."""
+        """Nothing to open (the timer is made on the first call that waits); calls may wait
+        again after a stop."""
+        self._stopping = False
 
-    async def shutdown(self) -> None:
-        """Stop the timer. Callers still waiting (none, once the application has stopped)
-        are told the call was not sent (NetworkError) rather than left hanging."""
+    def stop_waiting(self) -> None:
+        """The bot is stopping: every call waiting for a budget now, and from now on every
+        call that could not go at once, is refused (``NotSent``)."""
+        self._stopping = True
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
         for chat in self._chats.values():
             for waiter in chat.waiting:
                 if not waiter.future.done():
-                    waiter.future.set_exception(NetworkError(NOT_SENT))
+                    waiter.future.set_exception(NotSent())
             chat.waiting.clear()
         self._ready.clear()
         self._sleeping.clear()
+
+    async def shutdown(self) -> None:
+        """Stop the timer. Callers still waiting (none, once the application has stopped)
+        are told the call was not sent rather than left hanging."""
+        self.stop_waiting()
 
     def waiting(self) -> int:
         """Calls waiting for a budget now."""
@@ -207,7 +250,14 @@ class SendBudget(BaseRateLimiter[int]):
         max_retries = rate_limit_args or self._max_retries
         arrival = next(self._arrivals)
         for attempt in range(max_retries + 1):
-            await self._turn(chat_id, arrival)
+            try:
+                await self._turn(chat_id, arrival)
+            except NotSent:
+                self.not_sent += 1
+                cuts = _CUTS.get()
+                if cuts is not None:
+                    cuts.add(chat_id)
+                raise
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
@@ -233,6 +283,10 @@ class SendBudget(BaseRateLimiter[int]):
         if place == 0:
             self._file(chat_id, chat, loop.time())
         self._hand_out()
+        if self._stopping and not waiter.future.done():  # it would have to wait: not now
+            chat.waiting.remove(waiter)
+            self._file(chat_id, chat, loop.time())
+            raise NotSent
         try:
             await waiter.future
         except asyncio.CancelledError:

@@ -33,6 +33,7 @@ from bot.render import replies
 from bot.render.group import Countdown, GroupMessage, QuizPoll
 from bot.render.order import group_seed, shown_options
 from bot.results import asked_in, session_results
+from bot.send_budget import NotSent
 from bot.storage import Post, Walk, iso_utc
 from bot.storage.paces import Pace
 from bot.walk import (
@@ -67,7 +68,10 @@ async def send_to_group(context: BotContext, walk: Walk, message: GroupMessage) 
 
 async def tell_cannot_post(context: BotContext, walk: Walk, error: TelegramError) -> None:
     """Say in the group why a part was not (all) posted: a moderator can fix the bot's
-    rights and go on. If even this cannot be posted, the log has it."""
+    rights and go on. If even this cannot be posted, the log has it. A stop that cut the
+    part short is no refusal (the stop's one line counts it): /next posts the rest."""
+    if isinstance(error, NotSent):
+        return
     log.warning("could not post in chat %s: %s", walk.chat_id, error)
     try:
         await outbox.send(

@@ -12,6 +12,7 @@ ordering test fails on its times, not its order: PTB serves arrivals in order to
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import selectors
 import time
 from collections.abc import Awaitable, Callable
@@ -21,7 +22,7 @@ from typing import Any, TypeVar
 import pytest
 from telegram.error import NetworkError, RetryAfter
 
-from bot.send_budget import PRIVATE_TIME_PERIOD, SLACK, SendBudget
+from bot.send_budget import PRIVATE_TIME_PERIOD, SLACK, NotSent, SendBudget, noting_cuts
 from tests.actors import SMALL_LESSON, Group, Student, settings_for, text
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn
@@ -299,6 +300,49 @@ def test_memory_stays_bounded_and_shutdown_lets_waiting_callers_go() -> None:
     assert remembered == 1
     assert results[:20] == [None] * 20
     assert all(isinstance(r, NetworkError) for r in results[20:])
+
+
+def test_a_stop_refuses_what_waits_and_what_would_wait_and_notes_whose_it_was() -> None:
+    """``stop_waiting`` (a stop's grace is over): each call waiting for a budget is refused
+    with NotSent, and so is any later one that would have to wait; one that may go at once
+    still goes (a pop-up, a reply in a chat with budget left). ``noting_cuts`` collects the
+    chats refused in its own task only."""
+
+    async def main() -> tuple[Telegram, dict[str, BaseException | None], set[int | str]]:
+        limiter = SendBudget()
+        telegram = Telegram(limiter)
+        for i in range(3):
+            await telegram.send(PRIVATE, f"p{i}")  # its 3 in 3 s are spent
+
+        async def noted(name: str, chat_id: int) -> set[int | str]:
+            with noting_cuts() as cuts, contextlib.suppress(NotSent):
+                await telegram.send(chat_id, name)
+            return cuts
+
+        waiting = asyncio.ensure_future(noted("waits", PRIVATE))
+        await asyncio.sleep(1)
+        limiter.stop_waiting()
+        cut = await waiting
+        outcomes: dict[str, BaseException | None] = {}
+        for name, chat_id, method in (
+            ("would wait", PRIVATE, "sendMessage"),
+            ("free chat", OTHER_PRIVATE, "sendMessage"),
+            ("pop-up", 0, "answerCallbackQuery"),
+        ):
+            try:
+                await telegram.send(chat_id, name, method)
+                outcomes[name] = None
+            except NotSent as error:
+                outcomes[name] = error
+        assert limiter.waiting() == 0 and limiter.not_sent == 2
+        return telegram, outcomes, cut
+
+    telegram, outcomes, cut = virtual(main)
+    assert telegram.order() == ["p0", "p1", "p2", "free chat", "pop-up"]
+    assert telegram.at("free chat") == 1.0  # refused at once, nothing waited for
+    assert isinstance(outcomes["would wait"], NetworkError)  # what PTB's callers expect
+    assert outcomes["free chat"] is None and outcomes["pop-up"] is None
+    assert cut == {PRIVATE}
 
 
 @pytest.mark.standin(flood_window=WINDOW)

@@ -16,6 +16,7 @@ from bot.context import BotContext
 from bot.outbox import popup
 from bot.render import assignments as render_assignments
 from bot.render import replies
+from bot.send_budget import NotSent
 from bot.storage import StorageError, WalkClosed
 from bot.storage.assignments import PastDeadline
 
@@ -87,9 +88,13 @@ async def _worded_apology(context: BotContext, error: BaseException | None) -> s
 
 async def on_error(update: object, context: BotContext) -> None:
     """Log a failed update by ids only (no message text), tell the user if we can, and keep
-    going. A storage failure other than a busy database also alerts the moderators."""
+    going. A storage failure other than a busy database also alerts the moderators. A reply
+    a stop did not send is no failure: ``bot.poller`` makes it good at the next start."""
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(error, NotSent):  # a stop cut its reply: one line for all at the end
+        log.debug("update %s: its reply was not sent before the stop", update_id)
+        return
     if isinstance(error, PastDeadline):  # homework after its deadline: a refusal, no fault
         log.info("update %s: an answer after its homework's deadline", update_id)
     else:

@@ -96,6 +96,14 @@ def welcome_back_above(lesson: Lesson) -> Reply:
     return Reply(texts.WELCOME_BACK_ABOVE.format(lesson=esc(lesson.title)))
 
 
+def restarted(lesson: Lesson | None) -> Reply:
+    """At start, where a stop left a reply unsent: the lesson's step follows (None: no
+    lesson in progress, the student is asked to send their last message again)."""
+    if lesson is None:
+        return Reply(texts.RESTARTED_ASK_AGAIN)
+    return Reply(texts.RESTARTED_IN_LESSON.format(lesson=esc(lesson.title)))
+
+
 # --- reading ------------------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 """The inbox: updates stored before Telegram is told they arrived, and marked handled in
-the transaction of the first write their handling makes."""
+the transaction of the first write their handling makes; and the private chats a stop left
+owed a reply (``bot.poller``), made good at the next start."""
 
 from __future__ import annotations
 
@@ -62,3 +63,23 @@ class InboxQueries(StorageBase):
     async def last_handled_update(self) -> int:
         row = await self._read_one("SELECT value FROM meta WHERE key = 'last_update_id'")
         return int(row[0]) if row else 0
+
+    async def owe_replies(self, chat_ids: Sequence[int]) -> None:
+        """These private chats' replies were cut by a stop, after their updates' writes."""
+        now = self._now()
+        rows = [(chat_id, now) for chat_id in chat_ids]
+        await self._write(
+            lambda db: db.executemany(
+                "INSERT OR IGNORE INTO owed_replies (chat_id, noted_at) VALUES (?, ?)", rows
+            )
+        )
+
+    async def owed_replies(self) -> list[int]:
+        """The private chats a stop left owed a reply, oldest first."""
+        rows = await self._read_all("SELECT chat_id FROM owed_replies ORDER BY noted_at, chat_id")
+        return [int(row[0]) for row in rows]
+
+    async def reply_made_good(self, chat_id: int) -> None:
+        await self._write(
+            lambda db: db.execute("DELETE FROM owed_replies WHERE chat_id = ?", (chat_id,))
+        )

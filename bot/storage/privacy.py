@@ -80,6 +80,7 @@ class PrivacyQueries(StorageBase):
                 db, "DELETE FROM languages WHERE chat_id = ? AND chosen IS NOT NULL", (user_id,)
             )
             db.execute("DELETE FROM languages WHERE chat_id = ?", (user_id,))
+            db.execute("DELETE FROM owed_replies WHERE chat_id = ?", (user_id,))  # a chat id
             return answers, walks, other
 
         answers, walks, other = await self._write(forget, changes_walks=True)

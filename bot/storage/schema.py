@@ -443,6 +443,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE deliveries ADD COLUMN lookups INTEGER NOT NULL DEFAULT 0 "
         "CHECK (lookups IN (0, 1))",
     ),
+    (
+        # stopclean (issue 18): private chats whose reply a stop left unsent (it waited on
+        # the chat's flood budget past the stop's grace) after their update's answer was
+        # committed; each gets its lesson's step at the next start (bot.attempts.make_good).
+        """
+        CREATE TABLE owed_replies (
+            chat_id INTEGER PRIMARY KEY,
+            noted_at TEXT NOT NULL
+        )
+        """,
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -158,6 +158,15 @@ WELCOME_BACK_ABOVE = (
     "👋 <b>Welcome back!</b> You are in the middle of <b>{lesson}</b>: you stopped at the "
     "message just above ↑ — go on from there."
 )
+# At start, to a student whose reply the bot's last stop left unsent (bot.attempts.make_good).
+RESTARTED_IN_LESSON = (
+    "🔄 Sorry for the wait: I restarted just as I was answering you. Here is where you are "
+    "in <b>{lesson}</b>:"
+)
+RESTARTED_ASK_AGAIN = (
+    "🔄 Sorry: I restarted just as I was answering you, so my reply never came. Please send "
+    "your last message again."
+)
 
 CONFIRM_AGAIN = (
     "🔁 Start <b>{lesson}</b> again from the top? Your answers so far are kept, and this "
