@@ -112,3 +112,23 @@ async def test_a_stop_does_not_wait_for_held_replies_and_students_get_them_after
     finally:
         db.close()
     assert (owed, left) == (0, 0)  # made good once, not again at every start
+
+
+async def test_without_a_lesson_the_student_is_asked_in_her_language_to_send_it_again(
+    standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Her first /start was recorded (the chat is remembered), but its welcome waited on a
+    429 past the stop's grace: at the next start, with no lesson to show her, she is asked
+    (in Korean, her app's language) to send her last message again; once."""
+    monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
+    minji = Student(standin, user=standin.user("민지", language_code="ko-KR"))
+    settings = settings_for(standin, tmp_path, SMALL_LESSON)
+    async with asyncio.timeout(PAUSE / 2), running_bot(settings):
+        standin.fail_next("sendMessage", retry_after=PAUSE)
+        minji.says("/start")
+        await refused_in_chats(standin, {minji.chat.id})
+    async with running_bot(settings):
+        again = await minji.reads()
+        await standin.wait_until_idle(quiet=0.3)
+    assert "다시 보내 주세요" in text(again), text(again)
+    assert [text(m) for m in standin.bot_messages(minji.chat.id)] == [text(again)]
