@@ -22,7 +22,7 @@ import pytest
 
 from bot import poller
 from bot.metrics import metrics
-from tests.actors import SMALL_LESSON, Student, settings_for, text
+from tests.actors import SMALL_LESSON, Group, Student, settings_for, text
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn
 
@@ -132,3 +132,37 @@ async def test_without_a_lesson_the_student_is_asked_in_her_language_to_send_it_
         await standin.wait_until_idle(quiet=0.3)
     assert "다시 보내 주세요" in text(again), text(again)
     assert [text(m) for m in standin.bot_messages(minji.chat.id)] == [text(again)]
+
+
+async def test_a_groups_part_cut_short_by_a_stop_is_finished_by_next(
+    standin: BotApiStandIn,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """/next was posting a part's questions when Telegram asked the bot to wait 30 s in the
+    group (at its poll): the stop does not wait, the group gets no "could not post" line,
+    and after the restart /next posts the rest (the poll), nothing twice."""
+    monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
+    caplog.set_level(logging.INFO)
+    room = Group(standin, "Stop class")
+    settings = settings_for(standin, tmp_path, SMALL_LESSON)
+    async with asyncio.timeout(PAUSE / 2), running_bot(settings):
+        room.says(room.admin, "/begin")
+        assert "mini" in text(await room.reads())
+        room.says(room.admin, "/next")
+        assert "Short text." in text(await room.reads())  # the part's text; its questions:
+        standin.fail_next("sendPoll", retry_after=PAUSE)
+        room.says(room.admin, "/next")
+        await refused_in_chats(standin, {room.chat.id})
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert not [r for r in caplog.records if "could not post" in r.getMessage()]
+    posted = [text(m) for m in standin.bot_messages(room.chat.id)]
+    assert any("Which two?" in t for t in posted) and not standin.polls
+    async with running_bot(settings):
+        room.says(room.admin, "/next")
+        await standin.wait_for(lambda: standin.polls, what="the part's poll")
+        await standin.wait_until_idle(quiet=0.3)
+    assert [poll.question for poll in standin.polls.values()] == ["Quiz?"]
+    for prompt in ("Short text.", "Which is right?", "Which two?"):
+        assert sum(prompt in text(m) for m in standin.bot_messages(room.chat.id)) == 1, prompt
