@@ -29,12 +29,12 @@ No task per waiting call: a caller awaits its own future, and one timer (a loop 
 hands out what comes free. A cancelled caller leaves its chat's queue at once. Memory: a
 chat's record (the times of its last sends) is dropped once they are older than its window.
 
-At a stop, the updates in hand get a grace to finish (``bot.poller``); when it ends,
+At a stop, the updates in hand get a grace to finish (``bot.runner``); when it ends,
 ``stop_waiting`` refuses every call still waiting for its chat's budget, and from then on
 any call that cannot go at once, with ``NotSent``: a 429's pause or a group's backlog could
-otherwise hold the stop for a minute (a container is killed after 10 s). Whoever handled
-the update notes the calls refused in its name (``noting_cuts``) and makes good at the next
-start what the stop left unsent.
+otherwise hold the stop for a minute (a container is killed after 10 s). The poller notes
+the chats refused while handling each update (``noting_cuts``), so that the next start
+makes good what the stop left unsent (``bot.poller``).
 """
 
 from __future__ import annotations
