@@ -14,8 +14,8 @@ import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import Chat, ReplyParameters, User
-from telegram.error import ChatMigrated, Forbidden, TelegramError
+from telegram import Chat, Message, ReplyParameters, User
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import JobQueue
 
 from bot import attempts, deliveries, digests, homework_post, i18n, outbox, texts
@@ -27,10 +27,14 @@ from bot.moderation import may_moderate
 from bot.render import assignments as render
 from bot.render.markup import Reply
 from bot.results import session_results
-from bot.storage.assignments import Assignment
+from bot.storage.assignments import Assignment, CloseAsking
 from bot.storage.records import iso_utc
 
 log = logging.getLogger(__name__)
+
+# Seconds: a press that began asking Close now's question and recorded no message by then
+# failed half-way (the bot stopped, Telegram refused): the next press asks again.
+CLOSE_ASK_PATIENCE = 30.0
 
 
 def now_utc() -> dt.datetime:
@@ -248,6 +252,44 @@ async def close_refusal(context: BotContext, chat_id: int, assignment_id: int) -
     if assignment.status != "open":
         return texts.ASSIGNMENT_ALREADY_CLOSED
     return None
+
+
+async def asking_to_close(context: BotContext, assignment_id: int) -> CloseAsking | None:
+    """Close now pressed: whether this press asks its question (else which question is
+    open already); None: the assignment is not open. ``ask_to_close`` carries it out."""
+    stale = now_utc() - dt.timedelta(seconds=CLOSE_ASK_PATIENCE)
+    return await context.storage.ask_to_close(assignment_id, stale_before=iso_utc(stale))
+
+
+async def ask_to_close(
+    context: BotContext, assignment: Assignment, pressed: Message, asking: CloseAsking
+) -> None:
+    """Close now's question under the assignment message (``pressed``), one open at a time:
+    asked if this press asks it; else the open one is shown as things stand now (how many
+    are in the middle of it), and asked anew only if its message is gone (deleted)."""
+    question = await close_question(context, assignment)
+    if asking.asked is not None:
+        try:
+            await outbox.edit_by_id(context.bot, pressed.chat_id, asking.asked, question)
+            return
+        except BadRequest as error:
+            if "message to edit not found" not in str(error).lower():
+                log.warning("could not show close question %s again: %s", asking.asked, error)
+                return
+        stale = now_utc() - dt.timedelta(seconds=CLOSE_ASK_PATIENCE)
+        again = await context.storage.ask_to_close(
+            assignment.id, stale_before=iso_utc(stale), gone=asking.asked
+        )
+        if again is None or not again.ask:
+            return  # closed meanwhile, or another press is asking it
+    elif not asking.ask:
+        return  # a press a moment ago is asking it
+    try:
+        sent = await outbox.reply_to(pressed, question)
+    except BaseException:
+        await context.storage.close_question_answered(assignment.id, None)  # none open
+        raise
+    await context.storage.close_question_posted(assignment.id, sent.message_id)
 
 
 async def close_question(context: BotContext, assignment: Assignment) -> Reply:

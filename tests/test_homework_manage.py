@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import homework_post
+from bot import homework_post, texts
 from bot.callbacks import HomeworkClose, HomeworkCloseAnswer, HomeworkExtend, encode
 from tests.actors import (
     SMALL_LESSON,
@@ -44,6 +44,7 @@ def quick_edits(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 YES = HomeworkCloseAnswer(1, 1)
+KOREAN_ASKED = "🏁 이미 물어봤어요. 채팅에 있는 질문에 '네, 마감하기'나 '취소'로 답해 주세요."
 
 
 async def asks_to_close(room: Group, post: StoredMessage) -> StoredMessage:
@@ -227,6 +228,68 @@ async def test_close_now_asks_first_and_cancel_keeps_the_homework_open(
         results = await closing(room, post)
         assert "Homework closed: Homework <one>" in text(results)
         assert "Done 1 · started 1" in text(results)
+        await room.barrier()
+    closes = [m for m in standin.bot_messages(room.chat.id) if "Homework closed" in text(m)]
+    assert len(closes) == 1
+    assert value(tmp_path, "SELECT status FROM assignments") == "closed"
+
+
+async def test_close_now_pressed_again_asks_no_second_question(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    """One question open at a time: two admins pressing Close now at once, or one pressing
+    it again, post one question (the other press's pop-up points to it, in the presser's
+    language, and the question is brought up to date); after Cancel it is asked again; a
+    question deleted from the chat is asked anew; a question asked before a restart still
+    stands after it (a press posts no other) and its Yes closes."""
+    room = Group(standin)
+    bea = standin.user("Bea", username="bea")
+    bea.language_code = "ko"
+    standin.add_member(room.chat, bea, admin=True)
+    settings = settings_for(standin, tmp_path, HOMEWORK_LESSON)
+
+    def questions() -> list[StoredMessage]:
+        """The bot's replies to the assignment message (before the results: questions)."""
+        replies = standin.bot_messages(room.chat.id)
+        return [m for m in replies if m.reply_to and m.reply_to.message_id == post.message_id]
+
+    async with running_bot(settings):
+        post = await assigns(room, "1h")
+        both = [
+            standin.press(room.admin, post, "🏁 Close now"),
+            standin.press(bea, post, "🏁 Close now"),
+        ]
+        said = sorted([await popup(standin, both[0]), await popup(standin, both[1])])
+        first = await room.reads()
+        assert "0 members have started it and not finished." in text(first), text(first)
+        assert said[0] == "" and said[1] in (texts.ASSIGNMENT_CLOSE_ASKED, KOREAN_ASKED), said
+        # Pressed again once a member began: no new question, the open one counts them.
+        await answers_first(await starts(standin, room.members[0], post))
+        assert await room.presses(room.admin, post, "🏁 Close now") == texts.ASSIGNMENT_CLOSE_ASKED
+        assert await room.presses(bea, post, "🏁 Close now") == KOREAN_ASKED
+        await room.barrier()
+        assert questions() == [first]
+        now = standin.message(first.chat_id, first.message_id)
+        assert "1 member has started it and not finished." in text(now), text(now)
+        assert now.button_texts == ["🏁 Yes, close", "↩️ Cancel"]
+        # Cancel: the next Close now asks again.
+        await room.presses(room.admin, first, "↩️ Cancel")
+        await buttons_gone(standin, first)
+        second = await asks_to_close(room, post)
+        # Deleted from the chat (an admin tidied up): asked anew.
+        standin.message(second.chat_id, second.message_id).deleted = True
+        await room.presses(room.admin, post, "🏁 Close now")
+        third = await room.reads()
+        assert "Close the homework" in text(third), text(third)
+        assert questions() == [first, third]  # the deleted one aside
+    # Restarted: the question stands, a press posts no other, and its Yes closes.
+    async with running_bot(settings):
+        assert await room.presses(room.admin, post, "🏁 Close now") == texts.ASSIGNMENT_CLOSE_ASKED
+        await room.barrier()
+        assert questions() == [first, third]  # the deleted one aside
+        assert "Closing it now" in await room.presses(room.admin, third, "🏁 Yes, close")
+        results = await closing(room, post)
+        assert "Homework closed: Homework <one>" in text(results)
         await room.barrier()
     closes = [m for m in standin.bot_messages(room.chat.id) if "Homework closed" in text(m)]
     assert len(closes) == 1

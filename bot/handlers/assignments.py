@@ -205,15 +205,32 @@ async def on_manage_button(update: Update, context: BotContext) -> None:
             await homework.show_message(context, action.assignment_id)
             await _replan_reminders(context, action.assignment_id)
     elif isinstance(action, HomeworkClose):
-        with i18n.to_presser():  # a refusal's pop-up, or none: the question comes instead
-            refusal = await homework.close_refusal(context, chat.id, action.assignment_id)
-            await outbox.popup(query, refusal, show_alert=refusal is not None)
-        assignment = await context.storage.assignment(action.assignment_id)
-        if refusal is None and assignment is not None and isinstance(query.message, Message):
-            # Asked first, under the assignment message: a mis-tap must not end it for all.
-            await outbox.reply_to(query.message, await homework.close_question(context, assignment))
+        await _close_pressed(update, context, action)
     elif isinstance(action, HomeworkCloseAnswer):
         await _close_answered(update, context, action)
+
+
+async def _close_pressed(update: Update, context: BotContext, action: HomeworkClose) -> None:
+    """Close now asks first, under the assignment message (a mis-tap must not end it for
+    all), one question at a time: pressed again while it is open, a pop-up points to it."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    with i18n.to_presser():
+        refusal = await homework.close_refusal(context, chat.id, action.assignment_id)
+        if refusal is not None:
+            await outbox.popup(query, refusal, show_alert=True)
+            return
+    assignment = await context.storage.assignment(action.assignment_id)
+    if assignment is None or not isinstance(query.message, Message):
+        await outbox.popup(query)
+        return
+    asking = await homework.asking_to_close(context, assignment.id)
+    with i18n.to_presser():
+        if asking is None:  # closed a moment ago
+            await outbox.popup(query, texts.ASSIGNMENT_ALREADY_CLOSED, show_alert=True)
+            return
+        await outbox.popup(query, None if asking.ask else texts.ASSIGNMENT_CLOSE_ASKED)
+    await homework.ask_to_close(context, assignment, query.message, asking)
 
 
 async def _close_answered(update: Update, context: BotContext, action: HomeworkCloseAnswer) -> None:
@@ -236,7 +253,8 @@ async def _close_answered(update: Update, context: BotContext, action: HomeworkC
         return
     if not action.confirm:
         await outbox.popup(query)
-        if message is not None:
+        if message is not None:  # Close now asks again next time
+            await context.storage.close_question_answered(assignment.id, message.message_id)
             await outbox.edit(message, await homework.close_kept(context, assignment))
         return
     with i18n.to_presser():

@@ -75,6 +75,16 @@ class Draft:
 
 
 @dataclass(frozen=True, slots=True)
+class CloseAsking:
+    """Close now pressed: whether this press asks the question (``ask``: post it, then
+    ``close_question_posted``), else the message of the question asked already (None: a
+    press a moment ago is asking it)."""
+
+    ask: bool
+    asked: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Progress:
     """Members who finished the assignment's lesson, and those who began but have not."""
 
@@ -207,6 +217,61 @@ class AssignmentQueries(StorageBase):
             return assignment_of(row) if row else None
 
         return await self._write(extend)
+
+    # --- Close now's question: one open at a time per assignment ---------------------------
+
+    async def ask_to_close(
+        self, assignment_id: int, *, stale_before: str, gone: int | None = None
+    ) -> CloseAsking | None:
+        """Close now pressed on an open assignment: this press asks the question if none is
+        open (none was asked, Cancel answered it, or it is ``gone``: its message was found
+        deleted), or if a press that began asking before ``stale_before`` never recorded
+        its message (it failed half-way). One write, so two presses at once ask once.
+        None: the assignment is not open."""
+        now = self._now()
+
+        def ask(db: Db) -> CloseAsking | None:
+            row = one(
+                db,
+                "SELECT close_question_id, close_asked_at FROM assignments "
+                "WHERE id = ? AND status = 'open'",
+                (assignment_id,),
+            )
+            if row is None:
+                return None
+            asked, asked_at = row
+            if asked is not None and asked != gone:
+                return CloseAsking(ask=False, asked=int(asked))
+            if asked is None and asked_at is not None and asked_at >= stale_before:
+                return CloseAsking(ask=False)
+            db.execute(
+                "UPDATE assignments SET close_question_id = NULL, close_asked_at = ? WHERE id = ?",
+                (now, assignment_id),
+            )
+            return CloseAsking(ask=True)
+
+        return await self._write(ask)
+
+    async def close_question_posted(self, assignment_id: int, message_id: int) -> None:
+        """The question this press asked is message ``message_id`` (in the group)."""
+        await self._write(
+            lambda db: db.execute(
+                "UPDATE assignments SET close_question_id = ? WHERE id = ?",
+                (message_id, assignment_id),
+            )
+        )
+
+    async def close_question_answered(self, assignment_id: int, message_id: int | None) -> None:
+        """No question open any more: Cancel answered message ``message_id`` (an older
+        question's Cancel leaves a newer one open), or (None) the press that was asking
+        could not post it."""
+        await self._write(
+            lambda db: db.execute(
+                "UPDATE assignments SET close_question_id = NULL, close_asked_at = NULL "
+                "WHERE id = ? AND close_question_id IS ?",
+                (assignment_id, message_id),
+            )
+        )
 
     async def set_assignment_shown(self, assignment_id: int, progress: Progress) -> None:
         """The assignment message now shows ``progress`` (edited just now)."""

@@ -454,6 +454,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
     ),
+    (
+        # polish2 (issue 12's Close now): the question "Close the homework now?" open for
+        # an assignment, so that a second press posts no second one, across restarts too:
+        # its message (NULL: none open) and when a press began asking it.
+        "ALTER TABLE assignments ADD COLUMN close_question_id INTEGER",
+        "ALTER TABLE assignments ADD COLUMN close_asked_at TEXT",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

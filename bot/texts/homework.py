@@ -106,6 +106,7 @@ ASSIGNMENT_CLOSE_YES = "🏁 Yes, close"
 ASSIGNMENT_CLOSE_CANCEL = "↩️ Cancel"
 ASSIGNMENT_CLOSE_KEPT = "↩️ Not closed: <b>{lesson}</b> stays open until {when}."
 ASSIGNMENT_CLOSE_DONE = "🏁 Closed before its deadline: the results follow."
+ASSIGNMENT_CLOSE_ASKED = "🏁 Already asked: answer the question in the chat, Yes or Cancel."
 ASSIGNMENT_ALREADY_CLOSED = "This homework is closed already."
 ASSIGNMENT_NOT_HERE = "That button is not for this homework."
 # /assign without a lesson id when there are several: the moderator picks one.
