@@ -5,7 +5,8 @@ A press in a group never posts in the group: the entries go to the presser's pri
 if the bot may not write there yet (they never started it, or blocked it), the press is
 answered with the bot's t.me link (``?start=w<part>_<lesson>``), which opens that chat, and
 ``/start`` with it sends the entries. The press is the lookup: it is recorded when pressed
-(in the chat it was pressed in), never again when the link is opened.
+(in the chat it was pressed in, with the walk of the message pressed: homework done in a
+private chat is its group's), never again when the link is opened.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ async def on_press(context: BotContext, query: CallbackQuery, action: ShowWords)
         return
     message = query.message
     chat_id = message.chat.id if message is not None else user.id
+    walk_id = await _walk_of(context, chat_id, message.message_id if message else None, lesson)
     terms = [entry.term for entry in section_entries(lesson, action.section - 1)]
     await context.storage.record_lookups(
         user_id=user.id,
@@ -66,6 +68,7 @@ async def on_press(context: BotContext, query: CallbackQuery, action: ShowWords)
         section=action.section,
         terms=terms,
         source=f"q{query.id}",
+        walk_id=walk_id,
     )
     # Sent to the presser's private chat: in their language, also from a group's message.
     translations = await reader_language(context.storage, user)
@@ -86,6 +89,16 @@ async def on_press(context: BotContext, query: CallbackQuery, action: ShowWords)
         return
     with i18n.to_presser():
         await outbox.popup(query, texts.WORDS_SENT_PRIVATELY)
+
+
+async def _walk_of(
+    context: BotContext, chat_id: int, message_id: int | None, lesson: Lesson
+) -> int | None:
+    """The walk of the part's message pressed, if it is one of this lesson's (the data is
+    never trusted): a homework's attempt makes the lookup its group's too."""
+    post = await context.storage.post_for_message(chat_id, message_id) if message_id else None
+    walk = await context.storage.walk(post.walk_id) if post is not None else None
+    return walk.id if walk is not None and walk.lesson_id == lesson.id else None
 
 
 async def from_link(context: BotContext, chat_id: int, user: User, link: WordsLink) -> None:

@@ -22,6 +22,7 @@ from tests.actors import (
     Student,
     edited,
     html,
+    link_payload,
     rows,
     settings_for,
     text,
@@ -258,6 +259,49 @@ async def test_export_lookups_in_telegram_sends_the_clis_file(
         ("nominee", str(reader.user.id)),
         ("sanctions", str(reader.user.id)),
     ]
+
+
+async def test_words_looked_up_in_homework_done_privately_are_the_groups(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    """A member does the group's homework in their private chat and presses 📖 Words there:
+    the group's /export lookups has those words (rows of the private chat where they were
+    pressed, as the answers' export has homework's answers), the very bytes of
+    ``python -m bot export --lookups --chat``, and ``--assignment`` picks them out."""
+    room = Group(standin)
+    reader = Student(standin, user=room.members[0])
+    settings = settings_for(standin, tmp_path, WORDS_LESSON)
+    async with running_bot(settings, group_window=FLOOD_WINDOW):
+        admin = Moderator(standin, room)
+        await admin.opens_chat()
+        room.says(room.admin, "/assign 1h")
+        post = await room.reads()
+        assert "Homework: Words &amp; more" in html(post), html(post)
+        reader.says(f"/start {link_payload(post)}")
+        assert "Homework for Room" in text(await reader.reads())
+        part = await reader.reads()
+        assert part.button_texts == ["📖 Words (2)", "Continue ▸"], part.button_texts
+        assert await reader.presses(part, "📖 Words (2)") == ""
+        assert "<b>nominee</b>: A person" in html(await reader.reads())
+        room.says(room.admin, "/export lookups")
+        assert "Sent to you in a private chat" in text(await room.reads())
+        as_csv = await admin.reads()
+        assert text(as_csv) == "Words looked up in Room (📖 Words): 2 rows (csv).", text(as_csv)
+    assert as_csv.document is not None
+    table = list(csv.DictReader(io.StringIO(as_csv.document.data.decode("utf-8-sig"))))
+    assert [(r["term"], r["user_id"], r["chat_id"], r["chat_type"]) for r in table] == [
+        ("nominee", str(reader.user.id), str(reader.user.id), "private"),
+        ("sanctions", str(reader.user.id), str(reader.user.id), "private"),
+    ]
+    db, prompts = str(tmp_path / DB_NAME), str(tmp_path / "prompts")
+    command = ["export", "--db", db, "--prompts", prompts, "--lookups"]
+    out = tmp_path / "lookups.csv"
+    assert main([*command, "--chat", str(room.chat.id), "--out", str(out)]) == 0
+    assert as_csv.document.data == out.read_bytes()
+    assert main([*command, "--assignment", "1", "--out", str(out)]) == 0
+    assert as_csv.document.data == out.read_bytes()
+    assert main([*command, "--assignment", "2", "--out", str(out)]) == 0
+    assert len(out.read_bytes().decode("utf-8-sig").splitlines()) == 1  # the header only
 
 
 async def test_translations_follow_the_language_chosen_with_slash_language(

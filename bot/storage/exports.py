@@ -21,7 +21,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.storage.sql import NEWEST_VERSION, newest_version
+from bot.storage.sql import NEWEST_VERSION, lookups_of_chat, newest_version
 
 SALT_KEY = "pseudonym_salt"
 BATCH_SIZE = 2000
@@ -386,20 +386,27 @@ _LOOKUP_CONDITIONS = {
     "lesson_id": " AND l.lesson_id = :lesson_id",
     "since": " AND l.looked_at >= :since",
     "until": " AND l.looked_at < :until",
+    "assignment_id": (
+        " AND l.walk_id IN (SELECT id FROM walks WHERE assignment_id = :assignment_id)"
+    ),
 }
+# A group's lookups are also those made while doing its homework in private chats.
+_LOOKUPS_OF_CHAT = " AND " + lookups_of_chat(":chat_id")
 
 
 def iter_lookups(
     connection: sqlite3.Connection, answer_filter: AnswerFilter, *, batch_size: int = BATCH_SIZE
 ) -> Iterator[RawLookup]:
-    """Stream the glossary lookups the filter's chat, lesson and time window select, oldest
-    first (a session filter does not apply: a lookup belongs to no session). A database
-    from before the lookups existed has none."""
-    known = connection.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'lookups'"
-    ).fetchone()
-    if known is None:
+    """Stream the glossary lookups the filter's chat (with its homework done in private
+    chats), assignment, lesson and time window select, oldest first (a session filter does
+    not apply: a lookup belongs to no session). A database from before the lookups existed
+    has none; one from before they named their walk knows no homework's lookups."""
+    columns = [row[1] for row in connection.execute("PRAGMA table_info(lookups)")]
+    if not columns:
         return
+    walks = "walk_id" in columns
+    if answer_filter.assignment_id is not None and not walks:
+        raise ExportSourceError("this database does not tell which lookups were homework's")
     params: dict[str, object] = {}
     sql = [
         "SELECT l.looked_at, l.chat_id, c.title, c.type, l.lesson_id, l.section, l.term, "
@@ -409,7 +416,7 @@ def iter_lookups(
         value = getattr(answer_filter, name)
         if value is not None:
             params[name] = value
-            sql.append(condition)
+            sql.append(_LOOKUPS_OF_CHAT if name == "chat_id" and walks else condition)
     sql.append(" ORDER BY l.looked_at, l.id")
     cursor = connection.execute("".join(sql), params)
     try:

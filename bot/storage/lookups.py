@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.storage.base import StorageBase
-from bot.storage.sql import Db
+from bot.storage.sql import Db, lookups_of_chat
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,18 +40,23 @@ class LookupQueries(StorageBase):
         section: int,
         terms: Sequence[str],
         source: str,
+        walk_id: int | None = None,
     ) -> None:
         """Record that ``user_id`` was shown ``terms`` of a lesson's part ``section``
         (1-based) from ``chat_id``; ``source`` names what asked (a press's query id), so
-        the same press recorded twice is one lookup."""
+        the same press recorded twice is one lookup. ``walk_id``: the walk of the message
+        it was pressed under (a homework's attempt makes it its group's lookup too)."""
         now = self._now()
 
         def record(db: Db) -> None:
             db.executemany(
                 "INSERT OR IGNORE INTO lookups "
-                "(user_id, chat_id, lesson_id, section, term, source, looked_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(user_id, chat_id, lesson_id, section, term, source, now) for term in terms],
+                "(user_id, chat_id, lesson_id, section, term, source, looked_at, walk_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (user_id, chat_id, lesson_id, section, term, source, now, walk_id)
+                    for term in terms
+                ],
             )
 
         await self._write(record)
@@ -66,11 +71,12 @@ class LookupQueries(StorageBase):
         return [LookedUp(str(r[0]), str(r[1]), int(r[2]), str(r[3])) for r in rows]
 
     async def top_lookups(self, chat_id: int, lesson_id: str, limit: int = 10) -> list[TopWord]:
-        """A group's most looked-up terms of a lesson: the most lookups first."""
+        """A group's most looked-up terms of a lesson (under its messages, and in its
+        homework done privately): the most lookups first."""
         rows = await self._read_all(
-            "SELECT term, COUNT(*), COUNT(DISTINCT user_id) FROM lookups "
-            "WHERE chat_id = ? AND lesson_id = ? GROUP BY term "
+            f"SELECT term, COUNT(*), COUNT(DISTINCT user_id) FROM lookups AS l "
+            f"WHERE {lookups_of_chat('?')} AND l.lesson_id = ? GROUP BY term "
             "ORDER BY COUNT(*) DESC, COUNT(DISTINCT user_id) DESC, term LIMIT ?",
-            (chat_id, lesson_id, limit),
+            (chat_id, chat_id, lesson_id, limit),
         )
         return [TopWord(str(r[0]), int(r[1]), int(r[2])) for r in rows]

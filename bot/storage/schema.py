@@ -461,6 +461,24 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE assignments ADD COLUMN close_question_id INTEGER",
         "ALTER TABLE assignments ADD COLUMN close_asked_at TEXT",
     ),
+    (
+        # polish2 (issue 15's lookups in /export): the walk whose message 📖 Words was
+        # pressed under (NULL: not known), so that the words a member looked up while doing
+        # a group's homework in their private chat are the group's too (its /export lookups
+        # and /report). Lookups recorded before: the walk of their chat and lesson started
+        # last before the lookup (a private chat has one walk open at a time; a press on
+        # an older walk's message of the same lesson is the one guessed wrong).
+        "ALTER TABLE lookups ADD COLUMN walk_id INTEGER",
+        """
+        UPDATE lookups SET walk_id = (
+            SELECT w.id FROM walks AS w
+            WHERE w.chat_id = lookups.chat_id AND w.lesson_id = lookups.lesson_id
+              AND w.started_at <= lookups.looked_at
+            ORDER BY w.started_at DESC, w.id DESC LIMIT 1
+        )
+        """,
+        "CREATE INDEX lookups_by_walk ON lookups(walk_id) WHERE walk_id IS NOT NULL",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,5 +1,6 @@
 """Small pieces every query module shares: the writer's connection type, one row or a
-row count from a statement, and what "the current answer" means in SQL."""
+row count from a statement, what "the current answer" means in SQL, and which glossary
+lookups are a group's."""
 
 from __future__ import annotations
 
@@ -35,3 +36,14 @@ def newest_version(of: str = "a", *, within: str = "") -> str:
 
 # Of ``answers AS a``: only each member's newest version of each answer.
 NEWEST_VERSION = newest_version("a")
+
+
+def lookups_of_chat(chat: str) -> str:
+    """A condition: the lookup ``l`` (an alias of ``lookups``) is the group ``chat``'s (a
+    bound parameter: ``?`` or ``:name``): pressed under its messages, or made while doing
+    its homework in a member's private chat (the attempt's walk names the assignment).
+    The one definition, for its report and its export."""
+    return (
+        f"(l.chat_id = {chat} OR l.walk_id IN (SELECT hw.id FROM walks AS hw "
+        f"JOIN assignments AS hs ON hs.id = hw.assignment_id WHERE hs.chat_id = {chat}))"
+    )
