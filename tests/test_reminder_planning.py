@@ -151,6 +151,7 @@ async def test_an_extended_deadline_replans_and_a_closed_assignment_reminds_nobo
         assigned = asyncio.get_running_loop().time()
         await assigns(room, "40s")  # reminded 14 s from now, unless...
         await assigns(room, "41s")  # reminded 15 s from now, unless...
+        await room.barrier()  # both /assign handled to their end: their reminders planned
         storage = context.storage
         extended, closed = await storage.open_assignments()
         # ...its deadline moves 10 s later (as Extend will do), and the other is closed.
