@@ -25,6 +25,7 @@ from bot.metrics import metrics
 from tests.actors import SMALL_LESSON, Group, Student, settings_for, text
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn
+from tests.webhook_support import HOOK_URL, Telegram, free_port, serving
 
 GRACE = 1.0  # the stop's grace (5 s in production), compressed
 PAUSE = 30  # seconds Telegram asks the bot to wait in those chats: far past the grace
@@ -166,3 +167,45 @@ async def test_a_groups_part_cut_short_by_a_stop_is_finished_by_next(
     assert [poll.question for poll in standin.polls.values()] == ["Quiz?"]
     for prompt in ("Short text.", "Which is right?", "Which two?"):
         assert sum(prompt in text(m) for m in standin.bot_messages(room.chat.id)) == 1, prompt
+
+
+async def test_in_webhook_mode_the_stop_is_as_orderly(
+    standin: BotApiStandIn,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The same stop with Telegram pushing updates, through the rate limiter `run` uses
+    (its calls counted for /metrics): no error, no call counted as failed for the reply
+    not sent, and the student's next question after the restart."""
+    monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
+    caplog.set_level(logging.INFO)
+    port = free_port()
+    settings = settings_for(
+        standin, tmp_path, SMALL_LESSON, BOT_WEBHOOK_URL=HOOK_URL, BOT_LISTEN=f"127.0.0.1:{port}"
+    )
+    mina = Student(standin, "Mina", "mina")
+    errors_before = errors_counted()
+    async with asyncio.timeout(PAUSE / 2), serving(settings), Telegram(standin, port):
+        question = await mina.begins_lesson()
+        standin.fail_next("editMessageText", retry_after=PAUSE)
+        assert await mina.presses(question, "Right") == "✅ Right!"
+        await refused_in_chats(standin, {mina.chat.id})
+        calls_before = calls_counted()
+    assert calls_counted() == calls_before  # the edit waiting was never sent: not counted
+    assert errors_counted() == errors_before
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert [r for r in caplog.records if "1 reply not sent" in r.getMessage()]
+    async with serving(settings), Telegram(standin, port):
+        assert "restarted" in text(await mina.reads())
+        assert "Which two?" in text(await mina.reads())
+
+
+def calls_counted() -> dict[tuple[str, ...], float]:
+    """bot_api_calls in /metrics, by method and outcome."""
+    return {
+        tuple(sample.labels.values()): sample.value
+        for family in metrics().api_calls.collect()
+        for sample in family.samples
+        if sample.name.endswith("_total")
+    }
