@@ -155,7 +155,7 @@ def measure_waits() -> list[tuple[float, ...]]:
         await run(self, node, item, after, held=held)
         at, began, asked, taken, commits, calls = row
         rows.append(
-            (began - at, asked - began, taken - asked, time.monotonic() - taken, commits, calls)
+            (began - at, asked - began, taken - asked, time.monotonic() - taken, commits, calls, at)
         )
 
     async def taking(self: Any, *, held: bool) -> None:
@@ -208,19 +208,45 @@ def measure_poll_cycle() -> None:
             poll_cycle["jobs per transaction"].append(len(jobs) / 1000)
 
     Writer._transaction = timed_transaction  # type: ignore[method-assign]
+    from bot import runner
+    from bot.web.webhook import WebhookEndpoint
+
+    WebhookEndpoint.handle = cycle(WebhookEndpoint.handle, "webhook POST")  # type: ignore[method-assign]
+    Storage.inbox_store = cycle(Storage.inbox_store, "inbox store")  # type: ignore[method-assign]
+    receive = runner._receive
+
+    async def lag_sampled(*args: Any, **kwargs: Any) -> None:
+        async def sample() -> None:  # how late the event loop runs a timer due every 5 ms
+            while True:
+                began = time.monotonic()
+                await asyncio.sleep(0.005)
+                poll_cycle["event loop lag"].append(time.monotonic() - began - 0.005)
+
+        sampler = asyncio.ensure_future(sample())
+        try:
+            await receive(*args, **kwargs)
+        finally:
+            sampler.cancel()
+
+    runner._receive = lag_sampled
     InboxPoller._fetch = cycle(InboxPoller._fetch, "getUpdates")  # type: ignore[method-assign]
     Storage.inbox_add = cycle(Storage.inbox_add, "inbox write")  # type: ignore[method-assign]
     sched.Scheduler.room = cycle(sched.Scheduler.room, "room")  # type: ignore[method-assign]
 
     def report() -> None:
         for name, took in poll_cycle.items():
-            middle = sorted(took)[len(took) // 2] * 1000
-            print(f"poll cycle: {name}: {len(took)} x median {middle:.1f} ms", file=sys.stderr)
+            ordered = sorted(took)
+            middle, p99 = ordered[len(took) // 2] * 1000, ordered[len(took) * 99 // 100] * 1000
+            print(
+                f"poll cycle: {name}: {len(took)} x median {middle:.1f} ms, p99 {p99:.1f} ms",
+                file=sys.stderr,
+            )
 
     atexit.register(report)
 
 
-def print_waits(update_waits: list[tuple[float, ...]], log: str) -> None:
+def print_waits(update_waits: list[tuple[float, ...]], log: str, since: float) -> None:
+    update_waits = [row for row in update_waits if row[-1] >= since]  # the load's, not set-up's
     if not update_waits:
         return
     print(f"where an update's time went ({len(update_waits):,} updates; mean, p50, p99):")
@@ -229,6 +255,15 @@ def print_waits(update_waits: list[tuple[float, ...]], log: str) -> None:
         print(
             f"  {name:<16} {sum(column) / len(column) * 1000:8,.1f} ms"
             f" {percentile_ms(column, 0.5):>10} {percentile_ms(column, 0.99):>10}"
+        )
+    tenth = max(1, len(update_waits) // 10)
+    for index in (3, 4):  # handling and its commits, over the load: warm-up shows here
+        print(
+            f"  {WAIT_NAMES[index].strip()} by tenth of the load, p99: "
+            + ", ".join(
+                percentile_ms([row[index] for row in update_waits[i : i + tenth]], 0.99)
+                for i in range(0, len(update_waits), tenth)
+            )
         )
     for line in log.splitlines():
         if line.startswith("poll cycle:"):
@@ -392,7 +427,7 @@ async def main(args: argparse.Namespace) -> int:
         webhook = {
             "BOT_WEBHOOK_URL": f"https://bench.invalid{HOOK_PATH}",
             "BOT_WEBHOOK_SECRET": "bench-secret",
-            "BOT_WEBHOOK_MAX_CONNECTIONS": str(args.connections),
+            "BOT_WEBHOOK_MAX_CONNECTIONS": str(min(args.connections, 100)),
             "BOT_LISTEN": f"127.0.0.1:{port}",
         }
         async with standin:
@@ -411,7 +446,7 @@ async def main(args: argparse.Namespace) -> int:
             ) as child:
                 if args.webhook:
                     await standin.wait_for(lambda: standin.webhook_url, timeout=60, what="hook")
-                    standin.start_pushing(f"http://127.0.0.1:{port}{HOOK_PATH}")
+                    await standin.start_pushing(f"http://127.0.0.1:{port}{HOOK_PATH}")
                 else:
                     await standin.wait_for(lambda: standin.polling, timeout=60, what="the bot")
                 set_up = time.monotonic()
@@ -434,6 +469,7 @@ async def main(args: argparse.Namespace) -> int:
                 )
                 print(f"set up in {time.monotonic() - set_up:.0f} s; load for {args.seconds:.0f} s")
                 refused_before = standin.refused
+                pushes_before = len(standin.push_queued), len(standin.push_answered)
                 calls_before = len(standin.calls)
                 cpu_before, began = cpu_seconds(child.pid), time.monotonic()
                 own_before = cpu_seconds(os.getpid())
@@ -456,6 +492,10 @@ async def main(args: argparse.Namespace) -> int:
                     for call in standin.calls_to("answerCallbackQuery")
                 }
                 refused = standin.refused - refused_before
+                push_waits = (
+                    standin.push_queued[pushes_before[0] :],
+                    standin.push_answered[pushes_before[1] :],
+                )
                 made: dict[str, int] = defaultdict(int)
                 for call in standin.calls[calls_before:]:
                     chat_id = call.params.get("chat_id")
@@ -477,11 +517,12 @@ async def main(args: argparse.Namespace) -> int:
         recorded = db.execute("SELECT count(*) FROM answers").fetchone()[0]
         private = db.execute("SELECT count(*) FROM answers WHERE chat_id > 0").fetchone()[0]
         db.close()
-    commit_waits = [
-        committed[key] - first[(user, question)]
+    arrivals_and_waits = sorted(
+        (first[(user, question)], committed[key] - first[(user, question)])
         for user, question, key, in_private in rows
         if not in_private and (user, question) in first and key in committed
-    ]
+    )
+    commit_waits = [wait for _, wait in arrivals_and_waits]
     press_waits = [popup_at[q] - at for q, at in presses.items() if q in shown and q in popup_at]
     share = cpu / drained
     group_rate = (recorded - private) / drained
@@ -504,6 +545,14 @@ async def main(args: argparse.Namespace) -> int:
         f"group answer arrival -> commit: p50 {percentile_ms(commit_waits, 0.5)}, "
         f"p99 {percentile_ms(commit_waits, 0.99)} ({len(commit_waits):,} first answers)"
     )
+    tenth = max(1, len(commit_waits) // 10)
+    print(
+        "  by tenth of the load (arrival order), p99: "
+        + ", ".join(
+            percentile_ms(commit_waits[i : i + tenth], 0.99)
+            for i in range(0, len(commit_waits), tenth)
+        )
+    )
     print(
         f"group press -> pop-up: p50 {percentile_ms(press_waits, 0.5)}, "
         f"p99 {percentile_ms(press_waits, 0.99)}"
@@ -520,12 +569,27 @@ async def main(args: argparse.Namespace) -> int:
     print(
         "Bot API calls during the load: " + ", ".join(f"{m} {n:,}" for m, n in sorted(made.items()))
     )
-    print_waits(update_waits, log)
+    print_waits(update_waits, log, began)
     polls = standin.polls_served
     print(
         f"stand-in: {len(standin.slow_served)} requests served in over 0.3 s; getUpdates "
         f"{len(polls)} x median {percentile_ms(polls, 0.5)} besides the delay"
     )
+    if args.webhook:
+        queued, answered = push_waits
+        print(
+            f"pushes: waited for a connection p50 {percentile_ms(queued, 0.5)}, p99 "
+            f"{percentile_ms(queued, 0.99)}; the bot answered a POST in p50 "
+            f"{percentile_ms(answered, 0.5)}, p99 {percentile_ms(answered, 0.99)}"
+        )
+        for name, column in (("waits for a connection", queued), ("POST answered", answered)):
+            tenth = max(1, len(column) // 10)
+            print(
+                f"  {name} by tenth of the load, p99: "
+                + ", ".join(
+                    percentile_ms(column[i : i + tenth], 0.99) for i in range(0, len(column), tenth)
+                )
+            )
     print(f"429s from the stand-in (sends past Telegram's limits): {refused:,}")
     keeps_up = group_rate >= 0.95 * offered_count / load_seconds
     p99 = b.percentile(commit_waits, 0.99) if commit_waits else math.inf

@@ -4,12 +4,14 @@ limits (429 past them), and, in webhook mode, updates pushed to the bot."""
 from __future__ import annotations
 
 import asyncio
+import json
 import math
+import sys
 import time
 from collections import defaultdict, deque
+from pathlib import Path
 from typing import Any
 
-import aiohttp
 import benchlib as b
 
 from tests.standin import FakeChat, FakeUser, StoredMessage
@@ -34,11 +36,12 @@ class TelegramLike(b.BotApiStandIn):
         self.rate = rate
         self.push = push
         self.connections = connections
-        self._to_push: deque[PendingUpdate] = deque()
-        self._push_ready = asyncio.Event()
-        self.pushing = 0  # pushes in flight
-        self.push_failures = 0
-        self._pushers: list[asyncio.Task[None]] = []
+        self._pusher: asyncio.subprocess.Process | None = None
+        self._pushed_reader: asyncio.Future[None] | None = None
+        self._pushes_out: set[int] = set()  # sent to the pusher, not yet answered by the bot
+        # Per push: queued -> a connection took it, and the POST itself (the bot's answer).
+        self.push_queued: list[float] = []
+        self.push_answered: list[float] = []
         self._sent_overall: deque[float] = deque()
         self._sent_private: dict[int, deque[float]] = defaultdict(deque)
         self.refused = 0
@@ -103,7 +106,7 @@ class TelegramLike(b.BotApiStandIn):
 
     @property
     def idle(self) -> bool:
-        return super().idle and not self._to_push and self.pushing == 0
+        return super().idle and not self._pushes_out
 
     def _enqueue(self, kind: str, payload: Any) -> PendingUpdate:
         if not (self.push and self.webhook_url):
@@ -111,46 +114,43 @@ class TelegramLike(b.BotApiStandIn):
         update = PendingUpdate(next(self._update_ids), kind, payload)
         self.last_update_id = update.update_id
         if self._update_allowed(kind):
-            self._to_push.append(update)
-            self._push_ready.set()
+            assert self._pusher is not None and self._pusher.stdin is not None, "start_pushing"
+            body = json.dumps(update.to_api(), separators=(",", ":"))
+            line = f"{update.update_id}\t{time.monotonic():.6f}\t{body}\n"
+            self._pusher.stdin.write(line.encode())
+            self._pushes_out.add(update.update_id)
         self._changed()
         return update
 
-    def start_pushing(self, target: str) -> None:
-        """POST each update to ``target`` (the bot's webhook, on 127.0.0.1)."""
-        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=self.connections))
-        self._pushers = [
-            asyncio.ensure_future(self._pusher(session, target)) for _ in range(self.connections)
-        ]
-        self._pushers[0].add_done_callback(lambda _: asyncio.ensure_future(session.close()))
+    async def start_pushing(self, target: str) -> None:
+        """POST each update to ``target`` (the bot's webhook, on 127.0.0.1) from a process
+        of its own (bench/pusher.py), as Telegram does from its servers."""
+        self._pusher = await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(Path(__file__).with_name("pusher.py")),
+            f"--target={target}",
+            f"--secret={self.webhook_info.get('secret_token', '')}",
+            f"--connections={self.connections}",
+            f"--latency={self.latency}",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        self._pushed_reader = asyncio.ensure_future(self._read_pushed(self._pusher))
+
+    async def _read_pushed(self, process: asyncio.subprocess.Process) -> None:
+        assert process.stdout is not None
+        while line := await process.stdout.readline():
+            update_id, queued, answered = line.split(b"\t")
+            self._pushes_out.discard(int(update_id))
+            self.push_queued.append(float(queued))
+            self.push_answered.append(float(answered))
+            self._changed()
 
     async def stop_pushing(self) -> None:
-        for task in self._pushers:
-            task.cancel()
-        await asyncio.gather(*self._pushers, return_exceptions=True)
-
-    async def _pusher(self, session: aiohttp.ClientSession, target: str) -> None:
-        secret = {"X-Telegram-Bot-Api-Secret-Token": self.webhook_info.get("secret_token", "")}
-        while True:
-            while not self._to_push:
-                self._push_ready.clear()
-                await self._push_ready.wait()
-            update = self._to_push.popleft()
-            self.pushing += 1
-            try:
-                await asyncio.sleep(self.latency / 2)  # there
-                try:
-                    async with session.post(target, json=update.to_api(), headers=secret) as answer:
-                        await answer.read()
-                        ok = 200 <= answer.status < 300
-                except aiohttp.ClientError:
-                    ok = False
-                await asyncio.sleep(self.latency / 2)  # and the answer back
-                if not ok:
-                    self.push_failures += 1
-                    self._to_push.appendleft(update)
-                    self._push_ready.set()
-                    await asyncio.sleep(0.1)
-            finally:
-                self.pushing -= 1
-                self._changed()
+        if self._pusher is None:
+            return
+        assert self._pusher.stdin is not None
+        self._pusher.stdin.close()
+        await self._pusher.wait()
+        if self._pushed_reader is not None:
+            await self._pushed_reader

@@ -18,6 +18,7 @@ from typing import Self, TypeVar
 import aiosqlite
 
 from bot.storage.cache import CACHE_LIMIT, Cache
+from bot.storage.checkpoints import Checkpointer
 from bot.storage.lock import InstanceLock
 from bot.storage.records import Clock, Post, StorageError, Walk, iso_utc, utc_now
 from bot.storage.schema import READER_PRAGMAS, WRITER_PRAGMAS, migrate
@@ -52,6 +53,7 @@ class StorageBase:
         self._writer = writer
         self._clock = clock
         self._lock: InstanceLock | None = None
+        self._checkpointer: Checkpointer | None = None
         # Looked up by every answer; changed only by the writes that pass ``changes_walks``
         # (or, for posts alone, ``changes_posts``).
         self._walks: Cache[int, Walk] = Cache(CACHE_LIMIT)
@@ -95,6 +97,8 @@ class StorageBase:
                 await reader.execute(pragma)
             await storage._check()
             await storage._write(migrate)
+            storage._checkpointer = await Checkpointer.open(path)  # the log is WAL by now
+            storage._checkpointer.start()
         except (StorageError, sqlite3.DatabaseError) as error:
             await storage.close()
             if isinstance(error, StorageError):
@@ -106,6 +110,9 @@ class StorageBase:
         for task in self._background:
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
+        if self._checkpointer is not None:
+            await self._checkpointer.close()
+            self._checkpointer = None
         await self._writer.close()
         await self._reader.close()
         if self._lock is not None:

@@ -12,10 +12,15 @@ from bot.storage.writer import BUSY_TIMEOUT_MS
 # every committed transaction across a process crash (a power loss may cost the last ones).
 # Small page caches: the bot touches recent rows only, and memory stays flat
 # (bench/memory.py); exports and backups use their own connections.
+WRITER_AUTOCHECKPOINT = 20_000  # pages of 4 KiB: 80 MB
+
 WRITER_PRAGMAS = (
     f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}",
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = NORMAL",
+    # Checkpoints are bot.storage.checkpoints' work, beside the writer; the writer's own,
+    # which hold up every write queued behind them, only if the log grows this far (pages).
+    f"PRAGMA wal_autocheckpoint = {WRITER_AUTOCHECKPOINT:d}",
     "PRAGMA cache_size = -256",
     "PRAGMA foreign_keys = ON",
     # Deleted rows are overwritten, not left in free pages (/forget); some builds default off.

@@ -3,8 +3,10 @@
 The poller handles many members' updates at once, so writes arrive concurrently. Each is
 queued here as a job (a function of the connection), and the writer runs everything queued
 so far in one transaction: many answers cost one trip to the database thread and one
-COMMIT (group commit). A caller's ``await`` returns only after the transaction holding its
-job has committed, so a handler still acknowledges only what is on disk.
+COMMIT (group commit). The thread goes from one transaction to the next by itself while
+jobs keep coming, without waiting for a turn of the event loop in between (under load a
+turn costs milliseconds). A caller's ``await`` returns only after the transaction holding
+its job has committed, so a handler still acknowledges only what is on disk.
 
 A job that raises is undone alone and its caller gets the error (the batch is run again
 with each job under a SAVEPOINT; jobs are functions of the connection, so they can be run
@@ -17,6 +19,7 @@ import asyncio
 import contextlib
 import copy
 import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -54,8 +57,10 @@ class Writer:
         self._connection = connection
         self._executor = executor
         self._mark_handled: MarkHandled | None = None
+        self._lock = threading.Lock()  # the queue is shared with the writer thread
         self._queue: list[_Job[Any]] = []
-        self._flushing: asyncio.Task[None] | None = None
+        # Set while the writer thread drains the queue; resolved when it has stopped.
+        self._drained: asyncio.Future[None] | None = None
         self._closed = False
 
     @classmethod
@@ -110,18 +115,29 @@ class Writer:
         """Run ``work`` in the next transaction; return its result once that has committed."""
         if self._closed:
             raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Job(work, future, on_commit, update_id))
-        if self._flushing is None:
-            self._flushing = asyncio.create_task(self._flush())
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        with self._lock:
+            self._queue.append(_Job(work, future, on_commit, update_id))
+            start = self._drained is None
+            if start:
+                self._drained = loop.create_future()
+        if start:
+            try:
+                self._executor.submit(self._drain, loop)
+            except RuntimeError as error:  # the thread is gone (the process is ending)
+                with self._lock:
+                    jobs, self._queue = self._queue, []
+                _abandon(jobs, error)
+                self._finished_draining()
         # A caller that gives up waiting cancels only its future: the write stays in the batch.
         return await future
 
     async def close(self) -> None:
         """Commit what is queued, then close; later writes raise ``ProgrammingError``."""
         self._closed = True
-        if self._flushing is not None:
-            await self._flushing
+        if self._drained is not None:
+            await asyncio.shield(self._drained)
         loop = asyncio.get_running_loop()
         try:
             await loop.run_in_executor(self._executor, self._connection.close)
@@ -129,34 +145,47 @@ class Writer:
             self._connection.close()
         self._executor.shutdown(wait=True)
 
-    async def _flush(self) -> None:
-        loop = asyncio.get_running_loop()
+    def _drain(self, loop: asyncio.AbstractEventLoop) -> None:
+        """On the writer thread: transaction after transaction, each holding what was queued
+        when it began, until nothing is queued. What queues up during one transaction goes
+        in the next at once: the event loop is not waited for between them, and each batch's
+        callers are resumed with one call to it."""
+        jobs: list[_Job[Any]] = []
         try:
-            while self._queue:
-                # Let the handlers that are ready to run reach their writes first: one
-                # transaction for all of them instead of one for the first and one for the rest.
-                await asyncio.sleep(0)
-                jobs = self._queue[:MAX_JOBS_PER_TRANSACTION]
-                del self._queue[:MAX_JOBS_PER_TRANSACTION]
-                try:
-                    outcomes = await loop.run_in_executor(self._executor, self._transaction, jobs)
-                except BaseException as error:
-                    _abandon(jobs + self._queue, error)  # no caller may wait forever
-                    self._queue.clear()
-                    if isinstance(error, Exception):
-                        return  # each caller has the error
-                    raise
-                for job, outcome in zip(jobs, outcomes, strict=True):
-                    if isinstance(outcome, _Failed):
-                        if not job.future.done():
-                            job.future.set_exception(outcome.error)
-                        continue
-                    if job.on_commit is not None:
-                        job.on_commit()  # even for a caller that stopped waiting: it is written
-                    if not job.future.done():
-                        job.future.set_result(outcome)
+            while True:
+                with self._lock:
+                    jobs = self._queue[:MAX_JOBS_PER_TRANSACTION]
+                    del self._queue[:MAX_JOBS_PER_TRANSACTION]
+                    if not jobs:
+                        break
+                outcomes = self._transaction(jobs)
+                loop.call_soon_threadsafe(_deliver, jobs, outcomes)
+        except BaseException as error:  # noqa: BLE001 - no caller may wait forever
+            with self._lock:
+                left, self._queue = self._queue, []
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(_abandon, jobs + left, error)
         finally:
-            self._flushing = None
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting
+                loop.call_soon_threadsafe(self._finished_draining)
+
+    def _finished_draining(self) -> None:
+        """On the event loop, after the last batch's callers were handed their results."""
+        with self._lock:
+            drained, self._drained = self._drained, None
+            if self._queue:  # queued after the thread looked for the last time
+                self._drained = drained
+                drained = None
+        if drained is None:
+            try:
+                self._executor.submit(self._drain, asyncio.get_running_loop())
+            except RuntimeError as error:  # the thread is gone (the process is ending)
+                with self._lock:
+                    jobs, self._queue = self._queue, []
+                _abandon(jobs, error)
+                self._finished_draining()
+        elif not drained.done():
+            drained.set_result(None)
 
     def _transaction(self, jobs: list[_Job[Any]]) -> list[object]:
         """On the writer thread: all the jobs in one transaction. Jobs rarely fail, so they
@@ -211,6 +240,19 @@ class Writer:
 
 class _JobFailed(Exception):
     """A job raised in a batch run without savepoints: run the batch again with them."""
+
+
+def _deliver(jobs: list[_Job[Any]], outcomes: list[object]) -> None:
+    """On the event loop: a committed transaction's callers get their results (or errors)."""
+    for job, outcome in zip(jobs, outcomes, strict=True):
+        if isinstance(outcome, _Failed):
+            if not job.future.done():
+                job.future.set_exception(outcome.error)
+            continue
+        if job.on_commit is not None:
+            job.on_commit()  # even for a caller that stopped waiting: it is written
+        if not job.future.done():
+            job.future.set_result(outcome)
 
 
 def _abandon(jobs: list[_Job[Any]], error: BaseException) -> None:
