@@ -69,3 +69,26 @@ async def test_the_log_is_copied_into_the_database_beside_the_writer(tmp_path: P
         assert path.stat().st_size > size_before, "nothing checkpointed the log"
     finally:
         await storage.close()
+
+
+async def test_a_new_language_code_is_kept_without_holding_up_the_update(
+    storage: Storage, tmp_path: Path
+) -> None:
+    released = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def busy(db: sqlite3.Connection) -> None:  # the writer is in the middle of a transaction
+        while not released.is_set():
+            time.sleep(0.01)
+
+    running = asyncio.ensure_future(storage._writer.run(busy))
+    await asyncio.sleep(0.05)
+    # A person's first update: their language_code is queued, and the update goes on.
+    await asyncio.wait_for(storage.saw_language_code(4242, "ko"), timeout=0.5)
+    assert await storage.language_settings(4242) == (None, "ko")
+    loop.call_soon(released.set)
+    await running
+    await storage._writer.run(lambda db: None)  # anything queued after it is committed too
+    assert rows(
+        tmp_path / "bot.sqlite3", "SELECT telegram FROM languages WHERE chat_id = ?", 4242
+    ) == [("ko",)]

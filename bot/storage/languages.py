@@ -4,11 +4,16 @@ every update asks, and only /language and a changed language_code write."""
 
 from __future__ import annotations
 
-from bot.storage.base import HANDLING, StorageBase
+import asyncio
+import logging
+
+from bot.storage.base import StorageBase
 from bot.storage.sql import Db
 
 # (chosen, Telegram's language_code) by chat id: a person's id is their private chat's.
 Settings = tuple[str | None, str | None]
+
+log = logging.getLogger(__name__)
 
 
 class LanguageQueries(StorageBase):
@@ -42,11 +47,19 @@ class LanguageQueries(StorageBase):
             return
         known[user_id] = (chosen, code)
         now = self._now()
-        token = HANDLING.set(None)
-        try:
-            await self._write(lambda db: _store_code(db, user_id, code, now))
-        finally:
-            HANDLING.reset(token)
+        # Queued, not waited for: it goes in the transaction of the update's own answer
+        # (or an earlier one; writes commit in order), so a person's first update costs
+        # one commit, not two.
+        written = self._writer.queue(lambda db: _store_code(db, user_id, code, now))
+
+        def unless_written(written: asyncio.Future[None]) -> None:
+            if written.cancelled() or written.exception() is None:
+                return
+            log.warning("could not keep a language_code: %s", written.exception())
+            if known.get(user_id, (None, None))[1] == code:
+                known[user_id] = (known[user_id][0], seen)  # the next update tries again
+
+        written.add_done_callback(unless_written)
 
     async def _languages_known(self) -> dict[int, Settings]:
         if self._languages is None:

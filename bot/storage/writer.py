@@ -113,6 +113,17 @@ class Writer:
         update_id: int | None = None,
     ) -> T:
         """Run ``work`` in the next transaction; return its result once that has committed."""
+        # A caller that gives up waiting cancels only its future: the write stays in the batch.
+        return await self.queue(work, on_commit, update_id)
+
+    def queue(
+        self,
+        work: Callable[[sqlite3.Connection], T],
+        on_commit: Callable[[], None] | None = None,
+        update_id: int | None = None,
+    ) -> asyncio.Future[T]:
+        """Put ``work`` in the next transaction without waiting for it: the future is done
+        once that has committed. Writes are committed in the order they were queued."""
         if self._closed:
             raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
         loop = asyncio.get_running_loop()
@@ -130,8 +141,7 @@ class Writer:
                     jobs, self._queue = self._queue, []
                 _abandon(jobs, error)
                 self._finished_draining()
-        # A caller that gives up waiting cancels only its future: the write stays in the batch.
-        return await future
+        return future
 
     async def close(self) -> None:
         """Commit what is queued, then close; later writes raise ``ProgrammingError``."""
