@@ -175,15 +175,55 @@ async def test_cached_walks_and_posts_follow_every_change(storage: Storage) -> N
 
 
 def test_a_read_begun_before_a_change_does_not_put_its_stale_row_back() -> None:
-    cache: _Cache[int, str] = _Cache(limit=2)
+    cache: _Cache[int, tuple[int, str]] = _Cache(limit=2, walk_of=lambda row: row[0])
     before_the_change = cache.generation
     cache.drop_all()  # a write changed the row while it was being read
-    cache.put(1, "stale", before_the_change)
+    cache.put(1, (7, "stale"), before_the_change)
     assert cache.get(1) is None
-    cache.put(1, "fresh", cache.generation)
-    cache.put(2, "two", cache.generation)
-    cache.put(3, "three", cache.generation)  # over the limit: the oldest goes
-    assert (cache.get(1), cache.get(2), cache.get(3)) == (None, "two", "three")
+    cache.put(1, (7, "fresh"), cache.generation)
+    cache.put(2, (7, "two"), cache.generation)
+    cache.put(3, (8, "three"), cache.generation)  # over the limit: the oldest goes
+    assert (cache.get(1), cache.get(2), cache.get(3)) == (None, (7, "two"), (8, "three"))
+    # Another walk's change does not stop a read of this one; its own does.
+    reading = cache.generation
+    cache.drop([8])
+    cache.put(4, (7, "four"), reading)
+    cache.put(5, (8, "old eight"), reading)
+    assert (cache.get(2), cache.get(3), cache.get(4), cache.get(5)) == (
+        (7, "two"),
+        None,  # dropped with walk 8
+        (7, "four"),
+        None,  # read before walk 8 changed
+    )
+
+
+async def test_one_sessions_change_leaves_the_others_cached(storage: Storage) -> None:
+    """A group's next part, or a student's private answer that moves her lesson on, drops
+    the cached rows of that walk only: at 1,000 groups and thousands of private lessons,
+    dropping every row on every change left the cache empty most of the time."""
+    ours = await group_session(storage)
+    theirs = await storage.start_walk(
+        chat_id=-300,
+        chat_type="supergroup",
+        chat_title="Another circle",
+        audience="group",
+        user_id=None,
+        lesson_id="lesson-a",
+        lesson_version="v1",
+    )
+    their_post = Post(-300, 5, theirs.id, 1, question_id="q-1", poll_id="poll-1")
+    await storage.record_posts([their_post])
+    assert await storage.walk(theirs.id) == theirs  # now cached
+    assert await storage.post_for_poll("poll-1") == their_post
+    assert storage._walks.get(theirs.id) is not None
+    moved = await storage.record_part(ours, 2, [Post(-100, 10, ours.id, 1, carries_next=True)])
+    assert moved is not None
+    await storage.record_answer(reply(moved, FIRST, "msg:1"), advance_to=3)
+    assert storage._walks.get(theirs.id) == theirs
+    assert storage._posts.get("poll-1") == their_post
+    assert storage._walks.get(ours.id) is None  # ours changed: read again when asked
+    again = await storage.walk(ours.id)
+    assert again is not None and again.position == 3
 
 
 async def test_standing_answers_are_the_newest_versions_without_withdrawn_votes(

@@ -181,7 +181,9 @@ class AnswerQueries(StorageBase):
             reached = not replaced and saved.version == MAX_ANSWER_VERSIONS
             return Recorded(created=True, answer=saved, reached_cap=reached, replaced=replaced)
 
-        recorded = await self._write(record, changes_walks=advance_to is not None)
+        recorded = await self._write(
+            record, changes_walks=advance_to is not None, of_walks=(answer.walk.id,)
+        )
         if recorded.created:
             count_answer(answer.walk.audience, answer.question_type)  # for /metrics
         return recorded

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Collection, Coroutine, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +39,14 @@ class UpdateMark:
 HANDLING: ContextVar[UpdateMark | None] = ContextVar("handling", default=None)
 
 
+def _walk_id(walk: Walk) -> int:
+    return walk.id
+
+
+def _post_walk(post: Post) -> int:
+    return post.walk_id
+
+
 class StorageBase:
     """The connections and the ways to use them; the queries are in the mixins.
 
@@ -56,10 +64,10 @@ class StorageBase:
         self._checkpointer: Checkpointer | None = None
         # Looked up by every answer; changed only by the writes that pass ``changes_walks``
         # (or, for posts alone, ``changes_posts``).
-        self._walks: Cache[int, Walk] = Cache(CACHE_LIMIT)
-        self._posts: Cache[tuple[int, int] | str, Post] = Cache(CACHE_LIMIT)
+        self._walks: Cache[int, Walk] = Cache(CACHE_LIMIT, _walk_id)
+        self._posts: Cache[tuple[int, int] | str, Post] = Cache(CACHE_LIMIT, _post_walk)
         # The newest post of a question in a walk, by (walk id, question id).
-        self._question_posts: Cache[tuple[int, str], Post] = Cache(CACHE_LIMIT)
+        self._question_posts: Cache[tuple[int, str], Post] = Cache(CACHE_LIMIT, _post_walk)
         # Who reads which language (bot.storage.languages), read once and kept.
         self._languages: dict[int, tuple[str | None, str | None]] | None = None
         # Work that outlives the call that started it (clearing the log after /forget).
@@ -139,7 +147,12 @@ class StorageBase:
         return int(row[0]) if row else 0
 
     async def _write(
-        self, work: Callable[[Db], T], *, changes_walks: bool = False, changes_posts: bool = False
+        self,
+        work: Callable[[Db], T],
+        *,
+        changes_walks: bool = False,
+        changes_posts: bool = False,
+        of_walks: Collection[int] | None = None,
     ) -> T:
         """Run ``work`` in a write transaction; return once that transaction has committed.
 
@@ -147,7 +160,8 @@ class StorageBase:
         update handled, in the same transaction: an answer and "this update is done" are
         committed together, and the update costs no extra commit. ``changes_walks``: the
         work changes walks or posts, so the cached ones are dropped; ``changes_posts``: it
-        changes posts only, so only the cached posts are.
+        changes posts only, so only the cached posts are; ``of_walks``: only those of these
+        walks (None: of every walk, for the rare writes that change walks they cannot name).
         """
         mark = HANDLING.get()
         marking = mark if mark is not None and not mark.done else None
@@ -156,10 +170,10 @@ class StorageBase:
             if marking is not None:
                 marking.done = True
             if changes_walks:
-                self._walks.drop_all()
+                self._walks.drop(of_walks)
             if changes_walks or changes_posts:
-                self._posts.drop_all()
-                self._question_posts.drop_all()
+                self._posts.drop(of_walks)
+                self._question_posts.drop(of_walks)
 
         return await self._writer.run(
             work, committed, None if marking is None else marking.update_id

@@ -2,27 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
 V = TypeVar("V")
 
-# A few hundred bytes a row.
-CACHE_LIMIT = 2048
+# A few hundred bytes a row. The rows of active sessions are what is looked up: 1,000 groups
+# answering at once keep about 8 posts and a walk each (bench/capacity.py; with 2,048 the
+# first answers of the load queued behind the reads that refilled it).
+CACHE_LIMIT = 8192
+# Walks changed, remembered to keep reads begun before their change from putting old rows
+# back; past this many, forgotten all at once (as if every walk had changed).
+CHANGES_KEPT = 4 * CACHE_LIMIT
 
 
 class Cache(Generic[K, V]):
-    """Rows that answers look up again and again (a session's posts, its walk), kept
-    in memory. Bounded, and dropped whenever a write changes walks or posts.
+    """Rows that answers look up again and again (a session's posts, its walk), kept in
+    memory, bounded, and dropped by walk when a write changes that walk or its posts: one
+    group's next part or one student's answer leaves every other session's rows in place.
 
-    A read that began before such a write must not put its stale row back afterwards:
-    ``generation`` tells whether a drop happened while the row was being read."""
+    A read that began before such a write must not put its stale row back afterwards: every
+    drop starts a new ``generation``, and a row read in an earlier one is kept only if its
+    walk has not been dropped since."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, walk_of: Callable[[V], int]) -> None:
         self._rows: dict[K, V] = {}
+        self._by_walk: dict[int, set[K]] = {}
+        self._walk_of = walk_of
         self._limit = limit
         self.generation = 0
+        self._walk_dropped: dict[int, int] = {}  # walk id -> the generation its drop began
+        self._all_dropped = 0
 
     def get(self, key: K) -> V | None:
         return self._rows.get(key)
@@ -39,12 +50,40 @@ class Cache(Generic[K, V]):
         return found
 
     def put(self, key: K, row: V, read_in_generation: int) -> None:
-        if read_in_generation != self.generation:
-            return
-        if len(self._rows) >= self._limit:
-            del self._rows[next(iter(self._rows))]  # the oldest entry
+        walk = self._walk_of(row)
+        if read_in_generation < max(self._all_dropped, self._walk_dropped.get(walk, 0)):
+            return  # its walk changed while it was being read
+        if key in self._rows:
+            self._forget(key)
+        elif len(self._rows) >= self._limit:
+            self._forget(next(iter(self._rows)))  # the oldest entry
         self._rows[key] = row
+        self._by_walk.setdefault(walk, set()).add(key)
+
+    def drop(self, walks: Collection[int] | None) -> None:
+        """Drop the rows of these walks (None: every row)."""
+        self.generation += 1
+        if walks is None:
+            self._rows.clear()
+            self._by_walk.clear()
+            self._walk_dropped.clear()
+            self._all_dropped = self.generation
+            return
+        for walk in walks:
+            for key in self._by_walk.pop(walk, ()):
+                del self._rows[key]
+            self._walk_dropped[walk] = self.generation
+        if len(self._walk_dropped) > CHANGES_KEPT:
+            self._walk_dropped.clear()
+            self._all_dropped = self.generation
 
     def drop_all(self) -> None:
-        self._rows.clear()
-        self.generation += 1
+        self.drop(None)
+
+    def _forget(self, key: K) -> None:
+        walk = self._walk_of(self._rows.pop(key))
+        keys = self._by_walk.get(walk)
+        if keys is not None:
+            keys.discard(key)
+            if not keys:
+                del self._by_walk[walk]

@@ -88,13 +88,26 @@ class PostQueries(StorageBase):
             _insert_posts(db, posts)
             return moved
 
-        return await self._write(record, changes_walks=True)
+        return await self._write(
+            record, changes_walks=True, of_walks={walk.id, *self._walks_replaced(posts)}
+        )
 
     async def record_posts(self, posts: Sequence[Post]) -> None:
         """Remember messages just posted without moving any walk (a private chat's question,
         with the options it showed)."""
         if posts:
-            await self._write(lambda db: _insert_posts(db, posts), changes_posts=True)
+            await self._write(
+                lambda db: _insert_posts(db, posts),
+                changes_posts=True,
+                of_walks={post.walk_id for post in posts} | self._walks_replaced(posts),
+            )
+
+    def _walks_replaced(self, posts: Sequence[Post]) -> set[int]:
+        """The walks of cached posts that these replace (the same message or poll recorded
+        again, INSERT OR REPLACE): their rows are dropped too."""
+        keys: list[tuple[int, int] | str] = [(p.chat_id, p.message_id) for p in posts]
+        keys += [p.poll_id for p in posts if p.poll_id is not None]
+        return {cached.walk_id for key in keys if (cached := self._posts.get(key)) is not None}
 
     async def post_for_message(self, chat_id: int, message_id: int) -> Post | None:
         return await self._post(

@@ -136,7 +136,9 @@ class WalkQueries(StorageBase):
     ) -> Walk | None:
         """Move an active walk from where ``walk`` says it is; None if it moved meanwhile."""
         ended = self._now() if finished else None
-        return await self._write(lambda db: move(db, walk, to_position, ended), changes_walks=True)
+        return await self._write(
+            lambda db: move(db, walk, to_position, ended), changes_walks=True, of_walks=(walk.id,)
+        )
 
     async def set_walk_status(self, walk_id: int, status: WalkStatus) -> Walk | None:
         """Pause, resume or end a walk; ending stamps ``ended_at``."""
@@ -150,7 +152,7 @@ class WalkQueries(StorageBase):
             )
             return walk_of(row) if row else None
 
-        return await self._write(set_status, changes_walks=True)
+        return await self._write(set_status, changes_walks=True, of_walks=(walk_id,))
 
     async def mark_asked(self, walk: Walk, message_id: int) -> None:
         """The message that asks the walk's current (typed) question, if it is still there."""
@@ -160,6 +162,7 @@ class WalkQueries(StorageBase):
                 (message_id, walk.id, walk.position),
             ),
             changes_walks=True,
+            of_walks=(walk.id,),
         )
 
     async def rebase_walk(self, walk: Walk, position: int, lesson_version: str) -> Walk | None:
@@ -175,4 +178,4 @@ class WalkQueries(StorageBase):
             )
             return walk_of(row) if row else None
 
-        return await self._write(rebase, changes_walks=True)
+        return await self._write(rebase, changes_walks=True, of_walks=(walk.id,))
