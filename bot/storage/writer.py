@@ -134,14 +134,17 @@ class Writer:
             if start:
                 self._drained = loop.create_future()
         if start:
-            try:
-                self._executor.submit(self._drain, loop)
-            except RuntimeError as error:  # the thread is gone (the process is ending)
-                with self._lock:
-                    jobs, self._queue = self._queue, []
-                _abandon(jobs, error)
-                self._finished_draining()
+            self._start_draining(loop)
         return future
+
+    def _start_draining(self, loop: asyncio.AbstractEventLoop) -> None:
+        try:
+            self._executor.submit(self._drain, loop)
+        except RuntimeError as error:  # the thread is gone (the process is ending)
+            with self._lock:
+                jobs, self._queue = self._queue, []
+            _abandon(jobs, error)
+            self._finished_draining()
 
     async def close(self) -> None:
         """Commit what is queued, then close; later writes raise ``ProgrammingError``."""
@@ -187,13 +190,7 @@ class Writer:
                 self._drained = drained
                 drained = None
         if drained is None:
-            try:
-                self._executor.submit(self._drain, asyncio.get_running_loop())
-            except RuntimeError as error:  # the thread is gone (the process is ending)
-                with self._lock:
-                    jobs, self._queue = self._queue, []
-                _abandon(jobs, error)
-                self._finished_draining()
+            self._start_draining(asyncio.get_running_loop())
         elif not drained.done():
             drained.set_result(None)
 
