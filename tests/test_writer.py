@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -271,3 +272,28 @@ async def test_writes_queued_when_the_writer_stops_are_failed_not_left_waiting(
     writes = [storage.record_answer(reply(walk, m, f"msg:{m.user_id}")) for m in (FIRST, SECOND)]
     outcomes = await asyncio.wait_for(asyncio.gather(*writes, return_exceptions=True), timeout=5)
     assert all(isinstance(o, RuntimeError) for o in outcomes), outcomes
+
+
+async def test_a_part_just_posted_is_found_without_reading_it_back(storage: Storage) -> None:
+    """The answers that follow a part (a whole group's, at once) find its session and
+    posts in memory: recording them keeps them, and a row being read is read once."""
+    walk = await group_session(storage)
+    reads: list[str] = []
+    read_one = storage._read_one
+
+    async def counted(sql: str, params: Sequence[object] = ()) -> sqlite3.Row | None:
+        reads.append(sql)
+        return await read_one(sql, params)
+
+    storage._read_one = counted  # type: ignore[method-assign]
+    poll = Post(-100, 20, walk.id, 1, question_id="q-1", poll_id="poll-20", options=("A", "B"))
+    moved = await storage.record_part(walk, 1, [poll])
+    assert moved is not None
+    assert await storage.walk(walk.id) == moved
+    assert await storage.post_for_poll("poll-20") == poll
+    assert await storage.post_for_message(-100, 20) == poll
+    assert reads == []
+    storage._posts.drop_all()  # as after a restart: 30 members' votes find it cold
+    found = await asyncio.gather(*(storage.post_for_poll("poll-20") for _ in range(30)))
+    assert found == [poll] * 30
+    assert len(reads) == 1

@@ -153,6 +153,7 @@ class StorageBase:
         changes_walks: bool = False,
         changes_posts: bool = False,
         of_walks: Collection[int] | None = None,
+        then_cache: Callable[[T], None] | None = None,
     ) -> T:
         """Run ``work`` in a write transaction; return once that transaction has committed.
 
@@ -162,11 +163,13 @@ class StorageBase:
         work changes walks or posts, so the cached ones are dropped; ``changes_posts``: it
         changes posts only, so only the cached posts are; ``of_walks``: only those of these
         walks (None: of every walk, for the rare writes that change walks they cannot name).
+        ``then_cache``: given the work's result once committed and the drops done, it puts
+        rows just written in the caches (before any later change can drop them).
         """
         mark = HANDLING.get()
         marking = mark if mark is not None and not mark.done else None
 
-        def committed() -> None:
+        def committed(result: T) -> None:
             if marking is not None:
                 marking.done = True
             if changes_walks:
@@ -174,6 +177,8 @@ class StorageBase:
             if changes_walks or changes_posts:
                 self._posts.drop(of_walks)
                 self._question_posts.drop(of_walks)
+            if then_cache is not None:
+                then_cache(result)
 
         return await self._writer.run(
             work, committed, None if marking is None else marking.update_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Collection
 from typing import Generic, TypeVar
 
@@ -32,6 +33,8 @@ class Cache(Generic[K, V]):
         self._walk_of = walk_of
         self._limit = limit
         self.generation = 0
+        # Reads under way: each one's row (or None) and the generation it was read in.
+        self._loading: dict[K, asyncio.Future[tuple[V | None, int]]] = {}
         self._walk_dropped: dict[int, int] = {}  # walk id -> the generation its drop began
         self._all_dropped = 0
 
@@ -39,20 +42,60 @@ class Cache(Generic[K, V]):
         return self._rows.get(key)
 
     async def get_or_load(self, key: K, load: Callable[[], Awaitable[V | None]]) -> V | None:
-        """The cached row, or the one ``load`` reads (kept unless a change came meanwhile)."""
+        """The cached row, or the one ``load`` reads (kept unless a change came meanwhile).
+        Those who ask for a row already being read wait for that read instead of reading it
+        again (a group's members answering at once after a part is posted share one), unless
+        a change came while it was being read: then they read it again themselves."""
         found = self._rows.get(key)
         if found is not None:
             return found
-        generation = self.generation
-        found = await load()
-        if found is not None:
-            self.put(key, found, generation)
+        shared = self._loading.get(key)
+        if shared is None:
+            return await self._load(key, load)
+        try:
+            found, generation = await asyncio.shield(shared)
+        except asyncio.CancelledError:
+            if not shared.cancelled():
+                raise  # this caller was cancelled, not the read
+            return await self._load(key, load)
+        except Exception:  # noqa: BLE001 - the read failed: try it here (the error again?)
+            return await self._load(key, load)
+        if self._stale(found, generation):  # a change came while it was being read
+            return await self._load(key, load)
         return found
 
-    def put(self, key: K, row: V, read_in_generation: int) -> None:
+    async def _load(self, key: K, load: Callable[[], Awaitable[V | None]]) -> V | None:
+        loading = asyncio.get_running_loop().create_future()
+        self._loading.setdefault(key, loading)
+        generation = self.generation
+        try:
+            found = await load()
+        except asyncio.CancelledError:
+            loading.cancel()
+            raise
+        except Exception as error:
+            loading.set_exception(error)
+            loading.exception()  # retrieved: nobody else may be waiting
+            raise
+        finally:
+            if self._loading.get(key) is loading:
+                del self._loading[key]
+        if found is not None:
+            self.put(key, found, generation)
+        loading.set_result((found, generation))
+        return found
+
+    def _stale(self, row: V | None, read_in_generation: int) -> bool:
+        """Whether a change may have come while ``row`` was read (None: any change)."""
+        if row is None:
+            return read_in_generation < self.generation
         walk = self._walk_of(row)
-        if read_in_generation < max(self._all_dropped, self._walk_dropped.get(walk, 0)):
+        return read_in_generation < max(self._all_dropped, self._walk_dropped.get(walk, 0))
+
+    def put(self, key: K, row: V, read_in_generation: int) -> None:
+        if self._stale(row, read_in_generation):
             return  # its walk changed while it was being read
+        walk = self._walk_of(row)
         if key in self._rows:
             self._forget(key)
         elif len(self._rows) >= self._limit:

@@ -88,8 +88,16 @@ class PostQueries(StorageBase):
             _insert_posts(db, posts)
             return moved
 
+        def keep(moved: Walk | None) -> None:
+            if moved is not None:  # the next answers find the session and its new posts
+                self._walks.put(moved.id, moved, self._walks.generation)
+                self._keep_posts(posts)
+
         return await self._write(
-            record, changes_walks=True, of_walks={walk.id, *self._walks_replaced(posts)}
+            record,
+            changes_walks=True,
+            of_walks={walk.id, *self._walks_replaced(posts)},
+            then_cache=keep,
         )
 
     async def record_posts(self, posts: Sequence[Post]) -> None:
@@ -100,7 +108,17 @@ class PostQueries(StorageBase):
                 lambda db: _insert_posts(db, posts),
                 changes_posts=True,
                 of_walks={post.walk_id for post in posts} | self._walks_replaced(posts),
+                then_cache=lambda _: self._keep_posts(posts),
             )
+
+    def _keep_posts(self, posts: Sequence[Post]) -> None:
+        """Posts just written, as a read of them would find them, kept for the answers
+        that come right after them (the first of a group's members used to read each)."""
+        generation = self._posts.generation
+        for post in posts:
+            self._posts.put((post.chat_id, post.message_id), post, generation)
+            if post.poll_id is not None:
+                self._posts.put(post.poll_id, post, generation)
 
     def _walks_replaced(self, posts: Sequence[Post]) -> set[int]:
         """The walks of cached posts that these replace (the same message or poll recorded

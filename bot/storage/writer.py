@@ -37,9 +37,9 @@ BUSY_TIMEOUT_MS = 5000  # as schema.WRITER_PRAGMAS sets it
 class _Job(Generic[T]):
     work: Callable[[sqlite3.Connection], T]
     future: asyncio.Future[T]
-    # Runs on the event loop after the commit, before the caller resumes (e.g. to drop
-    # cached rows the job changed).
-    on_commit: Callable[[], None] | None
+    # Runs on the event loop after the commit, before the caller resumes, with the job's
+    # result (e.g. to drop cached rows the job changed and keep those it wrote).
+    on_commit: Callable[[Any], None] | None
     # The update whose handling made this write: marked handled in the same transaction.
     update_id: int | None
 
@@ -109,7 +109,7 @@ class Writer:
     async def run(
         self,
         work: Callable[[sqlite3.Connection], T],
-        on_commit: Callable[[], None] | None = None,
+        on_commit: Callable[[T], None] | None = None,
         update_id: int | None = None,
     ) -> T:
         """Run ``work`` in the next transaction; return its result once that has committed."""
@@ -119,7 +119,7 @@ class Writer:
     def queue(
         self,
         work: Callable[[sqlite3.Connection], T],
-        on_commit: Callable[[], None] | None = None,
+        on_commit: Callable[[T], None] | None = None,
         update_id: int | None = None,
     ) -> asyncio.Future[T]:
         """Put ``work`` in the next transaction without waiting for it: the future is done
@@ -257,7 +257,7 @@ def _deliver(jobs: list[_Job[Any]], outcomes: list[object]) -> None:
                 job.future.set_exception(outcome.error)
             continue
         if job.on_commit is not None:
-            job.on_commit()  # even for a caller that stopped waiting: it is written
+            job.on_commit(outcome)  # even for a caller that stopped waiting: it is written
         if not job.future.done():
             job.future.set_result(outcome)
 
