@@ -90,10 +90,17 @@ async def one_round(rng: random.Random, folder: Path) -> dict[str, Any]:
                 standin, "Quiet group", lesson, b.make_members(standin, QUIET_MEMBERS, rng)
             )
             for group in (big, quiet):
-                for text in (f"/begin {lesson.id}", "/next", "/next"):
-                    standin.send_text(group.admin, group.chat, text)
+                standin.send_text(group.admin, group.chat, f"/begin {lesson.id}")
+                await standin.wait_until_idle(timeout=20)
+                # /next until part 1's questions are out: a stance may be asked before the
+                # reading, and the part's text comes before its questions.
+                for _ in range(5):
+                    standin.send_text(group.admin, group.chat, "/next")
                     await standin.wait_until_idle(timeout=20)
-                b.load_posted_questions(db_path, group, standin)
+                    b.load_posted_questions(db_path, group, standin)
+                    kinds = {q.lesson_question.type for q in group.questions}
+                    if "debate" in kinds and any(q.message.poll for q in group.questions):
+                        break
             poll = next(q for q in big.questions if q.message.poll is not None)
             debate = next(q for q in big.questions if q.lesson_question.type == "debate")
 
