@@ -209,6 +209,14 @@ def bot_process(
                 child.wait()
 
 
+async def stop_while_serving(child: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the bot and wait for it to exit without blocking the event loop: the stand-in
+    in this process keeps answering the replies the bot lets go within its stop's grace (they
+    timed out against a stand-in frozen in ``child.wait()``, and the bot logged each)."""
+    child.terminate()
+    await asyncio.to_thread(child.wait)
+
+
 def settings_for(standin: BotApiStandIn, db_path: Path, prompts: Path) -> Settings:
     return Settings(
         TELEGRAM_BOT_TOKEN=TOKEN,

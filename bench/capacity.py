@@ -46,7 +46,6 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -54,6 +53,7 @@ sys.path.insert(0, str(HERE))
 import benchlib as b  # noqa: E402
 import live  # noqa: E402
 from telegram_like import TelegramLike  # noqa: E402
+from waits import by_tenth, measure_waits, percentile_ms, print_waits  # noqa: E402
 
 from tests.standin import FakeChat, FakeUser, StoredMessage  # noqa: E402
 
@@ -109,165 +109,6 @@ def bot_child() -> int:
 
         atexit.register(write)
     return live.bot_child()
-
-
-# Where an update's time goes, in the bot's process: (added → placed in its task, waiting
-# for the chat's or user's earlier updates, waiting for a slot, handling; of the handling,
-# waiting for commits and for Bot API calls).
-WAIT_NAMES = ("task start", "order", "slot", "handling", "  commits", "  Bot API calls")
-
-
-def measure_waits() -> list[tuple[float, ...]]:
-    """Wrap the scheduler, the writer and the Bot API client to time each update's waits."""
-    from contextvars import ContextVar
-
-    from bot import scheduler as sched
-    from bot.storage import base
-    from bot.telegram_http import AiohttpRequest
-
-    rows: list[tuple[float, ...]] = []
-    # Per update: added, began, slot asked, slot taken, commits' time, Bot API calls' time.
-    moments: ContextVar[list[float] | None] = ContextVar("moments", default=None)
-    added: dict[int, float] = {}
-
-    def timed(original: Any, index: int) -> Any:
-        async def wrapper(*args: Any, **kwargs: Any) -> Any:
-            began = time.monotonic()
-            try:
-                return await original(*args, **kwargs)
-            finally:
-                row = moments.get()
-                if row is not None:
-                    row[index] += time.monotonic() - began
-
-        return wrapper
-
-    place, run, take = sched.Scheduler._place, sched.Scheduler._run, sched._Slots.take
-
-    def placed(self: Any, item: Any, *, held: bool) -> None:
-        added[id(item)] = time.monotonic()
-        place(self, item, held=held)
-
-    async def running(self: Any, node: Any, item: Any, after: Any, *, held: bool) -> None:
-        began = time.monotonic()
-        row = [added.pop(id(item), began), began, began, began, 0.0, 0.0]
-        moments.set(row)
-        await run(self, node, item, after, held=held)
-        at, began, asked, taken, commits, calls = row
-        rows.append(
-            (began - at, asked - began, taken - asked, time.monotonic() - taken, commits, calls, at)
-        )
-
-    async def taking(self: Any, *, held: bool) -> None:
-        row = moments.get()
-        if row is not None:
-            row[2] = time.monotonic()
-        await take(self, held=held)
-        if row is not None:
-            row[3] = time.monotonic()
-
-    base.StorageBase._write = timed(base.StorageBase._write, 4)  # type: ignore[method-assign]
-    AiohttpRequest.do_request = timed(AiohttpRequest.do_request, 5)  # type: ignore[method-assign]
-    sched.Scheduler._place = placed  # type: ignore[method-assign]
-    sched.Scheduler._run = running  # type: ignore[method-assign]
-    sched._Slots.take = taking  # type: ignore[method-assign]
-
-    measure_poll_cycle()
-    return rows
-
-
-def measure_poll_cycle() -> None:
-    """Time the poller's cycle: getUpdates, the inbox write, waiting for room; the means go
-    to the bot's log at exit."""
-    from bot import scheduler as sched
-    from bot.poller import InboxPoller
-    from bot.storage import Storage
-
-    poll_cycle: dict[str, list[float]] = defaultdict(list)
-
-    def cycle(original: Any, name: str) -> Any:
-        async def wrapper(*args: Any, **kwargs: Any) -> Any:
-            began = time.monotonic()
-            try:
-                return await original(*args, **kwargs)
-            finally:
-                poll_cycle[name].append(time.monotonic() - began)
-
-        return wrapper
-
-    from bot.storage.writer import Writer
-
-    transaction = Writer._transaction
-
-    def timed_transaction(self: Any, jobs: list[Any]) -> Any:
-        began = time.monotonic()
-        try:
-            return transaction(self, jobs)
-        finally:
-            poll_cycle["transaction"].append(time.monotonic() - began)
-            poll_cycle["jobs per transaction"].append(len(jobs) / 1000)
-
-    Writer._transaction = timed_transaction  # type: ignore[method-assign]
-    from bot import runner
-    from bot.web.webhook import WebhookEndpoint
-
-    WebhookEndpoint.handle = cycle(WebhookEndpoint.handle, "webhook POST")  # type: ignore[method-assign]
-    Storage.inbox_store = cycle(Storage.inbox_store, "inbox store")  # type: ignore[method-assign]
-    receive = runner._receive
-
-    async def lag_sampled(*args: Any, **kwargs: Any) -> None:
-        async def sample() -> None:  # how late the event loop runs a timer due every 5 ms
-            while True:
-                began = time.monotonic()
-                await asyncio.sleep(0.005)
-                poll_cycle["event loop lag"].append(time.monotonic() - began - 0.005)
-
-        sampler = asyncio.ensure_future(sample())
-        try:
-            await receive(*args, **kwargs)
-        finally:
-            sampler.cancel()
-
-    runner._receive = lag_sampled
-    InboxPoller._fetch = cycle(InboxPoller._fetch, "getUpdates")  # type: ignore[method-assign]
-    Storage.inbox_add = cycle(Storage.inbox_add, "inbox write")  # type: ignore[method-assign]
-    sched.Scheduler.room = cycle(sched.Scheduler.room, "room")  # type: ignore[method-assign]
-
-    def report() -> None:
-        for name, took in poll_cycle.items():
-            ordered = sorted(took)
-            middle, p99 = ordered[len(took) // 2] * 1000, ordered[len(took) * 99 // 100] * 1000
-            print(
-                f"poll cycle: {name}: {len(took)} x median {middle:.1f} ms, p99 {p99:.1f} ms",
-                file=sys.stderr,
-            )
-
-    atexit.register(report)
-
-
-def print_waits(update_waits: list[tuple[float, ...]], log: str, since: float) -> None:
-    update_waits = [row for row in update_waits if row[-1] >= since]  # the load's, not set-up's
-    if not update_waits:
-        return
-    print(f"where an update's time went ({len(update_waits):,} updates; mean, p50, p99):")
-    for index, name in enumerate(WAIT_NAMES):
-        column = [row[index] for row in update_waits]
-        print(
-            f"  {name:<16} {sum(column) / len(column) * 1000:8,.1f} ms"
-            f" {percentile_ms(column, 0.5):>10} {percentile_ms(column, 0.99):>10}"
-        )
-    tenth = max(1, len(update_waits) // 10)
-    for index in (3, 4):  # handling and its commits, over the load: warm-up shows here
-        print(
-            f"  {WAIT_NAMES[index].strip()} by tenth of the load, p99: "
-            + ", ".join(
-                percentile_ms([row[index] for row in update_waits[i : i + tenth]], 0.99)
-                for i in range(0, len(update_waits), tenth)
-            )
-        )
-    for line in log.splitlines():
-        if line.startswith("poll cycle:"):
-            print(line)
 
 
 HOOK_PATH = "/telegram/hook"
@@ -397,10 +238,6 @@ async def offer_group_answers(
     return sent, first, presses
 
 
-def percentile_ms(values: list[float], share: float) -> str:
-    return f"{b.percentile(values, share) * 1000:,.0f} ms" if values else "n/a"
-
-
 async def main(args: argparse.Namespace) -> int:
     rng = random.Random(args.seed)
     print("Capacity benchmark (bench/capacity.py)")
@@ -503,6 +340,9 @@ async def main(args: argparse.Namespace) -> int:
                         "" if chat_id is None else (" group" if int(chat_id) < 0 else " private")
                     )
                     made[call.method + where] += 1
+                # Stopped while the stand-in still answers: replies the bot lets go within
+                # its stop's grace timed out against a stand-in frozen in child.wait().
+                await b.stop_while_serving(child)
             log = log_path.read_text(errors="replace")
         committed = live.commits(commits_path)
         update_waits = [
@@ -545,14 +385,7 @@ async def main(args: argparse.Namespace) -> int:
         f"group answer arrival -> commit: p50 {percentile_ms(commit_waits, 0.5)}, "
         f"p99 {percentile_ms(commit_waits, 0.99)} ({len(commit_waits):,} first answers)"
     )
-    tenth = max(1, len(commit_waits) // 10)
-    print(
-        "  by tenth of the load (arrival order), p99: "
-        + ", ".join(
-            percentile_ms(commit_waits[i : i + tenth], 0.99)
-            for i in range(0, len(commit_waits), tenth)
-        )
-    )
+    print(by_tenth("arrival -> commit", commit_waits))
     print(
         f"group press -> pop-up: p50 {percentile_ms(press_waits, 0.5)}, "
         f"p99 {percentile_ms(press_waits, 0.99)}"
@@ -582,14 +415,8 @@ async def main(args: argparse.Namespace) -> int:
             f"{percentile_ms(queued, 0.99)}; the bot answered a POST in p50 "
             f"{percentile_ms(answered, 0.5)}, p99 {percentile_ms(answered, 0.99)}"
         )
-        for name, column in (("waits for a connection", queued), ("POST answered", answered)):
-            tenth = max(1, len(column) // 10)
-            print(
-                f"  {name} by tenth of the load, p99: "
-                + ", ".join(
-                    percentile_ms(column[i : i + tenth], 0.99) for i in range(0, len(column), tenth)
-                )
-            )
+        print(by_tenth("waits for a connection", queued))
+        print(by_tenth("POST answered", answered))
     print(f"429s from the stand-in (sends past Telegram's limits): {refused:,}")
     keeps_up = group_rate >= 0.95 * offered_count / load_seconds
     p99 = b.percentile(commit_waits, 0.99) if commit_waits else math.inf

@@ -44,8 +44,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import benchlib as b  # noqa: E402
-from capacity import NAVIGATION, NEVER, percentile_ms  # noqa: E402
+from capacity import NAVIGATION, NEVER  # noqa: E402
 from telegram_like import TelegramLike  # noqa: E402
+from waits import percentile_ms  # noqa: E402
 
 from tests.standin import FakeChat, FakeUser, StoredMessage  # noqa: E402
 
