@@ -4,7 +4,9 @@ records it hands out, the schema and its migrations.
     records.py      the dataclasses and literals (no SQLite: render and results use them)
     schema.py       migrations, SCHEMA_VERSION, the connections' pragmas, migrating
     writer.py       the one writer: every write transaction, group commit
-    base.py         the two connections, the cache, open/close; facade.py composes Storage
+    checkpoints.py  the write-ahead log copied into the database beside the writer
+    own_thread.py   a connection on a thread of its own (the writer's, the checkpointer's)
+    base.py         the connections, the caches, open/close; facade.py composes Storage
     cache.py, lock.py, sql.py    in-memory posts and walks; the instance lock; shared SQL
     walks.py, answers.py, posts.py, chats.py, inbox.py, deliveries.py, private_prompts.py,
     ticks.py, privacy.py, discussion.py,

@@ -23,6 +23,8 @@ import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from bot.storage.own_thread import close_on_own_thread, connect_on_own_thread
+
 log = logging.getLogger(__name__)
 
 CHECKPOINT_EVERY = 0.5  # seconds; at 1,000 answers a second the log grows a few MB a second
@@ -36,19 +38,10 @@ class Checkpointer:
 
     @classmethod
     async def open(cls, path: Path) -> Checkpointer:
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-checkpoint")
-
-        def connect() -> sqlite3.Connection:
-            connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            connection.execute("PRAGMA busy_timeout = 0")  # PASSIVE never waits anyway
-            return connection
-
-        try:
-            connection = await asyncio.get_running_loop().run_in_executor(executor, connect)
-        except BaseException:
-            executor.shutdown(wait=False)
-            raise
-        return cls(connection, executor)
+        # PASSIVE never waits for a lock anyway.
+        return cls(
+            *await connect_on_own_thread(path, "sqlite-checkpoint", "PRAGMA busy_timeout = 0")
+        )
 
     def start(self, every: float = CHECKPOINT_EVERY) -> None:
         self._task = asyncio.create_task(self._run(every))
@@ -77,9 +70,4 @@ class Checkpointer:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        loop = asyncio.get_running_loop()
-        try:
-            await loop.run_in_executor(self._executor, self._connection.close)
-        except RuntimeError:  # the thread is already gone (interpreter shutting down)
-            self._connection.close()
-        self._executor.shutdown(wait=True)
+        await close_on_own_thread(self._connection, self._executor)

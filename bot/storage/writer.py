@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from bot.storage.own_thread import close_on_own_thread, connect_on_own_thread
+
 T = TypeVar("T")
 
 # Bounds one transaction, so that the first job of a flood is not kept waiting for the last.
@@ -65,18 +67,7 @@ class Writer:
 
     @classmethod
     async def open(cls, path: Path) -> Writer:
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
-
-        def connect() -> sqlite3.Connection:
-            # Transactions are ours (BEGIN IMMEDIATE … COMMIT), not the module's.
-            return sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-
-        try:
-            connection = await asyncio.get_running_loop().run_in_executor(executor, connect)
-        except BaseException:
-            executor.shutdown(wait=False)
-            raise
-        return cls(connection, executor)
+        return cls(*await connect_on_own_thread(path, "sqlite-writer"))
 
     def mark_handled_with(self, statements: MarkHandled) -> None:
         """How a transaction records the updates its jobs came from (once per transaction)."""
@@ -151,12 +142,7 @@ class Writer:
         self._closed = True
         if self._drained is not None:
             await asyncio.shield(self._drained)
-        loop = asyncio.get_running_loop()
-        try:
-            await loop.run_in_executor(self._executor, self._connection.close)
-        except RuntimeError:  # the thread is already gone (interpreter shutting down)
-            self._connection.close()
-        self._executor.shutdown(wait=True)
+        await close_on_own_thread(self._connection, self._executor)
 
     def _drain(self, loop: asyncio.AbstractEventLoop) -> None:
         """On the writer thread: transaction after transaction, each holding what was queued
