@@ -36,6 +36,7 @@ import argparse
 import asyncio
 import atexit
 import contextlib
+import itertools
 import math
 import os
 import random
@@ -45,6 +46,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -205,10 +207,19 @@ class Students:
                         self.popup_waits.append(time.monotonic() - pressed)
 
 
+def planned(groups: list[b.Group], rng: random.Random) -> Iterator[tuple[b.Action, int]]:
+    """The members' answers in the order they will be given, the plan made now: made lazily
+    at the load's first answer, it took seconds (30,000 members), and the load then caught up
+    with a burst of thousands of answers in its next second, which every run before session
+    7's last ones measured as the start of the load."""
+    actions = b.planned_actions(groups, rng)
+    first = next(actions, None)
+    return itertools.chain([] if first is None else [first], actions)
+
+
 async def offer_group_answers(
     standin: TelegramLike,
-    groups: list[b.Group],
-    rng: random.Random,
+    actions: Iterator[tuple[b.Action, int]],
     offered: float,
     until: float,
 ) -> tuple[int, dict[tuple[int, str], float], dict[str, float]]:
@@ -217,7 +228,6 @@ async def offer_group_answers(
     maker = b.AnswerMaker(standin)
     first: dict[tuple[int, str], float] = {}
     presses: dict[str, float] = {}
-    actions = b.planned_actions(groups, rng)
     sent = 0
     started = time.monotonic()
     for action, index in actions:
@@ -304,6 +314,7 @@ async def main(args: argparse.Namespace) -> int:
                     [standin.user(f"Student {i}", username=f"s{i}") for i in range(args.students)],
                     rng,
                 )
+                actions = planned(groups, rng)
                 print(f"set up in {time.monotonic() - set_up:.0f} s; load for {args.seconds:.0f} s")
                 refused_before = standin.refused
                 pushes_before = len(standin.push_queued), len(standin.push_answered)
@@ -312,7 +323,7 @@ async def main(args: argparse.Namespace) -> int:
                 own_before = cpu_seconds(os.getpid())
                 until = began + args.seconds
                 group_run = asyncio.ensure_future(
-                    offer_group_answers(standin, groups, rng, args.offered, until)
+                    offer_group_answers(standin, actions, args.offered, until)
                 )
                 await students.run(until)
                 offered_count, first, presses = await group_run
