@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from bot.config import Settings
 from bot.storage import Storage, Walk
+from bot.storage.assignments import Assignment
 from tests.conftest import PROMPTS, make_settings
 from tests.standin import BotApiStandIn, ChatMember, FakeChat, FakeUser, StoredMessage
 
@@ -338,6 +339,21 @@ class Moderator(Student):
             assert group is not None, "a moderator of a group, or a user"
             user = group.admin
         super().__init__(standin, user=user)
+
+
+async def open_homework(storage: Storage, *, created_by: int = 1) -> Assignment:
+    """An open homework of the lesson "words" in group -100 ("Room"), due far in the
+    future, for storage-level tests."""
+    return await storage.create_assignment(
+        chat_id=-100,
+        chat_type="group",
+        chat_title="Room",
+        lesson_id="words",
+        deadline="2999-01-01T00:00:00.000000Z",
+        late=False,
+        created_by=created_by,
+        created_by_name="Ada",
+    )
 
 
 async def group_session(storage: Storage) -> Walk:

@@ -8,23 +8,14 @@ import asyncio
 
 from bot.storage import Storage
 from bot.storage.assignments import CloseAsking
+from tests.actors import open_homework
 
 EARLY = "2000-01-01T00:00:00.000000Z"  # before any press: no half-asked question is stale
 LATE = "2999-01-01T00:00:00.000000Z"  # after every press: every half-asked one is
 
 
 async def assignment(storage: Storage) -> int:
-    made = await storage.create_assignment(
-        chat_id=-100,
-        chat_type="group",
-        chat_title="Room",
-        lesson_id="words",
-        deadline="2999-01-01T00:00:00.000000Z",
-        late=False,
-        created_by=1,
-        created_by_name="Ada",
-    )
-    return made.id
+    return (await open_homework(storage)).id
 
 
 async def test_presses_at_once_ask_once_and_cancel_asks_again(storage: Storage) -> None:

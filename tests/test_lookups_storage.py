@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.storage import LookedUp, Storage, TopWord
 from bot.storage.exports import AnswerFilter, iter_lookups, open_readonly
 from bot.storage.schema import MIGRATIONS
+from tests.actors import open_homework
 
 
 async def look(
@@ -68,16 +69,7 @@ async def test_a_groups_lookups_include_its_homework_done_privately(
     up under its messages and in its homework's attempts in private chats, not in a
     member's own lesson; after the group moved to a supergroup too."""
     await storage.remember_chat(-100, "group", "Room")
-    homework = await storage.create_assignment(
-        chat_id=-100,
-        chat_type="group",
-        chat_title="Room",
-        lesson_id="words",
-        deadline="2999-01-01T00:00:00.000000Z",
-        late=False,
-        created_by=9,
-        created_by_name="Ada",
-    )
+    homework = await open_homework(storage, created_by=9)
     attempt = await storage.start_walk(
         chat_id=1,
         chat_type="private",
