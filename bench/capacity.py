@@ -54,7 +54,7 @@ sys.path.insert(0, str(HERE))
 
 import benchlib as b  # noqa: E402
 import live  # noqa: E402
-from telegram_like import TelegramLike  # noqa: E402
+from telegram_like import TelegramLike, load_options  # noqa: E402
 from waits import by_tenth, measure_waits, percentile_ms, print_waits  # noqa: E402
 
 from tests.standin import FakeChat, FakeUser, StoredMessage  # noqa: E402
@@ -452,25 +452,20 @@ async def main(args: argparse.Namespace) -> int:
 
 
 def parse() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser = load_options(__doc__, seconds=30.0, rate=1000, seed=6)
     parser.add_argument("--groups", type=int, default=1000)
     parser.add_argument("--members", type=int, default=30)
     parser.add_argument("--students", type=int, default=5000)
     parser.add_argument("--offered", type=float, default=1000.0, help="group answers a second")
-    parser.add_argument("--seconds", type=float, default=30.0, help="how long the load lasts")
-    parser.add_argument("--latency", type=float, default=0.05, help="Bot API round trip, s")
-    parser.add_argument("--rate", type=int, default=1000, help="messages a second, all chats")
     parser.add_argument(
         "--webhook", action="store_true", help="Telegram pushes updates (webhook mode)"
     )
     parser.add_argument(
         "--connections", type=int, default=100, help="webhook pushes at once (Telegram: 1-100)"
     )
-    parser.add_argument("--seed", type=int, default=6)
     parser.add_argument(
         "--waits", action="store_true", help="time each update's waits in the bot (costs CPU)"
     )
-    parser.add_argument("--bot-child", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 
 

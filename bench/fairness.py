@@ -45,7 +45,7 @@ sys.path.insert(0, str(HERE))
 
 import benchlib as b  # noqa: E402
 from capacity import NAVIGATION, NEVER  # noqa: E402
-from telegram_like import TelegramLike  # noqa: E402
+from telegram_like import TelegramLike, load_options  # noqa: E402
 from waits import percentile_ms  # noqa: E402
 
 from tests.standin import FakeChat, FakeUser, StoredMessage  # noqa: E402
@@ -297,16 +297,11 @@ async def main(args: argparse.Namespace) -> int:
 
 
 def parse() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser = load_options(__doc__, seconds=60.0, rate=30, seed=7)
     parser.add_argument("--flooders", type=int, default=40)
     parser.add_argument("--probes", type=int, default=10)
     parser.add_argument("--groups", type=int, default=2)
-    parser.add_argument("--seconds", type=float, default=60.0, help="how long the load lasts")
-    parser.add_argument("--latency", type=float, default=0.05, help="Bot API round trip, s")
-    parser.add_argument("--rate", type=int, default=30, help="messages a second, all chats")
     parser.add_argument("--limiter", choices=["ptb", "ours", "both"], default="both")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--bot-child", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 
 

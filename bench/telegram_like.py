@@ -3,6 +3,7 @@ limits (429 past them), and, in webhook mode, updates pushed to the bot."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import math
@@ -17,6 +18,19 @@ import benchlib as b
 from tests.standin import FakeChat, FakeUser, StoredMessage
 from tests.standin.model import PendingUpdate
 from tests.standin.params import ApiError
+
+
+def load_options(doc: str, *, seconds: float, rate: int, seed: int) -> argparse.ArgumentParser:
+    """The options every benchmark against this stand-in shares: how long the load lasts,
+    the round trip, the overall send rate, the seed (and the bot child's hidden flag)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n", 1)[0])
+    parser.add_argument("--seconds", type=float, default=seconds, help="how long the load lasts")
+    parser.add_argument("--latency", type=float, default=0.05, help="Bot API round trip, s")
+    parser.add_argument("--rate", type=int, default=rate, help="messages a second, all chats")
+    parser.add_argument("--seed", type=int, default=seed)
+    parser.add_argument("--bot-child", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
 
 PRIVATE_WINDOW, PRIVATE_LIMIT = 3.0, 3  # about one a second, a short burst allowed
 
