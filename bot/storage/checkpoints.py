@@ -48,8 +48,7 @@ class Checkpointer:
 
     async def checkpoint(self) -> tuple[int, int]:
         """One PASSIVE checkpoint: (pages in the log, pages of it now in the database)."""
-        row = await asyncio.get_running_loop().run_in_executor(self._executor, self._passive)
-        return row
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self._passive)
 
     def _passive(self) -> tuple[int, int]:
         _busy, logged, copied = self._connection.execute(

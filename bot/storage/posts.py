@@ -63,6 +63,12 @@ def _insert_posts(db: Db, posts: Sequence[Post]) -> None:
     )
 
 
+def _keys_of(post: Post) -> list[tuple[int, int] | str]:
+    """Where the posts cache keeps a post: by its message, and by its poll if it is one
+    (``post_for_message``, ``post_for_poll``)."""
+    return [(post.chat_id, post.message_id)] + ([] if post.poll_id is None else [post.poll_id])
+
+
 class PostQueries(StorageBase):
     async def record_part(
         self, walk: Walk, to_position: int, posts: Sequence[Post], *, tick_at: str | None = None
@@ -116,15 +122,13 @@ class PostQueries(StorageBase):
         that come right after them (the first of a group's members used to read each)."""
         generation = self._posts.generation
         for post in posts:
-            self._posts.put((post.chat_id, post.message_id), post, generation)
-            if post.poll_id is not None:
-                self._posts.put(post.poll_id, post, generation)
+            for key in _keys_of(post):
+                self._posts.put(key, post, generation)
 
     def _walks_replaced(self, posts: Sequence[Post]) -> set[int]:
         """The walks of cached posts that these replace (the same message or poll recorded
         again, INSERT OR REPLACE): their rows are dropped too."""
-        keys: list[tuple[int, int] | str] = [(p.chat_id, p.message_id) for p in posts]
-        keys += [p.poll_id for p in posts if p.poll_id is not None]
+        keys = [key for post in posts for key in _keys_of(post)]
         return {cached.walk_id for key in keys if (cached := self._posts.get(key)) is not None}
 
     async def post_for_message(self, chat_id: int, message_id: int) -> Post | None:
