@@ -181,6 +181,15 @@ def test_one_chats_queue_of_50_does_not_push_a_later_chats_reply_behind_it() -> 
     ]
 
 
+def flooding_students(telegram: Telegram) -> list[asyncio.Future[None]]:
+    """20 students with 10 sends queued each (chats 1000-1019, "<chat>/<i>"), in turns."""
+    return [
+        asyncio.ensure_future(telegram.send(1000 + chat, f"{chat}/{i}"))
+        for i in range(10)
+        for chat in range(20)
+    ]
+
+
 def test_a_flood_in_many_chats_does_not_starve_a_students_single_reply() -> None:
     """20 students flooding (10 sends queued each, 200 in all, at most 10 a second overall):
     the backlog takes 20 s; a student who answers at 2 s, having sent nothing lately, goes
@@ -188,11 +197,7 @@ def test_a_flood_in_many_chats_does_not_starve_a_students_single_reply() -> None
 
     async def main() -> tuple[Telegram, float]:
         telegram = Telegram(SendBudget(overall_max_rate=10))
-        flood = [
-            asyncio.ensure_future(telegram.send(1000 + chat, f"{chat}/{i}"))
-            for i in range(10)
-            for chat in range(20)
-        ]
+        flood = flooding_students(telegram)
         await asyncio.sleep(2.05)
         began = asyncio.get_running_loop().time()
         await telegram.send(PRIVATE, "reply")
@@ -215,11 +220,7 @@ def test_a_groups_part_is_not_held_back_by_flooding_students() -> None:
 
     async def main() -> Telegram:
         telegram = Telegram(SendBudget(overall_max_rate=10))
-        flood = [
-            asyncio.ensure_future(telegram.send(1000 + chat, f"{chat}/{i}"))
-            for i in range(10)
-            for chat in range(20)
-        ]
+        flood = flooding_students(telegram)
         await asyncio.sleep(2.05)
         await asyncio.gather(*(telegram.send(GROUP, f"part {i}") for i in range(11)))
         await asyncio.gather(*flood)
