@@ -110,17 +110,43 @@ async def _close_job(context: BotContext) -> None:
     await close(context, assignment_id, at_deadline=True)
 
 
-async def close(context: BotContext, assignment_id: int, *, at_deadline: bool = False) -> bool:
+async def close(
+    context: BotContext,
+    assignment_id: int,
+    *,
+    at_deadline: bool = False,
+    answered: int | None = None,
+) -> bool:
     """Close an assignment: reply to its message with the results, show it closed, and send
     the moderator who gave it the full report privately (once: a second call finds it
     closed and does nothing; False). ``at_deadline``: the timer's close, which closes only
-    an assignment whose deadline has come (not one extended meanwhile)."""
+    an assignment whose deadline has come (not one extended meanwhile). ``answered``: the
+    message of Close now's question whose Yes closes it (its reply is the caller's); any
+    other question left open loses its buttons and says the homework closed."""
     due_by = iso_utc(now_utc()) if at_deadline else None
     closed = await context.storage.close_assignment(assignment_id, due_by=due_by)
     if closed is None:
         return False
-    await _announce_close(context, closed)
+    if closed.question is not None and closed.question != answered:
+        await _question_overtaken(context, closed.assignment, closed.question)
+    await _announce_close(context, closed.assignment)
     return True
+
+
+async def _question_overtaken(context: BotContext, closed: Assignment, question: int) -> None:
+    """Close now's question, still open when the homework closed another way (its
+    deadline): no buttons any more, and why. If the edit fails (the question was deleted),
+    a press on it is told the homework is closed already (``handlers.assignments``)."""
+    lesson = context.catalog.get(closed.lesson_id)
+    title = lesson.title if lesson else closed.lesson_id
+    with i18n.speaking(await i18n.language_of_chat(context.storage, closed.chat_id)):
+        reply = render.close_overtaken(title)
+    try:
+        await outbox.edit_by_id(context.bot, closed.posted_in, question, reply)
+    except TelegramError as error:
+        log.info(
+            "could not settle close question %s of assignment %s: %s", question, closed.id, error
+        )
 
 
 async def _announce_close(context: BotContext, closed: Assignment) -> None:

@@ -32,8 +32,9 @@ async def test_presses_at_once_ask_once_and_cancel_asks_again(storage: Storage) 
     await storage.close_question_answered(homework, 42)
     assert await storage.ask_to_close(homework, stale_before=EARLY) == CloseAsking(True)
     await storage.close_question_posted(homework, 43)
-    # Closed: no question is asked any more.
-    assert await storage.close_assignment(homework) is not None
+    # Closed: the open question is named (its buttons go), and none is asked any more.
+    closed = await storage.close_assignment(homework)
+    assert closed is not None and closed.question == 43
     assert await storage.ask_to_close(homework, stale_before=LATE) is None
 
 

@@ -296,22 +296,46 @@ async def test_close_now_pressed_again_asks_no_second_question(
     assert value(tmp_path, "SELECT status FROM assignments") == "closed"
 
 
-async def test_a_close_question_answered_after_the_deadline_finds_it_closed(
+async def test_a_close_question_left_open_at_the_deadline_stops_asking(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
+    """The deadline closes the homework while Close now's question waits: the question
+    loses its buttons and says the homework closed; a press from a keyboard drawn before
+    (a client that missed the edit) is told so in a pop-up and closes nothing twice."""
     room = Group(standin)
     settings = settings_for(standin, tmp_path, HOMEWORK_LESSON)
     async with running_bot(settings):
         post = await assigns(room, "6s")
-        await room.presses(room.admin, post, "🏁 Close now")
-        question = await room.reads()
+        question = await asks_to_close(room, post)
         assert "0 members have started it and not finished." in text(question)
         results = await closing(room, post)  # the deadline's own close
         assert "Homework closed" in text(results)
-        said = await room.presses(room.admin, question, "🏁 Yes, close")
-        assert "closed already" in said
-        gone = await buttons_gone(standin, question)
-        assert "Close the homework" in text(gone)  # the question stays, without buttons
+        settled = await buttons_gone(standin, question)
+        assert text(settled) == "🏁 No need to answer: Homework <one> has closed already."
+        assert value(tmp_path, "SELECT close_question_id FROM assignments") is None
+        for answer in (YES, HomeworkCloseAnswer(1, 0)):
+            said = await popup(standin, standin.press_data(room.admin, question, encode(answer)))
+            assert said == texts.ASSIGNMENT_ALREADY_CLOSED
+        await room.barrier()
+    closes = [m for m in standin.bot_messages(room.chat.id) if "Homework closed" in text(m)]
+    assert len(closes) == 1
+    assert text(standin.message(question.chat_id, question.message_id)) == text(settled)
+
+
+async def test_a_deleted_close_question_does_not_hold_up_the_deadline(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    """The question was deleted from the chat before the deadline: its edit fails, and the
+    homework closes all the same, once, with no question left open."""
+    room = Group(standin)
+    settings = settings_for(standin, tmp_path, HOMEWORK_LESSON)
+    async with running_bot(settings):
+        post = await assigns(room, "6s")
+        question = await asks_to_close(room, post)
+        standin.message(question.chat_id, question.message_id).deleted = True
+        assert "Homework closed" in text(await closing(room, post))
+        await shows(standin, post, "Closed")
+        assert value(tmp_path, "SELECT close_question_id FROM assignments") is None
         await room.barrier()
     closes = [m for m in standin.bot_messages(room.chat.id) if "Homework closed" in text(m)]
     assert len(closes) == 1

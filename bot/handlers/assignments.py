@@ -261,7 +261,8 @@ async def _close_answered(update: Update, context: BotContext, action: HomeworkC
         await outbox.popup(query, texts.ASSIGNMENT_CLOSING)
     if message is not None:
         await outbox.edit(message, render.close_confirmed())
-    if await homework.close(context, assignment.id):
+    answered = message.message_id if message is not None else None
+    if await homework.close(context, assignment.id, answered=answered):
         await _replan_reminders(context, assignment.id)  # closed: none left
 
 

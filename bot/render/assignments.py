@@ -186,6 +186,12 @@ def close_confirmed() -> Reply:
     return Reply(texts.ASSIGNMENT_CLOSE_DONE)
 
 
+def close_overtaken(title: str) -> Reply:
+    """The question, once the homework closed without it (its deadline came first): no
+    buttons, nothing left to answer."""
+    return Reply(texts.ASSIGNMENT_CLOSE_OVERTAKEN.format(lesson=esc(title)))
+
+
 def pick_lesson(
     catalog: LessonCatalog, draft_id: int, deadline: dt.datetime, zone: ZoneInfo, name: str
 ) -> Reply:

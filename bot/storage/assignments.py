@@ -85,6 +85,15 @@ class CloseAsking:
 
 
 @dataclass(frozen=True, slots=True)
+class Closed:
+    """An assignment just closed, and the message of Close now's question that was open
+    at that moment (None: none was). The question is no longer open: it asks nothing."""
+
+    assignment: Assignment
+    question: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class Progress:
     """Members who finished the assignment's lesson, and those who began but have not."""
 
@@ -181,23 +190,32 @@ class AssignmentQueries(StorageBase):
 
     async def close_assignment(
         self, assignment_id: int, *, due_by: str | None = None
-    ) -> Assignment | None:
+    ) -> Closed | None:
         """Close an open assignment; None if it was closed already (by an earlier run of the
         bot, a job that ran twice, Close now): whoever gets the row posts the results, once.
         ``due_by`` (the timer's close): only if its deadline is by then, so a timer that
-        fires as a moderator extends the deadline closes nothing."""
+        fires as a moderator extends the deadline closes nothing. Close now's question, if
+        one is open, is open no more (``Closed.question`` names it, for its buttons to go)."""
         now = self._now()
         due = "" if due_by is None else " AND deadline <= ?"
         params: tuple[object, ...] = (now, assignment_id) + (() if due_by is None else (due_by,))
 
-        def close(db: Db) -> Assignment | None:
+        def close(db: Db) -> Closed | None:
+            asked = one(
+                db,
+                "SELECT close_question_id FROM assignments WHERE id = ? AND status = 'open'",
+                (assignment_id,),
+            )
             row = one(
                 db,
-                f"UPDATE assignments SET status = 'closed', closed_at = ? "
+                f"UPDATE assignments SET status = 'closed', closed_at = ?, "
+                f"close_question_id = NULL, close_asked_at = NULL "
                 f"WHERE id = ? AND status = 'open'{due} RETURNING {ASSIGNMENT_COLUMNS}",
                 params,
             )
-            return assignment_of(row) if row else None
+            if row is None or asked is None:
+                return None
+            return Closed(assignment_of(row), None if asked[0] is None else int(asked[0]))
 
         return await self._write(close)
 

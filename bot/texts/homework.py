@@ -106,6 +106,8 @@ ASSIGNMENT_CLOSE_YES = "🏁 Yes, close"
 ASSIGNMENT_CLOSE_CANCEL = "↩️ Cancel"
 ASSIGNMENT_CLOSE_KEPT = "↩️ Not closed: <b>{lesson}</b> stays open until {when}."
 ASSIGNMENT_CLOSE_DONE = "🏁 Closed before its deadline: the results follow."
+# The question, when the homework closed before anyone answered it (its deadline came).
+ASSIGNMENT_CLOSE_OVERTAKEN = "🏁 No need to answer: <b>{lesson}</b> has closed already."
 ASSIGNMENT_CLOSE_ASKED = "🏁 Already asked: answer the question in the chat, Yes or Cancel."
 ASSIGNMENT_ALREADY_CLOSED = "This homework is closed already."
 ASSIGNMENT_NOT_HERE = "That button is not for this homework."
