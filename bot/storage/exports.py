@@ -287,14 +287,22 @@ def iter_answers(
     """Stream the selected answer versions in export order (see ``RawAnswer``).
 
     ``question_order`` maps (lesson id, question id) to the question's place in its lesson;
-    questions it does not know come after the known ones of their session, by id. The
-    cursor is read in batches and closed when the iterator is exhausted or closed.
+    questions it does not know come after the known ones of their session, by id. Whatever
+    refuses the export (a filter this database cannot answer, a database that cannot be
+    read) is raised by this call, before any row is asked for: a caller that writes a
+    header after it writes nothing for a refused export. The cursor is read in batches
+    and closed when the iterator is exhausted or closed.
     """
     load_question_order(connection, question_order or {})
     sql, params = answers_query(
         answer_filter, self_check=has_self_check(connection), homework=has_homework(connection)
     )
-    cursor = connection.execute(sql, params)
+    return _answer_batches(connection, connection.execute(sql, params), batch_size)
+
+
+def _answer_batches(
+    connection: sqlite3.Connection, cursor: sqlite3.Cursor, batch_size: int
+) -> Iterator[RawAnswer]:
     try:
         while batch := cursor.fetchmany(batch_size):
             yield from batch
@@ -400,10 +408,11 @@ def iter_lookups(
     """Stream the glossary lookups the filter's chat (with its homework done in private
     chats), assignment, lesson and time window select, oldest first (a session filter does
     not apply: a lookup belongs to no session). A database from before the lookups existed
-    has none; one from before they named their walk knows no homework's lookups."""
+    has none; one from before they named their walk knows no homework's lookups. A filter
+    the database cannot answer is refused by this call, before any row is asked for."""
     columns = [row[1] for row in connection.execute("PRAGMA table_info(lookups)")]
     if not columns:
-        return
+        return iter(())
     walks = "walk_id" in columns
     if answer_filter.assignment_id is not None and not walks:
         raise ExportSourceError("this database does not tell which lookups were homework's")
@@ -418,7 +427,10 @@ def iter_lookups(
             params[name] = value
             sql.append(_LOOKUPS_OF_CHAT if name == "chat_id" and walks else condition)
     sql.append(" ORDER BY l.looked_at, l.id")
-    cursor = connection.execute("".join(sql), params)
+    return _lookup_batches(connection.execute("".join(sql), params), batch_size)
+
+
+def _lookup_batches(cursor: sqlite3.Cursor, batch_size: int) -> Iterator[RawLookup]:
     try:
         while batch := cursor.fetchmany(batch_size):
             yield from batch
