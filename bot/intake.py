@@ -16,9 +16,10 @@ import re
 import time
 from typing import Any
 
+from bot import poller
 from bot.context import BotApplication
 from bot.metrics import metrics, timed, update_kind
-from bot.poller import STOP_GRACE_SECONDS, InboxPoller
+from bot.poller import InboxPoller
 from bot.scheduler import Scheduler
 from bot.storage import Storage
 
@@ -135,7 +136,7 @@ class WebhookFeed(MeasuredPoller):
         taking pushes); the webhook stays set, so Telegram keeps what comes meanwhile."""
         assert self._scheduler is not None, "prepare() first"
         self._stop.set()
-        await self._scheduler.close(STOP_GRACE_SECONDS)
+        await self._scheduler.close(poller.STOP_GRACE_SECONDS)  # read now: one grace, as polling's
         if self._scheduler.error is not None:
             raise self._scheduler.error
 
