@@ -123,7 +123,32 @@ def free_port() -> int:
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return _cpu_of(Path(f"/proc/{pid}/stat"))
+
+
+def thread_cpu_seconds(pid: int) -> dict[int, float]:
+    """Each of the process's threads' CPU time, by thread id (the main thread's is ``pid``)."""
+    found: dict[int, float] = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError, ValueError):  # a thread that ended meanwhile
+            found[int(task.name)] = _cpu_of(task / "stat")
+    return found
+
+
+def by_thread(pid: int, before: dict[int, float], seconds: float) -> str:
+    """The event loop's (main thread's) share of a core, then the other busy threads'."""
+    after = thread_cpu_seconds(pid)
+    used = {tid: after[tid] - before.get(tid, 0.0) for tid in after}
+    others = sorted((cpu for tid, cpu in used.items() if tid != pid), reverse=True)
+    shares = ", ".join(f"{cpu / seconds:.0%}" for cpu in others if cpu / seconds >= 0.005)
+    return (
+        f"  by thread: the event loop {used.get(pid, 0.0) / seconds:.0%}; "
+        f"the others (the writer's first) {shares or 'none'}"
+    )
+
+
+def _cpu_of(stat: Path) -> float:
+    fields = stat.read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -320,6 +345,7 @@ async def main(args: argparse.Namespace) -> int:
                 pushes_before = len(standin.push_queued), len(standin.push_answered)
                 calls_before = len(standin.calls)
                 cpu_before, began = cpu_seconds(child.pid), time.monotonic()
+                threads_before = thread_cpu_seconds(child.pid)
                 own_before = cpu_seconds(os.getpid())
                 until = began + args.seconds
                 group_run = asyncio.ensure_future(
@@ -333,6 +359,7 @@ async def main(args: argparse.Namespace) -> int:
                 await standin.wait_until_idle(timeout=600, quiet=0.5)
                 drained = time.monotonic() - began
                 cpu = cpu_seconds(child.pid) - cpu_before
+                threads = by_thread(child.pid, threads_before, drained)
                 await standin.stop_pushing()
                 shown = set(standin.callback_answers)  # pop-ups Telegram would have shown
                 popup_at = {
@@ -392,6 +419,7 @@ async def main(args: argparse.Namespace) -> int:
         f"bot CPU: {share:.0%} of one core until all was handled (this process, the "
         f"stand-in and the load: {own_cpu / load_seconds:.0%})"
     )
+    print(threads)
     print(
         f"group answer arrival -> commit: p50 {percentile_ms(commit_waits, 0.5)}, "
         f"p99 {percentile_ms(commit_waits, 0.99)} ({len(commit_waits):,} first answers)"
