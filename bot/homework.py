@@ -27,6 +27,7 @@ from bot.moderation import may_moderate
 from bot.render import assignments as render
 from bot.render.markup import Reply
 from bot.results import session_results
+from bot.send_budget import NotSent
 from bot.storage.assignments import Assignment, CloseAsking
 from bot.storage.records import iso_utc
 
@@ -149,11 +150,17 @@ async def _question_overtaken(context: BotContext, closed: Assignment, question:
         )
 
 
-async def _announce_close(context: BotContext, closed: Assignment) -> None:
+async def _announce_close(context: BotContext, closed: Assignment, owed: int | None = None) -> bool:
+    """The close told: the results in the group (a reply to the assignment message), the
+    message shown closed, the full report to its moderator. ``owed``: made good at a start,
+    the results from that message on (those before went out), after a line on why they
+    come late. If the stop refuses the results (``NotSent``), the rest waits for the next
+    start (``make_good``), which carries out the whole of it from the first not posted:
+    False."""
     lesson = context.catalog.get(closed.lesson_id)
     if lesson is None:
         log.warning("assignment %s closed; its lesson %s is gone", closed.id, closed.lesson_id)
-        return
+        return True
     answers = await context.storage.assignment_answers(closed.id)
     progress = await context.storage.assignment_progress(closed.id)
     results = session_results(lesson, answers)
@@ -164,19 +171,54 @@ async def _announce_close(context: BotContext, closed: Assignment) -> None:
     with i18n.speaking(await i18n.language_of_chat(context.storage, closed.chat_id)):
         messages = list(render.closing_results(lesson, results, progress, late=closed.late))
         board = await digests.top_five(context.storage, closed.chat_id, "assignment", closed.id)
+        delayed = render.results_delayed()
     if board is not None:  # issue 14: the top five, where the group has it on
         messages.append(board)
+    first = owed or 0
+    posting = [(first + n, message) for n, message in enumerate(messages[first:])]
+    if owed is not None and posting:
+        posting.insert(0, (first, delayed))
+    sent = first
     try:
-        for message in messages:
+        for n, message in posting:
+            sent = n  # the results' first message not posted, if this one is refused
             closed = await _send_to_group(context, closed, message, reply_to)
+    except NotSent:  # the bot is stopping: the results (and the rest) at the next start
+        await context.storage.owe_results(closed.id, sent)
+        return False
     except Forbidden:
         await context.storage.set_chat_active(closed.chat_id, active=False)
-        return
+        return True
     except TelegramError as error:  # closed all the same: the results stay in /report
         log.warning("could not post the results of assignment %s: %s", closed.id, error)
     settings = context.bot_data.settings
     await homework_post.show(context.bot, context.storage, context.catalog, settings, closed)
     await _report_privately(context, closed, reply_to)
+    return True
+
+
+async def make_good_at_start(application: BotApplication) -> None:
+    """At start: if the last stop refused a close's results (``_announce_close``), a job
+    posts them as soon as the bot runs."""
+    storage = application.bot_data.storage
+    assert storage is not None, "called once the database is open"
+    if await storage.has_owed_results() and application.job_queue is not None:
+        application.job_queue.run_once(make_good, 0, name="post results a stop left owed")
+
+
+async def make_good(context: BotContext) -> None:
+    """The results a stop refused at a close, each posted now from its first message not
+    posted, after a line saying why they come late; then the rest of the close (the message
+    shown closed, the moderator's report). Once: the notes are taken before posting (a
+    crash meanwhile loses them, never doubles them), and noted again if this start is
+    stopped too."""
+    owed = await context.storage.take_owed_results()
+    posted = [await _announce_close(context, closed, owed=first) for closed, first in owed]
+    log.info(
+        "made good at start: the results of %s closed homework posted late (%s owed again)",
+        sum(posted),
+        len(posted) - sum(posted),
+    )
 
 
 async def _send_to_group(

@@ -323,6 +323,12 @@ def closing_results(
     return [Reply(text) for text in pack(lines, MESSAGE_LIMIT)]
 
 
+def results_delayed() -> Reply:
+    """Before results a stop kept from being posted at the close (posted at the next
+    start): why they come late."""
+    return Reply(texts.HOMEWORK_RESULTS_DELAYED)
+
+
 def timezone_shown(zone: ZoneInfo, now: dt.datetime, *, changed: bool) -> Reply:
     template = texts.TIMEZONE_SET if changed else texts.TIMEZONE_SHOW
     return Reply(template.format(zone=esc(zone.key), now=now.astimezone(zone).strftime("%H:%M")))

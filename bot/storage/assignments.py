@@ -291,6 +291,49 @@ class AssignmentQueries(StorageBase):
             )
         )
 
+    async def owe_results(self, assignment_id: int, first: int) -> None:
+        """A stop refused the closed assignment's results from message ``first`` on (those
+        before it were posted): owed at the next start."""
+        await self._write(
+            lambda db: db.execute(
+                "UPDATE assignments SET results_owed = ? WHERE id = ? AND status = 'closed'",
+                (first, assignment_id),
+            )
+        )
+
+    async def has_owed_results(self) -> bool:
+        """Whether a stop left any closed assignment's results owed."""
+        row = await self._read_one(
+            "SELECT 1 FROM assignments WHERE results_owed IS NOT NULL LIMIT 1"
+        )
+        return row is not None
+
+    async def take_owed_results(self) -> list[tuple[Assignment, int]]:
+        """The closed assignments whose results a stop left owed, each with the first
+        message owed, oldest close first; the notes are taken (cleared) in the same
+        transaction, so a crash while posting loses them rather than posting them twice."""
+
+        def take(db: Db) -> list[tuple[Assignment, int]]:
+            firsts = {
+                int(row[0]): int(row[1])
+                for row in db.execute(
+                    "SELECT id, results_owed FROM assignments WHERE results_owed IS NOT NULL"
+                )
+            }
+            if not firsts:
+                return []
+            owed = [
+                assignment_of(row)
+                for row in db.execute(
+                    "UPDATE assignments SET results_owed = NULL WHERE results_owed IS NOT NULL "
+                    f"RETURNING {ASSIGNMENT_COLUMNS}"
+                )
+            ]
+            owed.sort(key=lambda closed: (closed.closed_at or "", closed.id))
+            return [(closed, firsts[closed.id]) for closed in owed]
+
+        return await self._write(take)
+
     async def set_assignment_shown(self, assignment_id: int, progress: Progress) -> None:
         """The assignment message now shows ``progress`` (edited just now)."""
         now = self._now()

@@ -484,6 +484,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "CREATE INDEX lookups_by_walk ON lookups(walk_id) WHERE walk_id IS NOT NULL",
     ),
+    (
+        # stopcut (issue 18's stop, issue 12's close): a closed assignment whose results a
+        # stop refused to post (they waited on the group's flood budget past its grace):
+        # the index of the first results message not posted (NULL: none owed), posted at
+        # the next start (bot.homework.make_good).
+        "ALTER TABLE assignments ADD COLUMN results_owed INTEGER",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

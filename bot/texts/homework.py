@@ -82,6 +82,10 @@ HOMEWORK_CLOSED_HEADER = (
     "{participants}"
 )
 HOMEWORK_LATE_NOTE = "Late answers are still taken and will be marked late."
+# Before results a stop kept from being posted at the close, posted at the next start.
+HOMEWORK_RESULTS_DELAYED = (
+    "🙏 Sorry, these results come late: the bot was stopped just as this homework closed."
+)
 
 # --- managing an assignment (issue 12): its message kept up to date, its buttons ----------
 
