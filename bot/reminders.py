@@ -40,6 +40,7 @@ from bot.lessons import Lesson
 from bot.membership import member_check
 from bot.render import reminders as render
 from bot.render.assignments import from_iso
+from bot.send_budget import NotSent
 from bot.storage import Storage
 from bot.storage.assignments import Assignment
 from bot.storage.records import iso_utc
@@ -197,10 +198,15 @@ async def remind(context: BotContext, reminder_id: int) -> None:
         and await is_member(chat_id, person.user_id)
     ]
     group = await storage.chat_title(chat_id) or ""
+    cut = 0  # refused by a stop: released, for the next start
     for person in waiting:
         if person.reachable and await storage.claim_private_reminder(reminder.id, person.user_id):
             outcome = await _send_private(context, lesson, group, assignment, zone, now, person)
-            await storage.private_reminder_outcome(reminder.id, person.user_id, outcome)
+            if outcome is None:
+                await storage.release_private_reminder(reminder.id, person.user_id)
+                cut += 1
+            else:
+                await storage.private_reminder_outcome(reminder.id, person.user_id, outcome)
     if await storage.claim_group_reminder(reminder.id):
         # Known, present in the group: all but those found gone (they are not counted by
         # Telegram either); the moderator who gave it is one of them.
@@ -209,7 +215,12 @@ async def remind(context: BotContext, reminder_id: int) -> None:
         heard = len(people) - gone + (0 if _among(people, assignment.created_by) else 1)
         unheard = await _unheard(context, chat_id, heard)
         named = [(p.user_id, p.name) for p in waiting]
-        await _post_in_group(context, assignment, lesson, zone, now, named, unheard)
+        if not await _post_in_group(context, assignment, lesson, zone, now, named, unheard):
+            await storage.release_group_reminder(reminder.id)
+            cut += 1
+    if cut:  # still planned: at the next start, if the deadline is still ahead
+        log.info("reminder time %s: %s reminders refused by the stop, kept", reminder.id, cut)
+        return
     await storage.finish_reminder_time(reminder.id, "done")
 
 
@@ -225,8 +236,9 @@ async def _send_private(
     zone: ZoneInfo,
     now: dt.datetime,
     person: Known,
-) -> str:
-    """Send one member's reminder; its outcome: 'sent', 'blocked' (403) or 'failed'."""
+) -> str | None:
+    """Send one member's reminder; its outcome: 'sent', 'blocked' (403) or 'failed'; None:
+    refused by a stop, not sent."""
     # A job: the member's own language is said, not taken from around it (bot/i18n.py).
     with i18n.speaking(await i18n.language_of_user(context.storage, person.user_id)):
         reply = render.private_reminder(
@@ -234,6 +246,8 @@ async def _send_private(
         )
     try:
         await context.bot.send_message(person.user_id, reply.text, reply_markup=reply.keyboard)
+    except NotSent:
+        return None
     except Forbidden:
         return "blocked"
     except TelegramError as error:
@@ -265,16 +279,25 @@ async def _post_in_group(
     now: dt.datetime,
     named: Sequence[tuple[int, str]],
     unheard: int,
-) -> None:
+) -> bool:
+    """The group's reply to the assignment message; False: a stop refused it before any of
+    it was posted (once part of it is, the rest is lost rather than the part posted twice)."""
     reply_to = ReplyParameters(assignment.message_id) if assignment.message_id is not None else None
     with i18n.speaking(await i18n.language_of_chat(context.storage, assignment.chat_id)):
         messages = list(render.group_reminder(lesson, assignment, zone, now, named, unheard))
+    posted = 0
     try:
         for message in messages:
             await context.bot.send_message(
                 assignment.chat_id, message.text, reply_parameters=reply_to
             )
+            posted += 1
+    except NotSent:
+        if not posted:
+            return False
+        log.info("group reminder of assignment %s cut short by the stop", assignment.id)
     except Forbidden:
         await context.storage.set_chat_active(assignment.chat_id, active=False)
     except TelegramError as error:
         log.warning("group reminder of assignment %s not posted: %s", assignment.id, error)
+    return True

@@ -11,6 +11,7 @@ line telling her how to get it); a further start posts nothing more.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import time
 from pathlib import Path
@@ -21,7 +22,17 @@ from bot import poller
 from tests.actors import Group, settings_for, text, value
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn
-from tests.stories import HOMEWORK_LESSON, assigns, closing, finishes, starts
+from tests.stories import (
+    HOMEWORK_LESSON,
+    assigns,
+    closing,
+    daytime,
+    deadline_of,
+    finishes,
+    reminders_in,
+    starts,
+    stops_halfway,
+)
 
 GRACE = 1.0  # the stop's grace (5 s in production), compressed
 PAUSE = 30  # seconds Telegram asks the bot to wait in the group: far past the grace
@@ -79,3 +90,101 @@ async def test_results_a_stop_refused_at_the_deadline_are_posted_once_at_the_nex
     said = [text(m) for m in standin.bot_messages(room.chat.id)]
     for once in ("these results come late", "Homework closed", "could not send you the full"):
         assert sum(once in t for t in said) == 1, (once, said)
+
+
+# --- reminders ----------------------------------------------------------------------------
+
+
+async def held_in(standin: BotApiStandIn, chat_id: int) -> None:
+    """Until the stand-in has answered 429 in that chat."""
+    await standin.wait_for(
+        lambda: any(
+            call.error_code == 429 and call.params.get("chat_id") == chat_id
+            for call in standin.calls
+        ),
+        what=f"a 429 in chat {chat_id}",
+        timeout=20,
+    )
+
+
+async def test_a_members_reminder_a_stop_refused_is_sent_at_the_next_start_once(
+    standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reminder time comes while Telegram has asked the bot to wait in the member's
+    private chat: her reminder is not sent, the group's reply is (its budget is free). At
+    the next start, the deadline still ahead, she gets hers; the group's is not posted
+    again, and after the close a further start sends nothing more."""
+    monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
+    room = Group(standin, members=1)
+    member = room.members[0]
+    settings = settings_for(
+        standin, tmp_path, HOMEWORK_LESSON, BOT_REMINDERS="12s", BOT_TIMEZONE=daytime()
+    )
+    async with asyncio.timeout(PAUSE), running_bot(settings):
+        post = await assigns(room, "20s")
+        student = await stops_halfway(standin, member, post)
+        await standin.wait_until_idle(quiet=0.3)
+        standin.fail_next("sendMessage", retry_after=PAUSE)  # the first: her reminder
+        await held_in(standin, member.id)
+        assert reminders_in(standin, room.chat.id) == []
+    # Her reminder refused, the stop went on to the group's reply, which could go at once.
+    assert reminders_in(standin, member.id) == []
+    assert text(await closing(room, post)).startswith("⏰ Homework <one> is due")
+    assert value(tmp_path, "SELECT status FROM reminder_times") == "planned"
+    async with running_bot(settings):
+        assert text(await student.reads()).startswith("⏰ Homework for Room")
+        assert "Homework closed" in text(await closing(room, post))
+    async with running_bot(settings):
+        await standin.wait_until_idle(quiet=0.5)
+    assert len(reminders_in(standin, member.id)) == 1
+    assert len(reminders_in(standin, room.chat.id)) == 1
+    assert value(tmp_path, "SELECT status FROM reminder_times") == "done"
+
+
+async def test_the_groups_reminder_a_stop_refused_is_posted_at_the_next_start_once(
+    standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The group's reply at a reminder time, held by a 429 past the stop's grace: posted
+    at the next start (the deadline still ahead), once."""
+    monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
+    room = Group(standin, members=1)
+    settings = settings_for(
+        standin, tmp_path, HOMEWORK_LESSON, BOT_REMINDERS="12s", BOT_TIMEZONE=daytime()
+    )
+    async with asyncio.timeout(PAUSE), running_bot(settings):
+        post = await assigns(room, "20s")
+        await standin.wait_until_idle(quiet=0.3)
+        standin.fail_next("sendMessage", retry_after=PAUSE)  # the group's reply
+        await held_in(standin, room.chat.id)
+    assert reminders_in(standin, room.chat.id) == []
+    async with running_bot(settings):
+        again = await closing(room, post)
+        assert text(again).startswith("⏰ Homework <one> is due"), text(again)
+        assert "Homework closed" in text(await closing(room, post))
+    async with running_bot(settings):
+        await standin.wait_until_idle(quiet=0.5)
+    assert len(reminders_in(standin, room.chat.id)) == 1
+    assert value(tmp_path, "SELECT status FROM reminder_times") == "done"
+
+
+async def test_a_reminder_a_stop_refused_is_dropped_once_the_deadline_has_passed(
+    standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Refused by the stop as above, but the bot starts again after the deadline: the
+    reminder is dropped, the results posted."""
+    monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
+    room = Group(standin, members=1)
+    settings = settings_for(
+        standin, tmp_path, HOMEWORK_LESSON, BOT_REMINDERS="4s", BOT_TIMEZONE=daytime()
+    )
+    async with asyncio.timeout(PAUSE), running_bot(settings):
+        post = await assigns(room, "8s")
+        standin.fail_next("sendMessage", retry_after=PAUSE)  # the group's reply
+        await held_in(standin, room.chat.id)
+    left = (deadline_of(tmp_path) - dt.datetime.now(dt.UTC)).total_seconds()
+    await asyncio.sleep(max(0.0, left) + 0.2)
+    async with running_bot(settings):
+        assert "Homework closed" in text(await closing(room, post))
+        await standin.wait_until_idle(quiet=0.5)
+    assert reminders_in(standin, room.chat.id) == []
+    assert value(tmp_path, "SELECT status FROM reminder_times") in ("skipped", "stale")

@@ -153,6 +153,28 @@ class ReminderQueries(StorageBase):
 
         return await self._write(claim)
 
+    async def release_private_reminder(self, reminder_id: int, user_id: int) -> None:
+        """A stop refused the member's reminder (it was not sent): the claim goes, so that
+        the reminder time, still planned, sends it at the next start."""
+        await self._write(
+            lambda db: db.execute(
+                "DELETE FROM reminder_sends WHERE reminder_id = ? AND user_id = ? "
+                "AND outcome = 'claimed'",
+                (reminder_id, user_id),
+            )
+        )
+
+    async def release_group_reminder(self, reminder_id: int) -> None:
+        """A stop refused the group's reply (nothing of it was posted): unclaimed, for the
+        next start."""
+        await self._write(
+            lambda db: db.execute(
+                "UPDATE reminder_times SET group_claimed_at = NULL "
+                "WHERE id = ? AND status = 'planned'",
+                (reminder_id,),
+            )
+        )
+
     async def private_reminder_outcome(self, reminder_id: int, user_id: int, outcome: str) -> None:
         """'sent', 'blocked' (403: their chat is marked inactive too, so it is not tried
         again until they write) or 'failed'."""
