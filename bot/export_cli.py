@@ -39,6 +39,7 @@ from bot.storage.exports import (
     list_sessions,
     open_readonly,
     read_salt,
+    unknown_filter_id,
 )
 
 EXPORT_COMMANDS: Final = frozenset({"export", "sessions"})
@@ -156,9 +157,6 @@ def _export(arguments: argparse.Namespace, settings: Settings) -> int:
     prompts: Path = arguments.prompts or settings.prompts_dir
 
     with closing(open_readonly(db_path)) as connection:
-        pseudonymizer = None
-        if arguments.pseudonymize:
-            pseudonymizer = Pseudonymizer(read_salt(connection) or ensure_salt(db_path))
         catalog, problems = load_lessons([prompts])
         if problems:
             print(
@@ -167,6 +165,10 @@ def _export(arguments: argparse.Namespace, settings: Settings) -> int:
                 file=sys.stderr,
             )
         lessons = LessonIndex.from_catalog(catalog)
+        _refuse_unknown_ids(connection, answer_filter, lessons, prompts, lookups=arguments.lookups)
+        pseudonymizer = None
+        if arguments.pseudonymize:
+            pseudonymizer = Pseudonymizer(read_salt(connection) or ensure_salt(db_path))
 
         def write(stream: IO[bytes]) -> int:
             if arguments.lookups:
@@ -190,6 +192,41 @@ def _export(arguments: argparse.Namespace, settings: Settings) -> int:
             return EXIT_FAILED
     print(f"wrote {plural(count, 'row')} to {out}", file=sys.stderr)
     return EXIT_OK
+
+
+def _refuse_unknown_ids(
+    connection: sqlite3.Connection,
+    answer_filter: AnswerFilter,
+    lessons: LessonIndex,
+    prompts: Path,
+    *,
+    lookups: bool,
+) -> None:
+    """UsageError for a filter naming nothing in the database (a mistyped number), before
+    anything is written: one line saying what was not found and where to find the right
+    one. An id that is there with no answers yet is exported: a header only."""
+    unknown = unknown_filter_id(
+        connection, answer_filter, known_lessons=lessons.lessons, lookups=lookups
+    )
+    if unknown is not None:
+        raise UsageError(_not_found(*unknown, prompts))
+
+
+def _not_found(field: str, value: int | str, prompts: Path) -> str:
+    where = "`python -m bot sessions` lists"
+    if field == "assignment_id":
+        return (
+            f"no homework {value} in this database: {where} every homework with its number "
+            "(so does the group's /report)"
+        )
+    if field == "session_id":
+        return f"no session {value} in this database: {where} the sessions with their ids"
+    if field == "lesson_id":
+        return (
+            f"no lesson {value!r} in this database or the lesson files at {prompts}: "
+            f"{where} the lessons of the sessions, and a lesson file names its own (`id:`)"
+        )
+    return f"no chat {value} in this database: {where} the chats with their ids"
 
 
 def _check_lookups_options(arguments: argparse.Namespace) -> None:

@@ -467,7 +467,6 @@ async def test_filters(golden: Golden, capsys: pytest.CaptureFixture[str]) -> No
     assert ids("--until", "2026-11-02") == [1, 2]
     assert ids("--since", "2026-11-02", "--until", "2026-11-02") == [2]
     assert ids("--since", "2026-11-01T09:00:05", "--until", "2026-11-01T09:00:07.130Z") == [1]
-    assert ids("--session", "99") == []
 
 
 @pytest.mark.usefixtures("clean_env")

@@ -82,9 +82,9 @@ async def test_the_cli_export_carries_the_homework_and_filters_by_it(
     table = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
     assert list(table[0])[-5:] == ["assignment_id", "deadline", "started_at", "finished_at", "late"]
     assert [(r["assignment_id"], r["late"]) for r in table] == [("1", "false"), ("1", "true")]
-    # Another homework number: nothing; a word: a usage error.
-    code, out, _ = cli(capsys, tmp_path, "export", "--format", "jsonl", "--assignment", "2")
-    assert (code, out) == (0, "")
+    # A homework number that is not there: refused, nothing written; a word: a usage error.
+    code, out, err = cli(capsys, tmp_path, "export", "--format", "jsonl", "--assignment", "2")
+    assert (code, out) == (2, "") and err.startswith("error: no homework 2 in this database")
     code, _, err = cli(capsys, tmp_path, "export", "--assignment", "one")
     assert code == 2 and "--assignment" in err
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -312,6 +312,66 @@ def _answer_batches(
             connection.execute("DROP TABLE IF EXISTS temp.export_question_order")
 
 
+# Whether a filter's id names something in the database: one query per kind of id, each
+# asked only of the tables this database has (an older one may lack assignments or lookups).
+_CHAT_KNOWN = (
+    ("chats", "SELECT 1 FROM chats WHERE id = :id"),
+    ("answers", "SELECT 1 FROM answers WHERE chat_id = :id"),
+    ("assignments", "SELECT 1 FROM assignments WHERE chat_id = :id"),
+    ("lookups", "SELECT 1 FROM lookups WHERE chat_id = :id"),
+)
+_SESSION_KNOWN = (("walks", "SELECT 1 FROM walks WHERE id = :id"),)
+_LESSON_KNOWN = (
+    ("walks", "SELECT 1 FROM walks WHERE lesson_id = :id"),
+    ("assignments", "SELECT 1 FROM assignments WHERE lesson_id = :id"),
+    ("lookups", "SELECT 1 FROM lookups WHERE lesson_id = :id"),
+)
+_ASSIGNMENT_KNOWN = (("assignments", "SELECT 1 FROM assignments WHERE id = :id"),)
+
+
+def unknown_filter_id(
+    connection: sqlite3.Connection,
+    answer_filter: AnswerFilter,
+    *,
+    known_lessons: Collection[str] = (),
+    lookups: bool = False,
+) -> tuple[str, int | str] | None:
+    """The first id of ``answer_filter`` that names nothing in this database, as (its
+    field, its value), or None when every id it gives is there: a chat (with its sessions,
+    answers, homework or lookups), a session, a lesson (walked, set as homework, or one of
+    ``known_lessons``, the lesson files'), an assignment. An id that is there but has no
+    answers yet is not unknown. An assignment is asked only of a database that can answer
+    for it (``iter_answers`` refuses one older than homework in its own words, and
+    ``iter_lookups``, for ``lookups``, one whose lookups name no walk)."""
+    tables = {
+        name
+        for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name IN ('chats', 'answers', 'walks', 'assignments', 'lookups')"
+        )
+    }
+    checks: tuple[tuple[str, int | str | None, tuple[tuple[str, str], ...]], ...] = (
+        ("chat_id", answer_filter.chat_id, _CHAT_KNOWN),
+        ("session_id", answer_filter.session_id, _SESSION_KNOWN),
+        ("lesson_id", answer_filter.lesson_id, _LESSON_KNOWN),
+        ("assignment_id", answer_filter.assignment_id, _ASSIGNMENT_KNOWN),
+    )
+    for field, value, queries in checks:
+        if value is None:
+            continue
+        if field == "assignment_id" and (
+            "assignments" not in tables
+            or (lookups and "lookups" in tables and not _lookups_name_walks(connection))
+        ):
+            continue
+        if field == "lesson_id" and value in known_lessons:
+            continue
+        asked = [sql for table, sql in queries if table in tables]
+        if not any(connection.execute(sql, {"id": value}).fetchone() for sql in asked):
+            return field, value
+    return None
+
+
 def has_self_check(connection: sqlite3.Connection) -> bool:
     """Whether the answers table has the self_check column: an export may read a database
     written before schema 8 (read-only, so it is never migrated here)."""
@@ -413,7 +473,7 @@ def iter_lookups(
     columns = [row[1] for row in connection.execute("PRAGMA table_info(lookups)")]
     if not columns:
         return iter(())
-    walks = "walk_id" in columns
+    walks = _lookups_name_walks(connection)
     if answer_filter.assignment_id is not None and not walks:
         raise ExportSourceError("this database does not tell which lookups were homework's")
     params: dict[str, object] = {}
@@ -428,6 +488,11 @@ def iter_lookups(
             sql.append(_LOOKUPS_OF_CHAT if name == "chat_id" and walks else condition)
     sql.append(" ORDER BY l.looked_at, l.id")
     return _lookup_batches(connection.execute("".join(sql), params), batch_size)
+
+
+def _lookups_name_walks(connection: sqlite3.Connection) -> bool:
+    """Whether the lookups say which walk (so which homework) they were made in."""
+    return any(row[1] == "walk_id" for row in connection.execute("PRAGMA table_info(lookups)"))
 
 
 def _lookup_batches(cursor: sqlite3.Cursor, batch_size: int) -> Iterator[RawLookup]:
