@@ -215,10 +215,12 @@ async def test_homework_downloads_are_the_exports_and_only_for_its_group(
             # Bea's assignment under Ada's group's address: not there.
             status, _ = await _page(browser, f"{dash.base}/dashboard/g/{room.chat.id}/a/{theirs}")
             assert status == 404
-            async with browser.get(
-                f"{dash.base}/dashboard/g/{room.chat.id}/a/{theirs}/answers.csv"
-            ) as response:
-                assert response.status == 404
+            # Its downloads, and those of a homework number nobody has: a page that says
+            # so (DASH_NOT_FOUND), never an empty file.
+            for number, fmt in ((theirs, "csv"), (999, "csv"), (999, "jsonl")):
+                address = f"{dash.base}/dashboard/g/{room.chat.id}/a/{number}/answers.{fmt}"
+                status, page = await _page(browser, address)
+                assert status == 404 and "There is nothing at this address." in page, address
         async with _jar() as browser:  # Bea, by changing the address to Ada's group
             await signed_in(browser, await signin_link(standin, other))
             for path in ("", "/answers.csv", "/answers.jsonl"):
