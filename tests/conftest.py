@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -29,6 +30,18 @@ def pytest_configure(config: pytest.Config) -> None:
         "standin(**options): options of the standin fixture's BotApiStandIn, e.g. "
         "flood_window=1.0; on a module and a test, the test's win",
     )
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No settings from this machine's environment or a .env file leak into a CLI test: the
+    BOT_ and TELEGRAM_ variables unset, and a working folder of its own (no .env)."""
+    for name in list(os.environ):
+        if name.startswith(("BOT_", "TELEGRAM_")):
+            monkeypatch.delenv(name)
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
 
 
 @pytest.fixture

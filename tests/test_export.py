@@ -270,17 +270,6 @@ async def golden(tmp_path: Path) -> Golden:
     return Golden(db, prompts, lesson)
 
 
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No settings from this machine's environment or a .env file leak into a test."""
-    for name in list(os.environ):
-        if name.startswith(("BOT_", "TELEGRAM_")):
-            monkeypatch.delenv(name)
-    work = tmp_path / "cwd"
-    work.mkdir()
-    monkeypatch.chdir(work)
-
-
 def export(
     capsys: pytest.CaptureFixture[str], golden: Golden, *args: str
 ) -> tuple[int, bytes, str]:

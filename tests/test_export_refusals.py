@@ -4,7 +4,6 @@ gets an empty file, the one-line error on stderr and a non-zero exit status."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -17,16 +16,8 @@ from bot.storage.exports import LOOKUP_COLUMNS
 from bot.storage.schema import MIGRATIONS
 from tests.actors import SMALL_LESSON, write_lesson
 
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No settings from this machine's environment or a .env file leak into a test."""
-    for name in list(os.environ):
-        if name.startswith(("BOT_", "TELEGRAM_")):
-            monkeypatch.delenv(name)
-    work = tmp_path / "cwd"
-    work.mkdir()
-    monkeypatch.chdir(work)
+# Every test here runs without this machine's settings (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 def database_before(path: Path, change: str) -> Path:

@@ -6,7 +6,6 @@ has no answers yet still exports its header, with exit status 0."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -24,17 +23,8 @@ ANA = Respondent(501, "Ana Kim", "ana")
 HEADER = ("\ufeff" + ",".join(COLUMNS) + "\r\n").encode()
 LOOKUPS_HEADER = ("\ufeff" + ",".join(LOOKUP_COLUMNS) + "\r\n").encode()
 SESSIONS = "`python -m bot sessions` lists"
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No settings from this machine's environment or a .env file leak into a test."""
-    for name in list(os.environ):
-        if name.startswith(("BOT_", "TELEGRAM_")):
-            monkeypatch.delenv(name)
-    work = tmp_path / "cwd"
-    work.mkdir()
-    monkeypatch.chdir(work)
+# Every test here runs without this machine's settings (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 @pytest.fixture
