@@ -361,7 +361,7 @@ def unknown_filter_id(
             continue
         if field == "assignment_id" and (
             "assignments" not in tables
-            or (lookups and "lookups" in tables and not _lookups_name_walks(connection))
+            or (lookups and "lookups" in tables and "walk_id" not in _lookup_columns(connection))
         ):
             continue
         if field == "lesson_id" and value in known_lessons:
@@ -470,10 +470,10 @@ def iter_lookups(
     not apply: a lookup belongs to no session). A database from before the lookups existed
     has none; one from before they named their walk knows no homework's lookups. A filter
     the database cannot answer is refused by this call, before any row is asked for."""
-    columns = [row[1] for row in connection.execute("PRAGMA table_info(lookups)")]
+    columns = _lookup_columns(connection)
     if not columns:
         return iter(())
-    walks = _lookups_name_walks(connection)
+    walks = "walk_id" in columns
     if answer_filter.assignment_id is not None and not walks:
         raise ExportSourceError("this database does not tell which lookups were homework's")
     params: dict[str, object] = {}
@@ -490,9 +490,10 @@ def iter_lookups(
     return _lookup_batches(connection.execute("".join(sql), params), batch_size)
 
 
-def _lookups_name_walks(connection: sqlite3.Connection) -> bool:
-    """Whether the lookups say which walk (so which homework) they were made in."""
-    return any(row[1] == "walk_id" for row in connection.execute("PRAGMA table_info(lookups)"))
+def _lookup_columns(connection: sqlite3.Connection) -> list[str]:
+    """The lookups table's columns (none before lookups existed): one with ``walk_id`` says
+    which walk, so which homework, each lookup was made in."""
+    return [row[1] for row in connection.execute("PRAGMA table_info(lookups)")]
 
 
 def _lookup_batches(cursor: sqlite3.Cursor, batch_size: int) -> Iterator[RawLookup]:
