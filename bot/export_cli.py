@@ -165,7 +165,7 @@ def _export(arguments: argparse.Namespace, settings: Settings) -> int:
                 file=sys.stderr,
             )
         lessons = LessonIndex.from_catalog(catalog)
-        _refuse_unknown_ids(connection, answer_filter, lessons, prompts, lookups=arguments.lookups)
+        _refuse_unknown_ids(connection, answer_filter, lessons, prompts)
         pseudonymizer = None
         if arguments.pseudonymize:
             pseudonymizer = Pseudonymizer(read_salt(connection) or ensure_salt(db_path))
@@ -199,15 +199,11 @@ def _refuse_unknown_ids(
     answer_filter: AnswerFilter,
     lessons: LessonIndex,
     prompts: Path,
-    *,
-    lookups: bool,
 ) -> None:
     """UsageError for a filter naming nothing in the database (a mistyped number), before
     anything is written: one line saying what was not found and where to find the right
     one. An id that is there with no answers yet is exported: a header only."""
-    unknown = unknown_filter_id(
-        connection, answer_filter, known_lessons=lessons.lessons, lookups=lookups
-    )
+    unknown = unknown_filter_id(connection, answer_filter, known_lessons=lessons.lessons)
     if unknown is not None:
         raise UsageError(_not_found(*unknown, prompts))
 

@@ -61,11 +61,27 @@ def test_homework_asked_of_a_database_older_than_homework_writes_nothing(
 def test_homework_lookups_asked_of_a_database_that_cannot_tell_write_nothing(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    """Its homework 1 is there, but its lookups name no walk: refused in its own words. A
+    homework number nobody has is refused first, as on every database: what was not found
+    and where the numbers are listed."""
     db = database_before(tmp_path / "bot.sqlite3", "lookups ADD COLUMN walk_id")
+    with closing(sqlite3.connect(db)) as connection:
+        connection.execute(
+            "INSERT INTO assignments (id, chat_id, lesson_id, deadline, created_by, "
+            "created_by_name, created_at) VALUES (1, -1001, 'mini', '2030-01-01T00:00:00Z', "
+            "501, 'Ana', '2026-01-01T00:00:00Z')"
+        )
+        connection.commit()
     for fmt in ("csv", "jsonl"):
         code, out, err = export(capsys, db, "--lookups", "--assignment", "1", "--format", fmt)
         assert (code, out) == (2, b""), fmt
         assert err == "error: this database does not tell which lookups were homework's\n"
+        code, out, err = export(capsys, db, "--lookups", "--assignment", "999", "--format", fmt)
+        assert (code, out) == (2, b""), fmt
+        assert err == (
+            "error: no homework 999 in this database: `python -m bot sessions` lists every "
+            "homework with its number (so does the group's /report)\n"
+        )
 
 
 def test_the_same_databases_still_export_what_they_hold(

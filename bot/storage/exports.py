@@ -334,15 +334,15 @@ def unknown_filter_id(
     answer_filter: AnswerFilter,
     *,
     known_lessons: Collection[str] = (),
-    lookups: bool = False,
 ) -> tuple[str, int | str] | None:
     """The first id of ``answer_filter`` that names nothing in this database, as (its
     field, its value), or None when every id it gives is there: a chat (with its sessions,
     answers, homework or lookups), a session, a lesson (walked, set as homework, or one of
     ``known_lessons``, the lesson files'), an assignment. An id that is there but has no
-    answers yet is not unknown. An assignment is asked only of a database that can answer
-    for it (``iter_answers`` refuses one older than homework in its own words, and
-    ``iter_lookups``, for ``lookups``, one whose lookups name no walk)."""
+    answers yet is not unknown. An assignment is asked of every database that has homework,
+    also for the lookups of one whose lookups name no walk (a number nobody has is refused
+    as such first; ``iter_lookups`` refuses one that is there in its own words); one older
+    than homework is left to ``iter_answers``, which refuses it in its own words."""
     tables = {
         name
         for (name,) in connection.execute(
@@ -359,10 +359,7 @@ def unknown_filter_id(
     for field, value, queries in checks:
         if value is None:
             continue
-        if field == "assignment_id" and (
-            "assignments" not in tables
-            or (lookups and "lookups" in tables and "walk_id" not in _lookup_columns(connection))
-        ):
+        if field == "assignment_id" and "assignments" not in tables:
             continue
         if field == "lesson_id" and value in known_lessons:
             continue
