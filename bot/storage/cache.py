@@ -89,13 +89,16 @@ class Cache(Generic[K, V]):
         """Whether a change may have come while ``row`` was read (None: any change)."""
         if row is None:
             return read_in_generation < self.generation
-        walk = self._walk_of(row)
-        return read_in_generation < max(self._all_dropped, self._walk_dropped.get(walk, 0))
+        return self._walk_changed(self._walk_of(row), read_in_generation)
+
+    def _walk_changed(self, walk: int, since_generation: int) -> bool:
+        """Whether ``walk``'s rows were dropped after ``since_generation`` began."""
+        return since_generation < max(self._all_dropped, self._walk_dropped.get(walk, 0))
 
     def put(self, key: K, row: V, read_in_generation: int) -> None:
-        if self._stale(row, read_in_generation):
-            return  # its walk changed while it was being read
         walk = self._walk_of(row)
+        if self._walk_changed(walk, read_in_generation):
+            return  # its walk changed while it was being read
         if key in self._rows:
             self._forget(key)
         elif len(self._rows) >= self._limit:
