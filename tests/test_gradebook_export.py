@@ -249,7 +249,7 @@ def test_export_words() -> None:
     assert parse_export_args(["jsonl"]) == ExportArgs("jsonl", False, False)
     assert parse_export_args(["pdf"]) is None
     # No homework number either (that is /report 3, the dashboard's or the CLI's
-    # --assignment): /export answers with its usage, as for "pdf" in the story above.
+    # --assignment): /export answers with its usage, after saying so (tests/test_reports.py).
     assert parse_export_args(["3"]) is None
     # The glossary lookups: csv or jsonl, no versions (as the CLI's --lookups).
     assert parse_export_args(["lookups"]) == ExportArgs("csv", False, False, lookups=True)

@@ -205,3 +205,26 @@ async def test_a_double_tap_on_forget_keeps_the_first_answer(
             shown == "🗑 Done. I deleted 3 answers, 0 lesson attempts and 0 other records about you."
         )
     assert standin.rejected == []
+
+
+KOREAN_EXPORT_USAGE = "/export 뒤에 다음 중 원하는 것을 붙여 주세요"
+
+
+async def test_a_homework_number_after_export_points_to_report_in_korean(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    """A teacher who means homework 2 writes /export 2: the reply says first, kindly, that
+    its results are /report 2, then /export's usage. In the group and privately; a Korean
+    teacher reads it in Korean."""
+    room = Group(standin, "Room")
+    room.admin.language_code = "ko"
+    settings = settings_for(standin, tmp_path, SMALL_LESSON, BOT_DEFAULT_LANGUAGE="ko")
+    hint = "숙제 #2의 결과는 /report 2 명령으로 받을 수 있어요.\n\n"
+    async with running_bot(settings, group_window=FLOOD_WINDOW):
+        room.says(room.admin, "/export 2")
+        assert text(await room.reads()).startswith(hint + KOREAN_EXPORT_USAGE)
+        room.says(room.admin, "/export pdf")  # no number: the usage alone, as before
+        assert text(await room.reads()).startswith(KOREAN_EXPORT_USAGE)
+        ada = Moderator(standin, room)
+        ada.says("/export csv #2")
+        assert text(await ada.reads()).startswith(hint + KOREAN_EXPORT_USAGE)

@@ -86,7 +86,7 @@ async def report_in_group(update: Update, context: BotContext) -> None:
     assert chat is not None and message is not None
     if context.args:
         typed = context.args[0].lstrip("#")
-        wanted = int(typed) if typed.isdecimal() and len(typed) < 13 else None
+        wanted = homework_number(typed)
         found = await context.storage.assignment(wanted) if wanted else None
         if found is None or found.chat_id != chat.id:
             await outbox.reply_to(message, render.homework_unknown(typed))
@@ -99,6 +99,12 @@ async def report_in_group(update: Update, context: BotContext) -> None:
         await message.reply_text(texts.REPORT_NO_SESSION)
         return
     await _deliver_or_ask(update, context, "report", "csv", every=False)
+
+
+def homework_number(typed: str) -> int | None:
+    """A homework's number as typed after /report ("3" or "#3"), or None for anything else."""
+    typed = typed.lstrip("#")
+    return int(typed) if typed.isdecimal() and len(typed) < 13 else None
 
 
 FORMATS: dict[str, Format] = {"csv": "csv", "jsonl": "jsonl", "xlsx": "xlsx"}
@@ -134,13 +140,18 @@ def parse_export_args(args: list[str]) -> ExportArgs | None:
     return ExportArgs(fmt, every, history, lookups)
 
 
+def homework_among(args: list[str]) -> str | None:
+    """A homework's number among /export's words, as typed (its results are /report's)."""
+    return next((a.lstrip("#") for a in args if homework_number(a) is not None), None)
+
+
 @moderators_asked_afresh
 async def export_in_group(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     parsed = parse_export_args(context.args or [])
     if parsed is None:
-        await message.reply_text(texts.EXPORT_USAGE)
+        await outbox.reply_to(message, render.export_usage(homework_among(context.args or [])))
         return
     await _deliver_or_ask(update, context, "export", *parsed)
 
@@ -163,7 +174,7 @@ async def export_in_private(update: Update, context: BotContext) -> None:
     assert message is not None
     parsed = parse_export_args(context.args or [])
     if parsed is None:
-        await message.reply_text(texts.EXPORT_USAGE)
+        await outbox.reply_to(message, render.export_usage(homework_among(context.args or [])))
         return
     fmt, every, history, lookups = parsed
     scope = (

@@ -174,6 +174,15 @@ def homework_unknown(typed: str) -> Reply:
     return Reply(texts.REPORT_HOMEWORK_UNKNOWN.format(id=esc(typed[:20])))
 
 
+def export_usage(homework: str | None = None) -> Reply:
+    """/export's usage; after a homework's number (``homework``), first where its results
+    are: /report <n>."""
+    if homework is None:
+        return Reply(texts.EXPORT_USAGE)
+    hint = texts.EXPORT_HOMEWORK_HINT.format(id=esc(homework[:20]))
+    return Reply(f"{hint}\n\n{texts.EXPORT_USAGE}")
+
+
 def _question_block(
     result: QuestionResult, names: Mapping[int, str], shift: ShiftResult | None = None
 ) -> str:

@@ -103,6 +103,8 @@ EXPORT_USAGE = (
     "version of every answer). For example: /export xlsx all\n<b>lookups</b> exports the words "
     "members looked up with 📖 Words instead, as csv or jsonl: /export lookups"
 )
+# /export 3: a homework's number, whose results are /report's (its usage follows).
+EXPORT_HOMEWORK_HINT = "For homework #{id}'s results, send /report {id}."
 EXPORT_SCOPE_HISTORY = ", every version"
 EXPORT_FILE_ALL_SESSIONS = "all sessions"
 # /export lookups: the glossary lookups made in the group (📖 Words), as the CLI's --lookups.
