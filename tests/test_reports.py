@@ -23,6 +23,7 @@ from tests.actors import (
 )
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn
+from tests.stories import HOMEWORK_LESSON
 
 pytestmark = pytest.mark.standin(flood_window=FLOOD_WINDOW)
 
@@ -228,3 +229,34 @@ async def test_a_homework_number_after_export_points_to_report_in_korean(
         ada = Moderator(standin, room)
         ada.says("/export csv #2")
         assert text(await ada.reads()).startswith(hint + KOREAN_EXPORT_USAGE)
+
+
+async def test_report_with_a_homework_number_in_a_private_chat_in_korean(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    """/report 2 in the private chat sends homework 2's report when it is one of the
+    teacher's groups' (it showed the group buttons, the number unread), as /report 2 in the
+    group does; another group's number, or a word, says so. In Korean for a Korean
+    teacher."""
+    room = Group(standin, "Room")
+    other = Group(standin, "Other", admin="Otto")
+    room.admin.language_code = "ko"
+    settings = settings_for(standin, tmp_path, HOMEWORK_LESSON, BOT_DEFAULT_LANGUAGE="ko")
+    async with running_bot(settings, group_window=FLOOD_WINDOW):
+        ada = Moderator(standin, room)
+        await ada.opens_chat()
+        other.says(other.admin, "/assign 2h")  # homework #1, Other's
+        await other.reads()
+        room.says(room.admin, "/assign 2h")  # homework #2, Room's
+        await room.reads()
+        ada.says("/report 2")
+        assert "숙제 #2: Homework <one>" in text(await ada.reads())
+        assert (await ada.reads()).photo is not None  # its chart
+        for typed, shown in (("1", "#1"), ("abc", "#abc")):
+            ada.says(f"/report {typed}")
+            assert text(await ada.reads()) == (
+                f"내가 관리하는 그룹에는 {shown} 숙제가 없어요. /report만 보내면 그룹을 고를 수 "
+                "있어요."
+            )
+        ada.says("/report")  # alone: the groups to choose from, as before
+        assert (await ada.reads()).button_texts == ["Room"]

@@ -165,8 +165,20 @@ async def _moderated_groups(update: Update, context: BotContext) -> list[tuple[i
 
 
 async def report_in_private(update: Update, context: BotContext) -> None:
-    """In a private chat: choose one of the groups this moderator runs."""
-    await _choose_group(update, context, ReportFor)
+    """In a private chat: choose one of the groups this moderator runs; /report <n>: the
+    full report of homework #n, if it is one of theirs (asked of Telegram afresh)."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    if not context.args:
+        await _choose_group(update, context, ReportFor)
+        return
+    typed = context.args[0].lstrip("#")
+    wanted = homework_number(typed)
+    found = await context.storage.assignment(wanted) if wanted else None
+    if found is None or not await is_moderator(update, context, found.chat_id, afresh=True):
+        await outbox.reply_to(message, render.homework_not_yours(typed))
+        return
+    await deliver_assignment_report(context, user.id, found)
 
 
 async def export_in_private(update: Update, context: BotContext) -> None:

@@ -174,6 +174,11 @@ def homework_unknown(typed: str) -> Reply:
     return Reply(texts.REPORT_HOMEWORK_UNKNOWN.format(id=esc(typed[:20])))
 
 
+def homework_not_yours(typed: str) -> Reply:
+    """A private /report <n> naming no homework of a group this moderator runs."""
+    return Reply(texts.REPORT_HOMEWORK_NOT_YOURS.format(id=esc(typed[:20])))
+
+
 def export_usage(homework: str | None = None) -> Reply:
     """/export's usage; after a homework's number (``homework``), first where its results
     are: /report <n>."""

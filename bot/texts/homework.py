@@ -139,6 +139,10 @@ REPORT_HOMEWORK_LINE = (
     "answers: {on_time} on time, {late} late"
 )
 REPORT_HOMEWORK_UNKNOWN = "This group has no homework #{id}. /report alone lists its homework."
+# /report <n> in a private chat: no homework #n in a group this moderator runs.
+REPORT_HOMEWORK_NOT_YOURS = (
+    "None of the groups you moderate has homework #{id}. /report alone lets you choose a group."
+)
 HOMEWORK_REPORT_WAITING = (
     "📬 {name}, I could not send you the full report: you have no private chat with me yet. "
     "Press the button and then Start, and it arrives; later, /report {id} here sends it again."
