@@ -60,7 +60,7 @@ class MeasuredPoller(InboxPoller):
     async def _fetch(self, stop: asyncio.Event) -> list[dict[str, Any]] | None:
         batch = await super()._fetch(stop)
         for raw in batch or ():
-            metrics().updates_received.labels(update_kind(raw)).inc()
+            metrics().received(update_kind(raw)).inc()
         return batch
 
     async def _handle(self, update_id: int, payload: dict[str, Any] | str) -> None:
@@ -112,7 +112,7 @@ class WebhookFeed(MeasuredPoller):
             return
         self._remember(update_id)
         if new:
-            metrics().updates_received.labels(update_kind(raw)).inc()
+            metrics().received(update_kind(raw)).inc()
         self._scheduler.add(update_id, raw, stored)
         await self._scheduler.room(self._stop)
 

@@ -62,9 +62,25 @@ class Metrics:
             registry=r,
         )
         self.errors = Counter("bot_errors", "Errors, by kind", ["kind"], registry=r)
+        self._children: dict[tuple[int, tuple[str, ...]], Counter] = {}
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+    def received(self, kind: str) -> Counter:
+        return self.child(self.updates_received, kind)
+
+    def handled(self, kind: str) -> Counter:
+        return self.child(self.updates_handled, kind)
+
+    def child(self, family: Counter, *labels: str) -> Counter:
+        """``family.labels(*labels)``, looked up once: prometheus-client takes a lock and
+        checks the labels on every call, and these are counted for every update."""
+        key = (id(family), labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = family.labels(*labels)
+        return child
 
 
 @functools.cache
@@ -81,7 +97,8 @@ def update_kind(raw: object) -> str:
 
 
 def count_answer(audience: str, kind: str) -> None:
-    metrics().answers.labels(audience, kind).inc()
+    m = metrics()
+    m.child(m.answers, audience, kind).inc()
 
 
 def count_error(kind: str) -> None:
@@ -96,4 +113,4 @@ async def timed(work: Awaitable[None], kind: str) -> None:
         await work
     finally:
         m.latency.observe(time.perf_counter() - started)
-        m.updates_handled.labels(kind).inc()
+        m.handled(kind).inc()

@@ -24,7 +24,9 @@ def utc_now() -> dt.datetime:
 
 def iso_utc(moment: dt.datetime) -> str:
     """ISO 8601 in UTC with milliseconds and a Z, e.g. 2026-11-28T04:05:06.789Z."""
-    return moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
+    if moment.tzinfo is not dt.UTC:  # the clock's own moments are UTC already: most calls
+        moment = moment.astimezone(dt.UTC)
+    return moment.isoformat(timespec="milliseconds")[:-6] + "Z"  # "+00:00" off
 
 
 class WalkClosed(Exception):

@@ -10,9 +10,11 @@ else forever.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import logging
+import re
 import sqlite3
 import time
 
@@ -27,6 +29,9 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header's name
 REFUSAL_LOG_EVERY = 60.0  # seconds between log lines about refused pushes
+# A body that begins as the inbox's JSON does (its id, then its kind; what reads the inbox
+# needs no more than that and valid JSON) is kept as sent.
+_STORABLE_AS_SENT = re.compile(rb'\{"update_id":-?\d+,"[a-z_]+":')
 
 
 class WebhookEndpoint:
@@ -42,8 +47,9 @@ class WebhookEndpoint:
         if not hmac.compare_digest(given, self._secret):
             self._log_refusal(request)
             return web.Response(status=401, text="unauthorized")
+        body = await request.read()
         try:
-            data = json.loads(await request.read())
+            data = json.loads(body)
         except ValueError:
             return web.Response(status=400, text="not JSON")
         update_id = data.get("update_id") if isinstance(data, dict) else None
@@ -51,7 +57,7 @@ class WebhookEndpoint:
             return web.Response(status=400, text="not an update")
         if self._feed.seen(update_id):
             return web.Response(text="ok")  # a retry of what is stored or handled
-        stored = _INBOX_JSON.encode(data)
+        stored = _as_stored(body, data)
         try:
             new = await self._storage.inbox_store(update_id, stored)
         except sqlite3.Error as error:
@@ -73,3 +79,13 @@ class WebhookEndpoint:
             request.remote,
         )
         self._logged_at, self._refused = now, 0
+
+
+def _as_stored(body: bytes, data: dict[str, object]) -> str:
+    """The update as the inbox keeps it: JSON beginning with its id and kind. Telegram
+    sends just that, so its body, already parsed as JSON, is kept as it came (no second
+    encoding of every push); anything else is encoded again."""
+    if _STORABLE_AS_SENT.match(body):
+        with contextlib.suppress(UnicodeDecodeError):
+            return body.decode("utf-8")
+    return _INBOX_JSON.encode(data)
