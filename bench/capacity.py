@@ -28,6 +28,9 @@ press to its pop-up; from a private answer to the bot's next message there (the 
 included) and the longest such wait; 429s; and which limit came first (Telegram's budget,
 the bot's CPU, SQLite). Target (issue 18): 1,000 answers a second kept up with, p99 arrival
 → commit under 100 ms.
+
+``--intake-only`` (with ``--webhook``): once set up, the bot stores and answers each push
+and handles none, so its CPU is what webhook intake alone costs (docs/scaling.md).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ import itertools
 import math
 import os
 import random
+import signal
 import socket
 import sqlite3
 import sys
@@ -48,6 +52,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -110,7 +115,29 @@ def bot_child() -> int:
                 out.writelines("\t".join(f"{v:.6f}" for v in row) + "\n" for row in waits)
 
         atexit.register(write)
+    if os.environ.get("CAPACITY_INTAKE_ONLY"):
+        intake_only_from_signal()
     return live.bot_child()
+
+
+def intake_only_from_signal() -> None:
+    """``--intake-only``: from SIGUSR1 on (sent when the set-up is done) each push is stored
+    in the inbox and answered, and none is handled: what webhook intake alone costs."""
+    from bot.intake import WebhookFeed
+
+    original = WebhookFeed.accept
+    dropping: list[bool] = []
+    signal.signal(signal.SIGUSR1, lambda *_: dropping.append(True))
+
+    async def accept(
+        self: WebhookFeed, update_id: int, raw: Any, stored: str, *, new: bool
+    ) -> None:
+        if not dropping:
+            await original(self, update_id, raw, stored, new=new)
+        else:
+            self._seen.add(update_id)  # stored, answered 200, left in the inbox
+
+    WebhookFeed.accept = accept  # type: ignore[method-assign]
 
 
 HOOK_PATH = "/telegram/hook"
@@ -314,6 +341,7 @@ async def main(args: argparse.Namespace) -> int:
                 BOT_MESSAGES_PER_SECOND=str(args.rate),
                 **{live.COMMITS_VARIABLE: str(commits_path)},
                 CAPACITY_WAITS=str(waits_path) if args.waits else "",
+                CAPACITY_INTAKE_ONLY="1" if args.intake_only else "",
                 **(webhook if args.webhook else {}),
             ) as child:
                 if args.webhook:
@@ -341,6 +369,9 @@ async def main(args: argparse.Namespace) -> int:
                 )
                 actions = planned(groups, rng)
                 print(f"set up in {time.monotonic() - set_up:.0f} s; load for {args.seconds:.0f} s")
+                if args.intake_only:
+                    os.kill(child.pid, signal.SIGUSR1)
+                    print("intake only: each push stored and answered, none handled")
                 refused_before = standin.refused
                 pushes_before = len(standin.push_queued), len(standin.push_answered)
                 calls_before = len(standin.calls)
@@ -493,6 +524,11 @@ def parse() -> argparse.Namespace:
     )
     parser.add_argument(
         "--waits", action="store_true", help="time each update's waits in the bot (costs CPU)"
+    )
+    parser.add_argument(
+        "--intake-only",
+        action="store_true",
+        help="with --webhook: after the set-up, store and answer each push, handle none",
     )
     return parser.parse_args()
 
