@@ -274,9 +274,17 @@ async def _post_next_part(context: BotContext, walk: Walk) -> None:
         except TelegramError as error:
             sent, refused = None, error
         if sent is None:  # refused, or paused: the bot may not post here any more
-            # What was posted counts (answers to it are kept); /next posts the rest.
+            # What was posted counts (answers to it are kept); /next posts the rest. A
+            # stop's cut is no refusal: a running clock's tick is due now, from there, so
+            # that the next start posts the rest by itself (``rebuild_clocks``).
             if posts:
-                await context.storage.record_part(walk, walk.position + steps.index(step), posts)
+                cut_at = iso_utc(datetime.now(UTC)) if isinstance(refused, NotSent) else None
+                await context.storage.record_part(
+                    walk,
+                    walk.position + steps.index(step),
+                    posts,
+                    tick_at=cut_at if tick_at is not None else None,
+                )
             if refused is not None:
                 await tell_cannot_post(context, walk, refused)
             return

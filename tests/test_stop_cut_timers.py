@@ -33,6 +33,7 @@ from tests.stories import (
     starts,
     stops_halfway,
 )
+from tests.test_paced_session import PACE_LESSON
 
 GRACE = 1.0  # the stop's grace (5 s in production), compressed
 PAUSE = 30  # seconds Telegram asks the bot to wait in the group: far past the grace
@@ -188,3 +189,49 @@ async def test_a_reminder_a_stop_refused_is_dropped_once_the_deadline_has_passed
         await standin.wait_until_idle(quiet=0.5)
     assert reminders_in(standin, room.chat.id) == []
     assert value(tmp_path, "SELECT status FROM reminder_times") in ("skipped", "stale")
+
+
+# --- a paced session's tick -----------------------------------------------------------------
+
+
+async def test_a_paced_part_a_stop_cut_short_is_finished_by_the_clock_after_the_restart(
+    standin: BotApiStandIn,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The clock's tick posts the part's quiz poll; its typed question is held by a 429 in
+    the group past the stop's grace. After the restart the clock goes on by itself, with
+    no /next: the rest of the part at once, the next part a pace later, then the close;
+    nothing posted twice, nothing skipped."""
+    monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
+    caplog.set_level(logging.INFO)
+    room = Group(standin)
+    settings = settings_for(standin, tmp_path, PACE_LESSON)
+    async with asyncio.timeout(PAUSE), running_bot(settings):
+        room.says(room.admin, "/begin pace 5s")
+        assert "runs by itself" in text(await room.reads())
+        assert "Short text." in text(await room.reads())  # the first part at once
+        await standin.wait_until_idle(quiet=0.3)
+        standin.fail_next("sendMessage", retry_after=PAUSE)  # the tick's typed question
+        poll = await room.reads()  # a pace later, by the clock
+        assert poll.poll is not None and poll.poll.question == "Quiz?"
+        await held_in(standin, room.chat.id)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert not any("Why so?" in text(m) for m in standin.bot_messages(room.chat.id))
+
+    async with running_bot(settings):
+        why = await room.reads()  # the rest of the part, by the clock: nobody said /next
+        assert "Why so?" in text(why) and "Closes at" in text(why), text(why)
+        say = await room.reads()  # a pace later, the next part
+        assert "Discussion 1 of 1" in text(say), text(say)
+        summary = await room.reads()  # and the close
+        assert "Session closed: Paced <one>" in text(summary), text(summary)
+        await standin.wait_until_idle(quiet=0.3)
+    assert value(tmp_path, "SELECT status FROM walks") == "finished"
+    said = [text(m) for m in standin.bot_messages(room.chat.id)]
+    assert sum("Session closed" in t for t in said) == 1, said
+    asked = [t for t in said if "Session closed" not in t]  # the summary names them all
+    for once in ("Short text.", "Why so?", "Discussion 1 of 1"):
+        assert sum(once in t for t in asked) == 1, (once, asked)
+    assert [poll.question for poll in standin.polls.values()] == ["Quiz?"]
