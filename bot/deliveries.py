@@ -33,6 +33,7 @@ from bot.results import (
     session_results,
     student_results,
 )
+from bot.send_budget import NotSent
 from bot.storage.assignments import Assignment
 from bot.telegram_export import export_chat, export_file_name, export_lookups
 from bot.web.dashboard.auth import issue_link_token
@@ -110,18 +111,35 @@ async def homework_counts(context: BotContext, assignment: Assignment) -> render
     return render.HomeworkCounts(progress.done, progress.started, len(given) - late, late)
 
 
+class ReportCut(NotSent):
+    """A stop refused the report's message ``first`` (its chart the last): those before it
+    were sent."""
+
+    def __init__(self, first: int) -> None:
+        super().__init__()
+        self.first = first
+
+
 async def deliver_assignment_report(
-    context: BotContext, user_id: int, assignment: Assignment
+    context: BotContext, user_id: int, assignment: Assignment, *, owed: int | None = None
 ) -> None:
     """Send an assignment's full report to the moderator, in their language: its results, a
-    block per student with their start, finish and late answers, and the chart."""
+    block per student with their start, finish and late answers, and the chart. ``owed``:
+    what a stop cut short (``ReportCut``), sent at the next start from that message on,
+    after a line saying why it comes late."""
     with i18n.speaking(await i18n.language_of_user(context.storage, user_id)):
-        await _deliver_assignment_report(context, user_id, assignment)
+        await _deliver_assignment_report(context, user_id, assignment, owed)
 
 
 async def _deliver_assignment_report(
-    context: BotContext, user_id: int, assignment: Assignment
+    context: BotContext, user_id: int, assignment: Assignment, owed: int | None
 ) -> None:
+    first = owed or 0
+    if owed is not None:
+        try:
+            await _send_private(context, user_id, render.report_delayed())
+        except NotSent:
+            raise ReportCut(first) from None
     lesson = context.catalog.get(assignment.lesson_id)
     if lesson is None:
         await _send_private(context, user_id, render.no_session())
@@ -136,16 +154,22 @@ async def _deliver_assignment_report(
     counts = await homework_counts(context, assignment)
     doings = await context.storage.assignment_doings(assignment.id)
     zone = _zone(await context.storage.chat_timezone(assignment.chat_id))
-    for message in render.assignment_report(
+    messages = render.assignment_report(
         title, lesson, assignment, counts, results, students, doings, late_by_member, zone
-    ):
-        await _send_private(context, user_id, message)
-    chart = await asyncio.to_thread(results_chart, f"{title}: {lesson.title}", results)
-    await context.bot.send_photo(
-        user_id,
-        InputFile(io.BytesIO(chart), filename=f"homework-{assignment.id}.png"),
-        caption=render.homework_chart_caption(assignment.id, title),
     )
+    at = first  # the report's message being sent; its chart comes after the last
+    try:
+        for message in messages[first:]:
+            await _send_private(context, user_id, message)
+            at += 1
+        chart = await asyncio.to_thread(results_chart, f"{title}: {lesson.title}", results)
+        await context.bot.send_photo(
+            user_id,
+            InputFile(io.BytesIO(chart), filename=f"homework-{assignment.id}.png"),
+            caption=render.homework_chart_caption(assignment.id, title),
+        )
+    except NotSent:
+        raise ReportCut(at) from None
 
 
 async def deliver_homework_list(context: BotContext, user_id: int, chat_id: int) -> bool:

@@ -28,7 +28,7 @@ from bot.render import assignments as render
 from bot.render.markup import Reply
 from bot.results import session_results
 from bot.send_budget import NotSent
-from bot.storage.assignments import Assignment, CloseAsking
+from bot.storage.assignments import REPORT_LINE_OWED, Assignment, CloseAsking
 from bot.storage.records import iso_utc
 
 log = logging.getLogger(__name__)
@@ -150,6 +150,12 @@ async def _question_overtaken(context: BotContext, closed: Assignment, question:
         )
 
 
+def _reply_to(closed: Assignment) -> ReplyParameters | None:
+    """A reply to the assignment message, where it is in the group's chat still."""
+    here = closed.message_id is not None and closed.posted_in == closed.chat_id
+    return ReplyParameters(closed.message_id) if here and closed.message_id else None
+
+
 async def _announce_close(context: BotContext, closed: Assignment, owed: int | None = None) -> bool:
     """The close told: the results in the group (a reply to the assignment message), the
     message shown closed, the full report to its moderator. ``owed``: made good at a start,
@@ -164,9 +170,7 @@ async def _announce_close(context: BotContext, closed: Assignment, owed: int | N
     answers = await context.storage.assignment_answers(closed.id)
     progress = await context.storage.assignment_progress(closed.id)
     results = session_results(lesson, answers)
-    # A reply to the assignment message, where it is in the group's chat still.
-    here = closed.message_id is not None and closed.posted_in == closed.chat_id
-    reply_to = ReplyParameters(closed.message_id) if here and closed.message_id else None
+    reply_to = _reply_to(closed)
     # A job: the group's language is said, not taken from around it (bot/i18n.py).
     with i18n.speaking(await i18n.language_of_chat(context.storage, closed.chat_id)):
         messages = list(render.closing_results(lesson, results, progress, late=closed.late))
@@ -193,32 +197,46 @@ async def _announce_close(context: BotContext, closed: Assignment, owed: int | N
         log.warning("could not post the results of assignment %s: %s", closed.id, error)
     settings = context.bot_data.settings
     await homework_post.show(context.bot, context.storage, context.catalog, settings, closed)
-    await _report_privately(context, closed, reply_to)
+    await _report_privately(context, closed, reply_to)  # a stop's cut: noted, for the next start
     return True
 
 
 async def make_good_at_start(application: BotApplication) -> None:
-    """At start: if the last stop refused a close's results (``_announce_close``), a job
-    posts them as soon as the bot runs."""
+    """At start: if the last stop refused a close's results (``_announce_close``) or,
+    after them, its moderator's report (``_report_privately``), a job sends them as soon as
+    the bot runs."""
     storage = application.bot_data.storage
     assert storage is not None, "called once the database is open"
-    if await storage.has_owed_results() and application.job_queue is not None:
+    if any(await storage.owed_closes()) and application.job_queue is not None:
         application.job_queue.run_once(make_good, 0, name="post results a stop left owed")
 
 
 async def make_good(context: BotContext) -> None:
     """The results a stop refused at a close, each posted now from its first message not
     posted, after a line saying why they come late; then the rest of the close (the message
-    shown closed, the moderator's report). Once: the notes are taken before posting (a
-    crash meanwhile loses them, never doubles them), and noted again if this start is
-    stopped too."""
+    shown closed, the moderator's report). A report the stop cut after the results went
+    out: sent now from its first message not sent, after a line saying why (or the group's
+    line on how to get it). Once: the notes are taken before sending (a crash meanwhile
+    loses them, never doubles them), and noted again if this start is stopped too."""
     owed = await context.storage.take_owed_results()
-    posted = [await _announce_close(context, closed, owed=first) for closed, first in owed]
-    log.info(
-        "made good at start: the results of %s closed homework posted late (%s owed again)",
-        sum(posted),
-        len(posted) - sum(posted),
-    )
+    if owed:
+        posted = [await _announce_close(context, closed, owed=first) for closed, first in owed]
+        log.info(
+            "made good at start: the results of %s closed homework posted late (%s owed again)",
+            sum(posted),
+            len(posted) - sum(posted),
+        )
+    reports = await context.storage.take_owed_reports()
+    if reports:
+        sent = [
+            await _report_privately(context, closed, _reply_to(closed), owed=first)
+            for closed, first in reports
+        ]
+        log.info(
+            "made good at start: the reports of %s closed homework sent late (%s owed again)",
+            sum(sent),
+            len(sent) - sum(sent),
+        )
 
 
 async def _send_to_group(
@@ -241,30 +259,53 @@ async def _send_to_group(
 
 
 async def _report_privately(
-    context: BotContext, closed: Assignment, reply_to: ReplyParameters | None
-) -> None:
+    context: BotContext,
+    closed: Assignment,
+    reply_to: ReplyParameters | None,
+    owed: int | None = None,
+) -> bool:
     """The full report to the moderator who gave the homework, if they still moderate the
     group (asked of Telegram now); without a private chat with them, the group is told how
-    to get it, and it waits for their Start."""
+    to get it, and it waits for their Start. ``owed``: made good at a start, what a stop
+    cut (``owe_report``): the report from that message on, or the group's line. False: a
+    stop refused it (again), noted for the next start."""
     if not await may_moderate(context, closed.chat_id, closed.created_by):
         log.info("assignment %s closed; its moderator no longer moderates: no report", closed.id)
-        return
+        return True
+    if owed == REPORT_LINE_OWED:  # the report waits for their Start already
+        return await _tell_report_waiting(context, closed, reply_to)
     try:
-        await deliveries.deliver_assignment_report(context, closed.created_by, closed)
+        await deliveries.deliver_assignment_report(context, closed.created_by, closed, owed=owed)
+    except deliveries.ReportCut as cut:  # the bot is stopping: the rest at the next start
+        await context.storage.owe_report(closed.id, cut.first)
+        return False
     except Forbidden:
         await context.storage.add_delivery(
             closed.created_by, "report", closed.chat_id, assignment_id=closed.id
         )
-        with i18n.speaking(await i18n.language_of_chat(context.storage, closed.chat_id)):
-            waiting = render.report_waiting(
-                closed.created_by_name, closed.id, context.bot.username, deliveries.DELIVER_PAYLOAD
-            )
-        try:
-            await _send_to_group(context, closed, waiting, reply_to)
-        except TelegramError as error:
-            log.warning("could not tell the group of assignment %s: %s", closed.id, error)
+        return await _tell_report_waiting(context, closed, reply_to)
     except TelegramError as error:
         log.warning("could not send the report of assignment %s: %s", closed.id, error)
+    return True
+
+
+async def _tell_report_waiting(
+    context: BotContext, closed: Assignment, reply_to: ReplyParameters | None
+) -> bool:
+    """The group's line telling the moderator how to get the report; False: a stop refused
+    it, noted for the next start."""
+    with i18n.speaking(await i18n.language_of_chat(context.storage, closed.chat_id)):
+        waiting = render.report_waiting(
+            closed.created_by_name, closed.id, context.bot.username, deliveries.DELIVER_PAYLOAD
+        )
+    try:
+        await _send_to_group(context, closed, waiting, reply_to)
+    except NotSent:
+        await context.storage.owe_report(closed.id, REPORT_LINE_OWED)
+        return False
+    except TelegramError as error:
+        log.warning("could not tell the group of assignment %s: %s", closed.id, error)
+    return True
 
 
 # --- a moderator's buttons on the assignment message ---------------------------------------

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from bot import poller
-from tests.actors import Group, settings_for, text, value
+from tests.actors import Group, Moderator, settings_for, text, value
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn
 from tests.stories import (
@@ -91,6 +91,86 @@ async def test_results_a_stop_refused_at_the_deadline_are_posted_once_at_the_nex
     said = [text(m) for m in standin.bot_messages(room.chat.id)]
     for once in ("these results come late", "Homework closed", "could not send you the full"):
         assert sum(once in t for t in said) == 1, (once, said)
+
+
+# --- the moderator's report, after the results -------------------------------------------
+
+
+async def test_a_report_a_stop_cut_after_the_results_is_finished_once_at_the_next_start(
+    standin: BotApiStandIn,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The results are posted at the deadline and Ada, who has a private chat with the bot,
+    gets her report's text; its chart is held by a 429 in her chat past the stop's grace.
+    At the next start she gets a line saying why it comes late and the chart, not the text
+    again; a further start sends nothing more."""
+    monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
+    caplog.set_level(logging.INFO)
+    room = Group(standin)
+    ada = Moderator(standin, room)
+    settings = settings_for(standin, tmp_path, HOMEWORK_LESSON)
+    async with asyncio.timeout(PAUSE), running_bot(settings):
+        await ada.opens_chat()
+        post = await assigns(room, "8s")
+        await finishes(await starts(standin, room.members[0], post))
+        standin.fail_next("sendPhoto", retry_after=PAUSE)  # her report's chart
+        assert "Homework closed" in text(await closing(room, post))
+        assert "Homework #1: Homework <one>" in text(await ada.reads())
+        await held_in(standin, ada.chat.id)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert value(tmp_path, "SELECT report_owed FROM assignments") == 1  # from the chart on
+
+    caplog.clear()
+    async with running_bot(settings):
+        assert "this report comes late" in text(await ada.reads())
+        chart = await ada.reads()
+        assert chart.photo is not None and "homework #1" in text(chart), text(chart)
+        await standin.wait_until_idle(quiet=0.5)
+    made_good = "made good at start: the reports of 1 closed homework sent late (0 owed again)"
+    assert made_good in caplog.text
+    assert value(tmp_path, "SELECT report_owed FROM assignments") is None
+    async with running_bot(settings):  # started again: nothing more
+        await standin.wait_until_idle(quiet=0.5)
+    said = [text(m) for m in standin.bot_messages(ada.chat.id)]
+    for once in ("this report comes late", "Homework #1: Homework <one>", "homework #1"):
+        assert sum(once in t for t in said) == 1, (once, said)
+    assert sum("Homework closed" in text(m) for m in standin.bot_messages(room.chat.id)) == 1
+
+
+async def test_the_groups_line_on_the_report_a_stop_refused_is_posted_once_at_the_next_start(
+    standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ada has no private chat with the bot: after the results, the group's line telling
+    her how to get the report is held by a 429 past the stop's grace. It is posted at the
+    next start, replying to the assignment message, once; the results are not again."""
+    monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
+    room = Group(standin)
+    settings = settings_for(standin, tmp_path, HOMEWORK_LESSON)
+    standin.fail_next(
+        "sendMessage",
+        retry_after=PAUSE,
+        matching=lambda params: "could not send you the full report" in params.get("text", ""),
+    )
+    async with asyncio.timeout(PAUSE), running_bot(settings):
+        post = await assigns(room, "8s")
+        await finishes(await starts(standin, room.members[0], post))
+        assert "Homework closed" in text(await closing(room, post))
+        await held_in(standin, room.chat.id)
+    assert value(tmp_path, "SELECT report_owed FROM assignments") == -1  # the group's line
+    assert value(tmp_path, "SELECT COUNT(*) FROM deliveries") == 1  # her report: at her Start
+
+    async with running_bot(settings):
+        waiting = await closing(room, post)
+        assert "Ada, I could not send you the full report" in text(waiting), text(waiting)
+        await standin.wait_until_idle(quiet=0.5)
+    async with running_bot(settings):  # started again: nothing more
+        await standin.wait_until_idle(quiet=0.5)
+    said = [text(m) for m in standin.bot_messages(room.chat.id)]
+    for once in ("Homework closed", "could not send you the full report"):
+        assert sum(once in t for t in said) == 1, (once, said)
+    assert value(tmp_path, "SELECT report_owed FROM assignments") is None
 
 
 # --- reminders ----------------------------------------------------------------------------

@@ -269,6 +269,12 @@ def no_session() -> Reply:
     return Reply(texts.REPORT_NO_SESSION)
 
 
+def report_delayed() -> Reply:
+    """Before a homework's report a stop cut short at the close, sent at the next start:
+    why it comes late."""
+    return Reply(texts.HOMEWORK_REPORT_DELAYED)
+
+
 def chart_caption(session: int, group: str) -> str:
     return texts.REPORT_CHART_CAPTION.format(session=session, group=esc(group))
 

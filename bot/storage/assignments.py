@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import cast
+from typing import Literal, cast
 
 from bot.storage.base import StorageBase
 from bot.storage.chats import upsert_chat
@@ -16,6 +16,10 @@ ASSIGNMENT_COLUMNS = (
     "id, chat_id, lesson_id, deadline, late, created_by, created_by_name, status, message_id, "
     "created_at, closed_at, shown_done, shown_started, shown_at, message_chat_id"
 )
+
+# assignments.report_owed: not the report (it waits for the moderator's Start, a delivery)
+# but the group's line telling them how to get it.
+REPORT_LINE_OWED = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +120,28 @@ def assignment_of(row: sqlite3.Row) -> Assignment:
     values = list(row)
     values[4] = bool(values[4])
     return Assignment(*values)
+
+
+def _take_owed(
+    db: Db, column: Literal["results_owed", "report_owed"]
+) -> list[tuple[Assignment, int]]:
+    """The closed assignments with ``column`` noted, each with its note, oldest close first;
+    the notes cleared in the same transaction."""
+    firsts = {
+        int(row[0]): int(row[1])
+        for row in db.execute(f"SELECT id, {column} FROM assignments WHERE {column} IS NOT NULL")
+    }
+    if not firsts:
+        return []
+    owed = [
+        assignment_of(row)
+        for row in db.execute(
+            f"UPDATE assignments SET {column} = NULL WHERE {column} IS NOT NULL "
+            f"RETURNING {ASSIGNMENT_COLUMNS}"
+        )
+    ]
+    owed.sort(key=lambda closed: (closed.closed_at or "", closed.id))
+    return [(closed, firsts[closed.id]) for closed in owed]
 
 
 def refuse_past_deadline(db: Db, walk_id: int, now: str) -> None:
@@ -301,38 +327,37 @@ class AssignmentQueries(StorageBase):
             )
         )
 
-    async def has_owed_results(self) -> bool:
-        """Whether a stop left any closed assignment's results owed."""
-        row = await self._read_one(
-            "SELECT 1 FROM assignments WHERE results_owed IS NOT NULL LIMIT 1"
+    async def owe_report(self, assignment_id: int, first: int) -> None:
+        """A stop refused the closed assignment's report to its moderator from message
+        ``first`` on (REPORT_LINE_OWED: the group's line on how to get it): owed at the next
+        start."""
+        await self._write(
+            lambda db: db.execute(
+                "UPDATE assignments SET report_owed = ? WHERE id = ? AND status = 'closed'",
+                (first, assignment_id),
+            )
         )
-        return row is not None
+
+    async def owed_closes(self) -> tuple[int, int]:
+        """How many closed assignments a stop left owing their results, and how many (their
+        results posted) their moderator's report: for the next start."""
+        row = await self._read_one(
+            "SELECT COUNT(results_owed), COUNT(report_owed) FROM assignments "
+            "WHERE results_owed IS NOT NULL OR report_owed IS NOT NULL"
+        )
+        return (int(row[0]), int(row[1])) if row else (0, 0)
 
     async def take_owed_results(self) -> list[tuple[Assignment, int]]:
         """The closed assignments whose results a stop left owed, each with the first
         message owed, oldest close first; the notes are taken (cleared) in the same
         transaction, so a crash while posting loses them rather than posting them twice."""
+        return await self._write(lambda db: _take_owed(db, "results_owed"))
 
-        def take(db: Db) -> list[tuple[Assignment, int]]:
-            firsts = {
-                int(row[0]): int(row[1])
-                for row in db.execute(
-                    "SELECT id, results_owed FROM assignments WHERE results_owed IS NOT NULL"
-                )
-            }
-            if not firsts:
-                return []
-            owed = [
-                assignment_of(row)
-                for row in db.execute(
-                    "UPDATE assignments SET results_owed = NULL WHERE results_owed IS NOT NULL "
-                    f"RETURNING {ASSIGNMENT_COLUMNS}"
-                )
-            ]
-            owed.sort(key=lambda closed: (closed.closed_at or "", closed.id))
-            return [(closed, firsts[closed.id]) for closed in owed]
-
-        return await self._write(take)
+    async def take_owed_reports(self) -> list[tuple[Assignment, int]]:
+        """The closed assignments whose moderator's report a stop left owed, each with what
+        is owed (``owe_report``), oldest close first; taken (cleared) in the same
+        transaction, as ``take_owed_results``: a crash while sending loses, never doubles."""
+        return await self._write(lambda db: _take_owed(db, "report_owed"))
 
     async def set_assignment_shown(self, assignment_id: int, progress: Progress) -> None:
         """The assignment message now shows ``progress`` (edited just now)."""

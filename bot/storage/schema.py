@@ -491,6 +491,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # the next start (bot.homework.make_good).
         "ALTER TABLE assignments ADD COLUMN results_owed INTEGER",
     ),
+    (
+        # stopcut2 (issue 18's stop, issue 12's close): a closed assignment whose moderator's
+        # report a stop refused after the results went out: the first of the report's
+        # messages not sent (its chart the last), or -1 (REPORT_LINE_OWED) for the group's
+        # line telling them how to get it (the report itself waits, a delivery, for their
+        # Start); NULL: none owed. Sent at the next start (bot.homework.make_good).
+        "ALTER TABLE assignments ADD COLUMN report_owed INTEGER",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -86,6 +86,11 @@ HOMEWORK_LATE_NOTE = "Late answers are still taken and will be marked late."
 HOMEWORK_RESULTS_DELAYED = (
     "🙏 Sorry, these results come late: the bot was stopped just as this homework closed."
 )
+# Before a homework's report (to its moderator, privately) a stop cut short at the close,
+# sent at the next start from where it was cut.
+HOMEWORK_REPORT_DELAYED = (
+    "🙏 Sorry, this report comes late: the bot was stopped while it was being sent."
+)
 
 # --- managing an assignment (issue 12): its message kept up to date, its buttons ----------
 

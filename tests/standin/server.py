@@ -74,8 +74,11 @@ class BotApiStandIn(StandInState):
         self._event = asyncio.Event()
         self._version = 0
         self._in_flight = 0  # requests being handled, getUpdates excluded
-        # method (lower case) -> (failures left, error code, description, parameters)
-        self._injected_failures: dict[str, tuple[int, int, str, JSONDict | None]] = {}
+        # method (lower case) -> (failures left, error code, description, parameters, the
+        # calls they are for: None, all)
+        self._injected_failures: dict[
+            str, tuple[int, int, str, JSONDict | None, Callable[[JSONDict], bool] | None]
+        ] = {}
         self._polls_waiting = 0
         self._poll_generation = 0
         self._closing = False
@@ -144,16 +147,18 @@ class BotApiStandIn(StandInState):
         code: int = 502,
         description: str = "Bad Gateway",
         retry_after: int | None = None,
+        matching: Callable[[JSONDict], bool] | None = None,
     ) -> None:
         """The next ``times`` calls of ``method`` fail: by default as a flaky network would
         (502); or as Telegram refuses, e.g. ``code=400, description="Bad Request: not enough
         rights to send polls to the chat"``; ``retry_after``: a 429 asking to wait that many
-        seconds (Telegram's ``parameters.retry_after``)."""
+        seconds (Telegram's ``parameters.retry_after``). ``matching``: only calls whose
+        parameters it accepts fail (and count); the others are answered as usual."""
         parameters: JSONDict | None = None
         if retry_after is not None:
             code, description = 429, f"Too Many Requests: retry after {retry_after}"
             parameters = {"retry_after": retry_after}
-        self._injected_failures[method.lower()] = (times, code, description, parameters)
+        self._injected_failures[method.lower()] = (times, code, description, parameters, matching)
 
     @property
     def polling(self) -> bool:
@@ -262,11 +267,17 @@ class BotApiStandIn(StandInState):
             )
             return self._finish(call, unreadable)
 
-        left, code, description, parameters = self._injected_failures.get(
-            method.lower(), (0, 0, "", None)
+        left, code, description, parameters, matching = self._injected_failures.get(
+            method.lower(), (0, 0, "", None, None)
         )
-        if left:
-            self._injected_failures[method.lower()] = (left - 1, code, description, parameters)
+        if left and (matching is None or matching(values)):
+            self._injected_failures[method.lower()] = (
+                left - 1,
+                code,
+                description,
+                parameters,
+                matching,
+            )
             call = ApiCall(method, values, False, error_code=code, error=description)
             return self._finish(call, ApiError(code, description, parameters))
 
