@@ -199,13 +199,20 @@ async def _tell_not_sent(application: BotApplication, storage: Storage) -> None:
     if not isinstance(budget, SendBudget) or not budget.not_sent:
         return
     owed = len(await storage.owed_replies())
+    results, reports = await storage.owed_closes()  # homework closes the stop cut short
+    closes = ""
+    if results:
+        closes += f", the results of {results} closed homework are posted"
+    if reports:
+        closes += f", the reports of {reports} closed homework are sent to their moderators"
     log.warning(
         "stopped with %s not sent (each waited on its chat's flood budget past the stop's "
-        "%g s grace): at the next start %s get their lesson's step, and the updates that "
+        "%g s grace): at the next start %s get their lesson's step%s, and the updates that "
         "wrote nothing are handled again",
         _counted(budget.not_sent, "reply", "replies"),
         poller.STOP_GRACE_SECONDS,
         _counted(owed, "student", "students"),
+        closes,
     )
 
 

@@ -69,6 +69,8 @@ async def test_results_a_stop_refused_at_the_deadline_are_posted_once_at_the_nex
     assert value(tmp_path, "SELECT status FROM assignments") == "closed"
     assert not [m for m in standin.bot_messages(room.chat.id) if "Homework closed" in text(m)]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("the results of 1 closed homework are posted" in w for w in warned), warned
 
     caplog.clear()
     async with running_bot(settings):
@@ -121,6 +123,10 @@ async def test_a_report_a_stop_cut_after_the_results_is_finished_once_at_the_nex
         await held_in(standin, ada.chat.id)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     assert value(tmp_path, "SELECT report_owed FROM assignments") == 1  # from the chart on
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    owed = "the reports of 1 closed homework are sent to their moderators"
+    assert any(owed in w for w in warned), warned
+    assert not any("the results of" in w for w in warned), warned
 
     caplog.clear()
     async with running_bot(settings):
