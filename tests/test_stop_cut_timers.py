@@ -5,7 +5,8 @@ The homework's deadline comes while Telegram has asked the bot to wait 30 s in t
 429 at the results): the homework is closed, the stop does not wait, and the results are
 not posted. At the next start they are, replying to the assignment message after a line
 saying why they come late, then the rest of the close (the moderator's report, here the
-line telling her how to get it); a further start posts nothing more.
+line telling her how to get it); a further start posts nothing more. Likewise a report cut
+after the results, a reminder, and a paced session's part (its clock goes on by itself).
 """
 
 from __future__ import annotations
