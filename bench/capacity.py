@@ -31,6 +31,8 @@ the bot's CPU, SQLite). Target (issue 18): 1,000 answers a second kept up with, 
 
 ``--intake-only`` (with ``--webhook``): once set up, the bot stores and answers each push
 and handles none, so its CPU is what webhook intake alone costs (docs/scaling.md).
+``--split-intake`` (with ``--webhook``): a measuring prototype of intake in a process of its
+own (bench/split_intake.py); its CPU is printed after the bot's threads.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +119,10 @@ def bot_child() -> int:
         atexit.register(write)
     if os.environ.get("CAPACITY_INTAKE_ONLY"):
         intake_only_from_signal()
+    if os.environ.get("CAPACITY_SPLIT_INTAKE"):
+        import split_intake
+
+        split_intake.bot_side(free_port())
     return live.bot_child()
 
 
@@ -141,6 +147,23 @@ def intake_only_from_signal() -> None:
 
 
 HOOK_PATH = "/telegram/hook"
+
+
+def intake_cpu_meter(folder: Path, *, on: bool) -> Callable[[float], str]:
+    """With --split-intake, from now: a line saying the intake process's CPU over the
+    seconds given (bench/split_intake.py, a child of the bot; found by its inbox folder)."""
+    pid = None
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline") if on else ():
+        with contextlib.suppress(OSError):
+            text = cmdline.read_text()
+            if str(folder) in text and "split_intake.py" in text:
+                pid = int(cmdline.parent.name)
+    if pid is None:
+        return lambda seconds: ""
+    before = cpu_seconds(pid)
+    return lambda seconds: (
+        f"\n  the intake process (--split-intake): {(cpu_seconds(pid) - before) / seconds:.0%}"
+    )
 
 
 def free_port() -> int:
@@ -342,6 +365,7 @@ async def main(args: argparse.Namespace) -> int:
                 **{live.COMMITS_VARIABLE: str(commits_path)},
                 CAPACITY_WAITS=str(waits_path) if args.waits else "",
                 CAPACITY_INTAKE_ONLY="1" if args.intake_only else "",
+                CAPACITY_SPLIT_INTAKE="1" if args.split_intake else "",
                 **(webhook if args.webhook else {}),
             ) as child:
                 if args.webhook:
@@ -377,6 +401,7 @@ async def main(args: argparse.Namespace) -> int:
                 calls_before = len(standin.calls)
                 cpu_before, began = cpu_seconds(child.pid), time.monotonic()
                 threads_before = thread_cpu_seconds(child.pid)
+                intake_cpu = intake_cpu_meter(folder, on=args.split_intake)
                 own_before = cpu_seconds(os.getpid())
                 until = began + args.seconds
                 group_run = asyncio.ensure_future(
@@ -391,6 +416,7 @@ async def main(args: argparse.Namespace) -> int:
                 drained = time.monotonic() - began
                 cpu = cpu_seconds(child.pid) - cpu_before
                 threads = by_thread(child.pid, threads_before, drained)
+                threads += intake_cpu(drained)
                 await standin.stop_pushing()
                 shown = set(standin.callback_answers)  # pop-ups Telegram would have shown
                 popup_at = {
@@ -524,6 +550,11 @@ def parse() -> argparse.Namespace:
     )
     parser.add_argument(
         "--waits", action="store_true", help="time each update's waits in the bot (costs CPU)"
+    )
+    parser.add_argument(
+        "--split-intake",
+        action="store_true",
+        help="with --webhook: intake in a process of its own (bench/split_intake.py)",
     )
     parser.add_argument(
         "--intake-only",
