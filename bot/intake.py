@@ -25,8 +25,9 @@ from bot.storage import Storage
 
 log = logging.getLogger(__name__)
 
-# The inbox stores compact JSON with Telegram's order of keys: the update's id, its kind.
-_STORED_KIND = re.compile(r'^\{"update_id":-?\d+,"([a-z_]+)"')
+# What the inbox stores begins as Telegram's JSON does: the update's id, then its kind.
+STORED_BEGINNING = r'\{"update_id":-?\d+,"([a-z_]+)"'
+_STORED_KIND = re.compile(STORED_BEGINNING)
 # Ids of pushed updates remembered to drop Telegram's retries (about 1 MB of ints at most).
 SEEN_LIMIT = 50_000
 

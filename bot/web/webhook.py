@@ -20,7 +20,7 @@ import time
 
 from aiohttp import web
 
-from bot.intake import WebhookFeed
+from bot.intake import STORED_BEGINNING, WebhookFeed
 from bot.metrics import count_error
 from bot.poller import _INBOX_JSON
 from bot.storage import Storage
@@ -29,9 +29,9 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header's name
 REFUSAL_LOG_EVERY = 60.0  # seconds between log lines about refused pushes
-# A body that begins as the inbox's JSON does (its id, then its kind; what reads the inbox
-# needs no more than that and valid JSON) is kept as sent.
-_STORABLE_AS_SENT = re.compile(rb'\{"update_id":-?\d+,"[a-z_]+":')
+# A body that begins as the inbox's JSON does (what reads the inbox needs no more than that
+# and valid JSON) is kept as sent.
+_STORABLE_AS_SENT = re.compile(STORED_BEGINNING.encode())
 
 
 class WebhookEndpoint:
