@@ -260,3 +260,29 @@ async def test_report_with_a_homework_number_in_a_private_chat_in_korean(
             )
         ada.says("/report")  # alone: the groups to choose from, as before
         assert (await ada.reads()).button_texts == ["Room"]
+
+
+async def test_no_groups_to_choose_says_sessions_or_homework(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    """A group that only ever had homework is one to choose from; a teacher who moderates
+    none is told so in words true of both (in Korean for a Korean teacher)."""
+    room = Group(standin, "Room")
+    stranger = Moderator(standin, user=standin.user("Otto", username="otto"))
+    lee = Moderator(standin, user=standin.user("Lee", username="lee", language_code="ko"))
+    settings = settings_for(standin, tmp_path, HOMEWORK_LESSON)
+    async with running_bot(settings, group_window=FLOOD_WINDOW):
+        room.says(room.admin, "/assign 2h")  # homework, and never a session
+        await room.reads()
+        ada = Moderator(standin, room)
+        ada.says("/report")
+        assert (await ada.reads()).button_texts == ["Room"]
+        for command in ("/report", "/export xlsx"):
+            stranger.says(command)
+            assert text(await stranger.reads()) == (
+                "You don't moderate any group where I have run a session or set homework."
+            )
+            lee.says(command)
+            assert text(await lee.reads()) == (
+                "제가 토론을 진행하거나 숙제를 낸 그룹 중에 관리하는 그룹이 없어요."
+            )

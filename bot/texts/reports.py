@@ -43,7 +43,8 @@ EXPORT_SCOPE_LATEST = "the latest session"
 EXPORT_SCOPE_ALL = "all sessions"
 EXPORT_EMPTY = "There are no answers to export yet in {group}."
 CHOOSE_GROUP = "Which group?"
-NO_GROUPS = "You don't moderate any group where I have run a session."
+# A private /report or /export: the groups to choose from are those with a session or homework.
+NO_GROUPS = "You don't moderate any group where I have run a session or set homework."
 
 MY_ANSWERS_NONE = "You have not answered any question yet."
 MY_ANSWERS_HEADER = "🗂 <b>Your answers</b>"
