@@ -209,6 +209,8 @@ async def test_a_double_tap_on_forget_keeps_the_first_answer(
 
 
 KOREAN_EXPORT_USAGE = "/export 뒤에 다음 중 원하는 것을 붙여 주세요"
+REPORT_USAGE = "Send /report alone, or /report and one homework number, e.g. /report 3."
+KOREAN_REPORT_USAGE = "/report만 보내거나, /report 3처럼 숙제 번호 하나를 붙여 보내 주세요."
 
 
 async def test_a_homework_number_after_export_points_to_report_in_korean(
@@ -252,14 +254,48 @@ async def test_report_with_a_homework_number_in_a_private_chat_in_korean(
         ada.says("/report 2")
         assert "숙제 #2: Homework <one>" in text(await ada.reads())
         assert (await ada.reads()).photo is not None  # its chart
-        for typed, shown in (("1", "#1"), ("abc", "#abc")):
-            ada.says(f"/report {typed}")
-            assert text(await ada.reads()) == (
-                f"내가 관리하는 그룹에는 {shown} 숙제가 없어요. /report만 보내면 그룹을 고를 수 "
-                "있어요."
-            )
+        ada.says("/report 1")
+        assert text(await ada.reads()) == (
+            "내가 관리하는 그룹에는 #1 숙제가 없어요. /report만 보내면 그룹을 고를 수 있어요."
+        )
+        ada.says("/report abc")  # not a number: how /report is used
+        assert text(await ada.reads()) == KOREAN_REPORT_USAGE
         ada.says("/report")  # alone: the groups to choose from, as before
         assert (await ada.reads()).button_texts == ["Room"]
+
+
+async def test_report_takes_one_homework_number_and_nothing_else(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    """A second word after the number (/report 1 3) is not dropped silently, and a negative
+    number (/report -1) is no homework's: both get how /report is used, as a word does, in
+    the group and privately (a Korean teacher in Korean). The number alone still sends its
+    report."""
+    room = Group(standin, "Room")
+    other = Group(standin, "Other", admin="Otto")
+    other.admin.language_code = "ko"
+    settings = settings_for(standin, tmp_path, HOMEWORK_LESSON)
+    async with running_bot(settings, group_window=FLOOD_WINDOW):
+        ada, otto = Moderator(standin, room), Moderator(standin, other)
+        await ada.opens_chat()
+        await otto.opens_chat()
+        room.says(room.admin, "/assign 2h")  # homework #1, Room's
+        await room.reads()
+        other.says(other.admin, "/assign 2h")  # homework #2, Other's
+        await other.reads()
+        for words in ("/report 1 3", "/report -1", "/report one", "/report 1 all"):
+            room.says(room.admin, words)
+            assert text(await room.reads()) == REPORT_USAGE, words
+            otto.says(words.replace("1", "2"))
+            assert text(await otto.reads()) == KOREAN_REPORT_USAGE, words
+        room.says(room.admin, "/report 1")
+        assert text(await room.reads()) == "📬 Sent to you in a private chat."
+        assert "Homework #1: Homework <one>" in text(await ada.reads())
+    assert not any(
+        "#-" in text(m)
+        for chat in (room.chat.id, ada.chat.id, otto.chat.id)
+        for m in standin.bot_messages(chat)
+    )
 
 
 async def test_no_groups_to_choose_says_sessions_or_homework(

@@ -85,7 +85,10 @@ async def report_in_group(update: Update, context: BotContext) -> None:
     chat, message = update.effective_chat, update.effective_message
     assert chat is not None and message is not None
     if context.args:
-        typed = context.args[0].lstrip("#")
+        typed = asked_homework(context.args)
+        if typed is None:
+            await outbox.reply_to(message, render.report_usage())
+            return
         wanted = homework_number(typed)
         found = await context.storage.assignment(wanted) if wanted else None
         if found is None or found.chat_id != chat.id:
@@ -99,6 +102,13 @@ async def report_in_group(update: Update, context: BotContext) -> None:
         await message.reply_text(texts.REPORT_NO_SESSION)
         return
     await _deliver_or_ask(update, context, "report", "csv", every=False)
+
+
+def asked_homework(args: list[str]) -> str | None:
+    """The one homework number typed after /report ("3" or "#3"), without its "#"; None
+    for anything else (a word, a negative number, a second word), which gets the usage."""
+    typed = args[0].lstrip("#") if len(args) == 1 else ""
+    return typed if typed.isdecimal() else None
 
 
 def homework_number(typed: str) -> int | None:
@@ -172,7 +182,10 @@ async def report_in_private(update: Update, context: BotContext) -> None:
     if not context.args:
         await _choose_group(update, context, ReportFor)
         return
-    typed = context.args[0].lstrip("#")
+    typed = asked_homework(context.args)
+    if typed is None:
+        await outbox.reply_to(message, render.report_usage())
+        return
     wanted = homework_number(typed)
     found = await context.storage.assignment(wanted) if wanted else None
     if found is None or not await is_moderator(update, context, found.chat_id, afresh=True):

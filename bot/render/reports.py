@@ -174,6 +174,11 @@ def homework_unknown(typed: str) -> Reply:
     return Reply(texts.REPORT_HOMEWORK_UNKNOWN.format(id=esc(typed[:20])))
 
 
+def report_usage() -> Reply:
+    """/report followed by anything but one homework number."""
+    return Reply(texts.REPORT_USAGE)
+
+
 def homework_not_yours(typed: str) -> Reply:
     """A private /report <n> naming no homework of a group this moderator runs."""
     return Reply(texts.REPORT_HOMEWORK_NOT_YOURS.format(id=esc(typed[:20])))

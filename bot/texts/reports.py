@@ -42,6 +42,8 @@ EXPORT_TOO_BIG = (
 EXPORT_SCOPE_LATEST = "the latest session"
 EXPORT_SCOPE_ALL = "all sessions"
 EXPORT_EMPTY = "There are no answers to export yet in {group}."
+# /report followed by anything but one homework number (a word, -2, "2 3"), here or in private.
+REPORT_USAGE = "Send /report alone, or /report and one homework number, e.g. /report 3."
 CHOOSE_GROUP = "Which group?"
 # A private /report or /export: the groups to choose from are those with a session or homework.
 NO_GROUPS = "You don't moderate any group where I have run a session or set homework."
