@@ -322,3 +322,21 @@ async def test_no_groups_to_choose_says_sessions_or_homework(
             assert text(await lee.reads()) == (
                 "제가 토론을 진행하거나 숙제를 낸 그룹 중에 관리하는 그룹이 없어요."
             )
+
+
+async def test_an_anonymous_admins_report_or_export_is_refused_before_its_words(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    """An admin posting as the group gets nothing whatever follows the command: told to ask
+    as themselves, as a plain /report or /export is, not the usage of words they will have
+    to send again anyway."""
+    room = Group(standin, "Room")
+    settings = settings_for(standin, tmp_path, HOMEWORK_LESSON)
+    async with running_bot(settings, group_window=FLOOD_WINDOW):
+        room.says(room.admin, "/assign 2h")  # homework #1
+        await room.reads()
+        for command in ("/export nonsense", "/export 1", "/report 1 3", "/report -1", "/report 1"):
+            room.anonymous_admin_says(command)
+            said = text(await room.reads())
+            assert said.startswith("You are posting as the group (an anonymous admin)"), command
+    assert rows(tmp_path, "SELECT COUNT(*) FROM deliveries") == [(0,)]

@@ -47,9 +47,6 @@ async def _deliver_or_ask(
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     assert chat is not None and user is not None and message is not None
     await context.storage.remember_chat(chat.id, chat.type, chat.title)
-    if message.sender_chat is not None:  # an anonymous admin: there is no one to send it to
-        await message.reply_text(texts.ANONYMOUS_CANNOT_RECEIVE)
-        return
     try:
         if kind == "report" and assignment is not None:
             await deliver_assignment_report(context, user.id, assignment)
@@ -76,6 +73,17 @@ async def _deliver_or_ask(
     await message.reply_text(texts.REPORT_SENT)
 
 
+async def _anonymous_refused(update: Update) -> bool:
+    """An anonymous admin (posting as the group) is told to ask as themselves, whatever
+    follows the command: there is no one to send a report or export to."""
+    message = update.effective_message
+    assert message is not None
+    if message.sender_chat is None:
+        return False
+    await message.reply_text(texts.ANONYMOUS_CANNOT_RECEIVE)
+    return True
+
+
 # --- commands -----------------------------------------------------------------------------
 
 
@@ -84,6 +92,8 @@ async def report_in_group(update: Update, context: BotContext) -> None:
     """/report: the latest session and the group's homework; /report <n>: homework #n."""
     chat, message = update.effective_chat, update.effective_message
     assert chat is not None and message is not None
+    if await _anonymous_refused(update):
+        return
     if context.args:
         typed = asked_homework(context.args)
         if typed is None:
@@ -159,6 +169,8 @@ def homework_among(args: list[str]) -> str | None:
 async def export_in_group(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
+    if await _anonymous_refused(update):
+        return
     parsed = parse_export_args(context.args or [])
     if parsed is None:
         await outbox.reply_to(message, render.export_usage(homework_among(context.args or [])))
