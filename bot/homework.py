@@ -203,8 +203,8 @@ async def _announce_close(context: BotContext, closed: Assignment, owed: int | N
 
 async def make_good_at_start(application: BotApplication) -> None:
     """At start: if the last stop refused a close's results (``_announce_close``) or,
-    after them, its moderator's report (``_report_privately``), a job sends them as soon as
-    the bot runs."""
+    after them, the edit that shows its message closed (``homework_post.show``) or its
+    moderator's report (``_report_privately``), a job makes them as soon as the bot runs."""
     storage = application.bot_data.storage
     assert storage is not None, "called once the database is open"
     if any(await storage.owed_closes()) and application.job_queue is not None:
@@ -214,10 +214,12 @@ async def make_good_at_start(application: BotApplication) -> None:
 async def make_good(context: BotContext) -> None:
     """The results a stop refused at a close, each posted now from its first message not
     posted, after a line saying why they come late; then the rest of the close (the message
-    shown closed, the moderator's report). A report the stop cut after the results went
-    out: sent now from its first message not sent, after a line saying why (or the group's
-    line on how to get it). Once: the notes are taken before sending (a crash meanwhile
-    loses them, never doubles them), and noted again if this start is stopped too."""
+    shown closed, the moderator's report). A message the stop kept from showing its
+    homework closed (still showing Start): edited now. A report the stop cut after the
+    results went out: sent now from its first message not sent, after a line saying why (or
+    the group's line on how to get it). Once: the notes are taken before sending (a crash
+    meanwhile loses them, never doubles them), and noted again if this start is stopped
+    too."""
     owed = await context.storage.take_owed_results()
     if owed:
         posted = [await _announce_close(context, closed, owed=first) for closed, first in owed]
@@ -225,6 +227,18 @@ async def make_good(context: BotContext) -> None:
             "made good at start: the results of %s closed homework posted late (%s owed again)",
             sum(posted),
             len(posted) - sum(posted),
+        )
+    unshown = await context.storage.take_owed_closed_shown()
+    if unshown:
+        bot, storage, settings = context.bot, context.storage, context.bot_data.settings
+        shown = [
+            await homework_post.show(bot, storage, context.catalog, settings, closed)
+            for closed in unshown
+        ]
+        log.info(
+            "made good at start: the messages of %s closed homework shown closed (%s owed again)",
+            sum(shown),
+            len(shown) - sum(shown),
         )
     reports = await context.storage.take_owed_reports()
     if reports:

@@ -30,6 +30,7 @@ from bot.config import Settings
 from bot.context import BotApplication, BotContext
 from bot.lessons import LessonCatalog
 from bot.render import assignments as render
+from bot.send_budget import NotSent
 from bot.storage import Storage
 from bot.storage.assignments import Assignment
 
@@ -112,18 +113,20 @@ async def show(
     assignment: Assignment,
     *,
     only_if_changed: bool = False,
-) -> None:
+) -> bool:
     """Edit the assignment message to show the assignment as it is now (its counts read
-    now); ``only_if_changed``: not if it shows these counts already."""
+    now); ``only_if_changed``: not if it shows these counts already. False: a stop refused
+    the edit of a closed one (``NotSent``), noted: the next start shows it closed
+    (``bot.homework.make_good``)."""
     lesson = catalog.get(assignment.lesson_id)
     if assignment.message_id is None or lesson is None:
-        return
+        return True
     progress = await storage.assignment_progress(assignment.id)
     if only_if_changed and (progress.done, progress.started) == (
         assignment.shown_done,
         assignment.shown_started,
     ):
-        return
+        return True
     zone = await group_zone(storage, settings, assignment.chat_id)
     # Often a job's: the group's language is said, not taken from around it (bot/i18n.py).
     with i18n.speaking(await i18n.language_of_chat(storage, assignment.chat_id)):
@@ -136,8 +139,13 @@ async def show(
     except Forbidden:
         await storage.set_chat_active(assignment.chat_id, active=False)
     except TelegramError as error:  # Telegram unreachable: the next change or start retries
+        if isinstance(error, NotSent) and assignment.status == "closed":
+            # No change or start would retry a closed one's: the stop's cut is noted.
+            await storage.owe_closed_shown(assignment.id)
+            return False
         log.warning("could not edit assignment %s's message: %s", assignment.id, error)
-        return
+        return True
     # Recorded also when Telegram refused for good: a message that cannot be edited is not
     # tried again and again.
     await storage.set_assignment_shown(assignment.id, progress)
+    return True

@@ -199,10 +199,12 @@ async def _tell_not_sent(application: BotApplication, storage: Storage) -> None:
     if not isinstance(budget, SendBudget) or not budget.not_sent:
         return
     owed = len(await storage.owed_replies())
-    results, reports = await storage.owed_closes()  # homework closes the stop cut short
+    results, reports, shown = await storage.owed_closes()  # homework closes the stop cut short
     closes = ""
     if results:
         closes += f", the results of {results} closed homework are posted"
+    if shown:
+        closes += f", the messages of {shown} closed homework are shown closed"
     if reports:
         closes += f", the reports of {reports} closed homework are sent to their moderators"
     log.warning(

@@ -34,6 +34,7 @@ from tests.stories import (
     starts,
     stops_halfway,
 )
+from tests.test_homework_manage import shows
 from tests.test_paced_session import PACE_LESSON
 
 GRACE = 1.0  # the stop's grace (5 s in production), compressed
@@ -178,6 +179,60 @@ async def test_the_groups_line_on_the_report_a_stop_refused_is_posted_once_at_th
     for once in ("Homework closed", "could not send you the full report"):
         assert sum(once in t for t in said) == 1, (once, said)
     assert value(tmp_path, "SELECT report_owed FROM assignments") is None
+
+
+async def test_the_close_a_stop_kept_off_the_assignment_message_is_shown_once_at_the_next_start(
+    standin: BotApiStandIn,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The results are posted at the deadline; the edit that shows the assignment message
+    closed is held by a 429 in the group past the stop's grace, so the message still shows
+    the homework open with its Start button. The next start edits it to show it closed
+    (and posts the group's line on the report, cut behind it); a further start edits
+    nothing more."""
+    monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
+    caplog.set_level(logging.INFO)
+    room = Group(standin)
+    settings = settings_for(standin, tmp_path, HOMEWORK_LESSON)
+
+    def closes(params: dict[str, object]) -> bool:
+        return "Closed" in str(params.get("text", ""))
+
+    async with asyncio.timeout(PAUSE):
+        async with running_bot(settings):
+            post = await assigns(room, "8s")
+            await finishes(await starts(standin, room.members[0], post))
+            standin.fail_next("editMessageText", retry_after=PAUSE, matching=closes)
+            assert "Homework closed" in text(await closing(room, post))
+            await held_in(standin, room.chat.id)
+        shown = text(standin.message(post.chat_id, post.message_id))
+        assert "Closed" not in shown, shown
+        assert "▶️ Start" in standin.message(post.chat_id, post.message_id).button_texts
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+        warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        owed = "the messages of 1 closed homework are shown closed"
+        assert any(owed in w for w in warned), warned
+        assert value(tmp_path, "SELECT closed_shown_owed FROM assignments") == 1
+
+        caplog.clear()
+        async with running_bot(settings):
+            shown = await shows(standin, post, "Closed")
+            assert "🏁 Closed " in shown and "Done 1 · started 0" in shown, shown
+            assert standin.message(post.chat_id, post.message_id).button_texts == []
+            assert "could not send you the full report" in text(await closing(room, post))
+            await standin.wait_until_idle(quiet=0.5)
+        made_good = "the messages of 1 closed homework shown closed (0 owed again)"
+        assert made_good in caplog.text
+        assert value(tmp_path, "SELECT closed_shown_owed FROM assignments") is None
+        async with running_bot(settings):  # started again: nothing more
+            await standin.wait_until_idle(quiet=0.5)
+    edits = [c for c in standin.calls_to("editMessageText") if closes(c.params)]
+    assert [c.error_code for c in edits] == [429, None], edits  # the refused one, then once
+    said = [text(m) for m in standin.bot_messages(room.chat.id)]
+    for once in ("Homework closed", "could not send you the full report"):
+        assert sum(once in t for t in said) == 1, (once, said)
 
 
 # --- reminders ----------------------------------------------------------------------------

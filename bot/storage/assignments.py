@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Literal, NamedTuple, cast
 
 from bot.storage.base import StorageBase
 from bot.storage.chats import upsert_chat
@@ -97,6 +97,16 @@ class Closed:
     question: int | None
 
 
+class OwedCloses(NamedTuple):
+    """What a stop left owed of homework closes, for the next start: how many closed
+    assignments owe their results, their moderator's report (the results posted), and
+    the edit that shows their message closed."""
+
+    results: int
+    reports: int
+    shown: int
+
+
 @dataclass(frozen=True, slots=True)
 class Progress:
     """Members who finished the assignment's lesson, and those who began but have not."""
@@ -123,7 +133,7 @@ def assignment_of(row: sqlite3.Row) -> Assignment:
 
 
 def _take_owed(
-    db: Db, column: Literal["results_owed", "report_owed"]
+    db: Db, column: Literal["results_owed", "report_owed", "closed_shown_owed"]
 ) -> list[tuple[Assignment, int]]:
     """The closed assignments with ``column`` noted, each with its note, oldest close first;
     the notes cleared in the same transaction."""
@@ -338,14 +348,26 @@ class AssignmentQueries(StorageBase):
             )
         )
 
-    async def owed_closes(self) -> tuple[int, int]:
-        """How many closed assignments a stop left owing their results, and how many (their
-        results posted) their moderator's report: for the next start."""
-        row = await self._read_one(
-            "SELECT COUNT(results_owed), COUNT(report_owed) FROM assignments "
-            "WHERE results_owed IS NOT NULL OR report_owed IS NOT NULL"
+    async def owe_closed_shown(self, assignment_id: int) -> None:
+        """A stop refused the edit that shows the closed assignment's message closed: owed
+        at the next start."""
+        await self._write(
+            lambda db: db.execute(
+                "UPDATE assignments SET closed_shown_owed = 1 WHERE id = ? AND status = 'closed'",
+                (assignment_id,),
+            )
         )
-        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    async def owed_closes(self) -> OwedCloses:
+        """How many closed assignments a stop left owing their results, how many (their
+        results posted) their moderator's report, and how many the edit that shows their
+        message closed: for the next start."""
+        row = await self._read_one(
+            "SELECT COUNT(results_owed), COUNT(report_owed), COUNT(closed_shown_owed) "
+            "FROM assignments WHERE results_owed IS NOT NULL OR report_owed IS NOT NULL "
+            "OR closed_shown_owed IS NOT NULL"
+        )
+        return OwedCloses(int(row[0]), int(row[1]), int(row[2])) if row else OwedCloses(0, 0, 0)
 
     async def take_owed_results(self) -> list[tuple[Assignment, int]]:
         """The closed assignments whose results a stop left owed, each with the first
@@ -358,6 +380,13 @@ class AssignmentQueries(StorageBase):
         is owed (``owe_report``), oldest close first; taken (cleared) in the same
         transaction, as ``take_owed_results``: a crash while sending loses, never doubles."""
         return await self._write(lambda db: _take_owed(db, "report_owed"))
+
+    async def take_owed_closed_shown(self) -> list[Assignment]:
+        """The closed assignments whose message a stop kept from showing them closed,
+        oldest close first; taken (cleared) in the same transaction, as
+        ``take_owed_results``: a crash while editing loses, never doubles."""
+        owed = await self._write(lambda db: _take_owed(db, "closed_shown_owed"))
+        return [closed for closed, _ in owed]
 
     async def set_assignment_shown(self, assignment_id: int, progress: Progress) -> None:
         """The assignment message now shows ``progress`` (edited just now)."""

@@ -499,6 +499,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # Start); NULL: none owed. Sent at the next start (bot.homework.make_good).
         "ALTER TABLE assignments ADD COLUMN report_owed INTEGER",
     ),
+    (
+        # stopcut3 (issue 18's stop, issue 12's close): a closed assignment whose message a
+        # stop kept from being edited to show it closed (1; NULL: none owed), so that it
+        # still showed the homework open with its Start button: edited at the next start
+        # (bot.homework.make_good).
+        "ALTER TABLE assignments ADD COLUMN closed_shown_owed INTEGER",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
