@@ -65,6 +65,7 @@ async def _post_init(application: BotApplication) -> None:
     await sessions.rebuild_clocks(application)  # paced sessions' ticks, likewise
     await attempts.make_good_at_start(application)  # replies the last stop left unsent
     await homework.make_good_at_start(application)  # and the results of closes it cut
+    await sessions.make_good_at_start(application)  # and the sessions' summaries
 
 
 async def _post_shutdown(application: BotApplication) -> None:

@@ -207,6 +207,9 @@ async def _tell_not_sent(application: BotApplication, storage: Storage) -> None:
         closes += f", the messages of {shown} closed homework are shown closed"
     if reports:
         closes += f", the reports of {reports} closed homework are sent to their moderators"
+    summaries = await storage.owed_summaries()  # group sessions' closes, likewise
+    if summaries:
+        closes += f", the summaries of {_counted(summaries, 'session', 'sessions')} are posted"
     log.warning(
         "stopped with %s not sent (each waited on its chat's flood budget past the stop's "
         "%g s grace): at the next start %s get their lesson's step%s, and the updates that "

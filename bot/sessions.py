@@ -315,14 +315,19 @@ async def _moved_past(
         await _drop_next_button(context, lesson, moved, carrier)
 
 
-async def _post_digests(context: BotContext, walk: Walk, lesson: Lesson) -> bool:
+async def _post_digests(
+    context: BotContext, walk: Walk, lesson: Lesson, *, closing: bool = False
+) -> bool:
     """The digests of the debate questions the session moves past now (the part posted
-    last), before what comes next; False if the group could not be posted to."""
+    last), before what comes next; False if the group could not be posted to.
+    ``closing``: a stop's cut (``NotSent``) is raised, for the close to owe its summary."""
     for message in await digests.due(context.storage, walk, current_questions(lesson, walk)):
         try:
             if await send_to_group(context, walk, message) is None:
                 return False
         except TelegramError as error:
+            if closing and isinstance(error, NotSent):
+                raise
             await tell_cannot_post(context, walk, error)
             return False
     return True
@@ -446,22 +451,79 @@ async def end(context: BotContext, walk: Walk, lesson: Lesson | None) -> None:
             await _drop_next_button(context, lesson, walk, post)
         if post.poll_id is not None and post.chat_id == walk.chat_id and not _closed(post):
             await outbox.try_stop_poll(context.bot, post.chat_id, post.message_id)
-    if lesson is None or not await _post_digests(context, ended, lesson):
+    if lesson is None:
+        return
+    try:
+        if not await _post_digests(context, ended, lesson, closing=True):
+            return
+    except NotSent:  # the bot is stopping: the summary at the next start
+        await context.storage.owe_summary(ended.id, 0)
         return
     settings = await group_settings.settings_of(context.storage, walk.chat_id)
     if not await post_model_answers(context, ended, lesson, settings):
         return
-    answers = await context.storage.standing_answers(walk.id)
+    await _post_summary(context, ended, lesson, posts)
+
+
+async def _post_summary(
+    context: BotContext, ended: Walk, lesson: Lesson, posts: list[Post], owed: int | None = None
+) -> bool:
+    """The closing summary of a finished session, then the top five where the group has
+    it on. ``owed``: made good at a start, the summary from that message on (those before
+    went out), after a line on why it comes late. False: a stop refused it (``NotSent``),
+    noted from the first message not posted for the next start (``make_good``)."""
+    answers = await context.storage.standing_answers(ended.id)
     results = session_results(lesson, answers, asked_in(posts))
     summary = render_group.session_summary(lesson, results)
     board = await digests.top_five(context.storage, ended.chat_id, "walk", ended.id)
-    for message in [*summary, *([board] if board is not None else [])]:
+    messages: list[GroupMessage] = [*summary, *([board] if board is not None else [])]
+    first = owed or 0
+    posting = [(first + n, message) for n, message in enumerate(messages[first:])]
+    if owed is not None and posting:
+        posting.insert(0, (first, render_group.summary_delayed()))
+    for n, message in posting:
         try:
             if await send_to_group(context, ended, message) is None:
-                return  # the bot may no longer post there
+                return True  # the bot may no longer post there
+        except NotSent:  # the bot is stopping: the rest at the next start
+            await context.storage.owe_summary(ended.id, n)
+            return False
         except TelegramError as error:
             await tell_cannot_post(context, ended, error)  # closed all the same
-            return
+            return True
+    return True
+
+
+async def make_good_at_start(application: BotApplication) -> None:
+    """At start: if the last stop refused a session's closing summary (``_post_summary``),
+    a job posts it as soon as the bot runs."""
+    storage = application.bot_data.storage
+    assert storage is not None, "called once the database is open"
+    if await storage.owed_summaries() and application.job_queue is not None:
+        application.job_queue.run_once(make_good, 0, name="post summaries a stop left owed")
+
+
+async def make_good(context: BotContext) -> None:
+    """The closing summaries a stop refused, each posted now from its first message not
+    posted, after a line saying why it comes late. Once: the notes are taken before
+    posting (a crash meanwhile loses them, never doubles them), and noted again if this
+    start is stopped too."""
+    posted: list[bool] = []
+    for walk, first in await context.storage.take_owed_summaries():
+        lesson = context.catalog.get(walk.lesson_id)
+        if lesson is None:
+            log.warning("session %s's summary owed; its lesson %s is gone", walk.id, walk.lesson_id)
+            continue
+        posts = await context.storage.posts_of_walk(walk.id)
+        # A job: the group's language is said, not taken from around it (bot/i18n.py).
+        with i18n.speaking(await i18n.language_of_chat(context.storage, walk.chat_id)):
+            posted.append(await _post_summary(context, walk, lesson, posts, owed=first))
+    if posted:
+        log.info(
+            "made good at start: summaries of group sessions posted late: %s (%s owed again)",
+            sum(posted),
+            len(posted) - sum(posted),
+        )
 
 
 # --- a paced session's clock (issue 12) ----------------------------------------------------

@@ -6,7 +6,8 @@ The homework's deadline comes while Telegram has asked the bot to wait 30 s in t
 not posted. At the next start they are, replying to the assignment message after a line
 saying why they come late, then the rest of the close (the moderator's report, here the
 line telling her how to get it); a further start posts nothing more. Likewise a report cut
-after the results, a reminder, and a paced session's part (its clock goes on by itself).
+after the results, the edit that shows the assignment message closed, a reminder, a paced
+session's part (its clock goes on by itself), and a session's closing summary.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from tests.stories import (
     starts,
     stops_halfway,
 )
+from tests.test_discussion_digest import LESSON as DEBATE_LESSON
+from tests.test_discussion_digest import run_debate
 from tests.test_homework_manage import shows
 from tests.test_paced_session import PACE_LESSON
 
@@ -377,3 +380,91 @@ async def test_a_paced_part_a_stop_cut_short_is_finished_by_the_clock_after_the_
     for once in ("Short text.", "Why so?", "Discussion 1 of 1"):
         assert sum(once in t for t in asked) == 1, (once, asked)
     assert [poll.question for poll in standin.polls.values()] == ["Quiz?"]
+
+
+# --- a group session's closing summary ------------------------------------------------------
+
+
+async def test_a_sessions_summary_a_stop_refused_is_posted_once_at_the_next_start(
+    standin: BotApiStandIn,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A moderator's /end closes the session; its summary is held by a 429 in the group
+    past the stop's grace. At the next start it is posted after a line saying why it comes
+    late, counting the vote given before the close; a further start posts nothing more."""
+    monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
+    caplog.set_level(logging.INFO)
+    room = Group(standin)
+    settings = settings_for(standin, tmp_path, PACE_LESSON)
+    standin.fail_next(
+        "sendMessage",
+        retry_after=PAUSE,
+        matching=lambda params: "Session closed" in str(params.get("text", "")),
+    )
+    async with asyncio.timeout(PAUSE), running_bot(settings):
+        _, (quiz, _why) = await room.posts_first_questions(2)
+        assert quiz.poll is not None and quiz.poll.question == "Quiz?"
+        standin.vote(room.members[0], quiz, [0])
+        await standin.wait_until_idle(quiet=0.3)
+        room.says(room.admin, "/end")
+        await held_in(standin, room.chat.id)
+    assert value(tmp_path, "SELECT status FROM walks") == "finished"
+    assert not any("Session closed" in text(m) for m in standin.bot_messages(room.chat.id))
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("the summaries of 1 session are posted" in w for w in warned), warned
+    assert value(tmp_path, "SELECT summary_owed FROM walks") == 0
+
+    caplog.clear()
+    async with running_bot(settings):
+        late = await room.reads()
+        assert "this summary comes late" in text(late), text(late)
+        summary = await room.reads()
+        assert "Session closed: Paced <one>" in text(summary), text(summary)
+        assert "Participants: 1" in text(summary) and "1 answered, 100% right" in text(summary)
+        await standin.wait_until_idle(quiet=0.5)
+    made_good = "made good at start: summaries of group sessions posted late: 1 (0 owed again)"
+    assert made_good in caplog.text
+    assert value(tmp_path, "SELECT summary_owed FROM walks") is None
+    async with running_bot(settings):  # started again: nothing more
+        await standin.wait_until_idle(quiet=0.5)
+    said = [text(m) for m in standin.bot_messages(room.chat.id)]
+    for once in ("this summary comes late", "Session closed"):
+        assert sum(once in t for t in said) == 1, (once, said)
+
+
+async def test_a_sessions_summary_is_owed_when_the_stop_cut_the_digest_before_it(
+    standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/end moves past a debate question: its digest, posted before the summary, is held
+    by a 429 past the stop's grace, so the summary is never tried. At the next start the
+    summary is posted after the line saying why it comes late, once (the digest, claimed
+    when it was refused, is not posted again)."""
+    monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
+    room = Group(standin)
+    settings = settings_for(standin, tmp_path, DEBATE_LESSON)
+    standin.fail_next(
+        "sendMessage",
+        retry_after=PAUSE,
+        matching=lambda params: "What the group said" in str(params.get("text", "")),
+    )
+    async with asyncio.timeout(PAUSE), running_bot(settings):
+        question = await run_debate(room)
+        await room.presses(room.members[0], question, "Agree")
+        await standin.wait_until_idle(quiet=0.3)
+        room.says(room.admin, "/end")
+        await held_in(standin, room.chat.id)
+    assert value(tmp_path, "SELECT summary_owed FROM walks") == 0
+
+    async with running_bot(settings):
+        assert "this summary comes late" in text(await room.reads())
+        summary = await room.reads()
+        assert "Session closed: Argue" in text(summary) and "Agree 1" in text(summary)
+        await standin.wait_until_idle(quiet=0.5)
+    async with running_bot(settings):  # started again: nothing more
+        await standin.wait_until_idle(quiet=0.5)
+    said = [text(m) for m in standin.bot_messages(room.chat.id)]
+    for once in ("this summary comes late", "Session closed"):
+        assert sum(once in t for t in said) == 1, (once, said)

@@ -432,6 +432,12 @@ def result_lines(results: SessionResults) -> list[str]:
     return lines
 
 
+def summary_delayed() -> Reply:
+    """Before a session's closing summary a stop kept from being posted (posted at the next
+    start): why it comes late."""
+    return Reply(texts.GROUP_END_DELAYED)
+
+
 def session_summary(lesson: Lesson, results: SessionResults) -> list[Reply]:
     """Participants, then per question: how many answered, the share right, the stances;
     in as many messages as Telegram's length limit needs (a long lesson takes several)."""

@@ -179,3 +179,46 @@ class WalkQueries(StorageBase):
             return walk_of(row) if row else None
 
         return await self._write(rebase, changes_walks=True, of_walks=(walk.id,))
+
+    # --- a session's closing summary a stop cut (not part of the cached Walk) ---------------
+
+    async def owe_summary(self, walk_id: int, first: int) -> None:
+        """A stop refused the finished session's closing summary from message ``first`` on
+        (those before it were posted): owed at the next start."""
+        await self._write(
+            lambda db: db.execute(
+                "UPDATE walks SET summary_owed = ? WHERE id = ? AND status = 'finished'",
+                (first, walk_id),
+            )
+        )
+
+    async def owed_summaries(self) -> int:
+        """How many finished sessions a stop left owing their closing summary."""
+        row = await self._read_one("SELECT COUNT(*) FROM walks WHERE summary_owed IS NOT NULL")
+        return int(row[0]) if row else 0
+
+    async def take_owed_summaries(self) -> list[tuple[Walk, int]]:
+        """The finished sessions whose closing summary a stop left owed, each with the first
+        message owed, the first closed first; the notes are taken (cleared) in the same
+        transaction, so a crash while posting loses them rather than posting them twice."""
+
+        def take(db: Db) -> list[tuple[Walk, int]]:
+            firsts = {
+                int(row[0]): int(row[1])
+                for row in db.execute(
+                    "SELECT id, summary_owed FROM walks WHERE summary_owed IS NOT NULL"
+                )
+            }
+            if not firsts:
+                return []
+            owed = [
+                walk_of(row)
+                for row in db.execute(
+                    f"UPDATE walks SET summary_owed = NULL WHERE summary_owed IS NOT NULL "
+                    f"RETURNING {WALK_COLUMNS}"
+                )
+            ]
+            owed.sort(key=lambda walk: (walk.ended_at or "", walk.id))
+            return [(walk, firsts[walk.id]) for walk in owed]
+
+        return await self._write(take)

@@ -75,6 +75,10 @@ GROUP_END_DEBATE = "• {prompt}\n  {split}"
 GROUP_END_SHORT = "• {prompt}\n  {answered} answered"
 GROUP_END_NO_ANSWERS = "no answers"
 GROUP_END_THANKS = "Thank you all! Your answers are saved."
+# Before a session's closing summary a stop kept from being posted, posted at the next start.
+GROUP_END_DELAYED = (
+    "🙏 Sorry, this summary comes late: the bot was stopped just as this session closed."
+)
 
 # The group's /settings panel (moderators): one button per setting, showing its value.
 SETTINGS_PANEL = "⚙️ <b>Settings for this group</b> — tap one to change it (admins only)."
