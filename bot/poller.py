@@ -23,7 +23,6 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
-from telegram import Update
 from telegram.error import (
     Conflict,
     InvalidToken,
@@ -35,6 +34,7 @@ from telegram.error import (
 from telegram.warnings import PTBUserWarning
 
 from bot.context import BotApplication
+from bot.parsing import UpdateParser
 from bot.scheduler import Scheduler
 from bot.send_budget import noting_cuts
 from bot.storage import Storage
@@ -69,6 +69,7 @@ class InboxPoller:
         self._allowed = list(allowed_updates)
         self._timeout = long_poll_timeout
         self._offset = 0
+        self._parser = UpdateParser(application.bot)
         # getUpdates is called raw on purpose: the inbox stores each update's own JSON, and
         # each is parsed on its own, so one malformed update cannot sink its whole batch.
         warnings.filterwarnings(
@@ -177,7 +178,7 @@ class InboxPoller:
         """Handle one update: as fetched (a dict), or as stored in the inbox (its JSON)."""
         try:
             data = json.loads(payload) if isinstance(payload, str) else payload
-            update = Update.de_json(data, self._application.bot)
+            update = self._parser.parse(data)
         except Exception:
             log.debug("ignored update %s that could not be parsed", update_id, exc_info=True)
         else:

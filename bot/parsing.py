@@ -1,0 +1,89 @@
+"""Updates from Telegram's JSON, with the bot's group messages they carry parsed once.
+
+In a group every member's press on a question's buttons carries that question's message,
+and every reply to the question carries it again. PTB's parse of such a message (its text,
+entities and keyboard: several hundred attribute writes) costs several times the rest of
+the update: about 400 of a press's 500 µs on the machine of docs/scaling.md (session 10).
+So the parsed message is kept, keyed by its JSON, for the next update that carries the very
+same message; a message edited since (its text, its keyboard, its edit date) has other JSON
+and is parsed afresh. PTB's objects are frozen once made, so one can be shared.
+
+Only the bot's own messages in groups are kept: in a private chat a message is carried by
+one person's updates, and keeping it would only push out the messages a group shares.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from typing import Any
+
+from telegram import Bot, CallbackQuery, Message, Update
+
+# About 7.5 KB each (a question with its keyboard); enough for the questions being answered
+# in about 2,000 groups at once (docs/scaling.md).
+MESSAGES_KEPT = 2048
+
+_GROUP_CHATS = frozenset({"group", "supergroup"})
+_KEY = json.JSONEncoder(check_circular=False, separators=(",", ":"))
+
+
+class UpdateParser:
+    """``Update.de_json`` with the bot's group messages an update carries parsed once."""
+
+    def __init__(self, bot: Bot, kept: int = MESSAGES_KEPT) -> None:
+        self._bot = bot
+        self._kept = kept
+        self._messages: OrderedDict[str, Message] = OrderedDict()
+
+    def parse(self, data: dict[str, Any]) -> Update:
+        """The update, equal to ``Update.de_json(data, bot)``; ``data`` is not changed."""
+        query = data.get("callback_query")
+        if isinstance(query, dict) and _shared(query.get("message")):
+            rest = {key: value for key, value in query.items() if key != "message"}
+            update = Update.de_json({**data, "callback_query": rest}, self._bot)
+            _carry(update.callback_query, "message", self._message(query["message"]))
+            return update
+        for kind in ("message", "edited_message"):
+            carrier = data.get(kind)
+            if isinstance(carrier, dict) and _shared(carrier.get("reply_to_message")):
+                rest = {key: value for key, value in carrier.items() if key != "reply_to_message"}
+                update = Update.de_json({**data, kind: rest}, self._bot)
+                replied = self._message(carrier["reply_to_message"])
+                _carry(getattr(update, kind), "reply_to_message", replied)
+                return update
+        return Update.de_json(data, self._bot)
+
+    def _message(self, data: dict[str, Any]) -> Message:
+        key = _KEY.encode(data)
+        message = self._messages.get(key)
+        if message is not None:
+            self._messages.move_to_end(key)
+            return message
+        message = Message.de_json(data, self._bot)
+        self._messages[key] = message
+        if len(self._messages) > self._kept:
+            self._messages.popitem(last=False)
+        return message
+
+
+def _shared(message: object) -> bool:
+    """Whether this carried message is one that many updates carry: the bot's, in a group."""
+    if not isinstance(message, dict):
+        return False
+    sender, chat = message.get("from"), message.get("chat")
+    return (
+        isinstance(sender, dict)
+        and sender.get("is_bot") is True
+        and isinstance(chat, dict)
+        and chat.get("type") in _GROUP_CHATS
+    )
+
+
+def _carry(carrier: CallbackQuery | Message | None, field: str, message: Message) -> None:
+    """Put the shared message where PTB's own parse would have put it. PTB objects are
+    frozen after ``__init__``; ``_unfrozen`` is how PTB itself sets a field afterwards
+    (tests/test_update_parsing.py checks the result equals PTB's own parse)."""
+    assert carrier is not None  # its JSON was a dict, so PTB made it
+    with carrier._unfrozen():
+        setattr(carrier, field, message)
