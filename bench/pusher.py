@@ -6,7 +6,8 @@ JSON). It keeps ``--connections`` pushes in flight, as Telegram does up to the w
 ``max_connections``: each way takes half of ``--latency``, and a push that gets no 2xx is
 tried again 0.1 s later on the same connection. For each update pushed it writes a line back
 (``update_id`` TAB seconds queued before a connection took it TAB seconds the bot took to
-answer the POST), so the stand-in knows what is still in flight.
+answer the POST, then TAB the answer's body when it is a request for Telegram to make), so
+the stand-in knows what is still in flight.
 
 Why a process of its own, and HTTP by hand: in the stand-in's process, aiohttp's client
 pushing a thousand updates a second delayed the load the stand-in generates, the Bot API
@@ -61,9 +62,9 @@ class Pusher:
                 try:
                     if connection is None:
                         connection = await asyncio.open_connection(self.host, self.port)
-                    ok = await self._post(*connection, body)
+                    ok, reply = await self._post(*connection, body)
                 except (OSError, asyncio.IncompleteReadError, ValueError):
-                    ok = False
+                    ok, reply = False, b""
                 if not ok and connection is not None:
                     connection[1].close()
                     connection = None
@@ -73,11 +74,15 @@ class Pusher:
                     break
                 await asyncio.sleep(RETRY_AFTER)
             assert self.out is not None
-            self.out.write(f"{update_id}\t{taken - queued:.6f}\t{answered:.6f}\n".encode())
+            line = f"{update_id}\t{taken - queued:.6f}\t{answered:.6f}".encode()
+            # A request in the answer (a pop-up: bot/push_reply.py) goes to the stand-in,
+            # which makes it as Telegram does.
+            request = b"\t" + reply if reply.startswith(b'{"method"') else b""
+            self.out.write(line + request + b"\n")
 
     async def _post(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, body: bytes
-    ) -> bool:
+    ) -> tuple[bool, bytes]:
         writer.write(self.head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
         head = await reader.readuntil(b"\r\n\r\n")
         status = int(head.split(b" ", 2)[1])
@@ -86,8 +91,8 @@ class Pusher:
             name, _, value = line.partition(b":")
             if name.strip().lower() == b"content-length":
                 length = int(value)
-        await reader.readexactly(length)
-        return 200 <= status < 300
+        reply = await reader.readexactly(length)
+        return 200 <= status < 300, reply
 
 
 async def main(args: argparse.Namespace) -> None:

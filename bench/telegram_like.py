@@ -154,7 +154,9 @@ class TelegramLike(b.BotApiStandIn):
     async def _read_pushed(self, process: asyncio.subprocess.Process) -> None:
         assert process.stdout is not None
         while line := await process.stdout.readline():
-            update_id, queued, answered = line.split(b"\t")
+            update_id, queued, answered, *reply = line.rstrip(b"\n").split(b"\t", 3)
+            if reply:
+                self.push_answer("application/json", reply[0])
             self._pushes_out.discard(int(update_id))
             self.push_queued.append(float(queued))
             self.push_answered.append(float(answered))

@@ -20,6 +20,7 @@ from bot import poller
 from bot.context import BotApplication
 from bot.metrics import metrics, timed, update_kind
 from bot.poller import InboxPoller
+from bot.push_reply import PushReply, handling
 from bot.scheduler import Scheduler
 from bot.storage import Storage
 
@@ -90,6 +91,7 @@ class WebhookFeed(MeasuredPoller):
         self._scheduler: Scheduler | None = None
         self._seen: set[int] = set()
         self._stop = asyncio.Event()
+        self._replies: dict[int, PushReply] = {}  # by update id: pushed presses' POSTs
 
     async def prepare(self) -> None:
         """Take in what a previous run left in the inbox (before any push is accepted)."""
@@ -104,18 +106,37 @@ class WebhookFeed(MeasuredPoller):
     def seen(self, update_id: int) -> bool:
         return update_id in self._seen
 
-    async def accept(self, update_id: int, raw: dict[str, Any], stored: str, *, new: bool) -> None:
+    async def accept(self, update_id: int, raw: dict[str, Any], stored: str, *, new: bool) -> bool:
         """An update the web server has just stored (``new``) or found stored: handled once.
         Returns once the bot has room for more, so that Telegram, waiting for the answer,
-        sends no faster than the bot handles (at most ``max_connections`` pushes at once)."""
+        sends no faster than the bot handles (at most ``max_connections`` pushes at once):
+        whether the update is handled in its turn (False: held back behind everyone else's
+        as its sender floods, or a retry of one in hand or handled)."""
         assert self._scheduler is not None, "prepare() first"
         if update_id in self._seen:
-            return
+            return False
         self._remember(update_id)
         if new:
             metrics().received(update_kind(raw)).inc()
-        self._scheduler.add(update_id, raw, stored)
+        in_turn = self._scheduler.add(update_id, raw, stored)
         await self._scheduler.room(self._stop)
+        return in_turn
+
+    def expect_reply(self, update_id: int, raw: dict[str, Any]) -> PushReply | None:
+        """The POST of a pushed press, to wait for the press's pop-up (``bot.push_reply``);
+        None for other updates. ``forget_reply`` once the POST is answered."""
+        query = raw.get("callback_query")
+        if not isinstance(query, dict) or not isinstance(query.get("id"), str):
+            return None
+        reply = self._replies[update_id] = PushReply(query["id"])
+        return reply
+
+    def forget_reply(self, update_id: int) -> None:
+        self._replies.pop(update_id, None)
+
+    async def _handle(self, update_id: int, payload: dict[str, Any] | str) -> None:
+        with handling(self._replies.pop(update_id, None)):
+            await super()._handle(update_id, payload)
 
     def _remember(self, update_id: int) -> None:
         self._seen.add(update_id)

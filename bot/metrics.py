@@ -49,7 +49,7 @@ class Metrics:
         self.api_calls = Counter(
             "bot_api_calls",
             "Bot API calls, by method and outcome (ok, retry_after, bad_request, forbidden, "
-            "network, error)",
+            "network, error; in_push: a pop-up sent in the answer to its press's push)",
             ["method", "outcome"],
             registry=r,
         )
@@ -99,6 +99,12 @@ def update_kind(raw: object) -> str:
 def count_answer(audience: str, kind: str) -> None:
     m = metrics()
     m.child(m.answers, audience, kind).inc()
+
+
+def count_in_push() -> None:
+    """A pop-up sent in the answer to its press's webhook push (``bot.push_reply``)."""
+    m = metrics()
+    m.child(m.api_calls, "answerCallbackQuery", "in_push").inc()
 
 
 def count_error(kind: str) -> None:

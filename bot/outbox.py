@@ -20,6 +20,8 @@ from telegram.constants import ReactionEmoji
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackContext, JobQueue
 
+from bot.metrics import count_in_push
+from bot.push_reply import answer_in_push
 from bot.render.group import GroupMessage, QuizPoll
 from bot.render.markup import Reply
 
@@ -30,7 +32,11 @@ async def popup(query: CallbackQuery, text: str | None = None, *, show_alert: bo
     """Answer a press (with a pop-up when ``text`` is given). Telegram gives a bot about 15
     seconds to answer; a press that waited longer (a slow moment, a restart) is refused as
     "query is too old", but the press was real: what it recorded stays recorded, and the
-    handler carries on."""
+    handler carries on. In webhook mode the pop-up goes in the answer to the press's push
+    when that still waits (``bot.push_reply``)."""
+    if answer_in_push(query.id, text=text, show_alert=show_alert or None):
+        count_in_push()
+        return
     try:
         await query.answer(text, show_alert=show_alert)
     except BadRequest as error:
@@ -43,6 +49,9 @@ async def popup(query: CallbackQuery, text: str | None = None, *, show_alert: bo
 async def open_url(query: CallbackQuery, url: str) -> None:
     """Answer a press by opening ``url`` (a t.me link to the bot with a /start payload: the
     private chat); a press answered too late is let go, as in ``popup``."""
+    if answer_in_push(query.id, url=url):
+        count_in_push()
+        return
     try:
         await query.answer(url=url)
     except BadRequest as error:

@@ -291,9 +291,10 @@ class Scheduler:
     def held(self) -> int:
         return self._held_count
 
-    def add(self, update_id: int, raw: object, stored: str | None = None) -> None:
+    def add(self, update_id: int, raw: object, stored: str | None = None) -> bool:
         """Schedule one update: ``raw`` as parsed (any shape), ``stored`` its JSON if at hand
-        (kept instead of ``raw`` while the update is held: smaller)."""
+        (kept instead of ``raw`` while the update is held: smaller). False if it is held
+        back (its sender is past their budget): it waits behind everyone else's."""
         member, chat, role = _kind_of(raw)
         if role is Role.SESSION:
             role = Role.ANSWER if self._is_refused(chat, member) else Role.BARRIER
@@ -303,21 +304,23 @@ class Scheduler:
             self._sweep_budgets()
         if member is None:
             self._place(item, held=False)
-            return
+            return True
         queue = self._held.get(member)
         if queue is not None:  # behind their backlog
             self._hold(queue, item, stored)
-            return
+            return False
         budget = self._budgets.get(member)
         now = self._clock()
         if budget is None:
             budget = self._budgets[member] = _Budget(now)
         if budget.take(now):
             self._place(item, held=False)
-        elif member not in self._placed:
+            return True
+        if member not in self._placed:
             self._place(item, held=True)
         else:
             self._hold(self._held.setdefault(member, deque()), item, stored)
+        return False
 
     async def room(self, stop: asyncio.Event) -> None:
         """Wait until there is room to fetch more, a handling failed, or ``stop`` is set."""

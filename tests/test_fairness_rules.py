@@ -167,6 +167,19 @@ async def test_a_users_updates_beyond_the_budget_are_held_and_keep_their_order()
     assert (scheduler.in_hand, scheduler.held) == (0, 0)
 
 
+async def test_the_scheduler_says_which_updates_wait_behind_everyone_elses() -> None:
+    """What a webhook push of a press waits for (bot/push_reply.py): only an update handled
+    in its turn; a flooder's held-back press is answered "ok" at once."""
+    scheduler = Scheduler(Journal(), clock=Clock())
+    in_turn = [
+        scheduler.add(update_id, {"update_id": update_id, **press(F, GROUP, "v1:x")})
+        for update_id in range(1, BURST + 3)
+    ]
+    assert in_turn == [True] * BURST + [False, False]
+    assert scheduler.add(100, {"update_id": 100, **press(A, GROUP, "v1:x")})
+    await asyncio.wait_for(scheduler.close(None), timeout=5)
+
+
 async def test_the_budget_refills_at_its_rate() -> None:
     clock = Clock()
     scheduler = Scheduler(Journal(), clock=clock)

@@ -95,8 +95,10 @@ class Telegram:
             async with self._session.post(
                 self.target, json=update, headers={SECRET_HEADER: given}
             ) as response:
-                await response.read()
+                body = await response.read()
                 self.statuses.append(response.status)
+                if 200 <= response.status < 300:
+                    self.standin.push_answer(response.content_type, body)
                 return response.status
         except aiohttp.ClientError:
             return 599

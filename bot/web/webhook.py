@@ -32,6 +32,7 @@ REFUSAL_LOG_EVERY = 60.0  # seconds between log lines about refused pushes
 # A body that begins as the inbox's JSON does (what reads the inbox needs no more than that
 # and valid JSON) is kept as sent.
 _STORABLE_AS_SENT = re.compile(STORED_BEGINNING.encode())
+_REPLY_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 class WebhookEndpoint:
@@ -65,7 +66,16 @@ class WebhookEndpoint:
             count_error("inbox_write")
             log.warning("could not store update %d (%s); Telegram will retry", update_id, error)
             return web.Response(status=503, text="try again")
-        await self._feed.accept(update_id, data, stored, new=new)
+        reply = self._feed.expect_reply(update_id, data)
+        try:
+            in_turn = await self._feed.accept(update_id, data, stored, new=new)
+            # A flood's press held back is not waited for: it would keep a connection that
+            # others' pushes need (Telegram keeps only max_connections in flight).
+            popup = None if reply is None or not in_turn else await reply.wait()
+        finally:
+            self._feed.forget_reply(update_id)
+        if popup is not None:  # a press's pop-up, made by Telegram (bot.push_reply)
+            return web.json_response(popup, dumps=_REPLY_JSON.encode)
         return web.Response(text="ok")
 
     def _log_refusal(self, request: web.Request) -> None:

@@ -424,6 +424,7 @@ class ApiCall:
     files: dict[str, UploadedFile] = field(default_factory=dict)
     started: float = 0.0
     finished: float = 0.0
+    in_push: bool = False  # made by Telegram from the bot's answer to a webhook push
 
     def __repr__(self) -> str:
         outcome = "ok" if self.ok else f"{self.error_code} {self.error}"

@@ -313,6 +313,39 @@ class BotApiStandIn(StandInState):
         )
         return self._finish(call, failure)
 
+    def push_answer(self, content_type: str, body: bytes) -> None:
+        """The bot answered a webhook push with ``body``: a JSON object naming a ``method``
+        is a request Telegram makes (its result is told to no one), recorded as a call
+        ``in_push``; anything else ("ok") asks for nothing."""
+        if content_type != "application/json":
+            return
+        try:
+            values = json.loads(body)
+        except ValueError:
+            return
+        if not isinstance(values, dict) or not isinstance(values.get("method"), str):
+            return
+        method = values.pop("method")
+        values = decode_params(values)
+        started = time.monotonic()
+        failure: ApiError | None = None
+        result: Any = None
+        try:
+            result = call_method(self, method, Params(values, {}))
+        except ApiError as caught:
+            failure = caught
+        call = ApiCall(
+            method,
+            values,
+            failure is None,
+            result=result,
+            error_code=failure.code if failure else None,
+            error=failure.description if failure else None,
+            started=started,
+            in_push=True,
+        )
+        self._finish(call, failure)
+
     def _finish(self, call: ApiCall, error: ApiError | None) -> web.Response:
         call.finished = time.monotonic()
         self.calls.append(call)
