@@ -153,12 +153,12 @@ def intake_only_from_signal() -> None:
     signal.signal(signal.SIGUSR1, lambda *_: dropping.append(True))
 
     async def accept(
-        self: WebhookFeed, update_id: int, raw: Any, stored: str, *, new: bool
-    ) -> None:
+        self: WebhookFeed, update_id: int, raw: dict[str, Any], stored: str, *, new: bool
+    ) -> bool:
         if not dropping:
-            await original(self, update_id, raw, stored, new=new)
-        else:
-            self._seen.add(update_id)  # stored, answered 200, left in the inbox
+            return await original(self, update_id, raw, stored, new=new)
+        self._seen.add(update_id)  # stored, answered 200, left in the inbox
+        return False  # not handled: no pop-up to wait for
 
     WebhookFeed.accept = accept  # type: ignore[method-assign]
 
