@@ -20,7 +20,7 @@ from bot import poller
 from bot.context import BotApplication
 from bot.metrics import metrics, timed, update_kind
 from bot.poller import InboxPoller
-from bot.push_reply import PushReply, handling
+from bot.push_reply import PushReply, awaited, handling
 from bot.scheduler import Scheduler
 from bot.storage import Storage
 
@@ -123,12 +123,12 @@ class WebhookFeed(MeasuredPoller):
         return in_turn
 
     def expect_reply(self, update_id: int, raw: dict[str, Any]) -> PushReply | None:
-        """The POST of a pushed press, to wait for the press's pop-up (``bot.push_reply``);
-        None for other updates. ``forget_reply`` once the POST is answered."""
-        query = raw.get("callback_query")
-        if not isinstance(query, dict) or not isinstance(query.get("id"), str):
+        """The POST of a pushed press or group reply, to wait for its pop-up or ✍
+        (``bot.push_reply``); None for other updates. ``forget_reply`` once answered."""
+        awaits = awaited(raw)
+        if awaits is None:
             return None
-        reply = self._replies[update_id] = PushReply(query["id"])
+        reply = self._replies[update_id] = PushReply(awaits)
         return reply
 
     def forget_reply(self, update_id: int) -> None:

@@ -49,7 +49,7 @@ class Metrics:
         self.api_calls = Counter(
             "bot_api_calls",
             "Bot API calls, by method and outcome (ok, retry_after, bad_request, forbidden, "
-            "network, error; in_push: a pop-up sent in the answer to its press's push)",
+            "network, error; in_push: a pop-up or a ✍ sent in the answer to its update's push)",
             ["method", "outcome"],
             registry=r,
         )
@@ -101,10 +101,10 @@ def count_answer(audience: str, kind: str) -> None:
     m.child(m.answers, audience, kind).inc()
 
 
-def count_in_push() -> None:
-    """A pop-up sent in the answer to its press's webhook push (``bot.push_reply``)."""
+def count_in_push(method: str) -> None:
+    """A request sent in the answer to its update's webhook push (``bot.push_reply``)."""
     m = metrics()
-    m.child(m.api_calls, "answerCallbackQuery", "in_push").inc()
+    m.child(m.api_calls, method, "in_push").inc()
 
 
 def count_error(kind: str) -> None:

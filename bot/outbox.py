@@ -21,7 +21,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackContext, JobQueue
 
 from bot.metrics import count_in_push
-from bot.push_reply import answer_in_push
+from bot.push_reply import answer_in_push, react_in_push
 from bot.render.group import GroupMessage, QuizPoll
 from bot.render.markup import Reply
 
@@ -35,7 +35,7 @@ async def popup(query: CallbackQuery, text: str | None = None, *, show_alert: bo
     handler carries on. In webhook mode the pop-up goes in the answer to the press's push
     when that still waits (``bot.push_reply``)."""
     if answer_in_push(query.id, text=text, show_alert=show_alert or None):
-        count_in_push()
+        count_in_push("answerCallbackQuery")
         return
     try:
         await query.answer(text, show_alert=show_alert)
@@ -50,7 +50,7 @@ async def open_url(query: CallbackQuery, url: str) -> None:
     """Answer a press by opening ``url`` (a t.me link to the bot with a /start payload: the
     private chat); a press answered too late is let go, as in ``popup``."""
     if answer_in_push(query.id, url=url):
-        count_in_push()
+        count_in_push("answerCallbackQuery")
         return
     try:
         await query.answer(url=url)
@@ -199,6 +199,9 @@ class Reactions:
         message_id: int,
         emoji: str = RECORDED,
     ) -> None:
+        if react_in_push(chat_id, message_id, emoji):  # webhook mode: in the push's answer
+            count_in_push("setMessageReaction")
+            return
         if len(self._waiting) == self._waiting.maxlen:
             self.dropped += 1  # the deque drops its oldest on append
         self._waiting.append((chat_id, message_id, emoji))

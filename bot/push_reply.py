@@ -1,13 +1,16 @@
-"""A press's pop-up sent in the answer to the push that brought the press (webhook mode).
+"""A press's pop-up, or a reply's ✍, sent in the answer to the push that brought it
+(webhook mode).
 
 Telegram lets a bot answer a webhook's POST with one Bot API request of its own ("making
 requests when getting updates" in the Bot API's docs): the request is made, and its result
 never told. A pop-up needs no result, and answering one by a request of the bot's own costs
-about half a millisecond of CPU a press (an HTTP call out and its answer read: docs/
-scaling.md, session 10), a third of all a press costs. So while a pushed press is handled,
-its POST waits a short while: the pop-up, once its answer is committed, goes back in the
-POST's answer; if the handling takes longer (a busy moment, a flood held back), the POST is
-answered "ok" and the pop-up is sent later as a request of its own, as in polling mode.
+about half a millisecond of CPU a press (an HTTP call out and its answer read: about a
+quarter of all a press costs, docs/scaling.md, session 10). So while a pushed press is
+handled, its POST waits a short while: the pop-up, once its answer is committed, goes back
+in the POST's answer; if the handling takes longer (a busy moment, a flood held back), the
+POST is answered "ok" and the pop-up is sent later as a request of its own, as in polling
+mode. A member's reply to the bot's message in a group is waited for the same way: when
+recorded it gets a ✍ reaction (``bot.outbox.Reactions``), which then goes in the answer too.
 
 The handling of an update runs in a task of its own: the push's reply is found through a
 context variable set for that task, so ``bot.outbox`` needs no argument for it.
@@ -21,7 +24,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-# How long a pushed press's POST waits for its pop-up: most are ready within milliseconds,
+# How long a pushed press's POST waits for its pop-up (a reply's, for its ✍): most are ready
+# within milliseconds,
 # but with the bot at its busiest (bench/capacity.py --pop-ups, 1,000 presses/s offered) a
 # wait of 25 ms caught 4% of them and one of 250 ms all. Telegram keeps at most
 # max_connections pushes in flight, so a POST that waits keeps Telegram's next push back:
@@ -32,19 +36,48 @@ WAIT_SECONDS = 0.25
 _current: ContextVar[PushReply | None] = ContextVar("push_reply", default=None)
 
 
-class PushReply:
-    """The POST of one pushed press, waiting for that press's pop-up."""
+# What a push's answer may carry for it: a press's pop-up, by the press's id; a reply's
+# reaction, by the reply's chat and message ids.
+Awaited = tuple[str, str] | tuple[str, int, int]
 
-    def __init__(self, query_id: str) -> None:
-        self.query_id = query_id
+
+def awaited(raw: dict[str, Any]) -> Awaited | None:
+    """What the answer to the push of ``raw`` waits for: a press's pop-up, or the reaction
+    of a member's reply to the bot's message in a group (the group's answers); None for
+    anything else, answered "ok" at once."""
+    query = raw.get("callback_query")
+    if isinstance(query, dict):
+        query_id = query.get("id")
+        return ("answerCallbackQuery", query_id) if isinstance(query_id, str) else None
+    message = raw.get("message")
+    if not isinstance(message, dict):
+        return None
+    chat, replied = message.get("chat"), message.get("reply_to_message")
+    if not isinstance(chat, dict) or chat.get("type") not in ("group", "supergroup"):
+        return None
+    if not isinstance(replied, dict) or not isinstance(replied.get("from"), dict):
+        return None
+    chat_id, message_id = chat.get("id"), message.get("message_id")
+    if replied["from"].get("is_bot") is not True:
+        return None
+    if not isinstance(chat_id, int) or not isinstance(message_id, int):
+        return None
+    return ("setMessageReaction", chat_id, message_id)
+
+
+class PushReply:
+    """The POST of one pushed update, waiting for the one request it may carry."""
+
+    def __init__(self, awaits: Awaited) -> None:
+        self.awaits = awaits
         self._request: asyncio.Future[dict[str, Any] | None] = (
             asyncio.get_running_loop().create_future()
         )
 
-    def take(self, query_id: str, request: dict[str, Any]) -> bool:
-        """Put ``request`` (the pop-up's) in the POST's answer, if the POST still waits and
-        the press is this one's. False: send it as a request of its own."""
-        if query_id != self.query_id or self._request.done():
+    def take(self, awaits: Awaited, request: dict[str, Any]) -> bool:
+        """Put ``request`` in the POST's answer, if the POST still waits and the request is
+        the one it waits for. False: send it as a request of its own."""
+        if awaits != self.awaits or self._request.done():
             return False
         self._request.set_result(request)
         return True
@@ -84,4 +117,18 @@ def answer_in_push(query_id: str, **fields: object) -> bool:
         return False
     request: dict[str, Any] = {"method": "answerCallbackQuery", "callback_query_id": query_id}
     request.update((name, value) for name, value in fields.items() if value is not None)
-    return reply.take(query_id, request)
+    return reply.take(("answerCallbackQuery", query_id), request)
+
+
+def react_in_push(chat_id: int, message_id: int, emoji: str) -> bool:
+    """Put ``emoji`` on the reply ``message_id`` by its push's POST if that still waits."""
+    reply = _current.get()
+    if reply is None:
+        return False
+    request = {
+        "method": "setMessageReaction",
+        "chat_id": chat_id,
+        "message_id": message_id,
+        "reaction": [{"type": "emoji", "emoji": emoji}],
+    }
+    return reply.take(("setMessageReaction", chat_id, message_id), request)

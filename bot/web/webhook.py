@@ -69,13 +69,13 @@ class WebhookEndpoint:
         reply = self._feed.expect_reply(update_id, data)
         try:
             in_turn = await self._feed.accept(update_id, data, stored, new=new)
-            # A flood's press held back is not waited for: it would keep a connection that
+            # A flood's update held back is not waited for: it would keep a connection that
             # others' pushes need (Telegram keeps only max_connections in flight).
-            popup = None if reply is None or not in_turn else await reply.wait()
+            made = None if reply is None or not in_turn else await reply.wait()
         finally:
             self._feed.forget_reply(update_id)
-        if popup is not None:  # a press's pop-up, made by Telegram (bot.push_reply)
-            return web.json_response(popup, dumps=_REPLY_JSON.encode)
+        if made is not None:  # a pop-up or a ✍, for Telegram to make (bot.push_reply)
+            return web.json_response(made, dumps=_REPLY_JSON.encode)
         return web.Response(text="ok")
 
     def _log_refusal(self, request: web.Request) -> None:
