@@ -34,6 +34,9 @@ group answers are presses, each answered with a pop-up (the issue's target: answ
 "answered with a pop-up or reply"; with polls most of the load's answers are poll votes,
 which need no Bot API call).
 
+``--replies``: the part's questions ask for a written answer, so that the group answers
+are replies to them, each answered with a ✍ reaction.
+
 ``--intake-only`` (with ``--webhook``): once set up, the bot stores and answers each push
 and handles none, so its CPU is what webhook intake alone costs (docs/scaling.md).
 ``--split-intake`` (with ``--webhook``): a measuring prototype of intake in a process of its
@@ -108,9 +111,28 @@ discussion:
 """
 
 
-def lesson_text(pop_ups: bool) -> str:
+SHORT_QUESTIONS = """\
+    questions:
+      - id: q1
+        type: short
+        prompt: In a few words, what do the two capitals disagree about?
+      - id: q2
+        type: short
+        prompt: Which word in the text names a penalty on a country?
+      - id: q3
+        type: short
+        prompt: Which city is in Korea?
+"""
+
+
+def lesson_text(pop_ups: bool, replies: bool = False) -> str:
     """The lesson; with ``pop_ups`` its quiz polls are asked with answer buttons too, so that
-    each group answer is a press answered with a pop-up (the issue's mix), not a poll vote."""
+    each group answer is a press answered with a pop-up (the issue's mix), not a poll vote;
+    with ``replies`` its part's questions ask for a written answer, so that each is a reply
+    (answered with a ✍ reaction)."""
+    if replies:
+        head, rest = LESSON.split("    questions:\n", 1)
+        return head + SHORT_QUESTIONS + rest[rest.index("discussion:") :]
     if not pop_ups:
         return LESSON
     return LESSON.replace(
@@ -353,7 +375,9 @@ async def main(args: argparse.Namespace) -> int:
         folder = Path(tmp)
         prompts = folder / "prompts"
         prompts.mkdir()
-        (prompts / f"{LESSON_ID}.yaml").write_text(lesson_text(args.pop_ups), encoding="utf-8")
+        (prompts / f"{LESSON_ID}.yaml").write_text(
+            lesson_text(args.pop_ups, args.replies), encoding="utf-8"
+        )
         catalog = b.catalog_of(prompts)
         lesson = catalog.get(LESSON_ID)
         assert lesson is not None
@@ -579,6 +603,11 @@ def parse() -> argparse.Namespace:
         "--pop-ups",
         action="store_true",
         help="the quiz questions asked with buttons: group answers are presses with pop-ups",
+    )
+    parser.add_argument(
+        "--replies",
+        action="store_true",
+        help="the part's questions ask for written answers: group answers are replies",
     )
     parser.add_argument(
         "--intake-only",
