@@ -92,8 +92,13 @@ class PushReply:
         try:
             return await asyncio.wait_for(asyncio.shield(self._request), WAIT_SECONDS)
         except TimeoutError:
-            self.close()  # a pop-up offered from now on is sent as a request of its own
-            return self._request.result()
+            return self.settle()
+
+    def settle(self) -> dict[str, Any] | None:
+        """The request taken so far, if any; none is taken from now on (a pop-up offered
+        later is sent as a request of its own)."""
+        self.close()
+        return self._request.result()
 
 
 @contextmanager

@@ -60,6 +60,20 @@ discussion:
     prompt: Say something.
 """
 
+# One part with one question answered by a reply (a group's written answers).
+REPLY_LESSON = """\
+id: reply
+title: Reply lesson
+source: {publisher: Test Press, date: 2024-01-02}
+sections:
+  - title: Only part
+    text: Short text.
+    questions:
+      - id: say
+        type: short
+        prompt: Say something.
+"""
+
 
 # ---------------------------------------------------------------------- settings and lessons
 

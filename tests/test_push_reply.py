@@ -5,6 +5,8 @@ polling mode."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -12,24 +14,11 @@ import pytest
 from bot import push_reply
 from bot.metrics import metrics
 from bot.push_reply import PushReply
-from tests.actors import Group, settings_for, text
+from tests.actors import REPLY_LESSON, Group, settings_for, text
 from tests.conftest import make_settings
 from tests.standin import BotApiStandIn
-from tests.standin.model import ApiCall, StoredMessage
+from tests.standin.model import ApiCall, FakeUser, StoredMessage
 from tests.webhook_support import HOOK_URL, Telegram, free_port, serving
-
-ROOM = """\
-id: room
-title: Room lesson
-source: {publisher: Test Press, date: 2024-01-02}
-sections:
-  - title: Only part
-    text: Short text.
-    questions:
-      - id: say
-        type: short
-        prompt: Say something.
-"""
 
 
 def _popup_calls(standin: BotApiStandIn, query_id: str) -> list[ApiCall]:
@@ -45,27 +34,39 @@ def _in_push_count(method: str = "answerCallbackQuery") -> float:
     return float(m.child(m.api_calls, method, "in_push")._value.get())
 
 
-async def _lesson_message(standin: BotApiStandIn, chat_id: int) -> StoredMessage:
-    await standin.wait_until_idle()
-    return next(m for m in reversed(standin.bot_messages(chat_id)) if m.buttons)
+@asynccontextmanager
+async def _a_student_in_webhook_mode(
+    standin: BotApiStandIn, tmp_path: Path
+) -> AsyncIterator[tuple[Telegram, FakeUser, StoredMessage]]:
+    """The bot in webhook mode, pushed by Telegram; Ada has started it: Telegram, Ada, and
+    the bot's last message to her with buttons."""
+    port = free_port()
+    settings = make_settings(
+        standin, tmp_path / "bot.sqlite3", BOT_WEBHOOK_URL=HOOK_URL, BOT_LISTEN=f"127.0.0.1:{port}"
+    )
+    async with serving(settings), Telegram(standin, port) as telegram:
+        ada = standin.user("Ada")
+        chat = standin.private_chat(ada)
+        standin.send_text(ada, chat, "/start")
+        await standin.wait_until_idle()
+        lesson = next(m for m in reversed(standin.bot_messages(chat.id)) if m.buttons)
+        yield telegram, ada, lesson
+
+
+async def _forged_press(standin: BotApiStandIn, user: FakeUser, message: StoredMessage) -> str:
+    """A press with data the bot never sent: its query id, once its pop-up is shown."""
+    forged = standin.press_data(user, message, "v1:zz:forged")
+    answer = await standin.wait_for_callback_answer(forged, timeout=10)
+    assert answer.text == "Sorry, I don't recognise that button any more."
+    return forged
 
 
 async def test_presses_are_answered_in_their_pushs_answer(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    port = free_port()
-    settings = make_settings(
-        standin, tmp_path / "bot.sqlite3", BOT_WEBHOOK_URL=HOOK_URL, BOT_LISTEN=f"127.0.0.1:{port}"
-    )
     counted = _in_push_count()
-    async with serving(settings), Telegram(standin, port):
-        ada = standin.user("Ada")
-        chat = standin.private_chat(ada)
-        standin.send_text(ada, chat, "/start")
-        lesson = await _lesson_message(standin, chat.id)
-        forged = standin.press_data(ada, lesson, "v1:zz:forged")
-        answer = await standin.wait_for_callback_answer(forged, timeout=10)
-        assert answer.text == "Sorry, I don't recognise that button any more."
+    async with _a_student_in_webhook_mode(standin, tmp_path) as (_, ada, lesson):
+        forged = await _forged_press(standin, ada, lesson)
         [made] = _popup_calls(standin, forged)
         assert made.in_push  # made by Telegram from the push's answer, not by the bot
         real = standin.press(ada, lesson, lesson.buttons[0][0].text)
@@ -80,7 +81,7 @@ async def test_a_groups_recorded_reply_gets_its_reaction_in_its_pushs_answer(
 ) -> None:
     port = free_port()
     settings = settings_for(
-        standin, tmp_path, ROOM, BOT_WEBHOOK_URL=HOOK_URL, BOT_LISTEN=f"127.0.0.1:{port}"
+        standin, tmp_path, REPLY_LESSON, BOT_WEBHOOK_URL=HOOK_URL, BOT_LISTEN=f"127.0.0.1:{port}"
     )
     room = Group(standin, members=2)
     counted = _in_push_count("setMessageReaction")
@@ -118,18 +119,8 @@ async def test_a_press_not_handled_within_the_wait_is_answered_by_a_request_of_i
         reply.close()
 
     monkeypatch.setattr(PushReply, "wait", gave_up)
-    port = free_port()
-    settings = make_settings(
-        standin, tmp_path / "bot.sqlite3", BOT_WEBHOOK_URL=HOOK_URL, BOT_LISTEN=f"127.0.0.1:{port}"
-    )
-    async with serving(settings), Telegram(standin, port) as telegram:
-        ada = standin.user("Ada")
-        chat = standin.private_chat(ada)
-        standin.send_text(ada, chat, "/start")
-        lesson = await _lesson_message(standin, chat.id)
-        forged = standin.press_data(ada, lesson, "v1:zz:forged")
-        answer = await standin.wait_for_callback_answer(forged, timeout=10)
-        assert answer.text == "Sorry, I don't recognise that button any more."
+    async with _a_student_in_webhook_mode(standin, tmp_path) as (telegram, ada, lesson):
+        forged = await _forged_press(standin, ada, lesson)
         assert [c.in_push for c in _popup_calls(standin, forged)] == [False]
         assert set(telegram.statuses) == {200}
 
@@ -142,6 +133,12 @@ async def test_a_push_reply_takes_one_pop_up_of_its_own_press_while_it_waits() -
     assert reply.take(("answerCallbackQuery", "q1"), request)
     assert not reply.take(("answerCallbackQuery", "q1"), request)  # a second: of its own
     assert await reply.wait() == request
+    settled = PushReply(("answerCallbackQuery", "q1"))
+    assert settled.take(("answerCallbackQuery", "q1"), request)  # handled before it was asked
+    assert settled.settle() == request
+    unsettled = PushReply(("answerCallbackQuery", "q1"))
+    assert unsettled.settle() is None
+    assert not unsettled.take(("answerCallbackQuery", "q1"), request)  # too late: of its own
     late = PushReply(("answerCallbackQuery", "q3"))
     late.close()  # its handling ended, or its POST stopped waiting
     assert not late.take(("answerCallbackQuery", "q3"), request)

@@ -69,9 +69,13 @@ class WebhookEndpoint:
         reply = self._feed.expect_reply(update_id, data)
         try:
             in_turn = await self._feed.accept(update_id, data, stored, new=new)
-            # A flood's update held back is not waited for: it would keep a connection that
-            # others' pushes need (Telegram keeps only max_connections in flight).
-            made = None if reply is None or not in_turn else await reply.wait()
+            if reply is None:
+                made = None
+            elif in_turn:
+                made = await reply.wait()
+            else:  # held back (its sender floods): not waited for, it would keep a
+                # connection others' pushes need; but it may have been handled already.
+                made = reply.settle()
         finally:
             self._feed.forget_reply(update_id)
         if made is not None:  # a pop-up or a ✍, for Telegram to make (bot.push_reply)

@@ -301,16 +301,7 @@ class BotApiStandIn(StandInState):
         finally:
             if not is_poll:
                 self._in_flight -= 1
-        call = ApiCall(
-            method,
-            values,
-            failure is None,
-            result=result,
-            error_code=failure.code if failure else None,
-            error=failure.description if failure else None,
-            files=files,
-            started=started,
-        )
+        call = _made(method, values, result, failure, files=files, started=started)
         return self._finish(call, failure)
 
     def push_answer(self, content_type: str, body: bytes) -> None:
@@ -334,17 +325,7 @@ class BotApiStandIn(StandInState):
             result = call_method(self, method, Params(values, {}))
         except ApiError as caught:
             failure = caught
-        call = ApiCall(
-            method,
-            values,
-            failure is None,
-            result=result,
-            error_code=failure.code if failure else None,
-            error=failure.description if failure else None,
-            started=started,
-            in_push=True,
-        )
-        self._finish(call, failure)
+        self._finish(_made(method, values, result, failure, started=started, in_push=True), failure)
 
     def _finish(self, call: ApiCall, error: ApiError | None) -> web.Response:
         call.finished = time.monotonic()
@@ -405,6 +386,30 @@ def _error_response(error: ApiError) -> web.Response:
     if error.parameters:
         body["parameters"] = error.parameters
     return web.json_response(body, status=error.code, dumps=_dumps)
+
+
+def _made(
+    method: str,
+    values: JSONDict,
+    result: Any,
+    failure: ApiError | None,
+    *,
+    files: dict[str, UploadedFile] | None = None,
+    started: float,
+    in_push: bool = False,
+) -> ApiCall:
+    """The record of a call made: its outcome, Telegram's error if it failed."""
+    return ApiCall(
+        method,
+        values,
+        failure is None,
+        result=result,
+        error_code=failure.code if failure else None,
+        error=failure.description if failure else None,
+        files=files or {},
+        started=started,
+        in_push=in_push,
+    )
 
 
 async def _read_params(request: web.Request) -> tuple[JSONDict, dict[str, UploadedFile]]:
