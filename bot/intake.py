@@ -91,7 +91,7 @@ class WebhookFeed(MeasuredPoller):
         self._scheduler: Scheduler | None = None
         self._seen: set[int] = set()
         self._stop = asyncio.Event()
-        self._replies: dict[int, PushReply] = {}  # by update id: pushed presses' POSTs
+        self._replies: dict[int, PushReply] = {}  # by update id: POSTs waiting (bot.push_reply)
 
     async def prepare(self) -> None:
         """Take in what a previous run left in the inbox (before any push is accepted)."""

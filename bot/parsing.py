@@ -39,14 +39,14 @@ class UpdateParser:
     def parse(self, data: dict[str, Any]) -> Update:
         """The update, equal to ``Update.de_json(data, bot)``; ``data`` is not changed."""
         query = data.get("callback_query")
-        if isinstance(query, dict) and _shared(query.get("message")):
+        if isinstance(query, dict) and bots_group_message(query.get("message")):
             rest = {key: value for key, value in query.items() if key != "message"}
             update = Update.de_json({**data, "callback_query": rest}, self._bot)
             _carry(update.callback_query, "message", self._message(query["message"]))
             return update
         for kind in ("message", "edited_message"):
             carrier = data.get(kind)
-            if isinstance(carrier, dict) and _shared(carrier.get("reply_to_message")):
+            if isinstance(carrier, dict) and bots_group_message(carrier.get("reply_to_message")):
                 rest = {key: value for key, value in carrier.items() if key != "reply_to_message"}
                 update = Update.de_json({**data, kind: rest}, self._bot)
                 replied = self._message(carrier["reply_to_message"])
@@ -67,8 +67,9 @@ class UpdateParser:
         return message
 
 
-def _shared(message: object) -> bool:
-    """Whether this carried message is one that many updates carry: the bot's, in a group."""
+def bots_group_message(message: object) -> bool:
+    """Whether this carried message (a press's, or the one a message replies to) is the bot's
+    in a group: one that many members' updates carry."""
     if not isinstance(message, dict):
         return False
     sender, chat = message.get("from"), message.get("chat")

@@ -24,10 +24,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from bot.parsing import bots_group_message
+
 # How long a pushed press's POST waits for its pop-up (a reply's, for its ✍): most are ready
-# within milliseconds,
-# but with the bot at its busiest (bench/capacity.py --pop-ups, 1,000 presses/s offered) a
-# wait of 25 ms caught 4% of them and one of 250 ms all. Telegram keeps at most
+# within milliseconds, but with the bot at its busiest (bench/capacity.py --pop-ups, 1,000
+# presses/s offered) a wait of 25 ms caught 4% of them and one of 250 ms all. Telegram keeps at most
 # max_connections pushes in flight, so a POST that waits keeps Telegram's next push back:
 # the bot's own pace, as when its scheduler has no room. A press held back because its
 # sender floods is not waited for (bot.web.webhook).
@@ -50,16 +51,11 @@ def awaited(raw: dict[str, Any]) -> Awaited | None:
         query_id = query.get("id")
         return ("answerCallbackQuery", query_id) if isinstance(query_id, str) else None
     message = raw.get("message")
-    if not isinstance(message, dict):
+    if not isinstance(message, dict) or not bots_group_message(message.get("reply_to_message")):
         return None
-    chat, replied = message.get("chat"), message.get("reply_to_message")
-    if not isinstance(chat, dict) or chat.get("type") not in ("group", "supergroup"):
-        return None
-    if not isinstance(replied, dict) or not isinstance(replied.get("from"), dict):
-        return None
-    chat_id, message_id = chat.get("id"), message.get("message_id")
-    if replied["from"].get("is_bot") is not True:
-        return None
+    chat = message.get("chat")
+    chat_id = chat.get("id") if isinstance(chat, dict) else None
+    message_id = message.get("message_id")
     if not isinstance(chat_id, int) or not isinstance(message_id, int):
         return None
     return ("setMessageReaction", chat_id, message_id)
