@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from bot.app import build_application
 from bot.config import Settings
 from bot.context import BotApplication
+from bot.lessons import compose
 from bot.runner import serve
 from bot.send_budget import PRIVATE_TIME_PERIOD, SendBudget
 from bot.storage import Storage
@@ -123,3 +125,40 @@ async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
     opened = await Storage.open(tmp_path / "bot.sqlite3")
     yield opened
     await opened.close()
+
+
+# --------------------------------------------------------------------------- libyaml or PyYAML
+# For the lesson loader's tests (tests/test_lesson_loader*.py).
+
+
+@pytest.fixture(params=["libyaml", "PyYAML"])
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Runs a test with libyaml's loader (when PyYAML has it) and with PyYAML's own only."""
+    if request.param == "libyaml" and not yaml.__with_libyaml__:
+        pytest.skip("this PyYAML is built without libyaml")
+    if request.param == "PyYAML":
+        monkeypatch.setattr(compose, "_FAST_LOADER", None)
+    return str(request.param)
+
+
+@pytest.fixture
+def composed_by(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Which composer composed each file loaded in the test, 'libyaml' or 'PyYAML'."""
+    if not yaml.__with_libyaml__:
+        pytest.skip("this PyYAML is built without libyaml")
+    composers: list[str] = []
+
+    class LibyamlSpy(yaml.CSafeLoader):
+        def get_single_node(self) -> Any:
+            composers.append("libyaml")
+            return super().get_single_node()
+
+    pure_compose = compose._LessonLoader.get_single_node
+
+    def pyyaml_spy(self: compose._LessonLoader) -> Any:
+        composers.append("PyYAML")
+        return pure_compose(self)
+
+    monkeypatch.setattr(compose, "_FAST_LOADER", LibyamlSpy)
+    monkeypatch.setattr(compose._LessonLoader, "get_single_node", pyyaml_spy)
+    return composers
