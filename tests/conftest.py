@@ -16,9 +16,11 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.context import BotApplication
 from bot.lessons import compose
+from bot.lessons.load import load_lessons
 from bot.runner import serve
 from bot.send_budget import PRIVATE_TIME_PERIOD, SendBudget
 from bot.storage import Storage
+from tests.export_support import LESSON_YAML, Golden, build_database
 from tests.standin import BotApiStandIn
 
 TOKEN = "123456789:AAHfakeTokenForTestsOnly_abcdefghijk"
@@ -125,6 +127,24 @@ async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
     opened = await Storage.open(tmp_path / "bot.sqlite3")
     yield opened
     await opened.close()
+
+
+# --------------------------------------------------------------------------- export database
+# For the export tests (tests/test_export_*.py).
+
+
+@pytest.fixture
+async def golden(tmp_path: Path) -> Golden:
+    prompts = tmp_path / "prompts"
+    prompts.mkdir()
+    (prompts / "golden-lesson.yaml").write_text(LESSON_YAML, encoding="utf-8")
+    catalog, problems = load_lessons([prompts])
+    assert problems == []
+    lesson = catalog.get("golden-lesson")
+    assert lesson is not None
+    db = tmp_path / "data" / "bot.sqlite3"
+    await build_database(db, lesson)
+    return Golden(db, prompts, lesson)
 
 
 # --------------------------------------------------------------------------- libyaml or PyYAML
