@@ -5,14 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.callbacks import (
-    Action,
-    AnswerPrivately,
-    decode,
-    decode_start,
-    encode,
-    encode_start,
-)
+from bot.callbacks import Action, AnswerPrivately, decode, decode_start, encode, encode_start
 from tests.property_strategies import DEEP_LINK_LIKE, SLUGS, VALID_ACTIONS, WALK_IDS, callback_like
 
 
