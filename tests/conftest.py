@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
+from telegram import Bot
 
 from bot.app import build_application
 from bot.config import Settings
@@ -21,7 +22,9 @@ from bot.runner import serve
 from bot.send_budget import PRIVATE_TIME_PERIOD, SendBudget
 from bot.storage import Storage
 from tests.export_support import LESSON_YAML, Golden, build_database
-from tests.standin import BotApiStandIn
+from tests.standin import BotApiStandIn, FakeChat, FakeUser
+from tests.standin_support import TOKEN as STANDIN_TOKEN
+from tests.standin_support import make_bot
 
 TOKEN = "123456789:AAHfakeTokenForTestsOnly_abcdefghijk"
 REPO = Path(__file__).resolve().parent.parent
@@ -182,3 +185,29 @@ def composed_by(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(compose, "_FAST_LOADER", LibyamlSpy)
     monkeypatch.setattr(compose._LessonLoader, "get_single_node", pyyaml_spy)
     return composers
+
+
+# ----------------------------------------------------------------- the stand-in's own tests
+# For tests/test_standin_*.py: a stand-in with a token of its own, a telegram.Bot on it, a user.
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[BotApiStandIn]:
+    async with BotApiStandIn(STANDIN_TOKEN) as standin:
+        yield standin
+
+
+@pytest.fixture
+async def bot(api: BotApiStandIn) -> AsyncIterator[Bot]:
+    async with make_bot(api) as client:
+        yield client
+
+
+@pytest.fixture
+def alice(api: BotApiStandIn) -> FakeUser:
+    return api.user("Alice", last_name="Liddell", username="alice")
+
+
+@pytest.fixture
+def chat(api: BotApiStandIn, alice: FakeUser) -> FakeChat:
+    return api.private_chat(alice)
