@@ -8,7 +8,7 @@ from telegram import Bot, ForceReply, ReplyParameters
 from telegram.error import BadRequest, Forbidden
 
 from tests.standin import BotApiStandIn, FakeChat, FakeUser, parse_html
-from tests.standin.state import png_bytes
+from tests.standin.images import png_bytes
 from tests.standin_support import TOKEN, keyboard
 
 # ---------------------------------------------------------------------- sending and formatting
