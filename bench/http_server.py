@@ -1,6 +1,7 @@
 """What receiving a webhook push costs before the bot does anything with it: the CPU of a
 server process that only answers each POST "ok", served by aiohttp as the bot's web server
-is, and by a bare asyncio protocol (HTTP/1.1 parsed by hand: the floor, not a candidate).
+is, by aiohttp's low-level server (no application, no router: what routing costs), and by a
+bare asyncio protocol (HTTP/1.1 parsed by hand: the floor, not a candidate).
 
 Run from the repository root::
 
@@ -61,6 +62,21 @@ def serve_aiohttp(port: int) -> None:
     asyncio.run(main())
 
 
+def serve_aiohttp_lowlevel(port: int) -> None:
+    from aiohttp import web
+
+    async def hook(request: web.BaseRequest) -> web.Response:
+        json.loads(await request.read())
+        return web.Response(text="ok")
+
+    async def main() -> None:
+        server = web.Server(hook, access_log=None)
+        await asyncio.get_running_loop().create_server(server, "127.0.0.1", port)
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
 class _Bare(asyncio.Protocol):
     """Content-Length bodies only, no limits: a measuring stick, never a server to deploy."""
 
@@ -91,7 +107,11 @@ def serve_bare(port: int) -> None:
     asyncio.run(main())
 
 
-SERVERS = {"aiohttp": serve_aiohttp, "bare asyncio": serve_bare}
+SERVERS = {
+    "aiohttp": serve_aiohttp,
+    "aiohttp low-level": serve_aiohttp_lowlevel,
+    "bare asyncio": serve_bare,
+}
 
 
 def cpu_seconds(pid: int) -> float:
@@ -169,7 +189,7 @@ async def main(args: argparse.Namespace) -> int:
     for rate in args.rates:
         for server in SERVERS:
             per_request = await measure(server, rate, args.seconds)
-            print(f"{rate:>6,.0f}/s  {server:<13} {per_request * 1e6:6.0f} us of CPU per request")
+            print(f"{rate:>6,.0f}/s  {server:<17} {per_request * 1e6:6.0f} us of CPU per request")
     return 0
 
 
