@@ -24,7 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import attempts, homework, i18n, reminders, sessions
+from bot import attempts, homework, i18n, reminders, session_clock, sessions
 from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData
 from bot.handlers import (
@@ -62,7 +62,7 @@ async def _post_init(application: BotApplication) -> None:
     await set_descriptions(application.bot)
     await homework.schedule_all(application)  # deadlines' timers, rebuilt from the database
     await reminders.schedule_all(application)  # and the reminders' (issue 12)
-    await sessions.rebuild_clocks(application)  # paced sessions' ticks, likewise
+    await session_clock.rebuild_all(application)  # paced sessions' ticks, likewise
     await attempts.make_good_at_start(application)  # replies the last stop left unsent
     await homework.make_good_at_start(application)  # and the results of closes it cut
     await sessions.make_good_at_start(application)  # and the sessions' summaries
@@ -119,6 +119,7 @@ def build_application(
     i18n.set_default(settings.default_language)
     i18n.load()  # CatalogInvalid: a translation Telegram would refuse, named
     application.bot_data.catalog = catalog or load_catalog([settings.prompts_dir])
+    application.bot_data.advance_session = sessions.post_next_part  # a paced clock's tick
     register_handlers(application)
     return application
 

@@ -7,6 +7,7 @@ PTB builds ``BotData`` with no arguments; ``build_application`` sets the catalog
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -16,7 +17,7 @@ from bot.flood import FloodGate
 from bot.lessons import LessonCatalog
 from bot.outbox import Reactions
 from bot.rights_cache import RightsCache
-from bot.storage import Storage
+from bot.storage import Storage, Walk
 
 
 class BotData:
@@ -30,6 +31,10 @@ class BotData:
         self.last_alert: float | None = None  # monotonic time of the last alert
         # One advance of a group session at a time, by its walk id (bot.sessions).
         self.advancing: dict[int, asyncio.Lock] = {}
+        # The one way a group session moves on (bot.sessions.post_next_part), for a paced
+        # session's clock to tick with: set by build_application, because bot.sessions
+        # arms the clock (bot.session_clock) and so the clock may not import it back.
+        self.advance_session: Callable[[BotContext, Walk], Awaitable[None]] | None = None
 
 
 # ExtBot[Any]: the rate limiter's per-call argument type does not matter to handlers.

@@ -2,8 +2,8 @@
 so often. What ``/begin … pace 3m`` means, whether a lesson's parts stay within Telegram's
 limit of 20 messages a minute in a group at that pace, and the fastest pace that does.
 
-Pure: no Telegram, no SQL (``bot.sessions`` runs the clock; ``bot.render.pace`` counts the
-messages of each part). A pace is a whole number of seconds.
+Pure: no Telegram, no SQL (``bot.session_clock`` runs the clock; ``bot.render.pace`` counts
+the messages of each part). A pace is a whole number of seconds.
 """
 
 from __future__ import annotations

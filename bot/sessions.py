@@ -1,5 +1,6 @@
 """A group's session: begun, posted part by part, paused when the bot may not post, ended
-with a summary. Moderators' commands and buttons (``bot.handlers.session``) drive it.
+with a summary. Moderators' commands and buttons (``bot.handlers.session``) drive it, and
+a paced session's clock (``bot.session_clock``) through the same ``post_next_part``.
 
 Every posted message is kept as a post (which step, which question, the options shown,
 what kind of message), so that answers are matched to questions by the message they were
@@ -14,13 +15,11 @@ import math
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from telegram import Message
 from telegram.error import ChatMigrated, Forbidden, TelegramError
-from telegram.ext import JobQueue
 
-from bot import digests, group_settings, homework, i18n, outbox, pacing
+from bot import digests, group_settings, i18n, outbox, pacing, session_clock
 from bot.answering import kind_of
 from bot.answering.discussion import asked_before
 from bot.context import BotApplication, BotContext
@@ -28,14 +27,12 @@ from bot.discussion import before_id
 from bot.lessons import ChoiceQuestion, Lesson, Question, ShortQuestion
 from bot.render import discussion as render_discussion
 from bot.render import group as render_group
-from bot.render import pace as render_pace
 from bot.render import replies
-from bot.render.group import Countdown, GroupMessage, QuizPoll
+from bot.render.group import GroupMessage, QuizPoll
 from bot.render.order import group_seed, shown_options
 from bot.results import asked_in, session_results
 from bot.send_budget import NotSent
 from bot.storage import Post, Walk, iso_utc
-from bot.storage.paces import Pace
 from bot.walk import (
     EndStep,
     QuestionStep,
@@ -150,7 +147,7 @@ async def resume(context: BotContext, walk: Walk) -> None:
     await context.storage.set_chat_active(walk.chat_id, active=True)
     pace = await context.storage.pace(walk.id)
     if resumed is not None and pace is not None and not pace.paused:
-        await start_clock(context, resumed)
+        await session_clock.start(context, resumed)
 
 
 # How long after a session closed /end (or /next) says so rather than "no session here".
@@ -260,7 +257,7 @@ async def _post_next_part(context: BotContext, walk: Walk) -> None:
     posts: list[Post] = []
     asking = render_group.Asking(settings.quiz_buttons, settings.typed_private)
     pace = await context.storage.pace(walk.id)
-    tick_at, countdown = await _countdown(context, walk, pace)
+    tick_at, countdown = await session_clock.next_tick(context, walk, pace)
     messages = render_group.part_messages(
         lesson, walk, steps, after, _bot_username(context), asking, countdown
     )
@@ -276,7 +273,7 @@ async def _post_next_part(context: BotContext, walk: Walk) -> None:
         if sent is None:  # refused, or paused: the bot may not post here any more
             # What was posted counts (answers to it are kept); /next posts the rest. A
             # stop's cut is no refusal: a running clock's tick is due now, from there, so
-            # that the next start posts the rest by itself (``rebuild_clocks``).
+            # that the next start posts the rest by itself (``session_clock.rebuild_all``).
             if posts:
                 cut_at = iso_utc(datetime.now(UTC)) if isinstance(refused, NotSent) else None
                 await context.storage.record_part(
@@ -294,6 +291,11 @@ async def _post_next_part(context: BotContext, walk: Walk) -> None:
     await _moved_past(context, lesson, walk, after, posts, tick_at, carrier)
 
 
+def _seconds_until(moment: datetime) -> int:
+    """A poll's open_period to close at ``moment`` (Telegram takes 5 s at least)."""
+    return max(pacing.MIN_PACE, math.ceil((moment - datetime.now(UTC)).total_seconds()))
+
+
 async def _moved_past(
     context: BotContext,
     lesson: Lesson,
@@ -308,7 +310,7 @@ async def _moved_past(
     planned = iso_utc(tick_at) if tick_at is not None else None
     moved = await context.storage.record_part(walk, after, posts, tick_at=planned)
     if moved is not None and tick_at is not None:
-        _arm(context.job_queue, walk.id, after, tick_at)
+        session_clock.arm(context.job_queue, walk.id, after, tick_at)
     if moved is not None and carrier:
         # ``moved`` has the session's chat id as it is now, should the group have been
         # upgraded to a supergroup while this part was being sent.
@@ -438,12 +440,20 @@ async def _drop_next_button(
     await outbox.try_set_keyboard(context.bot, post.chat_id, post.message_id, keyboard)
 
 
+def _closed(post: Post) -> bool:
+    """A paced session's quiz poll past its time: Telegram has closed it (stopping it
+    would only spend the group's messages a minute on a refusal)."""
+    return post.closes_at is not None and datetime.now(UTC) >= datetime.fromisoformat(
+        post.closes_at
+    )
+
+
 async def end(context: BotContext, walk: Walk, lesson: Lesson | None) -> None:
     """Close a session: no more answers, quiz polls stopped, a summary for the group."""
     ended = await context.storage.set_walk_status(walk.id, "finished")
     if ended is None:
         return
-    _disarm(context.job_queue, walk.id)
+    session_clock.disarm(context.job_queue, walk.id)
     context.bot_data.advancing.pop(walk.id, None)
     posts = await context.storage.posts_of_walk(walk.id)
     for post in posts:
@@ -524,122 +534,3 @@ async def make_good(context: BotContext) -> None:
             sum(posted),
             len(posted) - sum(posted),
         )
-
-
-# --- a paced session's clock (issue 12) ----------------------------------------------------
-# The pace, whether its clock runs, and its next tick (with the position it moves on from)
-# live in SQLite (``Storage.pace``); the timer is a JobQueue job, rebuilt at start
-# (``rebuild_clocks``). A tick moves the session on only from the position it was planned
-# for, through ``post_next_part``, so a tick run twice (or late, after a restart, or beside
-# a moderator's /next) posts nothing twice.
-
-
-def _job_name(walk_id: int) -> str:
-    return f"pace-{walk_id}"
-
-
-def _closed(post: Post) -> bool:
-    """A paced session's quiz poll past its time: Telegram has closed it (stopping it
-    would only spend the group's messages a minute on a refusal)."""
-    return post.closes_at is not None and datetime.now(UTC) >= datetime.fromisoformat(
-        post.closes_at
-    )
-
-
-def _seconds_until(moment: datetime) -> int:
-    """A poll's open_period to close at ``moment`` (Telegram takes 5 s at least)."""
-    return max(pacing.MIN_PACE, math.ceil((moment - datetime.now(UTC)).total_seconds()))
-
-
-async def _countdown(
-    context: BotContext, walk: Walk, pace: Pace | None
-) -> tuple[datetime | None, Countdown | None]:
-    """A part posted now: when the next tick is due (None: no clock runs), and the
-    countdown its questions show (None: they stay open, or no clock runs)."""
-    if pace is None or pace.paused:
-        return None, None
-    tick_at = datetime.now(UTC) + timedelta(seconds=pace.seconds)
-    if not pacing.counts_down(pace.seconds):
-        return tick_at, None
-    zone = await homework.zone_of(context, walk.chat_id)
-    return tick_at, Countdown(pace.seconds, render_pace.clock_time(tick_at, zone), zone.key)
-
-
-# JobQueue[Any]: a handler's context names it with a type variable PTB leaves open.
-def _arm(job_queue: JobQueue[Any] | None, walk_id: int, from_position: int, at: datetime) -> None:
-    """The session's next tick, replacing any planned before (/next restarts the clock)."""
-    if job_queue is None:  # built without the job-queue extra
-        log.error("no job queue: session %s will not move on by itself", walk_id)
-        return
-    _disarm(job_queue, walk_id)
-    job_queue.run_once(
-        _tick,
-        when=max(0.0, (at - datetime.now(UTC)).total_seconds()),
-        data=(walk_id, from_position),
-        name=_job_name(walk_id),
-        # However late the job gets to run (a slow start, a busy loop), it runs.
-        job_kwargs={"misfire_grace_time": None},
-    )
-
-
-def _disarm(job_queue: JobQueue[Any] | None, walk_id: int) -> None:
-    if job_queue is not None:
-        for job in job_queue.get_jobs_by_name(_job_name(walk_id)):
-            job.schedule_removal()
-
-
-async def _tick(context: BotContext) -> None:
-    """The clock's tick: the next part, if the session still stands where the tick was
-    planned from and its clock still runs."""
-    assert context.job is not None
-    data = context.job.data
-    assert isinstance(data, tuple)  # set by _arm
-    walk_id, from_position = int(data[0]), int(data[1])
-    pace = await context.storage.pace(walk_id)
-    walk = await context.storage.walk(walk_id)
-    if (
-        pace is None
-        or pace.paused
-        or pace.from_position != from_position
-        or walk is None
-        or walk.status != "active"
-        or walk.position != from_position
-    ):
-        return
-    log.info("session %s moves on by its clock", walk_id)
-    # A job: no update sets the language, so the group's is spoken here.
-    with i18n.speaking(await i18n.language_of_chat(context.storage, walk.chat_id)):
-        await post_next_part(context, walk)
-
-
-async def rebuild_clocks(application: BotApplication) -> None:
-    """At start: a timer for every running clock, from the database; a tick that came
-    while the bot was stopped runs at once."""
-    storage = application.bot_data.storage
-    assert storage is not None, "called once the database is open"
-    for pace in await storage.planned_ticks():
-        assert pace.next_tick_at is not None and pace.from_position is not None
-        at = datetime.fromisoformat(pace.next_tick_at)
-        _arm(application.job_queue, pace.walk_id, pace.from_position, at)
-
-
-async def stop_clock(context: BotContext, walk: Walk) -> Pace | None:
-    """/pause: no part comes by itself until the clock runs again; None if it was stopped
-    already (or the session has no pace)."""
-    stopped = await context.storage.stop_clock(walk.id)
-    _disarm(context.job_queue, walk.id)
-    return stopped
-
-
-async def start_clock(context: BotContext, walk: Walk) -> tuple[Pace, datetime] | None:
-    """/resume (or the session resumed): the next part one pace from now; None if the
-    session has no pace."""
-    pace = await context.storage.pace(walk.id)
-    if pace is None:
-        return None
-    at = datetime.now(UTC) + timedelta(seconds=pace.seconds)
-    started = await context.storage.start_clock(walk.id, walk.position, iso_utc(at))
-    if started is None:
-        return None
-    _arm(context.job_queue, walk.id, walk.position, at)
-    return started, at

@@ -1,7 +1,8 @@
 """A group's session as its moderators run it: /begin (or a lesson button), /next (or the
 Next button), /end, and /status for everyone; and the commands sent to the wrong kind of
-chat. ``bot.sessions`` does the posting; moderator rights are checked by the
-``moderators_only`` decorator (commands) and ``allowed_or_refused`` (buttons)."""
+chat. ``bot.sessions`` does the posting, ``bot.session_clock`` stops and starts a paced
+session's clock (/pause, /resume); moderator rights are checked by the ``moderators_only``
+decorator (commands) and ``allowed_or_refused`` (buttons)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,17 @@ from datetime import datetime
 
 from telegram import Message, Update
 
-from bot import callbacks, group_settings, homework, i18n, outbox, pacing, sessions, texts
+from bot import (
+    callbacks,
+    group_settings,
+    homework,
+    i18n,
+    outbox,
+    pacing,
+    session_clock,
+    sessions,
+    texts,
+)
 from bot.callbacks import GroupBegin, GroupBeginPaced, GroupEnd, GroupNext, command_of
 from bot.context import BotContext
 from bot.lessons import Lesson
@@ -193,7 +204,7 @@ async def pause(update: Update, context: BotContext) -> None:
     if clocked is None:
         return
     walk, _ = clocked
-    if await sessions.stop_clock(context, walk) is None:
+    if await session_clock.stop(context, walk) is None:
         await _reply(update, render_pace.already_stopped())
     else:
         await _reply(update, render_pace.stopped())
@@ -213,7 +224,7 @@ async def resume(update: Update, context: BotContext) -> None:
         at = datetime.fromisoformat(pace.next_tick_at)
         await _reply(update, render_pace.running(at, zone))
     else:
-        started = await sessions.start_clock(context, walk)
+        started = await session_clock.start(context, walk)
         if started is not None:
             await _reply(update, render_pace.resumed(started[1], zone, pace.seconds))
 
