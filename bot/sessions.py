@@ -321,17 +321,23 @@ async def _post_digests(
     context: BotContext, walk: Walk, lesson: Lesson, *, closing: bool = False
 ) -> bool:
     """The digests of the debate questions the session moves past now (the part posted
-    last), before what comes next; False if the group could not be posted to.
-    ``closing``: a stop's cut (``NotSent``) is raised, for the close to owe its summary."""
-    for message in await digests.due(context.storage, walk, current_questions(lesson, walk)):
-        try:
-            if await send_to_group(context, walk, message) is None:
+    last), before what comes next; False if the group could not be posted to. A stop's
+    cut (``NotSent``) leaves them owed (``digests.owe``); ``closing``: it is raised, for
+    the close to owe its summary."""
+    due = await digests.due(context.storage, walk, current_questions(lesson, walk))
+    for index, digest in enumerate(due):
+        for n, message in digest.posting():
+            try:
+                if await send_to_group(context, walk, message) is None:
+                    return False
+            except NotSent:
+                await digests.owe(context.storage, walk, digest, n, due[index + 1 :])
+                if closing:
+                    raise
                 return False
-        except TelegramError as error:
-            if closing and isinstance(error, NotSent):
-                raise
-            await tell_cannot_post(context, walk, error)
-            return False
+            except TelegramError as error:
+                await tell_cannot_post(context, walk, error)
+                return False
     return True
 
 
@@ -466,7 +472,7 @@ async def end(context: BotContext, walk: Walk, lesson: Lesson | None) -> None:
     try:
         if not await _post_digests(context, ended, lesson, closing=True):
             return
-    except NotSent:  # the bot is stopping: the summary at the next start
+    except NotSent:  # the bot is stopping: digests owed, the summary at the next start
         await context.storage.owe_summary(ended.id, 0)
         return
     settings = await group_settings.settings_of(context.storage, walk.chat_id)
@@ -476,22 +482,18 @@ async def end(context: BotContext, walk: Walk, lesson: Lesson | None) -> None:
 
 
 async def _post_summary(
-    context: BotContext, ended: Walk, lesson: Lesson, posts: list[Post], owed: int | None = None
+    context: BotContext, ended: Walk, lesson: Lesson, posts: list[Post], first: int = 0
 ) -> bool:
     """The closing summary of a finished session, then the top five where the group has
-    it on. ``owed``: made good at a start, the summary from that message on (those before
-    went out), after a line on why it comes late. False: a stop refused it (``NotSent``),
-    noted from the first message not posted for the next start (``make_good``)."""
+    it on; ``first``: made good at a start (``_made_good``), from that message on (those
+    before went out). False: a stop refused it (``NotSent``), noted from the first
+    message not posted for the next start (``make_good``)."""
     answers = await context.storage.standing_answers(ended.id)
     results = session_results(lesson, answers, asked_in(posts))
     summary = render_group.session_summary(lesson, results)
     board = await digests.top_five(context.storage, ended.chat_id, "walk", ended.id)
     messages: list[GroupMessage] = [*summary, *([board] if board is not None else [])]
-    first = owed or 0
-    posting = [(first + n, message) for n, message in enumerate(messages[first:])]
-    if owed is not None and posting:
-        posting.insert(0, (first, render_group.summary_delayed()))
-    for n, message in posting:
+    for n, message in list(enumerate(messages))[first:]:
         try:
             if await send_to_group(context, ended, message) is None:
                 return True  # the bot may no longer post there
@@ -502,6 +504,26 @@ async def _post_summary(
             await tell_cannot_post(context, ended, error)  # closed all the same
             return True
     return True
+
+
+async def _made_good(
+    context: BotContext, walk: Walk, lesson: Lesson, posts: list[Post], first: int
+) -> bool:
+    """A close a stop cut short, made good: a line on why it comes late, the digests the
+    stop refused (owed: ``_post_digests``), then the summary from message ``first`` on.
+    False: refused by a stop again, and owed again."""
+    try:
+        if await send_to_group(context, walk, render_group.summary_delayed()) is None:
+            return True  # the bot may no longer post there
+        if not await _post_digests(context, walk, lesson, closing=True):
+            return True
+    except NotSent:
+        await context.storage.owe_summary(walk.id, first)
+        return False
+    except TelegramError as error:
+        await tell_cannot_post(context, walk, error)
+        return True
+    return await _post_summary(context, walk, lesson, posts, first)
 
 
 async def make_good_at_start(application: BotApplication) -> None:
@@ -515,9 +537,9 @@ async def make_good_at_start(application: BotApplication) -> None:
 
 async def make_good(context: BotContext) -> None:
     """The closing summaries a stop refused, each posted now from its first message not
-    posted, after a line saying why it comes late. Once: the notes are taken before
-    posting (a crash meanwhile loses them, never doubles them), and noted again if this
-    start is stopped too."""
+    posted (and the digests it refused before it), after a line saying why it comes late.
+    Once: the notes are taken before posting (a crash meanwhile loses them, never doubles
+    them), and noted again if this start is stopped too."""
     posted: list[bool] = []
     for walk, first in await context.storage.take_owed_summaries():
         lesson = context.catalog.get(walk.lesson_id)
@@ -527,7 +549,7 @@ async def make_good(context: BotContext) -> None:
         posts = await context.storage.posts_of_walk(walk.id)
         # A job: the group's language is said, not taken from around it (bot/i18n.py).
         with i18n.speaking(await i18n.language_of_chat(context.storage, walk.chat_id)):
-            posted.append(await _post_summary(context, walk, lesson, posts, owed=first))
+            posted.append(await _made_good(context, walk, lesson, posts, first))
     if posted:
         log.info(
             "made good at start: summaries of group sessions posted late: %s (%s owed again)",

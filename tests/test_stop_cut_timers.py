@@ -7,7 +7,8 @@ not posted. At the next start they are, replying to the assignment message after
 saying why they come late, then the rest of the close (the moderator's report, here the
 line telling her how to get it); a further start posts nothing more. Likewise a report cut
 after the results, the edit that shows the assignment message closed, a reminder, a paced
-session's part (its clock goes on by itself), and a session's closing summary.
+session's part (its clock goes on by itself), a session's closing summary, and a
+debate's digest (at a close, and at /next).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import asyncio
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -435,21 +437,17 @@ async def test_a_sessions_summary_a_stop_refused_is_posted_once_at_the_next_star
         assert sum(once in t for t in said) == 1, (once, said)
 
 
-async def test_a_sessions_summary_is_owed_when_the_stop_cut_the_digest_before_it(
+async def test_a_digest_the_stop_cut_at_the_close_is_posted_once_before_the_summary(
     standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """/end moves past a debate question: its digest, posted before the summary, is held
     by a 429 past the stop's grace, so the summary is never tried. At the next start the
-    summary is posted after the line saying why it comes late, once (the digest, claimed
-    when it was refused, is not posted again)."""
+    line saying why it comes late, then the digest, then the summary, each once (the
+    digest, claimed when it was refused, was noted as owed)."""
     monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
     room = Group(standin)
     settings = settings_for(standin, tmp_path, DEBATE_LESSON)
-    standin.fail_next(
-        "sendMessage",
-        retry_after=PAUSE,
-        matching=lambda params: "What the group said" in str(params.get("text", "")),
-    )
+    standin.fail_next("sendMessage", retry_after=PAUSE, matching=digest_of("Should we do it?"))
     async with asyncio.timeout(PAUSE), running_bot(settings):
         question = await run_debate(room)
         await room.presses(room.members[0], question, "Agree")
@@ -457,14 +455,69 @@ async def test_a_sessions_summary_is_owed_when_the_stop_cut_the_digest_before_it
         room.says(room.admin, "/end")
         await held_in(standin, room.chat.id)
     assert value(tmp_path, "SELECT summary_owed FROM walks") == 0
+    assert value(tmp_path, "SELECT owed FROM digests") == 0
+    assert not any("What the group said" in text(m) for m in standin.bot_messages(room.chat.id))
 
     async with running_bot(settings):
         assert "this summary comes late" in text(await room.reads())
+        digest = await room.reads()
+        assert "What the group said" in text(digest), text(digest)
+        assert "Should we do it?" in text(digest) and "Agree 1" in text(digest)
         summary = await room.reads()
         assert "Session closed: Argue" in text(summary) and "Agree 1" in text(summary)
         await standin.wait_until_idle(quiet=0.5)
+    assert value(tmp_path, "SELECT owed FROM digests") is None
     async with running_bot(settings):  # started again: nothing more
         await standin.wait_until_idle(quiet=0.5)
     said = [text(m) for m in standin.bot_messages(room.chat.id)]
-    for once in ("this summary comes late", "Session closed"):
+    for once in ("this summary comes late", "What the group said", "Session closed"):
         assert sum(once in t for t in said) == 1, (once, said)
+
+
+async def test_a_digest_the_stop_cut_at_next_is_posted_once_at_the_next_next(
+    standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/next moves past a debate question: its digest is held by a 429 past the stop's
+    grace, so the session stays where it was. After the restart nothing comes by itself;
+    the moderator's /next posts the digest, then the next part; the close and a further
+    start post it no more."""
+    monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
+    room = Group(standin)
+    settings = settings_for(standin, tmp_path, DEBATE_LESSON)
+    standin.fail_next("sendMessage", retry_after=PAUSE, matching=digest_of("Should we do it?"))
+    async with asyncio.timeout(PAUSE), running_bot(settings):
+        question = await run_debate(room)
+        await room.presses(room.members[0], question, "Agree")
+        await standin.wait_until_idle(quiet=0.3)
+        room.says(room.admin, "/next")
+        await held_in(standin, room.chat.id)
+    assert value(tmp_path, "SELECT owed FROM digests") == 0
+    posted = len(standin.bot_messages(room.chat.id))
+
+    async with running_bot(settings):
+        await standin.wait_until_idle(quiet=0.5)
+        assert len(standin.bot_messages(room.chat.id)) == posted  # the /next was handled
+        room.says(room.admin, "/next")
+        digest = await room.reads()
+        assert "What the group said" in text(digest) and "Agree 1" in text(digest), text(digest)
+        assert "Anything else?" in text(await room.reads())
+        room.says(room.admin, "/end")
+        assert "Session closed: Argue" in text(await room.reads())
+    async with running_bot(settings):  # started again: nothing more
+        await standin.wait_until_idle(quiet=0.5)
+    said = [text(m) for m in standin.bot_messages(room.chat.id)]
+    asked = [t for t in said if "Session closed" not in t]  # the summary names them all
+    for once in ("What the group said", "Anything else?"):
+        assert sum(once in t for t in asked) == 1, (once, said)
+    assert sum("Session closed" in t for t in said) == 1, said
+    assert value(tmp_path, "SELECT owed FROM digests") is None
+
+
+def digest_of(prompt: str) -> Callable[[dict[str, object]], bool]:
+    """A sendMessage's parameters that post the digest of that question."""
+
+    def matching(params: dict[str, object]) -> bool:
+        said = str(params.get("text", ""))
+        return "What the group said" in said and prompt in said
+
+    return matching

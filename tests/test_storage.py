@@ -289,3 +289,24 @@ async def test_a_debate_counts_as_answered_once_its_reason_is_given(tmp_path: Pa
         assert await storage.answer_count(walk.id, STUDENT.user_id) == 1
     finally:
         await storage.close()
+
+
+async def test_a_digest_is_claimed_once_and_an_owed_one_taken_once(tmp_path: Path) -> None:
+    """A digest is claimed once; one a stop refused is owed from its first message not
+    posted, taken once (the note cleared as it is taken), and only shown as posted on the
+    dashboard once something of it was: when it went out whole anew, it says when."""
+    clock = [FIXED]
+    storage = await Storage.open(tmp_path / "bot.sqlite3", clock=lambda: clock[0])
+    walk = await start(storage)
+    try:
+        assert [await storage.claim_digest(walk.id, q) for q in ("a", "a", "b")] == [0, None, 0]
+        await storage.owe_digests(walk.id, [("a", 1), ("b", 0)])  # a's first message went out
+        assert await storage.posted_digests(walk.id) == [("a", "2026-11-28T04:05:06.789Z")]
+        clock[0] = FIXED + dt.timedelta(minutes=5)
+        assert [await storage.claim_digest(walk.id, q) for q in "abab"] == [1, 0, None, None]
+        assert await storage.posted_digests(walk.id) == [
+            ("a", "2026-11-28T04:05:06.789Z"),
+            ("b", "2026-11-28T04:10:06.789Z"),
+        ]
+    finally:
+        await storage.close()

@@ -229,10 +229,11 @@ class DashboardQueries(StorageBase):
 
     async def posted_digests(self, walk_id: int) -> list[tuple[str, str]]:
         """(question id, when) of each digest posted in the group for a session, in the
-        order they were posted (``digests``: claimed once, just before posting)."""
+        order they were posted (``digests``: claimed once, just before posting; one a stop
+        refused before its first message is owed, not posted)."""
         rows = await self._read_all(
-            "SELECT question_id, posted_at FROM digests WHERE walk_id = ? ORDER BY posted_at, "
-            "question_id",
+            "SELECT question_id, posted_at FROM digests WHERE walk_id = ? "
+            "AND (owed IS NULL OR owed > 0) ORDER BY posted_at, question_id",
             (walk_id,),
         )
         return [(str(r[0]), str(r[1])) for r in rows]

@@ -4,6 +4,7 @@ digests posted once; reasons asked once for words."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -192,19 +193,47 @@ class DiscussionQueries(StorageBase):
             )
         )
 
-    async def claim_digest(self, walk_id: int, question_id: str) -> bool:
-        """True once per session and question: the digest is to be posted now (a repeated
-        /end, a restart or a timer firing twice never posts it again)."""
+    async def claim_digest(self, walk_id: int, question_id: str) -> int | None:
+        """Once per session and question, the first of the digest's messages to post now: 0
+        (a repeated /end, a restart or a timer firing twice never posts it again), or the
+        first a stop refused (``owe_digests``), whose note is taken in the same transaction
+        (a crash while posting loses it, never posts it twice). None: nothing to post."""
         now = self._now()
-        return await self._write(
-            lambda db: (
-                one(
-                    db,
-                    "INSERT INTO digests (walk_id, question_id, posted_at) VALUES (?, ?, ?) "
-                    "ON CONFLICT DO NOTHING RETURNING walk_id",
-                    (walk_id, question_id, now),
-                )
-                is not None
+
+        def claim(db: Db) -> int | None:
+            if one(
+                db,
+                "INSERT INTO digests (walk_id, question_id, posted_at) VALUES (?, ?, ?) "
+                "ON CONFLICT DO NOTHING RETURNING walk_id",
+                (walk_id, question_id, now),
+            ):
+                return 0
+            owed = one(
+                db,
+                "SELECT owed FROM digests WHERE walk_id = ? AND question_id = ? "
+                "AND owed IS NOT NULL",
+                (walk_id, question_id),
+            )
+            if owed is None:
+                return None
+            # One owed whole goes out now, computed from the answers given until now.
+            db.execute(
+                "UPDATE digests SET owed = NULL, "
+                "posted_at = CASE WHEN owed = 0 THEN ? ELSE posted_at END "
+                "WHERE walk_id = ? AND question_id = ?",
+                (now, walk_id, question_id),
+            )
+            return int(owed[0])
+
+        return await self._write(claim)
+
+    async def owe_digests(self, walk_id: int, owed: Sequence[tuple[str, int]]) -> None:
+        """A stop refused these claimed digests of a session, each (question id, its first
+        message not posted): they are owed, posted when ``claim_digest`` is asked again."""
+        await self._write(
+            lambda db: db.executemany(
+                "UPDATE digests SET owed = ? WHERE walk_id = ? AND question_id = ?",
+                [(first, walk_id, question_id) for question_id, first in owed],
             )
         )
 

@@ -515,6 +515,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE walks ADD COLUMN summary_owed INTEGER",
         "CREATE INDEX walks_summary_owed ON walks(summary_owed) WHERE summary_owed IS NOT NULL",
     ),
+    (
+        # stopcut4 (issue 18's stop, issue 14's digest): a digest claimed but refused by a
+        # stop (it waited on the group's flood budget past the stop's grace): the index of
+        # its first message not posted; NULL: none owed. Posted, once, when the session
+        # next moves past its question, or at the next start after a close that a stop cut
+        # (bot.sessions.make_good).
+        "ALTER TABLE digests ADD COLUMN owed INTEGER",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
