@@ -249,7 +249,7 @@ async def _post_next_part(context: BotContext, walk: Walk) -> None:
         return
     settings = await group_settings.settings_of(context.storage, walk.chat_id)
     if not await post_model_answers(context, walk, lesson, settings):
-        return  # the bot may not post here (the session is paused), or Telegram refused
+        return  # the bot may not post here (the session is paused), or a stop refused
     if not await _post_digests(context, walk, lesson):
         return  # the bot may no longer post there (paused), or was refused: /next again
     steps, after = next_part(lesson, walk.position)
@@ -372,11 +372,19 @@ def _post_of(
 
 
 async def post_model_answers(
-    context: BotContext, walk: Walk, lesson: Lesson, settings: group_settings.GroupSettings
+    context: BotContext,
+    walk: Walk,
+    lesson: Lesson,
+    settings: group_settings.GroupSettings,
+    *,
+    closing: bool = False,
 ) -> bool:
     """As the session moves on (the next part, or the close), the model answers of the short
     questions just asked, when the group's setting says so; once per move (a /next that
-    posts the rest of a part cut short posts none). False if the bot could not post."""
+    posts the rest of a part cut short posts none). False if the bot could not post, or a
+    stop refused them (``NotSent``): the next move posts those not posted yet, their posts
+    counted; ``closing``: it is raised, for the close to owe its summary (``_made_good``
+    posts them)."""
     step = step_at(lesson, walk.position)
     if isinstance(step, QuestionStep) and step.part != 0 and walk.position > 0:
         before = step_at(lesson, walk.position - 1)
@@ -390,11 +398,15 @@ async def post_model_answers(
     if not settings.model_answers or not questions:
         return True
     posts = await context.storage.posts_of_walk(walk.id)
-    if any(_is_model_answers(post, walk) for post in posts):
-        return True  # posted already (a /next after a part cut short)
-    for message in render_group.model_answers(questions):
+    # Those posted before a stop's cut are not again (all of them: a /next again).
+    posted = sum(_is_model_answers(post, walk) for post in posts)
+    for message in render_group.model_answers(questions)[posted:]:
         try:
             sent = await send_to_group(context, walk, message)
+        except NotSent:
+            if closing:
+                raise
+            return False
         except TelegramError as error:  # they are an extra: the session goes on without
             log.warning("could not post model answers in chat %s: %s", walk.chat_id, error)
             return True
@@ -469,14 +481,14 @@ async def end(context: BotContext, walk: Walk, lesson: Lesson | None) -> None:
             await outbox.try_stop_poll(context.bot, post.chat_id, post.message_id)
     if lesson is None:
         return
+    settings = await group_settings.settings_of(context.storage, walk.chat_id)
     try:
         if not await _post_digests(context, ended, lesson, closing=True):
             return
-    except NotSent:  # the bot is stopping: digests owed, the summary at the next start
+        if not await post_model_answers(context, ended, lesson, settings, closing=True):
+            return
+    except NotSent:  # the bot is stopping: the rest of the close at the next start
         await context.storage.owe_summary(ended.id, 0)
-        return
-    settings = await group_settings.settings_of(context.storage, walk.chat_id)
-    if not await post_model_answers(context, ended, lesson, settings):
         return
     await _post_summary(context, ended, lesson, posts)
 
@@ -509,13 +521,17 @@ async def _post_summary(
 async def _made_good(
     context: BotContext, walk: Walk, lesson: Lesson, posts: list[Post], first: int
 ) -> bool:
-    """A close a stop cut short, made good: a line on why it comes late, the digests the
-    stop refused (owed: ``_post_digests``), then the summary from message ``first`` on.
-    False: refused by a stop again, and owed again."""
+    """A close a stop cut short, made good in a close's order: a line on why it comes late,
+    the digests the stop refused (owed: ``_post_digests``), the model answers not posted
+    (counted by their posts), then the summary from message ``first`` on. False: refused
+    by a stop again, and owed again."""
+    settings = await group_settings.settings_of(context.storage, walk.chat_id)
     try:
         if await send_to_group(context, walk, render_group.summary_delayed()) is None:
             return True  # the bot may no longer post there
         if not await _post_digests(context, walk, lesson, closing=True):
+            return True
+        if not await post_model_answers(context, walk, lesson, settings, closing=True):
             return True
     except NotSent:
         await context.storage.owe_summary(walk.id, first)
@@ -537,9 +553,9 @@ async def make_good_at_start(application: BotApplication) -> None:
 
 async def make_good(context: BotContext) -> None:
     """The closing summaries a stop refused, each posted now from its first message not
-    posted (and the digests it refused before it), after a line saying why it comes late.
-    Once: the notes are taken before posting (a crash meanwhile loses them, never doubles
-    them), and noted again if this start is stopped too."""
+    posted (and the digests and model answers it refused before it), after a line saying
+    why it comes late. Once: the notes are taken before posting (a crash meanwhile loses
+    them, never doubles them), and noted again if this start is stopped too."""
     posted: list[bool] = []
     for walk, first in await context.storage.take_owed_summaries():
         lesson = context.catalog.get(walk.lesson_id)

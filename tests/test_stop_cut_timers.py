@@ -17,7 +17,6 @@ import asyncio
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,6 +25,7 @@ from bot import poller
 from tests.actors import Group, Moderator, settings_for, text, value
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn
+from tests.stop_cut_support import GRACE, PAUSE, digest_of, held_in
 from tests.stories import (
     HOMEWORK_LESSON,
     assigns,
@@ -41,9 +41,6 @@ from tests.test_discussion_digest import LESSON as DEBATE_LESSON
 from tests.test_discussion_digest import run_debate
 from tests.test_homework_manage import shows
 from tests.test_paced_session import PACE_LESSON
-
-GRACE = 1.0  # the stop's grace (5 s in production), compressed
-PAUSE = 30  # seconds Telegram asks the bot to wait in the group: far past the grace
 
 
 async def test_results_a_stop_refused_at_the_deadline_are_posted_once_at_the_next_start(
@@ -241,18 +238,6 @@ async def test_the_close_a_stop_kept_off_the_assignment_message_is_shown_once_at
 
 
 # --- reminders ----------------------------------------------------------------------------
-
-
-async def held_in(standin: BotApiStandIn, chat_id: int) -> None:
-    """Until the stand-in has answered 429 in that chat."""
-    await standin.wait_for(
-        lambda: any(
-            call.error_code == 429 and call.params.get("chat_id") == chat_id
-            for call in standin.calls
-        ),
-        what=f"a 429 in chat {chat_id}",
-        timeout=20,
-    )
 
 
 async def test_a_members_reminder_a_stop_refused_is_sent_at_the_next_start_once(
@@ -511,13 +496,3 @@ async def test_a_digest_the_stop_cut_at_next_is_posted_once_at_the_next_next(
         assert sum(once in t for t in asked) == 1, (once, said)
     assert sum("Session closed" in t for t in said) == 1, said
     assert value(tmp_path, "SELECT owed FROM digests") is None
-
-
-def digest_of(prompt: str) -> Callable[[dict[str, object]], bool]:
-    """A sendMessage's parameters that post the digest of that question."""
-
-    def matching(params: dict[str, object]) -> bool:
-        said = str(params.get("text", ""))
-        return "What the group said" in said and prompt in said
-
-    return matching
