@@ -210,6 +210,13 @@ async def _tell_not_sent(application: BotApplication, storage: Storage) -> None:
     summaries = await storage.owed_summaries()  # group sessions' closes, likewise
     if summaries:
         closes += f", the summaries of {_counted(summaries, 'session', 'sessions')} are posted"
+    at_close, on_move = await storage.owed_digests()  # a debate's digests, likewise
+    if at_close:
+        debates = _counted(at_close, "debate question", "debate questions")
+        closes += f", the digests of {debates} at a close are posted"
+    if on_move:
+        debates = _counted(on_move, "debate question", "debate questions")
+        closes += f", the digests of {debates} are posted at their session's next move"
     log.warning(
         "stopped with %s not sent (each waited on its chat's flood budget past the stop's "
         "%g s grace): at the next start %s get their lesson's step%s, and the updates that "

@@ -423,7 +423,10 @@ async def test_a_sessions_summary_a_stop_refused_is_posted_once_at_the_next_star
 
 
 async def test_a_digest_the_stop_cut_at_the_close_is_posted_once_before_the_summary(
-    standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    standin: BotApiStandIn,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """/end moves past a debate question: its digest, posted before the summary, is held
     by a 429 past the stop's grace, so the summary is never tried. At the next start the
@@ -442,6 +445,10 @@ async def test_a_digest_the_stop_cut_at_the_close_is_posted_once_before_the_summ
     assert value(tmp_path, "SELECT summary_owed FROM walks") == 0
     assert value(tmp_path, "SELECT owed FROM digests") == 0
     assert not any("What the group said" in text(m) for m in standin.bot_messages(room.chat.id))
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    owed = "the summaries of 1 session are posted, the digests of 1 debate question at a close"
+    assert any(owed in w for w in warned), warned
+    assert not any("next move" in w for w in warned), warned
 
     async with running_bot(settings):
         assert "this summary comes late" in text(await room.reads())
@@ -460,7 +467,10 @@ async def test_a_digest_the_stop_cut_at_the_close_is_posted_once_before_the_summ
 
 
 async def test_a_digest_the_stop_cut_at_next_is_posted_once_at_the_next_next(
-    standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    standin: BotApiStandIn,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """/next moves past a debate question: its digest is held by a 429 past the stop's
     grace, so the session stays where it was. After the restart nothing comes by itself;
@@ -477,6 +487,10 @@ async def test_a_digest_the_stop_cut_at_next_is_posted_once_at_the_next_next(
         room.says(room.admin, "/next")
         await held_in(standin, room.chat.id)
     assert value(tmp_path, "SELECT owed FROM digests") == 0
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    owed = "the digests of 1 debate question are posted at their session's next move"
+    assert any(owed in w for w in warned), warned
+    assert not any("summaries" in w or "at a close" in w for w in warned), warned
     posted = len(standin.bot_messages(room.chat.id))
 
     async with running_bot(settings):

@@ -302,11 +302,15 @@ async def test_a_digest_is_claimed_once_and_an_owed_one_taken_once(tmp_path: Pat
         assert [await storage.claim_digest(walk.id, q) for q in ("a", "a", "b")] == [0, None, 0]
         await storage.owe_digests(walk.id, [("a", 1), ("b", 0)])  # a's first message went out
         assert await storage.posted_digests(walk.id) == [("a", "2026-11-28T04:05:06.789Z")]
+        assert await storage.owed_digests() == (0, 2)  # mid-session: at its next move
+        await storage.set_walk_status(walk.id, "finished")
+        assert await storage.owed_digests() == (2, 0)  # at a close: at the next start
         clock[0] = FIXED + dt.timedelta(minutes=5)
         assert [await storage.claim_digest(walk.id, q) for q in "abab"] == [1, 0, None, None]
         assert await storage.posted_digests(walk.id) == [
             ("a", "2026-11-28T04:05:06.789Z"),
             ("b", "2026-11-28T04:10:06.789Z"),
         ]
+        assert await storage.owed_digests() == (0, 0)
     finally:
         await storage.close()

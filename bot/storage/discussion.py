@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from bot.storage.base import StorageBase
 from bot.storage.records import Walk
@@ -79,6 +79,15 @@ class OwnScore:
 class GroupSwitches:
     digest: bool = True
     leaderboard: bool = False
+
+
+class OwedDigests(NamedTuple):
+    """Debate questions whose digest a stop refused (``owe_digests``): at a close (posted at
+    the next start, before the summary) and mid-session (posted at the session's next
+    move)."""
+
+    at_close: int
+    on_move: int
 
 
 class DiscussionQueries(StorageBase):
@@ -236,6 +245,16 @@ class DiscussionQueries(StorageBase):
                 [(first, walk_id, question_id) for question_id, first in owed],
             )
         )
+
+    async def owed_digests(self) -> OwedDigests:
+        """How many digests a stop left owed, in finished sessions and in open ones (those
+        of a session abandoned meanwhile are never posted: not counted)."""
+        row = await self._read_one(
+            "SELECT COUNT(*) FILTER (WHERE w.status = 'finished'), "
+            "COUNT(*) FILTER (WHERE w.status IN ('active', 'paused')) "
+            "FROM digests d JOIN walks w ON w.id = d.walk_id WHERE d.owed IS NOT NULL"
+        )
+        return OwedDigests(int(row[0]), int(row[1])) if row else OwedDigests(0, 0)
 
     async def claim_word_ask(self, walk_id: int, user_id: int, question_id: str) -> bool:
         """True once per attempt and question: a reason with no words is asked for words
