@@ -55,8 +55,10 @@ class Settings(BaseSettings):
     webhook_url: str | None = Field(default=None, alias="BOT_WEBHOOK_URL")
     # Checked on every push; made once and kept in the database when unset.
     webhook_secret: SecretStr | None = Field(default=None, alias="BOT_WEBHOOK_SECRET")
+    # Telegram's own default is 40; a press's POST stays open until its pop-up is ready
+    # (bot.push_reply), so at 40 Telegram's side caps the bot below its CPU (docs/scaling.md).
     webhook_max_connections: int = Field(
-        default=40, ge=1, le=100, alias="BOT_WEBHOOK_MAX_CONNECTIONS"
+        default=100, ge=1, le=100, alias="BOT_WEBHOOK_MAX_CONNECTIONS"
     )
     # host:port of the web server (webhook, /healthz, /metrics); polling mode serves only
     # when it is set.

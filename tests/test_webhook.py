@@ -39,6 +39,7 @@ async def test_a_student_is_answered_through_the_webhook(
         [call] = standin.calls_to("setWebhook")
         secret = str(call.params["secret_token"])
         assert call.params["url"] == HOOK_URL
+        assert int(call.params["max_connections"]) == 100  # Telegram's 40 would cap presses
         assert len(secret) >= 32
         assert set(standin.allowed_updates or ()) >= {"message", "callback_query", "poll_answer"}
         ada = standin.user("Ada")
