@@ -39,6 +39,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import answer_plans as plans
 import benchlib as b
 import live
 from live import delivered_after, held_updates, until
@@ -122,7 +123,7 @@ async def one_round(rng: random.Random, folder: Path) -> dict[str, Any]:
                 for member in voters:
                     standin.vote(member, poll.message, [rng.randrange(len(right))])
                 for member in repliers:
-                    standin.reply(member, debate.message, b.sentence(rng))
+                    standin.reply(member, debate.message, plans.sentence(rng))
                 standin.send_text(big.admin, big.chat, "/next")
             answers, command = held[:-1], held[-1]
             moments = sorted(rng.uniform(0, WINDOW_S) for _ in answers)

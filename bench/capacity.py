@@ -54,7 +54,6 @@ import math
 import os
 import random
 import signal
-import socket
 import sqlite3
 import sys
 import tempfile
@@ -67,6 +66,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import answer_plans as plans  # noqa: E402
 import benchlib as b  # noqa: E402
 import live  # noqa: E402
 from telegram_like import TelegramLike, load_options  # noqa: E402
@@ -161,7 +161,7 @@ def bot_child() -> int:
     if os.environ.get("CAPACITY_SPLIT_INTAKE"):
         import split_intake
 
-        split_intake.bot_side(free_port())
+        split_intake.bot_side(b.free_port())
     return live.bot_child()
 
 
@@ -199,34 +199,15 @@ def intake_cpu_meter(folder: Path, *, on: bool) -> Callable[[float], str]:
                 pid = int(cmdline.parent.name)
     if pid is None:
         return lambda seconds: ""
-    before = cpu_seconds(pid)
+    before = b.cpu_seconds(pid)
     return lambda seconds: (
-        f"\n  the intake process (--split-intake): {(cpu_seconds(pid) - before) / seconds:.0%}"
+        f"\n  the intake process (--split-intake): {(b.cpu_seconds(pid) - before) / seconds:.0%}"
     )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def cpu_seconds(pid: int) -> float:
-    return _cpu_of(Path(f"/proc/{pid}/stat"))
-
-
-def thread_cpu_seconds(pid: int) -> dict[int, float]:
-    """Each of the process's threads' CPU time, by thread id (the main thread's is ``pid``)."""
-    found: dict[int, float] = {}
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        with contextlib.suppress(OSError, ValueError):  # a thread that ended meanwhile
-            found[int(task.name)] = _cpu_of(task / "stat")
-    return found
 
 
 def by_thread(pid: int, before: dict[int, float], seconds: float) -> str:
     """The event loop's (main thread's) share of a core, then the other busy threads'."""
-    after = thread_cpu_seconds(pid)
+    after = b.thread_cpu_seconds(pid)
     used = {tid: after[tid] - before.get(tid, 0.0) for tid in after}
     others = sorted((cpu for tid, cpu in used.items() if tid != pid), reverse=True)
     shares = ", ".join(f"{cpu / seconds:.0%}" for cpu in others if cpu / seconds >= 0.005)
@@ -234,11 +215,6 @@ def by_thread(pid: int, before: dict[int, float], seconds: float) -> str:
         f"  by thread: the event loop {used.get(pid, 0.0) / seconds:.0%}; "
         f"the others (the writer's first) {shares or 'none'}"
     )
-
-
-def _cpu_of(stat: Path) -> float:
-    fields = stat.read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # --- the load ----------------------------------------------------------------------------------
@@ -283,7 +259,7 @@ class Students:
                     self.stuck += 1
                     return
                 # Nothing more came: the last message asks for typing.
-                s.send_text(user, chat, b.sentence(self.rng, 6, 20))
+                s.send_text(user, chat, plans.sentence(self.rng, 6, 20))
                 acted, waiting_for_text = time.monotonic(), False
                 self.answers += 1
                 continue
@@ -321,25 +297,25 @@ class Students:
                         self.popup_waits.append(time.monotonic() - pressed)
 
 
-def planned(groups: list[b.Group], rng: random.Random) -> Iterator[tuple[b.Action, int]]:
+def planned(groups: list[b.Group], rng: random.Random) -> Iterator[tuple[plans.Action, int]]:
     """The members' answers in the order they will be given, the plan made now: made lazily
     at the load's first answer, it took seconds (30,000 members), and the load then caught up
     with a burst of thousands of answers in its next second, which every run before session
     7's last ones measured as the start of the load."""
-    actions = b.planned_actions(groups, rng)
+    actions = plans.planned_actions(groups, rng)
     first = next(actions, None)
     return itertools.chain([] if first is None else [first], actions)
 
 
 async def offer_group_answers(
     standin: TelegramLike,
-    actions: Iterator[tuple[b.Action, int]],
+    actions: Iterator[tuple[plans.Action, int]],
     offered: float,
     until: float,
 ) -> tuple[int, dict[tuple[int, str], float], dict[str, float]]:
     """Members' answers at ``offered`` a second until ``until``: how many, when each
     member's first answer to each question arrived, and when each press arrived (its query)."""
-    maker = b.AnswerMaker(standin)
+    maker = plans.AnswerMaker(standin)
     first: dict[tuple[int, str], float] = {}
     presses: dict[str, float] = {}
     sent = 0
@@ -386,7 +362,7 @@ async def main(args: argparse.Namespace) -> int:
         standin = TelegramLike(
             latency=args.latency, rate=args.rate, push=args.webhook, connections=args.connections
         )
-        port = free_port()
+        port = b.free_port()
         webhook = {
             "BOT_WEBHOOK_URL": f"https://bench.invalid{HOOK_PATH}",
             "BOT_WEBHOOK_SECRET": "bench-secret",
@@ -440,10 +416,10 @@ async def main(args: argparse.Namespace) -> int:
                 refused_before = standin.refused
                 pushes_before = len(standin.push_queued), len(standin.push_answered)
                 calls_before = len(standin.calls)
-                cpu_before, began = cpu_seconds(child.pid), time.monotonic()
-                threads_before = thread_cpu_seconds(child.pid)
+                cpu_before, began = b.cpu_seconds(child.pid), time.monotonic()
+                threads_before = b.thread_cpu_seconds(child.pid)
                 intake_cpu = intake_cpu_meter(folder, on=args.split_intake)
-                own_before = cpu_seconds(os.getpid())
+                own_before = b.cpu_seconds(os.getpid())
                 until = began + args.seconds
                 group_run = asyncio.ensure_future(
                     offer_group_answers(standin, actions, args.offered, until)
@@ -451,11 +427,11 @@ async def main(args: argparse.Namespace) -> int:
                 await students.run(until)
                 offered_count, first, presses = await group_run
                 load_seconds = time.monotonic() - began
-                cpu = cpu_seconds(child.pid) - cpu_before
-                own_cpu = cpu_seconds(os.getpid()) - own_before
+                cpu = b.cpu_seconds(child.pid) - cpu_before
+                own_cpu = b.cpu_seconds(os.getpid()) - own_before
                 await standin.wait_until_idle(timeout=600, quiet=0.5)
                 drained = time.monotonic() - began
-                cpu = cpu_seconds(child.pid) - cpu_before
+                cpu = b.cpu_seconds(child.pid) - cpu_before
                 threads = by_thread(child.pid, threads_before, drained)
                 threads += intake_cpu(drained)
                 await standin.stop_pushing()

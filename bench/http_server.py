@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import subprocess
 import sys
 import time
@@ -114,14 +113,9 @@ SERVERS = {
 }
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 async def measure(server: str, rate: float, seconds: float) -> float:
     """CPU seconds per request of ``server`` receiving pushes at ``rate`` a second."""
-    port = _free_port()
+    port = b.free_port()
     child = await asyncio.create_subprocess_exec(
         sys.executable, __file__, "--serve", server, "--port", str(port)
     )
@@ -145,14 +139,14 @@ async def measure(server: str, rate: float, seconds: float) -> float:
         before = None
         while (now := time.monotonic()) < end:
             if before is None and now >= warm:
-                before = cpu_seconds(child.pid)
+                before = b.cpu_seconds(child.pid)
             due = int((now - began) * rate)
             lines = "".join(f"{i}\t{now:.6f}\t{BODY}\n" for i in range(sent, due))
             pusher.stdin.write(lines.encode())
             sent = due
             await asyncio.sleep(0.005)
         assert before is not None
-        used = cpu_seconds(child.pid) - before
+        used = b.cpu_seconds(child.pid) - before
         return used / (seconds * rate)
     finally:
         if pusher is not None:
@@ -160,14 +154,6 @@ async def measure(server: str, rate: float, seconds: float) -> float:
             await pusher.wait()
         child.kill()
         await child.wait()
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def _until_listening(port: int) -> None:

@@ -33,6 +33,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import answer_plans as plans  # noqa: E402
 import benchlib as b  # noqa: E402
 import live  # noqa: E402
 
@@ -69,9 +70,9 @@ async def run_round(
         b.load_posted_questions(db_path, group, standin)
     if callable(before_answers):
         before_answers()
-    maker = b.AnswerMaker(standin)
+    maker = plans.AnswerMaker(standin)
     sent = 0
-    for action, index in b.planned_actions(groups, rng):
+    for action, index in plans.planned_actions(groups, rng):
         if sent >= budget:
             break
         maker.act(action, index)

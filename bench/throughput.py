@@ -51,6 +51,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import answer_plans as plans
 import benchlib as b
 from telegram import LinkPreviewOptions, ReactionTypeEmoji, Update
 from telegram.constants import ParseMode
@@ -187,7 +188,7 @@ async def one_repeat(
         groups.append(b.make_group(standin, f"Study group {number}.{i + 1}", lesson, members))
     setup_started = time.perf_counter()
     await b.open_sessions(bot.feed, standin, db_path, groups)
-    updates, counts = b.answer_stream(standin, groups, rng)
+    updates, counts = plans.answer_stream(standin, groups, rng)
     if number == 1:
         print(
             f"set-up per repeat: {len(groups)} groups x {per_group} members, every part "
