@@ -9,13 +9,22 @@ browser is a broken run, not a quiet one.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from playwright.async_api import BrowserContext, Page, ViewportSize, async_playwright
+from playwright.async_api import (
+    BrowserContext,
+    Locator,
+    Page,
+    ViewportSize,
+    async_playwright,
+    expect,
+)
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 CHROMIUM = os.environ.get("DASHBOARD_CHROMIUM", "/usr/bin/chromium")
 INSTALL = "sudo apt-get install -y chromium"
@@ -65,7 +74,43 @@ async def browser_context(
             await context.close()
 
 
+async def shows(where: Locator, *texts: str) -> None:
+    """Each of ``texts`` is in ``where``'s innerText, as ``text in inner_text()`` would say,
+    but retried (expect()) until the page it is about is there. A pattern, not a string:
+    Playwright collapses whitespace before matching a string, never before a pattern."""
+    for text in texts:
+        await expect(where).to_contain_text(re.compile(re.escape(text)), use_inner_text=True)
+
+
+async def lacks(where: Locator, text: str) -> None:
+    """``where`` is there and ``text`` is not in its innerText, likewise (a negative passes
+    at its first read: make sure of the page first). Without the first check a missing
+    ``where`` would pass, where ``inner_text()`` waited for it."""
+    await expect(where).to_be_attached()
+    await expect(where).not_to_contain_text(re.compile(re.escape(text)), use_inner_text=True)
+
+
+def exactly(text: str) -> re.Pattern[str]:
+    """For expect()'s to_have_text: the innerText ``text``, no more (whitespace too)."""
+    return re.compile(f"^{re.escape(text)}$")
+
+
 async def overflows(page: Page) -> int:
     """How many pixels the page is wider than the screen (0: no horizontal scrolling)."""
     width = await page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     return int(width)
+
+
+async def fits_the_screen(page: Page, why: str = "") -> None:
+    """Fail unless the page, loaded (styled), is no wider than the screen. Retried as
+    Playwright's expect() is, and for as long (5 s): a live session's page reloads itself
+    every 10 s, and a page reached by a click may still be loading, where a one-off
+    evaluate would have its context destroyed or measure an unstyled page."""
+    try:
+        await page.wait_for_function(
+            "() => document.readyState === 'complete'"
+            " && document.documentElement.scrollWidth <= window.innerWidth",
+            timeout=5_000,
+        )
+    except PlaywrightTimeoutError:
+        pytest.fail(f"the page is {await overflows(page)} px wider than the screen {why}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from playwright.async_api import Page, expect
 from bot.rights_cache import RightsCache
 from bot.web.dashboard.auth import sign_init_data
 from tests.actors import Moderator, value
-from tests.browser import browser_context, overflows
+from tests.browser import browser_context, exactly, fits_the_screen, lacks, shows
 from tests.conftest import TOKEN
 from tests.dashboard_support import LONG_ANSWER, dashboard_bot, run_session, signin_link
 from tests.standin import BotApiStandIn, ChatMember
@@ -43,32 +44,37 @@ async def test_a_moderator_reads_a_session_on_a_phone(
         async with browser_context(tmp_path / "profile") as browser:
             page = await browser.new_page()
             await page.goto(link)
-            assert page.url.endswith("/dashboard/"), "the link signs in, then lands home"
-            assert await overflows(page) <= 0
+            # The link signs in, then lands home.
+            await expect(page).to_have_url(re.compile(r"/dashboard/$"))
+            await fits_the_screen(page)
             await page.get_by_role("link", name="Room <A>").click()
             await page.get_by_role("link", name="Dash <lesson> & co").click()
-            assert "Participants" in await page.inner_text("main")
-            assert await overflows(page) <= 0
+            # The session runs: its pages reload themselves (every 10 s), and a click
+            # waits for its navigation to begin, not to finish. So each read is expect(),
+            # retried until the page it is about shows it.
+            main = page.locator("main")
+            await shows(main, "Participants")
+            await fits_the_screen(page)
             await page.get_by_role("link", name="Questions").click()
-            body = await page.inner_text("main")
-            assert "Facility: 75% right" in body and "Facility: 33% right" in body
-            assert LONG_ANSWER in body, "a typed answer is shown whole"
-            assert await page.locator("svg.bar").count() >= 5
-            assert await overflows(page) <= 0
+            # A typed answer is shown whole.
+            await shows(main, "Facility: 75% right", "Facility: 33% right", LONG_ANSWER)
+            await expect(page.locator("svg.bar").nth(4)).to_be_attached()  # 5 bars or more
+            await fits_the_screen(page)
             await _shot(page, tmp_path, "dashboard-questions.png")
             await page.get_by_role("link", name="Students").click()
             await page.locator("#sort-score").click()
-            names = await page.locator("table.grid tbody th").all_inner_texts()
-            assert names == ["M0", "M1", "M3", "M2"], names
+            names = page.locator("table.grid tbody th")
+            await expect(page.locator("#sort-score")).to_have_attribute("aria-current", "true")
+            await expect(names).to_have_text(rows_of("M0", "M1", "M3", "M2"), use_inner_text=True)
             await page.locator("#sort-name").click()
-            names = await page.locator("table.grid tbody th").all_inner_texts()
-            assert names == ["M0", "M1", "M2", "M3"], names
-            first_row = await page.locator("table.grid tbody tr").first.inner_text()
-            assert "✓" in first_row and "A" in first_row  # M0: right, and Agree's initial
-            assert await overflows(page) <= 0, "only the grid's own box scrolls"
+            await expect(page.locator("#sort-name")).to_have_attribute("aria-current", "true")
+            await expect(names).to_have_text(rows_of("M0", "M1", "M2", "M3"), use_inner_text=True)
+            first_row = page.locator("table.grid tbody tr").first
+            await shows(first_row, "✓", "A")  # M0: right, and Agree's initial
+            await fits_the_screen(page, "(only the grid's own box scrolls)")
             await _shot(page, tmp_path, "dashboard-students.png")
             await page.get_by_role("link", name="M0").click()
-            assert "word119" in await page.inner_text("main")
+            await shows(main, "word119")
             await page.get_by_role("link", name="Overview").click()
             async with page.expect_download() as waiting:
                 await page.get_by_role("link", name="Answers (CSV)").click()
@@ -89,16 +95,20 @@ async def test_dark_mode_and_a_link_used_twice(standin: BotApiStandIn, tmp_path:
         async with browser_context(tmp_path / "dark", dark=True) as browser:
             page = await browser.new_page()
             await page.goto(link)
-            background = await page.evaluate("getComputedStyle(document.body).backgroundColor")
-            assert background == "rgb(18, 18, 18)", background
+            await expect(page.locator("body")).to_have_css("background-color", "rgb(18, 18, 18)")
         async with browser_context(tmp_path / "light") as browser:
             page = await browser.new_page()
             await page.goto(link)  # the same link in another browser
-            assert "has been used already" in await page.inner_text("main")
-            background = await page.evaluate("getComputedStyle(document.body).backgroundColor")
-            assert background == "rgb(255, 255, 255)", background
+            main = page.locator("main")
+            await shows(main, "has been used already")
+            await expect(page.locator("body")).to_have_css("background-color", "rgb(255, 255, 255)")
             await page.goto(f"{dash.base}/dashboard/g/{dash.group.chat.id}")
-            assert "Send /dashboard to the bot" in await page.inner_text("main")
+            await shows(main, "Send /dashboard to the bot")
+
+
+def rows_of(*names: str) -> list[re.Pattern[str]]:
+    """The grid's rows' names, each exactly (all_inner_texts() == names, retried)."""
+    return [exactly(name) for name in names]
 
 
 def _telegram_script(init_data: str) -> str:
@@ -118,7 +128,7 @@ async def test_mini_app_signs_in_with_init_data(standin: BotApiStandIn, tmp_path
             page = await browser.new_page()
             await page.goto(group_page)
             await page.wait_for_selector("text=Dash <lesson> & co")
-            assert "Signed in as Ada" in await page.inner_text("header")
+            await shows(page.locator("header"), "Signed in as Ada")
         forged = sign_init_data(fields, "987654321:AAHanotherBotsTokenXXXXXXXXXXXXXXXX")
         stale = sign_init_data({**fields, "auth_date": str(int(time.time()) - 3601 - 60)}, TOKEN)
         for name, init_data in (("forged", forged), ("stale", stale)):
@@ -128,7 +138,7 @@ async def test_mini_app_signs_in_with_init_data(standin: BotApiStandIn, tmp_path
                 page = await browser.new_page()
                 await page.goto(group_page)
                 await page.wait_for_selector("#signin-refused", state="visible")
-                assert "Dash <lesson>" not in await page.inner_text("main"), name
+                await lacks(page.locator("main"), "Dash <lesson>")
         # Telegram's clients hand initData in the address's fragment (tgWebAppData).
         from urllib.parse import quote
 
@@ -137,7 +147,8 @@ async def test_mini_app_signs_in_with_init_data(standin: BotApiStandIn, tmp_path
             page = await browser.new_page()
             await page.goto(group_page + fragment)
             await page.wait_for_selector("text=Dash <lesson> & co")
-            assert "tgWebAppData" not in page.url, "the signed data leaves the address"
+            # The signed data leaves the address.
+            await expect(page).not_to_have_url(re.compile("tgWebAppData"))
 
 
 async def test_a_demoted_moderator_loses_the_group(standin: BotApiStandIn, tmp_path: Path) -> None:
@@ -149,15 +160,16 @@ async def test_a_demoted_moderator_loses_the_group(standin: BotApiStandIn, tmp_p
             page = await browser.new_page()
             await page.goto(link)
             await page.get_by_role("link", name="Room <A>").click()
-            assert "Dash <lesson> & co" in await page.inner_text("main")
+            main = page.locator("main")
+            await shows(main, "Dash <lesson> & co")
             admin = dash.group.admin
             dash.group.chat.members[admin.id] = ChatMember(admin, "member")
             await asyncio.sleep(0.1)
             await page.reload()
-            assert "You do not moderate this group" in await page.inner_text("main")
+            await shows(main, "You do not moderate this group")
             await page.goto(f"{dash.base}/dashboard/")
-            assert "You moderate no group" in await page.inner_text("main")
-            assert "Room <A>" not in await page.inner_text("main")
+            await shows(main, "You moderate no group")
+            await lacks(main, "Room <A>")
 
 
 async def test_mini_app_in_telegrams_web_client_frame(
@@ -237,14 +249,16 @@ async def test_a_debate_before_and_after_on_a_phone(standin: BotApiStandIn, tmp_
             await page.get_by_role("link", name="Room <A>").click()
             await page.get_by_role("link", name="Shift <talk>").click()
             await page.get_by_role("link", name="Questions").click()
-            stand = await page.locator("#q-stand").inner_text()
-            assert "2 moved from Disagree to Agree" in stand
-            assert "Argued by those who chose Agree" in stand and "it costs too much" in stand
-            assert "Shared with the group" in stand and "Disagree: 1" in stand
-            assert await page.locator("#q-stand svg.bar.shift").count() == 3
-            assert await overflows(page) <= 0
+            # The session runs: its pages reload themselves (every 10 s), and a click
+            # waits for its navigation to begin, not to finish: each read is expect().
+            stand = page.locator("#q-stand")
+            await shows(stand, "2 moved from Disagree to Agree")
+            await shows(stand, "Argued by those who chose Agree", "it costs too much")
+            await shows(stand, "Shared with the group", "Disagree: 1")
+            await expect(page.locator("#q-stand svg.bar.shift")).to_have_count(3)
+            await fits_the_screen(page)
             await _shot(page, tmp_path, "dashboard-debate.png")
             await page.get_by_role("link", name="Students").click()
             await page.get_by_role("link", name="Bo", exact=True).click()
-            assert "Before reading: Should we do it?" in await page.inner_text("main")
-            assert await overflows(page) <= 0
+            await shows(page.locator("main"), "Before reading: Should we do it?")
+            await fits_the_screen(page)
