@@ -17,7 +17,7 @@ from typing import Self, TypeVar
 
 import aiosqlite
 
-from bot.storage.cache import CACHE_LIMIT, Cache
+from bot.storage.cache import CACHE_LIMIT, Cache, Kept
 from bot.storage.checkpoints import Checkpointer
 from bot.storage.lock import InstanceLock
 from bot.storage.records import Clock, Post, StorageError, Walk, iso_utc, utc_now
@@ -68,8 +68,10 @@ class StorageBase:
         self._posts: Cache[tuple[int, int] | str, Post] = Cache(CACHE_LIMIT, _post_walk)
         # The newest post of a question in a walk, by (walk id, question id).
         self._question_posts: Cache[tuple[int, str], Post] = Cache(CACHE_LIMIT, _post_walk)
-        # Who reads which language (bot.storage.languages), read once and kept.
-        self._languages: dict[int, tuple[str | None, str | None]] | None = None
+        # Who reads which language (bot.storage.languages), and the groups' settings
+        # (bot.storage.group_settings): read once and kept.
+        self._languages: Kept[dict[int, tuple[str | None, str | None]]] = Kept()
+        self._group_settings: Kept[dict[int, dict[str, str]]] = Kept()
         # Work that outlives the call that started it (clearing the log after /forget).
         self._background: set[asyncio.Task[None]] = set()
 

@@ -1,4 +1,5 @@
-"""Posts and walks kept in memory: every answer looks up its session's post and walk."""
+"""Rows kept in memory: every answer looks up its session's post and walk, every update
+its reader's language, every reply in a group its group's settings."""
 
 from __future__ import annotations
 
@@ -133,3 +134,30 @@ class Cache(Generic[K, V]):
             keys.discard(key)
             if not keys:
                 del self._by_walk[walk]
+
+
+class Kept(Generic[V]):
+    """A small table read whole on first use and kept: every update asks it, and only a few
+    writes change it, each changing the kept copy once it has committed.
+
+    One read at a time, and a write's change waits for a read under way: a read that began
+    before the write committed puts its copy in place first, so it cannot put an older copy
+    back over the change (a read begun after the commit sees the write)."""
+
+    def __init__(self) -> None:
+        self._copy: V | None = None
+        self._reading = asyncio.Lock()
+
+    async def get(self, read: Callable[[], Awaitable[V]]) -> V:
+        """The kept copy; read by ``read`` the first time."""
+        if self._copy is None:
+            async with self._reading:
+                if self._copy is None:
+                    self._copy = await read()
+        return self._copy
+
+    async def settled(self) -> V | None:
+        """For a write that has committed: the kept copy to change, once no read is under
+        way; None when none is kept (the first read will see the write)."""
+        async with self._reading:
+            return self._copy

@@ -93,6 +93,15 @@ class ChatQueries(StorageBase):
             return True
 
         moved = await self._write(migrate, changes_walks=True)
-        if moved and self._languages is not None and old_id in self._languages:
-            self._languages[new_id] = self._languages.pop(old_id)
+        if moved:  # the kept copies as the UPDATE OR IGNOREs left the rows
+            languages = await self._languages.settled()
+            if languages is not None and old_id in languages and new_id not in languages:
+                languages[new_id] = languages.pop(old_id)
+            settings = await self._group_settings.settled()
+            if settings is not None and old_id in settings:
+                new, old = settings.setdefault(new_id, {}), settings[old_id]
+                for name in [name for name in old if name not in new]:
+                    new[name] = old.pop(name)
+                if not old:
+                    del settings[old_id]
         return moved

@@ -62,10 +62,11 @@ class LanguageQueries(StorageBase):
         written.add_done_callback(unless_written)
 
     async def _languages_known(self) -> dict[int, Settings]:
-        if self._languages is None:
-            rows = await self._read_all("SELECT chat_id, chosen, telegram FROM languages")
-            self._languages = {int(r[0]): (r[1], r[2]) for r in rows}
-        return self._languages
+        return await self._languages.get(self._read_languages)
+
+    async def _read_languages(self) -> dict[int, Settings]:
+        rows = await self._read_all("SELECT chat_id, chosen, telegram FROM languages")
+        return {int(r[0]): (r[1], r[2]) for r in rows}
 
 
 def _store_code(db: Db, user_id: int, code: str, now: str) -> None:

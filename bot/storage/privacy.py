@@ -84,8 +84,9 @@ class PrivacyQueries(StorageBase):
             return answers, walks, other
 
         answers, walks, other = await self._write(forget, changes_walks=True)
-        if self._languages is not None:
-            self._languages.pop(user_id, None)
+        languages = await self._languages.settled()
+        if languages is not None:
+            languages.pop(user_id, None)
         cleared = await self._clear_log()
         if not cleared and not self._running(_CLEARING):
             # A task already running tries again after this delete: its success covers it.
