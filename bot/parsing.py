@@ -9,20 +9,29 @@ same message; a message edited since (its text, its keyboard, its edit date) has
 and is parsed afresh. PTB's objects are frozen once made, so one can be shared.
 
 Only the bot's own messages in groups are kept: in a private chat a message is carried by
-one person's updates, and keeping it would only push out the messages a group shares.
+one person's updates, and keeping it would only push out the messages a group shares. And
+only while they are answered: a message no update has carried for IDLE_SECONDS is let go,
+so a bot that ran a thousand sessions last week does not keep their questions.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from telegram import Bot, CallbackQuery, Message, Update
 
-# About 7.5 KB each (a question with its keyboard); enough for the questions being answered
-# in about 2,000 groups at once (docs/scaling.md).
-MESSAGES_KEPT = 2048
+# 2-5 KB each (a question without and with four answer buttons, its key included): at most
+# about 40 MiB, and only with thousands of questions answered at once. As many as the posts
+# kept (bot/storage/cache.py): 1,000 groups replying to four questions each kept 2,048 busy
+# evicting (bench/capacity.py --replies, 60 s: misses rose from 100 to 500 a second, each a
+# full parse, 0.4 ms); with 8,192 each question was parsed once (docs/scaling.md, session 12).
+MESSAGES_KEPT = 8192
+# A question nobody has answered for this long is let go (parsed again if someone does).
+IDLE_SECONDS = 600.0
 
 _GROUP_CHATS = frozenset({"group", "supergroup"})
 _KEY = json.JSONEncoder(check_circular=False, separators=(",", ":"))
@@ -31,10 +40,17 @@ _KEY = json.JSONEncoder(check_circular=False, separators=(",", ":"))
 class UpdateParser:
     """``Update.de_json`` with the bot's group messages an update carries parsed once."""
 
-    def __init__(self, bot: Bot, kept: int = MESSAGES_KEPT) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        kept: int = MESSAGES_KEPT,
+        idle: float = IDLE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._bot = bot
-        self._kept = kept
-        self._messages: OrderedDict[str, Message] = OrderedDict()
+        self._kept, self._idle, self._clock = kept, idle, clock
+        # By JSON: the message, and when an update last carried it; the least recent first.
+        self._messages: OrderedDict[str, tuple[Message, float]] = OrderedDict()
 
     def parse(self, data: dict[str, Any]) -> Update:
         """The update, equal to ``Update.de_json(data, bot)``; ``data`` is not changed."""
@@ -55,15 +71,13 @@ class UpdateParser:
         return Update.de_json(data, self._bot)
 
     def _message(self, data: dict[str, Any]) -> Message:
-        key = _KEY.encode(data)
-        message = self._messages.get(key)
-        if message is not None:
-            self._messages.move_to_end(key)
-            return message
-        message = Message.de_json(data, self._bot)
-        self._messages[key] = message
-        if len(self._messages) > self._kept:
-            self._messages.popitem(last=False)
+        key, now = _KEY.encode(data), self._clock()
+        kept = self._messages.pop(key, None)
+        message = Message.de_json(data, self._bot) if kept is None else kept[0]
+        self._messages[key] = (message, now)  # the most recent, last
+        messages = self._messages
+        while len(messages) > self._kept or messages[next(iter(messages))][1] < now - self._idle:
+            messages.popitem(last=False)
         return message
 
 

@@ -140,6 +140,29 @@ def test_only_so_many_messages_are_kept_the_least_recently_carried_going_first()
     assert len(parser._messages) == 2
 
 
+def test_a_message_no_update_carried_for_a_while_is_let_go() -> None:
+    """Kept while answered: a question idle for ten minutes is dropped at the next update
+    (a bot that ran many sessions last week does not keep their questions)."""
+    now = 0.0
+    parser = UpdateParser(BOT, idle=600.0, clock=lambda: now)
+
+    def carried(update_id: int, text: str) -> object:
+        query = parser.parse(press(update_id, question(text=text))).callback_query
+        assert query is not None
+        return query.message
+
+    one = carried(1, "one")
+    now = 599.0
+    assert carried(2, "one") is one  # carried again: idle from 599 now
+    now = 1198.0
+    carried(3, "two")
+    assert len(parser._messages) == 2  # "one" idle 599 s: still kept
+    now = 1199.5
+    carried(4, "two")
+    assert len(parser._messages) == 1  # "one" idle 600.5 s: let go
+    assert carried(5, "one") is not one  # parsed afresh
+
+
 @given(
     text=st.text(min_size=1, max_size=40),
     edit_date=st.none() | st.integers(min_value=1_700_000_000, max_value=1_900_000_000),
