@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -43,9 +44,30 @@ async def test_a_write_queued_behind_a_transaction_commits_while_the_event_loop_
     await asyncio.gather(first, second)
 
 
+def checkpointers() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("sqlite-checkpoint")]
+
+
+async def test_only_the_running_bot_checkpoints_beside_the_writer(tmp_path: Path) -> None:
+    """A command-line tool (an export, `check`) opens the database while the bot may run:
+    it starts no checkpointer of its own (the bot's, or the writer's autocheckpoint, does)."""
+    path, before = tmp_path / "bot.sqlite3", checkpointers()
+    tool = await Storage.open(path)
+    try:
+        await group_session(tool)
+        assert checkpointers() == before
+    finally:
+        await tool.close()
+    running = await Storage.open(path, exclusive=True)
+    try:
+        assert len(checkpointers()) == len(before) + 1
+    finally:
+        await running.close()
+
+
 async def test_the_log_is_copied_into_the_database_beside_the_writer(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    storage = await Storage.open(path)
+    storage = await Storage.open(path, exclusive=True)  # the running bot's
     try:
         walk = await group_session(storage)
         writer_setting = await storage._writer.run(

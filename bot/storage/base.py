@@ -81,7 +81,9 @@ class StorageBase:
 
         ``exclusive``: the running bot holds a lock file beside the database, so that a
         second instance on the same database refuses to start (exports and backups don't
-        take it: they only read).
+        take it: they only read), and copies the write-ahead log into the database beside
+        the writer (a checkpointer on a thread of its own). A command-line tool does
+        neither: it writes little, which the writer's own autocheckpoint covers.
         """
         path.parent.mkdir(parents=True, exist_ok=True)
         lock = InstanceLock.take(path) if exclusive else None
@@ -107,8 +109,9 @@ class StorageBase:
                 await reader.execute(pragma)
             await storage._check()
             await storage._write(migrate)
-            storage._checkpointer = await Checkpointer.open(path)  # the log is WAL by now
-            storage._checkpointer.start()
+            if exclusive:
+                storage._checkpointer = await Checkpointer.open(path)  # the log is WAL by now
+                storage._checkpointer.start()
         except (StorageError, sqlite3.DatabaseError) as error:
             await storage.close()
             if isinstance(error, StorageError):
