@@ -1,7 +1,8 @@
 """A stop that cuts a group session's move short (bot/send_budget.py's ``NotSent``), before
 the next part: the model answers of a part that takes several messages, cut partway at
-/next (or at their first message). The session stays where it was; its next move (a
-moderator's /next, or the /next handled again when it wrote nothing) posts what the stop
+/next (or at their first message), and a debate's digest cut at a paced session's tick.
+The session stays where it was; its next move (a moderator's /next, the /next handled
+again when it wrote nothing, or the clock rebuilt at the next start) posts what the stop
 refused, each message once and in a move's order, then the part.
 """
 
@@ -18,7 +19,8 @@ from bot import poller
 from tests.actors import Group, settings_for, text, value
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn, StoredMessage
-from tests.stop_cut_support import GRACE, PAUSE, held_in
+from tests.stop_cut_support import GRACE, PAUSE, digest_of, held_in
+from tests.test_discussion_digest import LESSON as DEBATE_LESSON
 
 # The first part asks five short questions whose model answers fill three messages
 # (Telegram's 4096 characters: two answers, two, one); the second part follows them.
@@ -176,3 +178,54 @@ async def test_model_answers_a_stop_refused_from_the_first_are_posted_when_next_
     async with running_bot(settings):  # started again: nothing more
         await standin.wait_until_idle(quiet=0.5)
     transcript_once(standin, room)
+
+
+async def test_a_digest_the_stop_cut_at_a_paced_tick_is_posted_once_by_the_clock_after_restart(
+    standin: BotApiStandIn,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A paced session: the clock's tick moves past the debate question, and its digest is
+    held by a 429 past the stop's grace, so the tick posts nothing more (the digest noted
+    owed; the stop's line says it comes at the session's next move). After the restart
+    the clock, rebuilt with its tick already due, moves on at once with no /next: the
+    digest, then the next part, then a pace later the close; each once, and a further
+    start posts nothing more."""
+    monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
+    room = Group(standin)
+    settings = settings_for(standin, tmp_path, DEBATE_LESSON)
+    standin.fail_next("sendMessage", retry_after=PAUSE, matching=digest_of("Should we do it?"))
+    async with asyncio.timeout(PAUSE), running_bot(settings):
+        room.says(room.admin, "/begin pace 5s")
+        assert "runs by itself" in text(await room.reads())
+        assert "Short text." in text(await room.reads())  # the first part at once
+        question = await room.reads()  # a pace later, by the clock
+        assert "Should we do it?" in text(question), text(question)
+        await room.presses(room.members[0], question, "Agree")
+        await held_in(standin, room.chat.id)  # the next tick's digest
+    assert value(tmp_path, "SELECT owed FROM digests") == 0
+    said = [text(m) for m in standin.bot_messages(room.chat.id)]
+    assert not any("What the group said" in t or "Anything else?" in t for t in said), said
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    owed = "the digests of 1 debate question are posted at their session's next move"
+    assert any(owed in w for w in warned), warned
+
+    async with running_bot(settings):
+        digest = await room.reads()  # by the clock at once: nobody said /next
+        assert "What the group said" in text(digest) and "Agree 1" in text(digest), text(digest)
+        assert "Anything else?" in text(await room.reads())
+        summary = await room.reads()  # a pace later, the close
+        assert "Session closed: Argue" in text(summary), text(summary)
+        await standin.wait_until_idle(quiet=0.5)
+    assert value(tmp_path, "SELECT owed FROM digests") is None
+    async with running_bot(settings):  # started again: nothing more
+        await standin.wait_until_idle(quiet=0.5)
+    said = [text(m) for m in standin.bot_messages(room.chat.id)]
+    # The summary and the digest name the questions: each is counted apart.
+    asked = [t for t in said if "Session closed" not in t and "What the group said" not in t]
+    for once in ("Anything else?", "Should we do it?"):
+        assert sum(once in t for t in asked) == 1, (once, said)
+    assert sum("What the group said" in t for t in said) == 1, said
+    assert sum("Session closed" in t for t in said) == 1, said
