@@ -24,7 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import attempts, homework, i18n, reminders, session_clock, sessions
+from bot import attempts, homework, i18n, moves_owed, reminders, session_clock, sessions
 from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData
 from bot.handlers import (
@@ -66,6 +66,7 @@ async def _post_init(application: BotApplication) -> None:
     await attempts.make_good_at_start(application)  # replies the last stop left unsent
     await homework.make_good_at_start(application)  # and the results of closes it cut
     await sessions.make_good_at_start(application)  # and the sessions' summaries
+    await moves_owed.make_good_at_start(application)  # and the sessions' moves it cut
 
 
 async def _post_shutdown(application: BotApplication) -> None:

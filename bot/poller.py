@@ -205,8 +205,8 @@ class InboxPoller:
         it again would only be told "already answered"), the private chats it was
         answering are noted, and at the next start each gets the step its lesson stands
         at (``bot.attempts.make_good``): the student is never left without her next
-        question. Groups need nothing: what was posted of a part is recorded, and /next
-        (or the clock) posts the rest."""
+        question. Groups need nothing here: what was posted of a part is recorded, and the
+        session's move noted owed is finished at the next start (``bot.moves_owed``)."""
         if not handled:
             log.debug("update %s stays in the inbox: the stop cut its reply", update_id)
             return

@@ -217,6 +217,10 @@ async def _tell_not_sent(application: BotApplication, storage: Storage) -> None:
     if on_move:
         debates = _counted(on_move, "debate question", "debate questions")
         closes += f", the digests of {debates} are posted at their session's next move"
+    moves = len(await storage.owed_moves())  # group sessions' moves (/next, a tick), likewise
+    if moves:
+        sessions = "1 session's move is" if moves == 1 else f"{moves} sessions' moves are"
+        closes += f", {sessions} finished"
     log.warning(
         "stopped with %s not sent (each waited on its chat's flood budget past the stop's "
         "%g s grace): at the next start %s get their lesson's step%s, and the updates that "

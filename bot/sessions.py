@@ -66,7 +66,8 @@ async def send_to_group(context: BotContext, walk: Walk, message: GroupMessage) 
 async def tell_cannot_post(context: BotContext, walk: Walk, error: TelegramError) -> None:
     """Say in the group why a part was not (all) posted: a moderator can fix the bot's
     rights and go on. If even this cannot be posted, the log has it. A stop that cut the
-    part short is no refusal (the stop's one line counts it): /next posts the rest."""
+    part short is no refusal (the stop's one line counts it): the move is owed, its rest
+    posted at the next start (``post_next_part``)."""
     if isinstance(error, NotSent):
         return
     log.warning("could not post in chat %s: %s", walk.chat_id, error)
@@ -229,15 +230,38 @@ def _advancing(context: BotContext, walk_id: int) -> asyncio.Lock:
     return context.bot_data.advancing.setdefault(walk_id, asyncio.Lock())
 
 
-async def post_next_part(context: BotContext, walk: Walk) -> None:
+async def post_next_part(context: BotContext, walk: Walk, *, owed: bool = False) -> None:
     """Post the session's next part (or, past its last, end it): the one way a session
     moves on, for /next, the Next button and a paced session's clock alike. Nothing if it
-    moved meanwhile (the clock and a moderator at once) or stopped taking answers."""
+    moved meanwhile (the clock and a moderator at once) or stopped taking answers. A move
+    a stop cut (``NotSent``) is noted owed; the next move takes the note and says first why
+    it comes late; ``owed``: only such a move (the next start's, ``bot.moves_owed``)."""
     async with _advancing(context, walk.id):
         current = await context.storage.walk(walk.id)
         if current is None or current.position != walk.position or current.status != "active":
             return
-        await _post_next_part(context, current)
+        late = await context.storage.take_owed_move(walk.id)
+        if owed and not late:
+            return  # a moderator's Next (or the clock, or /end) came first
+        try:
+            if late and not await _told_late(context, current):
+                await context.storage.owe_move(walk.id)  # paused: still owed when it resumes
+                return
+            await _post_next_part(context, current)
+        except NotSent:  # the bot is stopping: the rest of this move at the next start
+            await context.storage.owe_move(walk.id)
+
+
+async def _told_late(context: BotContext, walk: Walk) -> bool:
+    """The line on why a move a stop cut comes late; False if the bot may not post here
+    (the session is paused). A stop's refusal (``NotSent``) is raised."""
+    try:
+        return await send_to_group(context, walk, render_group.move_delayed()) is not None
+    except NotSent:
+        raise
+    except TelegramError as error:  # an extra: the move goes on without it
+        log.warning("could not say in chat %s why a move comes late: %s", walk.chat_id, error)
+        return True
 
 
 async def _post_next_part(context: BotContext, walk: Walk) -> None:
@@ -249,7 +273,7 @@ async def _post_next_part(context: BotContext, walk: Walk) -> None:
         return
     settings = await group_settings.settings_of(context.storage, walk.chat_id)
     if not await post_model_answers(context, walk, lesson, settings):
-        return  # the bot may not post here (the session is paused), or a stop refused
+        return  # the bot may not post here (the session is paused)
     if not await _post_digests(context, walk, lesson):
         return  # the bot may no longer post there (paused), or was refused: /next again
     steps, after = next_part(lesson, walk.position)
@@ -272,8 +296,9 @@ async def _post_next_part(context: BotContext, walk: Walk) -> None:
             sent, refused = None, error
         if sent is None:  # refused, or paused: the bot may not post here any more
             # What was posted counts (answers to it are kept); /next posts the rest. A
-            # stop's cut is no refusal: a running clock's tick is due now, from there, so
-            # that the next start posts the rest by itself (``session_clock.rebuild_all``).
+            # stop's cut is no refusal (it is raised): a running clock's tick is due now,
+            # from there, and the move is owed (``post_next_part``): the next start posts
+            # the rest by itself.
             if posts:
                 cut_at = iso_utc(datetime.now(UTC)) if isinstance(refused, NotSent) else None
                 await context.storage.record_part(
@@ -282,6 +307,8 @@ async def _post_next_part(context: BotContext, walk: Walk) -> None:
                     posts,
                     tick_at=cut_at if tick_at is not None else None,
                 )
+            if isinstance(refused, NotSent):
+                raise refused
             if refused is not None:
                 await tell_cannot_post(context, walk, refused)
             return
@@ -317,13 +344,11 @@ async def _moved_past(
         await _drop_next_button(context, lesson, moved, carrier)
 
 
-async def _post_digests(
-    context: BotContext, walk: Walk, lesson: Lesson, *, closing: bool = False
-) -> bool:
+async def _post_digests(context: BotContext, walk: Walk, lesson: Lesson) -> bool:
     """The digests of the debate questions the session moves past now (the part posted
     last), before what comes next; False if the group could not be posted to. A stop's
-    cut (``NotSent``) leaves them owed (``digests.owe``); ``closing``: it is raised, for
-    the close to owe its summary."""
+    cut (``NotSent``) leaves them owed (``digests.owe``) and is raised: the move, or the
+    close, is owed."""
     due = await digests.due(context.storage, walk, current_questions(lesson, walk))
     for index, digest in enumerate(due):
         for n, message in digest.posting():
@@ -332,9 +357,7 @@ async def _post_digests(
                     return False
             except NotSent:
                 await digests.owe(context.storage, walk, digest, n, due[index + 1 :])
-                if closing:
-                    raise
-                return False
+                raise
             except TelegramError as error:
                 await tell_cannot_post(context, walk, error)
                 return False
@@ -376,15 +399,12 @@ async def post_model_answers(
     walk: Walk,
     lesson: Lesson,
     settings: group_settings.GroupSettings,
-    *,
-    closing: bool = False,
 ) -> bool:
     """As the session moves on (the next part, or the close), the model answers of the short
     questions just asked, when the group's setting says so; once per move (a /next that
-    posts the rest of a part cut short posts none). False if the bot could not post, or a
-    stop refused them (``NotSent``): the next move posts those not posted yet, their posts
-    counted; ``closing``: it is raised, for the close to owe its summary (``_made_good``
-    posts them)."""
+    posts the rest of a part cut short posts none). False if the bot may not post. A stop's
+    refusal (``NotSent``) is raised, for the move (or the close) to be owed: the next one
+    posts those not posted yet, their posts counted."""
     step = step_at(lesson, walk.position)
     if isinstance(step, QuestionStep) and step.part != 0 and walk.position > 0:
         before = step_at(lesson, walk.position - 1)
@@ -404,9 +424,7 @@ async def post_model_answers(
         try:
             sent = await send_to_group(context, walk, message)
         except NotSent:
-            if closing:
-                raise
-            return False
+            raise
         except TelegramError as error:  # they are an extra: the session goes on without
             log.warning("could not post model answers in chat %s: %s", walk.chat_id, error)
             return True
@@ -483,9 +501,9 @@ async def end(context: BotContext, walk: Walk, lesson: Lesson | None) -> None:
         return
     settings = await group_settings.settings_of(context.storage, walk.chat_id)
     try:
-        if not await _post_digests(context, ended, lesson, closing=True):
+        if not await _post_digests(context, ended, lesson):
             return
-        if not await post_model_answers(context, ended, lesson, settings, closing=True):
+        if not await post_model_answers(context, ended, lesson, settings):
             return
     except NotSent:  # the bot is stopping: the rest of the close at the next start
         await context.storage.owe_summary(ended.id, 0)
@@ -529,9 +547,9 @@ async def _made_good(
     try:
         if await send_to_group(context, walk, render_group.summary_delayed()) is None:
             return True  # the bot may no longer post there
-        if not await _post_digests(context, walk, lesson, closing=True):
+        if not await _post_digests(context, walk, lesson):
             return True
-        if not await post_model_answers(context, walk, lesson, settings, closing=True):
+        if not await post_model_answers(context, walk, lesson, settings):
             return True
     except NotSent:
         await context.storage.owe_summary(walk.id, first)

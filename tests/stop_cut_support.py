@@ -9,6 +9,9 @@ from tests.standin import BotApiStandIn
 
 GRACE = 1.0  # the stop's grace (5 s in production), compressed
 PAUSE = 30  # seconds Telegram asks the bot to wait in the group: far past the grace
+# The line before the rest of a session's move a stop cut, posted at the next start.
+LATE = "the bot was restarted while it was posting this session's next step"
+LATE_KO = "다음 단계를 올리는 중에 봇이 다시 시작됐어요"
 
 
 async def held_in(standin: BotApiStandIn, chat_id: int) -> None:

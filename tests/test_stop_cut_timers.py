@@ -25,7 +25,7 @@ from bot import poller
 from tests.actors import Group, Moderator, settings_for, text, value
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn
-from tests.stop_cut_support import GRACE, PAUSE, digest_of, held_in
+from tests.stop_cut_support import GRACE, LATE, PAUSE, digest_of, held_in
 from tests.stories import (
     HOMEWORK_LESSON,
     assigns,
@@ -334,8 +334,9 @@ async def test_a_paced_part_a_stop_cut_short_is_finished_by_the_clock_after_the_
 ) -> None:
     """The clock's tick posts the part's quiz poll; its typed question is held by a 429 in
     the group past the stop's grace. After the restart the clock goes on by itself, with
-    no /next: the rest of the part at once, the next part a pace later, then the close;
-    nothing posted twice, nothing skipped."""
+    no /next: the line saying why it comes late and the rest of the part at once (the
+    clock or the start's job, whichever comes first), the next part a pace later, then
+    the close; nothing posted twice, nothing skipped."""
     monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
     caplog.set_level(logging.INFO)
     room = Group(standin)
@@ -353,7 +354,8 @@ async def test_a_paced_part_a_stop_cut_short_is_finished_by_the_clock_after_the_
     assert not any("Why so?" in text(m) for m in standin.bot_messages(room.chat.id))
 
     async with running_bot(settings):
-        why = await room.reads()  # the rest of the part, by the clock: nobody said /next
+        assert LATE in text(await room.reads())  # at once: nobody said /next
+        why = await room.reads()  # the rest of the part
         assert "Why so?" in text(why) and "Closes at" in text(why), text(why)
         say = await room.reads()  # a pace later, the next part
         assert "Discussion 1 of 1" in text(say), text(say)
@@ -364,7 +366,7 @@ async def test_a_paced_part_a_stop_cut_short_is_finished_by_the_clock_after_the_
     said = [text(m) for m in standin.bot_messages(room.chat.id)]
     assert sum("Session closed" in t for t in said) == 1, said
     asked = [t for t in said if "Session closed" not in t]  # the summary names them all
-    for once in ("Short text.", "Why so?", "Discussion 1 of 1"):
+    for once in ("Short text.", "Why so?", "Discussion 1 of 1", LATE):
         assert sum(once in t for t in asked) == 1, (once, asked)
     assert [poll.question for poll in standin.polls.values()] == ["Quiz?"]
 
@@ -466,16 +468,16 @@ async def test_a_digest_the_stop_cut_at_the_close_is_posted_once_before_the_summ
         assert sum(once in t for t in said) == 1, (once, said)
 
 
-async def test_a_digest_the_stop_cut_at_next_is_posted_once_at_the_next_next(
+async def test_a_digest_the_stop_cut_at_next_is_posted_once_at_the_next_start(
     standin: BotApiStandIn,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """/next moves past a debate question: its digest is held by a 429 past the stop's
-    grace, so the session stays where it was. After the restart nothing comes by itself;
-    the moderator's /next posts the digest, then the next part; the close and a further
-    start post it no more."""
+    grace, so the session stays where it was, its move noted owed. The next start finishes
+    it with nobody saying /next: the line saying why it comes late, the digest, then the
+    next part; the close and a further start post it no more."""
     monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
     room = Group(standin)
     settings = settings_for(standin, tmp_path, DEBATE_LESSON)
@@ -491,12 +493,10 @@ async def test_a_digest_the_stop_cut_at_next_is_posted_once_at_the_next_next(
     owed = "the digests of 1 debate question are posted at their session's next move"
     assert any(owed in w for w in warned), warned
     assert not any("summaries" in w or "at a close" in w for w in warned), warned
-    posted = len(standin.bot_messages(room.chat.id))
+    assert any("1 session's move is finished" in w for w in warned), warned
 
     async with running_bot(settings):
-        await standin.wait_until_idle(quiet=0.5)
-        assert len(standin.bot_messages(room.chat.id)) == posted  # the /next was handled
-        room.says(room.admin, "/next")
+        assert LATE in text(await room.reads())  # by itself: nobody said /next
         digest = await room.reads()
         assert "What the group said" in text(digest) and "Agree 1" in text(digest), text(digest)
         assert "Anything else?" in text(await room.reads())
@@ -506,7 +506,7 @@ async def test_a_digest_the_stop_cut_at_next_is_posted_once_at_the_next_next(
         await standin.wait_until_idle(quiet=0.5)
     said = [text(m) for m in standin.bot_messages(room.chat.id)]
     asked = [t for t in said if "Session closed" not in t]  # the summary names them all
-    for once in ("What the group said", "Anything else?"):
+    for once in ("What the group said", "Anything else?", LATE):
         assert sum(once in t for t in asked) == 1, (once, said)
     assert sum("Session closed" in t for t in said) == 1, said
     assert value(tmp_path, "SELECT owed FROM digests") is None

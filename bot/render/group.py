@@ -438,6 +438,12 @@ def summary_delayed() -> Reply:
     return Reply(texts.GROUP_END_DELAYED)
 
 
+def move_delayed() -> Reply:
+    """Before the rest of a session's move a stop cut short (posted at the next start, or
+    by whichever move comes first): why it comes late."""
+    return Reply(texts.GROUP_NEXT_DELAYED)
+
+
 def session_summary(lesson: Lesson, results: SessionResults) -> list[Reply]:
     """Participants, then per question: how many answered, the share right, the stances;
     in as many messages as Telegram's length limit needs (a long lesson takes several)."""

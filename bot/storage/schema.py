@@ -523,6 +523,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # (bot.sessions.make_good).
         "ALTER TABLE digests ADD COLUMN owed INTEGER",
     ),
+    (
+        # movegood (issue 18's stop, issue 13's /next): a running session whose move (the
+        # model answers of the part just asked, a debate's digest, its next part) a stop
+        # cut short (it waited on the group's flood budget past the stop's grace): 1; NULL:
+        # none owed. Finished at the next start after a line saying why it comes late
+        # (bot.moves_owed), or by whichever move comes first (a moderator's Next, the
+        # clock); a close drops it. Few are ever owed: found by a partial index.
+        "ALTER TABLE walks ADD COLUMN move_owed INTEGER",
+        "CREATE INDEX walks_move_owed ON walks(move_owed) WHERE move_owed IS NOT NULL",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -57,7 +57,7 @@ class WalkQueries(StorageBase):
         def start(db: Db) -> Walk:
             upsert_chat(db, chat_id, chat_type, chat_title, now)
             db.execute(
-                "UPDATE walks SET status = 'abandoned', ended_at = ? "
+                "UPDATE walks SET status = 'abandoned', ended_at = ?, move_owed = NULL "
                 "WHERE chat_id = ? AND status IN ('active', 'paused')",
                 (now, chat_id),
             )
@@ -141,14 +141,17 @@ class WalkQueries(StorageBase):
         )
 
     async def set_walk_status(self, walk_id: int, status: WalkStatus) -> Walk | None:
-        """Pause, resume or end a walk; ending stamps ``ended_at``."""
+        """Pause, resume or end a walk; ending stamps ``ended_at`` and drops a move a stop
+        left owed (the close posts what it still owes: ``bot.sessions.end``)."""
         ended = self._now() if status in ("finished", "abandoned") else None
 
         def set_status(db: Db) -> Walk | None:
             row = one(
                 db,
-                f"UPDATE walks SET status = ?, ended_at = ? WHERE id = ? RETURNING {WALK_COLUMNS}",
-                (status, ended, walk_id),
+                f"UPDATE walks SET status = ?, ended_at = ?, "
+                f"move_owed = CASE WHEN ? IS NULL THEN move_owed END "
+                f"WHERE id = ? RETURNING {WALK_COLUMNS}",
+                (status, ended, ended, walk_id),
             )
             return walk_of(row) if row else None
 
@@ -222,3 +225,42 @@ class WalkQueries(StorageBase):
             return [(walk, firsts[walk.id]) for walk in owed]
 
         return await self._write(take)
+
+    # --- a session's move a stop cut (not part of the cached Walk) --------------------------
+
+    async def owe_move(self, walk_id: int) -> None:
+        """A stop cut the running session's move short: finished at the next start, or by
+        whichever move comes first (``take_owed_move``)."""
+        await self._write(
+            lambda db: db.execute(
+                "UPDATE walks SET move_owed = 1 WHERE id = ? AND status IN ('active', 'paused')",
+                (walk_id,),
+            )
+        )
+
+    async def owed_moves(self) -> list[int]:
+        """The running sessions whose move a stop left owed, the first begun first."""
+        rows = await self._read_all(
+            "SELECT id FROM walks WHERE move_owed IS NOT NULL AND status = 'active' ORDER BY id"
+        )
+        return [int(row[0]) for row in rows]
+
+    async def take_owed_move(self, walk_id: int) -> bool:
+        """Whether a stop left the session's move owed; the note is taken (cleared) before
+        the move is posted, so a crash meanwhile loses it rather than posting it twice."""
+        if (
+            await self._read_one(
+                "SELECT 1 FROM walks WHERE id = ? AND move_owed IS NOT NULL", (walk_id,)
+            )
+            is None
+        ):
+            return False  # the common case: no write
+        taken = await self._write(
+            lambda db: one(
+                db,
+                "UPDATE walks SET move_owed = NULL "
+                "WHERE id = ? AND move_owed IS NOT NULL AND status = 'active' RETURNING id",
+                (walk_id,),
+            )
+        )
+        return taken is not None

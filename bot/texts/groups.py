@@ -79,6 +79,12 @@ GROUP_END_THANKS = "Thank you all! Your answers are saved."
 GROUP_END_DELAYED = (
     "🙏 Sorry, this summary comes late: the bot was stopped just as this session closed."
 )
+# Before the rest of a session's move (model answers, a digest, its next part) a stop cut
+# short, posted at the next start (or by the next Next).
+GROUP_NEXT_DELAYED = (
+    "🙏 Sorry for the wait: the bot was restarted while it was posting this session's "
+    "next step. Here is the rest."
+)
 
 # The group's /settings panel (moderators): one button per setting, showing its value.
 SETTINGS_PANEL = "⚙️ <b>Settings for this group</b> — tap one to change it (admins only)."
