@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import poller
+from bot import moves_owed, poller
 from tests.actors import Group, edited, settings_for, text, value
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn, StoredMessage
@@ -176,6 +176,78 @@ async def test_model_answers_a_stop_cut_partway_at_next_are_finished_at_the_next
         await standin.wait_until_idle(quiet=0.5)
     transcript_once(standin, room)
     assert sum(LATE in text(m) for m in standin.bot_messages(room.chat.id)) == 1
+
+
+async def test_a_next_pressed_before_the_start_finishes_the_cut_move_takes_it_once(
+    standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same cut; the next start's job held back, then run as a moderator presses the
+    Next still on the last question: whichever comes first takes the note (the other
+    finds none, or the session moved: "already posted"), so the late line, the second and
+    third messages, then the second part come once."""
+    monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
+    room = Group(standin)
+    settings = settings_for(standin, tmp_path, LONG_ANSWERS_LESSON)
+    standin.fail_next("sendMessage", retry_after=PAUSE, matching=holds_answer("three"))
+    async with asyncio.timeout(PAUSE), running_bot(settings):
+        last = await cut_after_the_first_answers(standin, room, tmp_path)
+    cut_there(standin, room, tmp_path)
+
+    async def held_back(application: object) -> None:
+        return None
+
+    with monkeypatch.context() as held:
+        held.setattr(moves_owed, "make_good_at_start", held_back)
+        async with running_bot(settings) as application:
+            await standin.wait_until_idle(quiet=0.5)
+            carrier = standin.message(room.chat.id, last.message_id)
+            assert application.job_queue is not None
+            application.job_queue.run_once(moves_owed.make_good, 0)  # the job, and a press
+            await room.presses(room.admin, carrier, NEXT)
+            assert LATE in text(await room.reads())
+            assert answers_in(text(await room.reads())) == ["three", "four"]
+            assert answers_in(text(await room.reads())) == ["five"]
+            assert "Second text." in text(await room.reads())
+            await standin.wait_until_idle(quiet=0.5)
+    async with running_bot(settings):
+        await finishes(room, standin)
+    async with running_bot(settings):  # started again: nothing more
+        await standin.wait_until_idle(quiet=0.5)
+    transcript_once(standin, room)
+
+
+async def test_an_end_before_the_start_finishes_the_cut_move_posts_the_rest_once(
+    standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same cut; the next start's job held back, and a moderator says /end first: the
+    close drops the note and posts the model answers not posted (the second and third
+    messages), then the summary; a further start posts nothing (no part after a close)."""
+    monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
+    room = Group(standin)
+    settings = settings_for(standin, tmp_path, LONG_ANSWERS_LESSON)
+    standin.fail_next("sendMessage", retry_after=PAUSE, matching=holds_answer("three"))
+    async with asyncio.timeout(PAUSE), running_bot(settings):
+        await cut_after_the_first_answers(standin, room, tmp_path)
+    cut_there(standin, room, tmp_path)
+
+    async def held_back(application: object) -> None:
+        return None
+
+    with monkeypatch.context() as held:
+        held.setattr(moves_owed, "make_good_at_start", held_back)
+        async with running_bot(settings):
+            await standin.wait_until_idle(quiet=0.5)
+            room.says(room.admin, "/end")
+            assert answers_in(text(await room.reads())) == ["three", "four"]
+            assert answers_in(text(await room.reads())) == ["five"]
+            assert "Session closed: Explain" in text(await room.reads())
+            await standin.wait_until_idle(quiet=0.5)
+    assert value(tmp_path, "SELECT move_owed FROM walks") is None
+    async with running_bot(settings):  # started again: nothing more
+        await standin.wait_until_idle(quiet=0.5)
+    said = [text(m) for m in standin.bot_messages(room.chat.id)]
+    assert [w for t in said for w in answers_in(t)] == list(WORDS), said
+    assert not any("Second text." in t or LATE in t for t in said), said
 
 
 async def test_a_korean_group_is_told_in_korean_why_the_rest_comes_late(
