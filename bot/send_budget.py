@@ -50,12 +50,15 @@ from contextvars import ContextVar
 from typing import Any
 
 from telegram import constants
-from telegram.error import NetworkError, RetryAfter
+from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
+from telegram.request import BaseRequest
 
 log = logging.getLogger(__name__)
 # What a Bot API call returns, as PTB's rate limiter passes it on.
 ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
+# Where PTB raises a refused call's error (see _call).
+_PTB_RAISES_IN = BaseRequest._request_wrapper.__code__
 
 # A send is counted when it leaves; it reaches Telegram a round trip's jitter later, maybe
 # after the one sent next: each window is kept this much longer than Telegram's (a 20th of
@@ -246,7 +249,7 @@ class SendBudget(BaseRateLimiter[int]):
     ) -> ApiResult:
         chat_id = _chat_of(data)
         if chat_id is None or endpoint in UNCOUNTED or endpoint.startswith("get"):
-            return await callback(*args, **kwargs)
+            return await _call(callback, args, kwargs)
         max_retries = rate_limit_args or self._max_retries
         arrival = next(self._arrivals)
         for attempt in range(max_retries + 1):
@@ -259,7 +262,7 @@ class SendBudget(BaseRateLimiter[int]):
                     cuts.add(chat_id)
                 raise
             try:
-                return await callback(*args, **kwargs)
+                return await _call(callback, args, kwargs)
             except RetryAfter as error:
                 if attempt == max_retries:
                     log.warning("%s to chat %s: 429 %d times", endpoint, chat_id, attempt + 1)
@@ -389,6 +392,25 @@ class SendBudget(BaseRateLimiter[int]):
             if len(heap) > 2 * len(self._chats) + 64:
                 heap[:] = [entry for entry in heap if self._current(entry) is not None]
                 heapq.heapify(heap)
+
+
+async def _call(
+    callback: Callable[..., Coroutine[Any, Any, ApiResult]], args: Any, kwargs: dict[str, Any]
+) -> ApiResult:
+    """The call; a refusal it raises is raised with no reference cycle."""
+    try:
+        return await callback(*args, **kwargs)
+    except TelegramError as error:
+        # PTB raises a refusal (400, 403, 502...) from a local variable of its request
+        # wrapper, so the error's traceback holds the frame that holds the error: some 40
+        # objects a refused call, kept until a collection (tests/test_cycles.py). That frame
+        # has finished: its locals go, its line stays in the traceback for the logs.
+        raised = error.__traceback__
+        while raised is not None and raised.tb_next is not None:
+            raised = raised.tb_next
+        if raised is not None and raised.tb_frame.f_code is _PTB_RAISES_IN:
+            raised.tb_frame.clear()
+        raise
 
 
 def _chat_of(data: dict[str, Any]) -> int | str | None:
