@@ -47,7 +47,9 @@ log = logging.getLogger(__name__)
 # second that was a sixth of the bot's CPU and its longest pauses. Less often
 # (bench/capacity.py, 300 groups, 1,000 answers offered a second, 50 ms round trips, two
 # runs each: 659-664 -> 702-704 answers/s, bot CPU 55-57% -> 45-50% of a core, p99 arrival
-# -> commit 2.8-3.3 s -> 0.6-1.2 s); memory stays bounded (bench/memory.py).
+# -> commit 2.8-3.3 s -> 0.6-1.2 s); memory stays bounded (bench/memory.py). Updates leave
+# no reference cycles (tests/test_cycles.py; docs/benchmarks.md, session 12), so what the
+# collector walks it finds alive: collecting less often keeps no garbage longer.
 GC_THRESHOLDS = (50_000, 20, 100)
 
 # The update kinds the handlers consume; Telegram sends nothing else.
