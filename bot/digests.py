@@ -43,7 +43,7 @@ async def due(storage: Storage, walk: Walk, questions: list[Question]) -> list[D
     debates = [q for q in questions if isinstance(q, DebateQuestion)]
     if not debates or not (await storage.group_switches(walk.chat_id)).digest:
         return []
-    history = await storage.answer_history(walk.id)
+    history = await storage.answer_history(walk.id, [q.id for q in debates])
     ready: list[Due] = []
     for question in debates:
         found = digest_of(question, history)

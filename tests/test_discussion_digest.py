@@ -5,15 +5,27 @@ their public reasons, private reasons counted and never quoted; /digest off stop
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot import digests
 from bot.discussion import Digest
 from bot.lessons import DebateQuestion
 from bot.render import discussion as render
 from bot.render.fit import MESSAGE_LIMIT, visible_length
-from bot.storage import StoredAnswer
-from tests.actors import FLOOD_WINDOW, Group, Student, html, link_payload, settings_for, text, value
+from bot.storage import NewAnswer, Respondent, Storage, StoredAnswer
+from tests.actors import (
+    FLOOD_WINDOW,
+    Group,
+    Student,
+    group_session,
+    html,
+    link_payload,
+    settings_for,
+    text,
+    value,
+)
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn, StoredMessage
 
@@ -167,6 +179,33 @@ def test_a_long_digest_is_two_messages_at_most_within_the_limit() -> None:
     assert all(visible_length(m.text) <= MESSAGE_LIMIT for m in messages)
     assert "more in /report" in messages[-1].text
     assert "Member 0" in messages[0].text
+
+
+async def test_a_digest_reads_its_debates_answers_only(storage: Storage) -> None:
+    """Read at every move past a part and at every close: a big group's session has
+    thousands of other answers, and reading them all whole was a peak of several MB."""
+    walk = await group_session(storage)
+    for n in range(30):
+        who = Respondent(600 + n, f"Member {n}", None)
+        await storage.record_answer(
+            NewAnswer(walk, who, "pick", "choice", "button", f"press:{n}", option_indexes=(0,))
+        )
+    bo = Respondent(501, "Bo", "bo")
+    await storage.record_answer(
+        NewAnswer(walk, bo, "stand", "debate", "button", "press:bo", stance="Agree")
+    )
+    read: list[StoredAnswer] = []
+    history = storage.answer_history
+
+    async def noted(*args: Any, **kwargs: Any) -> list[StoredAnswer]:
+        read.extend(await history(*args, **kwargs))
+        return read
+
+    storage.answer_history = noted  # type: ignore[method-assign]
+    question = DebateQuestion(id="stand", type="debate", prompt="Should we do it?")
+    [due] = await digests.due(storage, walk, [question])
+    assert "Agree 1" in due.replies[0].text
+    assert [a.user_id for a in read] == [501]
 
 
 async def test_a_group_reply_without_words_is_asked_for_words_once(

@@ -253,11 +253,16 @@ class AnswerQueries(StorageBase):
         )
         return int(row[0]) if row else 0
 
-    async def answer_history(self, walk_id: int) -> list[StoredAnswer]:
-        rows = await self._read_all(
-            f"SELECT {ANSWER_COLUMNS} FROM answers WHERE walk_id = ? ORDER BY id",
-            (walk_id,),
-        )
+    async def answer_history(
+        self, walk_id: int, question_ids: Sequence[str] | None = None
+    ) -> list[StoredAnswer]:
+        """Every version of a walk's answers, oldest first; of ``question_ids`` only if
+        given (a debate's digest: a big group's whole session, read as records, was a peak
+        of 4-9 MB at every close, bench/memory.py)."""
+        sql = f"SELECT {ANSWER_COLUMNS} FROM answers WHERE walk_id = ?"
+        if question_ids is not None:
+            sql += f" AND question_id IN ({', '.join('?' * len(question_ids))})"
+        rows = await self._read_all(f"{sql} ORDER BY id", (walk_id, *(question_ids or ())))
         return [answer_of(row) for row in rows]
 
     async def answers_of_user(self, user_id: int) -> Sequence[StoredAnswer]:
