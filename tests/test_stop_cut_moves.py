@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot import moves_owed, poller
+from bot.config import Settings
 from tests.actors import Group, edited, settings_for, text, value
 from tests.conftest import running_bot
 from tests.standin import BotApiStandIn, StoredMessage
@@ -133,6 +134,22 @@ def cut_there(standin: BotApiStandIn, room: Group, tmp_path: Path) -> None:
     assert value(tmp_path, "SELECT move_owed FROM walks") == 1
 
 
+async def a_next_cut_by_a_stop(
+    standin: BotApiStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Group, Settings, StoredMessage]:
+    """A group's /next cut by a stop after the first message of model answers
+    (``cut_after_the_first_answers``), checked by ``cut_there``: the group, the bot's
+    settings, and the last question's message (it carries Next)."""
+    monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
+    room = Group(standin)
+    settings = settings_for(standin, tmp_path, LONG_ANSWERS_LESSON)
+    standin.fail_next("sendMessage", retry_after=PAUSE, matching=holds_answer("three"))
+    async with asyncio.timeout(PAUSE), running_bot(settings):
+        last = await cut_after_the_first_answers(standin, room, tmp_path)
+    cut_there(standin, room, tmp_path)
+    return room, settings, last
+
+
 async def test_model_answers_a_stop_cut_partway_at_next_are_finished_at_the_next_start(
     standin: BotApiStandIn,
     tmp_path: Path,
@@ -145,13 +162,7 @@ async def test_model_answers_a_stop_cut_partway_at_next_are_finished_at_the_next
     then the second part, whose text now carries Next; pressed, it moves on as ever. Each
     answer once, all before the part that follows them; a further start posts nothing.
     (Before: nothing came until a moderator pressed Next again.)"""
-    monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
-    room = Group(standin)
-    settings = settings_for(standin, tmp_path, LONG_ANSWERS_LESSON)
-    standin.fail_next("sendMessage", retry_after=PAUSE, matching=holds_answer("three"))
-    async with asyncio.timeout(PAUSE), running_bot(settings):
-        last = await cut_after_the_first_answers(standin, room, tmp_path)
-    cut_there(standin, room, tmp_path)
+    room, settings, last = await a_next_cut_by_a_stop(standin, tmp_path, monkeypatch)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     assert "could not post model answers" not in caplog.text  # a stop's cut is no refusal
     warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
@@ -185,13 +196,7 @@ async def test_a_next_pressed_before_the_start_finishes_the_cut_move_takes_it_on
     Next still on the last question: whichever comes first takes the note (the other
     finds none, or the session moved: "already posted"), so the late line, the second and
     third messages, then the second part come once."""
-    monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
-    room = Group(standin)
-    settings = settings_for(standin, tmp_path, LONG_ANSWERS_LESSON)
-    standin.fail_next("sendMessage", retry_after=PAUSE, matching=holds_answer("three"))
-    async with asyncio.timeout(PAUSE), running_bot(settings):
-        last = await cut_after_the_first_answers(standin, room, tmp_path)
-    cut_there(standin, room, tmp_path)
+    room, settings, last = await a_next_cut_by_a_stop(standin, tmp_path, monkeypatch)
 
     async def held_back(application: object) -> None:
         return None
@@ -222,13 +227,7 @@ async def test_an_end_before_the_start_finishes_the_cut_move_posts_the_rest_once
     """The same cut; the next start's job held back, and a moderator says /end first: the
     close drops the note and posts the model answers not posted (the second and third
     messages), then the summary; a further start posts nothing (no part after a close)."""
-    monkeypatch.setattr(poller, "STOP_GRACE_SECONDS", GRACE)
-    room = Group(standin)
-    settings = settings_for(standin, tmp_path, LONG_ANSWERS_LESSON)
-    standin.fail_next("sendMessage", retry_after=PAUSE, matching=holds_answer("three"))
-    async with asyncio.timeout(PAUSE), running_bot(settings):
-        await cut_after_the_first_answers(standin, room, tmp_path)
-    cut_there(standin, room, tmp_path)
+    room, settings, _ = await a_next_cut_by_a_stop(standin, tmp_path, monkeypatch)
 
     async def held_back(application: object) -> None:
         return None
